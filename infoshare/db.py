@@ -1,0 +1,212 @@
+"""SQLAlchemy 2 schema of infoshare's own store (registry, requests, progress, records, audit).
+
+Columns named ``sealed_*`` hold AES-256-GCM ciphertext under the request's data key; everything
+else is non-personal and may be queried freely for reports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware UTC")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    approver_roles: Mapped[list[Any]] = mapped_column(JSON)
+    dpo_email: Mapped[str | None] = mapped_column(String(200))
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200))
+
+
+class IsaRow(Base):
+    __tablename__ = "isas"
+    reference: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    parties: Mapped[list[Any]] = mapped_column(JSON)
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime]
+
+
+class AgencyKeyRow(Base):
+    __tablename__ = "agency_keys"
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    public_raw: Mapped[bytes] = mapped_column(LargeBinary)
+    not_before: Mapped[datetime]
+    not_after: Mapped[datetime]
+
+
+# --- requests and their progress ---------------------------------------------------------------
+
+
+class RequestRow(Base):
+    __tablename__ = "requests"
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    flow_run_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    received_at: Mapped[datetime]
+    requesting_agency: Mapped[str] = mapped_column(String(64), index=True)
+    disclosing_agency: Mapped[str] = mapped_column(String(64), index=True)
+    requester_id: Mapped[str] = mapped_column(String(64))
+    urgency: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(32))
+    public: Mapped[dict[str, Any]] = mapped_column(JSON)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_request: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class StepRow(Base):
+    """A step's progress; a DONE row means a resumed run must not do the step again."""
+
+    __tablename__ = "request_steps"
+    ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+    public: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ItemContentRow(Base):
+    """Content prepared by the disclosing agency for one requested item (encrypted)."""
+
+    __tablename__ = "item_contents"
+    ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    provided_by: Mapped[str] = mapped_column(String(64))
+    provided_at: Mapped[datetime]
+    size: Mapped[int] = mapped_column(Integer)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DecisionRecordRow(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "decision_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), unique=True)
+    recorded_at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(String(16), index=True)
+    requesting_agency: Mapped[str] = mapped_column(String(64))
+    disclosing_agency: Mapped[str] = mapped_column(String(64), index=True)
+    urgency: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime]
+    envelope_id: Mapped[str | None] = mapped_column(String(64))
+    envelope_sha256: Mapped[str | None] = mapped_column(String(64))
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    public: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed_personal: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AuditEventRow(Base):
+    """Who did what to which request, and refused attempts. Never personal data, never codes."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    ref: Mapped[str | None] = mapped_column(String(40), index=True)
+    step: Mapped[str | None] = mapped_column(String(32))
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_requests_status_due", RequestRow.status, RequestRow.due_at)
+
+_APPEND_ONLY_SQLITE = [
+    f"""CREATE TRIGGER IF NOT EXISTS decision_records_no_{op.lower()}
+        BEFORE {op} ON decision_records
+        BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"""
+    for op in ("UPDATE", "DELETE")
+]
+_APPEND_ONLY_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION infoshare_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'decision records are append-only'; END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS decision_records_append_only ON decision_records",
+    """CREATE TRIGGER decision_records_append_only BEFORE UPDATE OR DELETE ON decision_records
+       FOR EACH ROW EXECUTE FUNCTION infoshare_append_only()""",
+]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+    statements = _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
+    with engine.begin() as conn:
+        for stmt in statements:
+            conn.execute(text(stmt))

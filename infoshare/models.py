@@ -1,0 +1,236 @@
+"""The share request (ICO Data Sharing Code, Annex B) and the vocabularies it uses.
+
+``ShareRequest`` is both our domain model and the Prefect run form: every field's description
+is the help text an officer sees. Describe the information wanted, never the person, in item
+descriptions: only the ``subjects`` and ``third_parties`` lists, and the free-text fields
+marked as such, may hold personal data, and those are encrypted in our store and removed from
+Prefect as soon as the run starts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$"),
+]
+
+
+class Purpose(StrEnum):
+    PREVENT_DETECT_CRIME = "PREVENT_DETECT_CRIME"
+    APPREHEND_PROSECUTE = "APPREHEND_PROSECUTE"
+    REDUCE_DISORDER_ASB = "REDUCE_DISORDER_ASB"
+    REDUCE_REOFFENDING = "REDUCE_REOFFENDING"
+    PUBLIC_SAFETY = "PUBLIC_SAFETY"
+    RIGHTS_FREEDOMS_OF_OTHERS = "RIGHTS_FREEDOMS_OF_OTHERS"
+    SAFEGUARD_CHILD = "SAFEGUARD_CHILD"
+    SAFEGUARD_ADULT_AT_RISK = "SAFEGUARD_ADULT_AT_RISK"
+    DOMESTIC_ABUSE_RISK = "DOMESTIC_ABUSE_RISK"
+    CHILD_SEX_OFFENDER_RISK = "CHILD_SEX_OFFENDER_RISK"
+    EMERGENCY_VITAL_INTERESTS = "EMERGENCY_VITAL_INTERESTS"
+
+
+class Regime(StrEnum):
+    UK_GDPR = "UK_GDPR"
+    DPA_PART3 = "DPA_PART3"
+
+
+class Art6Basis(StrEnum):
+    CONSENT = "CONSENT"
+    LEGAL_OBLIGATION = "LEGAL_OBLIGATION"
+    VITAL_INTERESTS = "VITAL_INTERESTS"
+    PUBLIC_TASK = "PUBLIC_TASK"
+
+
+class SensitiveCondition(StrEnum):
+    """UK GDPR Art 9 with DPA Schedule 1 Part 2, or DPA Part 3 Schedule 8."""
+
+    SCH1_P2_PARA6_STATUTORY = "SCH1_P2_PARA6_STATUTORY"
+    SCH1_P2_PARA10_UNLAWFUL_ACTS = "SCH1_P2_PARA10_UNLAWFUL_ACTS"
+    SCH1_P2_PARA11_PROTECTING_PUBLIC = "SCH1_P2_PARA11_PROTECTING_PUBLIC"
+    SCH1_P2_PARA18_SAFEGUARDING = "SCH1_P2_PARA18_SAFEGUARDING"
+    SCH8_PARA1_STATUTORY = "SCH8_PARA1_STATUTORY"
+    SCH8_PARA2_JUSTICE = "SCH8_PARA2_JUSTICE"
+    SCH8_PARA3_VITAL_INTERESTS = "SCH8_PARA3_VITAL_INTERESTS"
+    SCH8_PARA4_SAFEGUARDING = "SCH8_PARA4_SAFEGUARDING"
+
+
+class Gateway(StrEnum):
+    CDA1998_S115 = "CDA1998_S115"
+    DPA_SCH2_P1_PARA2 = "DPA_SCH2_P1_PARA2"
+    PCSC2022_S16 = "PCSC2022_S16"
+    COMMON_LAW_POLICING = "COMMON_LAW_POLICING"
+    COURT_ORDER = "COURT_ORDER"
+
+
+class ConsentStatus(StrEnum):
+    OBTAINED = "OBTAINED"
+    REFUSED = "REFUSED"
+    NOT_SOUGHT_UNSAFE = "NOT_SOUGHT_UNSAFE"
+    NOT_SOUGHT_PREJUDICE = "NOT_SOUGHT_PREJUDICE"
+    LACKS_CAPACITY = "LACKS_CAPACITY"
+    NOT_REQUIRED = "NOT_REQUIRED"
+
+
+class OverrideGround(StrEnum):
+    SAFEGUARD_CHILDREN = "SAFEGUARD_CHILDREN"
+    PROTECT_VULNERABLE = "PROTECT_VULNERABLE"
+    PREVENT_OFFENCES = "PREVENT_OFFENCES"
+    BRING_OFFENDERS_TO_JUSTICE = "BRING_OFFENDERS_TO_JUSTICE"
+
+
+class UrgencyTier(StrEnum):
+    EMERGENCY = "EMERGENCY"
+    RED = "RED"
+    AMBER = "AMBER"
+    GREEN = "GREEN"
+    ROUTINE = "ROUTINE"
+
+
+class DeliveryMethod(StrEnum):
+    SECURE_INBOX = "SECURE_INBOX"
+
+
+class Decision(StrEnum):
+    SHARE_FULL = "SHARE_FULL"
+    SHARE_PARTIAL = "SHARE_PARTIAL"
+    REFUSE = "REFUSE"
+    DEFER = "DEFER"
+    EXPIRED = "EXPIRED"
+    FAILED = "FAILED"
+
+    @property
+    def shares(self) -> bool:
+        return self in (Decision.SHARE_FULL, Decision.SHARE_PARTIAL)
+
+
+class _Form(BaseModel):
+    # Unknown keys are refused by the form schema (HTTP 409) instead of crashing the run.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Person(_Form):
+    """Someone the request is about. Personal data: encrypted at rest, removed from Prefect."""
+
+    name: ShortText = Field(description="Full name as held by the requesting agency.")
+    date_of_birth: date | None = Field(
+        default=None, description="Date of birth, if known (YYYY-MM-DD)."
+    )
+    address: str | None = Field(default=None, max_length=500, description="Address, if relevant.")
+    relationship: str | None = Field(
+        default=None,
+        max_length=200,
+        description="For third parties: how they relate to the subject (e.g. partner, child).",
+    )
+
+
+class RequestedItem(_Form):
+    """One specific piece of information wanted, and why it is necessary."""
+
+    description: ShortText = Field(
+        description=(
+            "What information, specifically (e.g. 'A&E attendance dates, last 12 months'). "
+            "Describe the information, not the person: no names here."
+        )
+    )
+    necessity: str = Field(
+        default="",
+        max_length=2000,
+        description="Why this item is necessary for the purpose. Items without a reason are refused.",
+    )
+
+
+class ShareRequest(_Form):
+    """Information sharing request (ICO Data Sharing Code, Annex B).
+
+    Ask only for specific information about specific people, and say why each item is needed.
+    Requests for "all information held" are refused.
+    """
+
+    requesting_agency: Identifier = Field(
+        description="Your agency's id in the partnership registry."
+    )
+    requester_id: Identifier = Field(
+        description="Your person id in the registry; your name, role and contact come from it."
+    )
+    disclosing_agency: Identifier = Field(
+        description="Registry id of the agency asked to disclose."
+    )
+    subjects: list[Person] = Field(
+        default_factory=list, description="The person or people the request is about."
+    )
+    third_parties: list[Person] = Field(
+        default_factory=list, description="Other people named in the request, if any."
+    )
+    purpose: Purpose = Field(description="Why the information is needed.")
+    offence_or_risk: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The offence or risk concerned. Leave empty only if naming it would prejudice the case.",
+    )
+    naming_offence_would_prejudice: bool = Field(
+        default=False, description="Tick if naming the offence or risk would prejudice the case."
+    )
+    items: list[RequestedItem] = Field(
+        default_factory=list, description="Each specific item of information wanted."
+    )
+    consequence_if_not_shared: str = Field(
+        default="",
+        max_length=2000,
+        description="What is likely to happen if the information is not shared.",
+    )
+    regime: Regime = Field(description="UK GDPR (general) or DPA 2018 Part 3 (law enforcement).")
+    lawful_basis: Art6Basis | None = Field(
+        default=None, description="UK GDPR Article 6 basis (UK GDPR regime only)."
+    )
+    sensitive_condition: SensitiveCondition | None = Field(
+        default=None,
+        description="Art 9 / Schedule 1 condition, or Schedule 8 condition, if special-category "
+        "or criminal-offence data is involved.",
+    )
+    special_category_data: bool = Field(
+        default=False, description="Health, ethnicity, sexual life or other special-category data."
+    )
+    criminal_offence_data: bool = Field(default=False, description="Criminal-offence data.")
+    gateway: Gateway | None = Field(
+        default=None, description="The legal gateway or power relied on."
+    )
+    isa_reference: str | None = Field(
+        default=None, max_length=100, description="Information sharing agreement reference, if any."
+    )
+    dpia_considered: bool = Field(default=False, description="Has a DPIA been considered?")
+    consent: ConsentStatus = Field(description="Consent status of the subject(s).")
+    consent_reason: str = Field(
+        default="", max_length=2000, description="Why consent was or was not sought or obtained."
+    )
+    urgency: UrgencyTier = Field(
+        description="EMERGENCY (risk to life), RED (4h), AMBER (24h), GREEN (72h), ROUTINE."
+    )
+    countersigned_by: Identifier | None = Field(
+        default=None,
+        description="Countersigning officer's person id (Schedule 2 requests: Inspector or above).",
+    )
+    delivery: DeliveryMethod = Field(
+        default=DeliveryMethod.SECURE_INBOX, description="How the information should be delivered."
+    )
+
+    def item_ids(self) -> list[str]:
+        return [item_id(i) for i in range(len(self.items))]
+
+
+def item_id(index: int) -> str:
+    """Stable, non-personal id of the request's n-th item (0-based index)."""
+    return f"item-{index + 1}"
+
+
+PERSONAL_FIELDS = frozenset(
+    {"subjects", "third_parties", "offence_or_risk", "consequence_if_not_shared", "consent_reason"}
+)
+"""Fields that may hold personal data: kept only encrypted in our store, never in Prefect."""

@@ -1,0 +1,313 @@
+"""Sharing policy as plain functions: triage, consent routing, who may decide, what they decide.
+
+Nothing here touches a database or Prefect; every function takes what it needs and returns
+reasons a person can act on. Reasons never quote personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from infoshare.models import (
+    ConsentStatus,
+    Decision,
+    Gateway,
+    OverrideGround,
+    Regime,
+    SensitiveCondition,
+    ShareRequest,
+    UrgencyTier,
+    item_id,
+)
+from infoshare.registry import Member, Partnership
+
+# "all information held", "any records", "everything", "full file": the shapes of a trawl.
+_TRAWL = re.compile(
+    r"\b(all|any|every|whatever)\b[\w\s/&,-]{0,40}?\b"
+    r"(information|info|data|records?|details|files?|held|intelligence)\b"
+    r"|\beverything\b|\b(full|entire|whole|complete)\s+(file|record|history|case)\b",
+    re.IGNORECASE,
+)
+
+
+def is_trawl(text: str) -> bool:
+    return bool(_TRAWL.search(text))
+
+
+@dataclass(frozen=True)
+class Triage:
+    decision: Decision | None  # None: accepted and goes on; otherwise REFUSE or DEFER
+    reasons: list[str]
+    due_at: datetime
+    isa_reference: str | None
+    needs_override: bool
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision is None
+
+
+def needs_override(consent: ConsentStatus) -> bool:
+    """Consent obtained, or not required, needs no public-interest override."""
+    return consent not in (ConsentStatus.OBTAINED, ConsentStatus.NOT_REQUIRED)
+
+
+def _trawling_reasons(req: ShareRequest) -> list[str]:
+    reasons = []
+    if not req.subjects:
+        reasons.append("The request is not about a specific person: name the subject(s).")
+    if not req.items:
+        reasons.append("No specific item of information is requested.")
+    for i, item in enumerate(req.items):
+        if is_trawl(item.description):
+            reasons.append(
+                f"{item_id(i)} asks for information in general ('all information held' or "
+                "similar): ask for the specific information needed."
+            )
+        if not item.necessity.strip():
+            reasons.append(f"{item_id(i)} states no reason why it is necessary.")
+    return reasons
+
+
+def _registry_reasons(req: ShareRequest, p: Partnership, now: datetime) -> list[str]:
+    reasons = []
+    requesting = p.agency(req.requesting_agency)
+    disclosing = p.agency(req.disclosing_agency)
+    if requesting is None:
+        reasons.append(f"Requesting agency '{req.requesting_agency}' is not in the registry.")
+    if disclosing is None:
+        reasons.append(f"Disclosing agency '{req.disclosing_agency}' is not in the registry.")
+    if req.requesting_agency == req.disclosing_agency:
+        reasons.append("Requesting and disclosing agency are the same.")
+    requester = p.member(req.requester_id)
+    if requester is None or requester.agency_id != req.requesting_agency:
+        reasons.append(
+            f"Requester '{req.requester_id}' is not registered with '{req.requesting_agency}'."
+        )
+    if req.isa_reference:
+        isa = p.isa(req.isa_reference)
+        if isa is None or not isa.covers(req.requesting_agency, req.disclosing_agency, now):
+            reasons.append(f"ISA '{req.isa_reference}' does not cover these two agencies today.")
+    elif (
+        req.gateway is None
+        and p.in_date_isa(req.requesting_agency, req.disclosing_agency, now) is None
+    ):
+        reasons.append("No in-date information sharing agreement and no legal gateway named.")
+    if (
+        req.gateway == Gateway.DPA_SCH2_P1_PARA2
+        and requesting is not None
+        and requesting.kind == "POLICE"
+    ):
+        reasons.extend(_countersignature_reasons(req, p))
+    return reasons
+
+
+def _countersignature_reasons(req: ShareRequest, p: Partnership) -> list[str]:
+    needed = "Schedule 2 requests need a countersignature by an officer of Inspector rank or above."
+    if not req.countersigned_by:
+        return [needed]
+    signer = p.member(req.countersigned_by)
+    agency = p.agency(req.requesting_agency)
+    if (
+        signer is None
+        or agency is None
+        or signer.agency_id != agency.id
+        or signer.role not in agency.approver_roles
+    ):
+        return [needed + f" '{req.countersigned_by}' does not hold such a rank here."]
+    if signer.id == req.requester_id:
+        return ["The requester cannot countersign their own request."]
+    return []
+
+
+def _legal_reasons(req: ShareRequest) -> list[str]:
+    reasons = []
+    if not (req.offence_or_risk or "").strip() and not req.naming_offence_would_prejudice:
+        reasons.append(
+            "No offence or risk is stated (tick 'would prejudice' if naming it would harm the case)."
+        )
+    if not req.consequence_if_not_shared.strip():
+        reasons.append("State what is likely to happen if nothing is shared.")
+    if req.regime == Regime.UK_GDPR and req.lawful_basis is None:
+        reasons.append("A UK GDPR request needs an Article 6 lawful basis.")
+    if req.special_category_data or req.criminal_offence_data:
+        cond = req.sensitive_condition
+        if cond is None:
+            reasons.append(
+                "Special-category or criminal-offence data needs an Art 9/Schedule 1 or "
+                "Schedule 8 condition."
+            )
+        elif (req.regime == Regime.DPA_PART3) != cond.name.startswith("SCH8"):
+            reasons.append(
+                f"Condition {cond.value} does not belong to the {req.regime.value} regime."
+            )
+    if not req.consent_reason.strip() and req.consent not in (
+        ConsentStatus.OBTAINED,
+        ConsentStatus.NOT_REQUIRED,
+    ):
+        reasons.append("Say why consent was not obtained.")
+    return reasons
+
+
+def triage(
+    req: ShareRequest,
+    partnership: Partnership,
+    now: datetime,
+    budgets: dict[UrgencyTier, timedelta],
+) -> Triage:
+    """Refuse trawls, send back incomplete or unauthorised requests, and set the deadline."""
+    refuse = _trawling_reasons(req)
+    defer = _registry_reasons(req, partnership, now) + _legal_reasons(req)
+    decision = Decision.REFUSE if refuse else (Decision.DEFER if defer else None)
+    isa = (
+        partnership.isa(req.isa_reference)
+        if req.isa_reference
+        else partnership.in_date_isa(req.requesting_agency, req.disclosing_agency, now)
+    )
+    return Triage(
+        decision=decision,
+        reasons=refuse + defer,
+        due_at=now + budgets[req.urgency],
+        isa_reference=isa.reference if isa else None,
+        needs_override=needs_override(req.consent),
+    )
+
+
+# --- decisions by people -----------------------------------------------------------------------
+
+
+class Step(StrEnum):
+    INTAKE = "intake"
+    TRIAGE = "triage"
+    CONSENT = "consent"
+    OVERRIDE = "override"
+    SIGNOFF = "signoff"
+    TRANSFER = "transfer"
+    RECORD = "record"
+
+
+class SignOffChoice(StrEnum):
+    SHARE = "SHARE"
+    REFUSE = "REFUSE"
+    SEND_BACK = "SEND_BACK"
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OverrideInput(_Input):
+    """Public-interest override of absent or refused consent."""
+
+    person_id: str = Field(description="Your person id in the registry.")
+    grounds: list[OverrideGround] = Field(
+        min_length=1, description="Public-interest grounds for sharing without consent."
+    )
+    proportionality: str = Field(
+        min_length=20,
+        max_length=4000,
+        description="Why sharing without consent is necessary and proportionate here. "
+        "Refer to people by role (subject, partner), not by name.",
+    )
+    subject_informed: bool = Field(description="Has the subject been told of the sharing?")
+    not_informed_reason: str = Field(
+        default="",
+        max_length=2000,
+        description="If not told: why not (e.g. telling them would increase the risk).",
+    )
+
+
+class SignOffInput(_Input):
+    """Senior sign-off of the disclosure."""
+
+    approver_id: str = Field(description="Your person id in the registry.")
+    decision: SignOffChoice = Field(
+        description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
+    )
+    approved_items: list[str] = Field(
+        default_factory=list, description="The items you approve for disclosure (SHARE only)."
+    )
+    reasons: str = Field(
+        min_length=10,
+        max_length=4000,
+        description="The reasons for your decision; they go on the record and to the requester.",
+    )
+    redactions: str = Field(
+        default="", max_length=2000, description="Anything withheld or redacted, and why."
+    )
+    dpo_advice: str = Field(default="", max_length=2000, description="The DPO's advice, if sought.")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of checking a person's input: accepted, or refused with reasons."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reasons
+
+
+def _person_reasons(
+    person_id: str, req: ShareRequest, p: Partnership, what: str
+) -> tuple[Member | None, list[str]]:
+    person = p.member(person_id)
+    if person is None:
+        return None, [f"'{person_id}' is not registered in the partnership."]
+    if person.id == req.requester_id:
+        return person, [f"The requester cannot give the {what} for their own request."]
+    if person.agency_id != req.disclosing_agency:
+        return person, [f"'{person_id}' does not belong to the disclosing agency."]
+    return person, []
+
+
+def check_override(inp: OverrideInput, req: ShareRequest, p: Partnership) -> Verdict:
+    _, reasons = _person_reasons(inp.person_id, req, p, "override justification")
+    if not inp.subject_informed and not inp.not_informed_reason.strip():
+        reasons.append("Say why the subject has not been told.")
+    return Verdict(reasons)
+
+
+def check_signoff(
+    inp: SignOffInput, req: ShareRequest, p: Partnership, prepared_items: set[str]
+) -> Verdict:
+    person, reasons = _person_reasons(inp.approver_id, req, p, "sign-off")
+    agency = p.agency(req.disclosing_agency)
+    if person is not None and not reasons and agency and person.role not in agency.approver_roles:
+        reasons.append(
+            f"Sign-off for {agency.name} needs one of: {', '.join(agency.approver_roles)}."
+        )
+    known = set(req.item_ids())
+    chosen = set(inp.approved_items)
+    if chosen - known:
+        reasons.append(f"Unknown items: {', '.join(sorted(chosen - known))}.")
+    if inp.decision == SignOffChoice.SHARE:
+        if not chosen:
+            reasons.append("SHARE needs at least one approved item (or choose REFUSE).")
+        missing = sorted((chosen & known) - prepared_items)
+        if missing:
+            reasons.append(
+                f"No content has been prepared for {', '.join(missing)}: prepare it first "
+                "(infoshare provide) or leave it out."
+            )
+    elif chosen:
+        reasons.append(f"{inp.decision.value} cannot approve items; untick them.")
+    return Verdict(reasons)
+
+
+def signoff_decision(inp: SignOffInput, req: ShareRequest) -> Decision:
+    if inp.decision == SignOffChoice.REFUSE:
+        return Decision.REFUSE
+    if inp.decision == SignOffChoice.SEND_BACK:
+        return Decision.DEFER
+    return (
+        Decision.SHARE_FULL
+        if set(inp.approved_items) == set(req.item_ids())
+        else Decision.SHARE_PARTIAL
+    )

@@ -1,0 +1,196 @@
+"""What each step of a share request does, over the store. Prefect-free and idempotent.
+
+Each function first asks the store whether its step is already DONE and, if so, returns the
+stored outcome: a resumed or retried run never repeats a completed step.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from infoshare import registry
+from infoshare.envelope import SealedItem, seal_items
+from infoshare.keys import ENCRYPTION, key_id
+from infoshare.models import Decision, ShareRequest
+from infoshare.policy import (
+    OverrideInput,
+    SignOffInput,
+    Step,
+    Verdict,
+    check_override,
+    check_signoff,
+    signoff_decision,
+    triage,
+)
+from infoshare.store import DONE, Store, digest_json, now_utc
+from infoshare.transport import Transport
+
+
+class TransferError(Exception):
+    """The transfer cannot be made (no key for the recipient, nothing approved, ...)."""
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    accepted: bool
+    decision: str | None
+    reasons: list[str]
+    due_at: str
+    needs_override: bool
+
+
+def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageResult:
+    done = store.step(ref, Step.TRIAGE)
+    if done is None or done.status != DONE:
+        req = store.request(ref)
+        t = triage(req, store.partnership(), now or now_utc(), store.settings.tier_budgets)
+        store.complete_step(
+            ref,
+            Step.TRIAGE,
+            public={
+                "decision": t.decision.value if t.decision else None,
+                "reasons": t.reasons,
+                "due_at": t.due_at.isoformat(),
+                "isa_reference": t.isa_reference,
+                "needs_override": t.needs_override,
+            },
+        )
+        store.set_status(ref, "TRIAGED" if t.accepted else "TRIAGE_FAILED", due_at=t.due_at)
+        done = store.step(ref, Step.TRIAGE)
+        assert done is not None
+    p = done.public
+    return TriageResult(
+        p["decision"] is None, p["decision"], p["reasons"], p["due_at"], p["needs_override"]
+    )
+
+
+def is_done(store: Store, ref: str, step: Step) -> bool:
+    st = store.step(ref, step)
+    return st is not None and st.status == DONE
+
+
+def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
+    """Check and keep an override justification; a refused input leaves the step waiting."""
+    if is_done(store, ref, Step.OVERRIDE):
+        return Verdict()
+    req = store.request(ref)
+    verdict = check_override(inp, req, store.partnership())
+    if not verdict.accepted:
+        store.refuse_attempt(ref, Step.OVERRIDE, inp.person_id, verdict.reasons)
+        return verdict
+    store.complete_step(
+        ref,
+        Step.OVERRIDE,
+        actor_id=inp.person_id,
+        public={
+            "grounds": [g.value for g in inp.grounds],
+            "subject_informed": inp.subject_informed,
+            "at": now_utc().isoformat(),
+        },
+        private={
+            "proportionality": inp.proportionality,
+            "not_informed_reason": inp.not_informed_reason,
+        },
+    )
+    return verdict
+
+
+def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
+    if is_done(store, ref, Step.SIGNOFF):
+        return Verdict()
+    req = store.request(ref)
+    verdict = check_signoff(inp, req, store.partnership(), store.prepared_items(ref))
+    if not verdict.accepted:
+        store.refuse_attempt(ref, Step.SIGNOFF, inp.approver_id, verdict.reasons)
+        return verdict
+    decision = signoff_decision(inp, req)
+    store.complete_step(
+        ref,
+        Step.SIGNOFF,
+        actor_id=inp.approver_id,
+        public={
+            "decision": decision.value,
+            "approved_items": sorted(inp.approved_items) if decision.shares else [],
+            "at": now_utc().isoformat(),
+            "identity": "registered approver id given on the sign-off form",
+            "input_sha256": digest_json(inp.model_dump(mode="json")),
+        },
+        private={
+            "reasons": inp.reasons,
+            "redactions": inp.redactions,
+            "dpo_advice": inp.dpo_advice,
+        },
+    )
+    return verdict
+
+
+def signoff_outcome(store: Store, ref: str) -> Decision | None:
+    st = store.step(ref, Step.SIGNOFF)
+    if st is None or st.status != DONE:
+        return None
+    return Decision(st.public["decision"])
+
+
+def transfer(store: Store, ref: str, transport: Transport) -> dict[str, Any]:
+    """Seal the items approved at sign-off (read from the store, never from the caller) and
+    deliver them to the requesting agency. Returns the non-personal transfer facts.
+
+    The sealed envelope is staged in the store before delivery, so a retry after a failure
+    delivers the same message id again (the transport makes that a no-op), never a second one.
+    """
+    done = store.step(ref, Step.TRANSFER)
+    if done is not None and done.status == DONE:
+        return done.public
+    signoff = store.step(ref, Step.SIGNOFF)
+    if signoff is None or signoff.status != DONE or not signoff.public.get("approved_items"):
+        raise TransferError("nothing was approved for sharing")
+    approved: list[str] = signoff.public["approved_items"]
+    if done is not None and done.private.get("envelope"):
+        envelope = base64.b64decode(done.private["envelope"])
+        facts = dict(done.public)
+    else:
+        envelope, facts = _seal(store, ref, approved)
+        store.stage_step(
+            ref,
+            Step.TRANSFER,
+            public=facts,
+            private={"envelope": base64.b64encode(envelope).decode()},
+        )
+    delivery = transport.deliver(store.meta(ref).requesting_agency, facts["envelope_id"], envelope)
+    facts = {**facts, "method": delivery.method, "location": delivery.location}
+    store.complete_step(ref, Step.TRANSFER, public=facts)
+    return facts
+
+
+def _seal(store: Store, ref: str, approved: list[str]) -> tuple[bytes, dict[str, Any]]:
+    meta = store.meta(ref)
+    req: ShareRequest = store.request(ref)
+    contents = store.item_contents(ref, approved)
+    missing = sorted(set(approved) - contents.keys())
+    if missing:
+        raise TransferError(f"approved items have no prepared content: {', '.join(missing)}")
+    now = now_utc()
+    with store.session() as s:
+        recipient_raw = registry.current_public_key(s, meta.requesting_agency, ENCRYPTION, now)
+    if recipient_raw is None:
+        raise TransferError(f"no current encryption key registered for {meta.requesting_agency}")
+    descriptions = dict(zip(req.item_ids(), (i.description for i in req.items), strict=True))
+    sealed = seal_items(
+        [SealedItem(i, descriptions[i], contents[i]) for i in approved],
+        transfer_id=ref,
+        recipient=X25519PublicKey.from_public_bytes(recipient_raw),
+        sender=store.keys.signing_key(meta.disclosing_agency),
+        now=now,
+    )
+    return sealed.data, {
+        "items": approved,
+        "at": now.isoformat(),
+        "envelope_id": sealed.message_id,
+        "envelope_sha256": sealed.sha256,
+        "recipient_key_id": key_id(recipient_raw),
+    }
