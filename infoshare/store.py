@@ -418,3 +418,14 @@ def digest_json(obj: Any) -> str:
             obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
         ).encode()
     )
+
+
+_default: Store | None = None
+
+
+def default_store() -> Store:
+    """One store per process, configured from the environment (used by flows and the CLI)."""
+    global _default
+    if _default is None:
+        _default = Store()
+    return _default

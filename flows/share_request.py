@@ -1,0 +1,122 @@
+"""One share request, from submission to decision record.
+
+    intake -> triage -> consent check -> [override justification] -> senior sign-off
+           -> encrypted transfer -> decision record (always)
+
+People answer through the run's resume form in the Prefect UI (or ``infoshare approve``). While
+the run waits it is *suspended*: no process is held, and when resumed it starts again from the
+top. Every step asks infoshare's store whether it is done already, so nothing is repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal, cast
+
+from prefect import Flow, flow
+from prefect.client.schemas.objects import FlowRun
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from prefect.logging import get_logger
+from prefect.states import State
+from pydantic import BaseModel, Field, create_model
+from sqlalchemy.exc import SQLAlchemyError
+
+from infoshare.forms import WaitingForm
+from infoshare.models import ShareRequest
+from infoshare.policy import OverrideInput, SignOffInput, Verdict
+from infoshare.records import record_decision
+from infoshare.store import default_store, redacted_parameters
+from tasks.consent import consent_check
+from tasks.intake import intake
+from tasks.override import apply_override_input, override_form
+from tasks.record import record
+from tasks.run_data import replace_parameters
+from tasks.signoff import apply_signoff_input, outcome, signoff_form
+from tasks.transfer import transfer
+from tasks.triage import triage
+
+
+def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
+    """The resume form for this request: ``fields`` plus, for sign-off, only its own items."""
+    base = cast(type[RunInput], type(f"{fields.__name__}Form", (RunInput, fields), {}))
+    extra: dict[str, Any] = {}
+    if "approved_items" in fields.model_fields and form.item_ids:
+        item = Literal[tuple(form.item_ids)]  # type: ignore[valid-type]
+        extra["approved_items"] = (
+            list[item],  # type: ignore[valid-type]
+            Field(default_factory=list, description="Items you approve for disclosure."),
+        )
+    model = create_model(base.__name__, __base__=base, **extra)
+    model._description = form.description  # shown above the form by the Prefect UI
+    return model
+
+
+def wait_for_person(
+    ref: str,
+    fields: type[BaseModel],
+    form_task: Callable[[str], WaitingForm | None],
+    apply_task: Callable[[str, str, dict[str, Any]], Verdict],
+) -> None:
+    """Suspend until an acceptable answer is given; refused answers are recorded and the run
+    waits again under a new pause key. No pause timeout: deadlines are infoshare's to enforce."""
+    while (form := form_task(ref)) is not None:
+        answer = suspend_flow_run(
+            wait_for_input=input_form(form, fields), key=form.pause_key, timeout=None
+        )
+        apply_task(ref, form.pause_key, answer.model_dump(mode="json"))
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A reason for the record that cannot carry personal data (no SQL parameters, no values)."""
+    if isinstance(exc, SQLAlchemyError):
+        return f"{type(exc).__name__}: database error"
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+
+
+def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+    """State hook (Failed, Crashed, Cancelled): make sure the request has a decision record.
+
+    Runs outside the flow (for a crash, in the runner process), so it works from the store.
+    A request that crashed before intake is taken in first, so it too is recorded.
+    """
+    log = get_logger("infoshare.flows")
+    store = default_store()
+    run_id = str(flow_run.id)
+    ref = store.ref_for_run(run_id)
+    try:
+        if ref is None:
+            req = ShareRequest.model_validate(flow_run.parameters.get("request"))
+            ref = store.register_request(req, flow_run_id=run_id)
+            replace_parameters(flow_run.id, redacted_parameters(req, ref), flow_run.name, [])
+        summary = record_decision(store, ref, f"run ended {state.name}: {state.message or ''}")
+        log.info("%s recorded after %s run: %s", ref, state.name, summary.decision.value)
+    except Exception as exc:  # noqa: BLE001 - a hook must not raise; the reconciler catches up
+        log.error("could not record run %s after %s: %s", run_id, state.name, describe_failure(exc))
+
+
+@flow(
+    name="share-request",
+    description="Triage, consent, sign-off and secure transfer of one information sharing "
+    "request, with a decision record for every outcome.",
+    persist_result=False,
+    on_failure=[record_unfinished_run],
+    on_crashed=[record_unfinished_run],
+    on_cancellation=[record_unfinished_run],
+)
+def share_request(request: ShareRequest) -> str:
+    ref = intake(request)
+    try:
+        checked = triage(ref)
+        if checked.accepted:
+            if consent_check(ref):
+                wait_for_person(ref, OverrideInput, override_form, apply_override_input)
+            wait_for_person(ref, SignOffInput, signoff_form, apply_signoff_input)
+            decided = outcome(ref)
+            if decided is not None and decided.shares:
+                transfer(ref)
+    except Exception as exc:
+        record(ref, failure=describe_failure(exc))
+        raise
+    summary = record(ref)
+    return f"{ref}: {summary.decision.value}"

@@ -1,0 +1,24 @@
+"""Step 3: route on consent. OBTAINED or NOT_REQUIRED skip the override justification."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.logging import get_run_logger
+
+from infoshare.policy import Step, needs_override
+from infoshare.store import default_store
+
+
+@task(name="consent-check", cache_policy=None)
+def consent_check(ref: str) -> bool:
+    """Return True when consent must be overridden on public-interest grounds."""
+    store = default_store()
+    consent = store.meta(ref).public["consent"]
+    from infoshare.models import ConsentStatus
+
+    override = needs_override(ConsentStatus(consent))
+    store.complete_step(ref, Step.CONSENT, public={"consent": consent, "override": override})
+    get_run_logger().info(
+        "%s consent %s: %s", ref, consent, "override needed" if override else "no override needed"
+    )
+    return override

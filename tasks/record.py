@@ -1,0 +1,22 @@
+"""Step 7, always: write the decision record, whatever happened before."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.logging import get_run_logger
+
+from infoshare.records import RecordSummary, record_decision
+from infoshare.store import default_store
+
+
+@task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=None)
+def record(ref: str, failure: str | None = None) -> RecordSummary:
+    summary = record_decision(default_store(), ref, failure)
+    get_run_logger().info(
+        "%s decision record %s: %s (sha256 %s)",
+        ref,
+        "written" if summary.written else "already present",
+        summary.decision.value,
+        summary.record_sha256,
+    )
+    return summary

@@ -1,0 +1,29 @@
+"""Keeping personal data out of Prefect's copy of a run (parameters and run input)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+from prefect.input.run_input import keyset_from_base_key
+
+
+def replace_parameters(
+    flow_run_id: UUID, parameters: dict[str, Any], name: str, tags: list[str]
+) -> None:
+    """Overwrite the run's stored parameters (the server keeps them in plain text)."""
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run_id, parameters=parameters, name=name, tags=tags)
+
+
+def forget_run_input(flow_run_id: UUID, pause_key: str) -> None:
+    """Delete what a person typed into a resume form, once our store holds it."""
+    keyset = keyset_from_base_key(f"suspended-{pause_key}")
+    with get_client(sync_client=True) as client:
+        for key in (keyset["response"], keyset["description"], keyset["schema"]):
+            try:
+                client.delete_flow_run_input(flow_run_id=flow_run_id, key=key)
+            except Exception as exc:  # noqa: BLE001 - absent keys are fine; report nothing personal
+                if getattr(getattr(exc, "response", None), "status_code", None) != 404:
+                    raise

@@ -1,0 +1,45 @@
+"""Step 6: seal the approved items to the recipient agency and deliver them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import Task, task
+from prefect.client.schemas.objects import TaskRun
+from prefect.logging import get_run_logger
+from prefect.states import State
+
+from infoshare.steps import transfer as do_transfer
+from infoshare.store import default_store
+from infoshare.transport import DirectoryInbox, TransientDeliveryError
+
+
+def _transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    try:
+        state.result()
+    except TransientDeliveryError:
+        return True
+    except Exception:  # noqa: BLE001 - anything else is permanent: fail fast, record it
+        return False
+    return False
+
+
+@task(
+    name="encrypted-transfer",
+    retries=4,
+    retry_delay_seconds=[2, 10, 30, 60],
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_transient,
+    cache_policy=None,
+)
+def transfer(ref: str) -> dict[str, Any]:
+    store = default_store()
+    facts = do_transfer(store, ref, DirectoryInbox(store.settings.inbox_root))
+    get_run_logger().info(
+        "%s delivered: envelope %s (sha256 %s), items %s",
+        ref,
+        facts["envelope_id"],
+        facts["envelope_sha256"],
+        ", ".join(facts["items"]),
+    )
+    return {k: facts[k] for k in ("envelope_id", "envelope_sha256", "items")}
