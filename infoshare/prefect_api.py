@@ -1,0 +1,102 @@
+"""The few Prefect REST calls the CLI needs, over plain HTTP.
+
+``infoshare/`` never imports Prefect (it stays fast and testable on its own); these calls are
+the documented REST API that the Prefect UI itself uses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+DEPLOYMENT = "share-request/share-request"
+
+
+class PrefectApiError(RuntimeError):
+    """The Prefect API refused or could not be reached; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    name: str
+    state_type: str
+    state_name: str
+    state_message: str | None
+
+
+def api_url() -> str:
+    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4200/api").rstrip("/")
+
+
+def _client() -> httpx.Client:
+    headers = {}
+    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    if auth:
+        import base64
+
+        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    return httpx.Client(base_url=api_url(), timeout=30, headers=headers)
+
+
+def _call(method: str, path: str, **kwargs: Any) -> httpx.Response:
+    try:
+        with _client() as c:
+            return c.request(method, path, **kwargs)
+    except httpx.HTTPError as exc:
+        raise PrefectApiError(
+            f"cannot reach the Prefect API at {api_url()} ({type(exc).__name__}); "
+            "is `infoshare up` running, or PREFECT_API_URL set?"
+        ) from exc
+
+
+def _detail(resp: httpx.Response) -> str:
+    try:
+        body = resp.json()
+    except ValueError:
+        return resp.text[:500]
+    detail = body.get("detail", body) if isinstance(body, dict) else body
+    return str(detail)[:1000]
+
+
+def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
+    resp = _call("GET", f"/deployments/name/{deployment}")
+    if resp.status_code == 404:
+        raise PrefectApiError(f"deployment {deployment!r} not found: is it served or deployed?")
+    resp.raise_for_status()
+    dep_id = resp.json()["id"]
+    resp = _call("POST", f"/deployments/{dep_id}/create_flow_run", json={"parameters": parameters})
+    if resp.status_code in (409, 422):
+        raise PrefectApiError(f"the request form was rejected: {_detail(resp)}")
+    if resp.is_error:
+        raise PrefectApiError(f"Prefect refused the run ({resp.status_code}): {_detail(resp)}")
+    return _run_info(resp.json())
+
+
+def _run_info(body: dict[str, Any]) -> RunInfo:
+    state = body.get("state") or {}
+    return RunInfo(
+        body["id"], body["name"], state.get("type", ""), state.get("name", ""), state.get("message")
+    )
+
+
+def run(run_id: str) -> RunInfo:
+    resp = _call("GET", f"/flow_runs/{run_id}")
+    if resp.status_code == 404:
+        raise PrefectApiError(f"no flow run {run_id}")
+    resp.raise_for_status()
+    return _run_info(resp.json())
+
+
+def resume(run_id: str, run_input: dict[str, Any]) -> None:
+    """Resume a suspended run with input, exactly as the UI's resume form does."""
+    resp = _call("POST", f"/flow_runs/{run_id}/resume", json={"run_input": run_input})
+    if resp.is_error:
+        raise PrefectApiError(f"resume refused ({resp.status_code}): {_detail(resp)}")
+    body = resp.json()
+    if body.get("status") != "ACCEPT":
+        reason = (body.get("details") or {}).get("reason", body)
+        raise PrefectApiError(f"Prefect did not resume the run: {reason}")
