@@ -6,6 +6,7 @@ Every command takes ``--json`` for scripts. Errors are one clear line on stderr 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -128,10 +129,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @main.command()
@@ -330,9 +329,7 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
-@click.option(
-    "--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True
-)
+@click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
 @click.option("--reasons", required=True, help="Reasons for the decision.")
 @click.option("--redactions", default="", help="What is withheld and why.")
@@ -453,9 +450,7 @@ def records_list(limit: int, as_json: bool) -> None:
     store = _store()
     with store.session() as s:
         rows = list(
-            s.scalars(
-                select(DecisionRecordRow).order_by(DecisionRecordRow.id.desc()).limit(limit)
-            )
+            s.scalars(select(DecisionRecordRow).order_by(DecisionRecordRow.id.desc()).limit(limit))
         )
         data = [
             {"reference": r.ref, "decision": r.decision, "tier": r.urgency,
@@ -503,7 +498,9 @@ def registry_show(as_json: bool) -> None:
     }
     lines = []
     for aid, a in data.items():
-        lines.append(f"{aid}: {a['name']} ({a['kind']}); sign-off: {', '.join(a['approver_roles'])}")
+        lines.append(
+            f"{aid}: {a['name']} ({a['kind']}); sign-off: {', '.join(a['approver_roles'])}"
+        )
         lines += [f"    {m['id']:<20} {m['role']}" for m in a["people"]]
     _emit(as_json, data, "\n".join(lines) or "the registry is empty: run `infoshare init`")
 

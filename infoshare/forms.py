@@ -37,6 +37,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     """The form for ``step``, or None if the step is already done."""
     if is_done(store, ref, step):
         return None
+    store.set_status(ref, f"AWAITING_{step.name}")
     meta = store.meta(ref)
     p = store.partnership()
     prepared = store.prepared_items(ref)
@@ -65,7 +66,9 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         lines.append(f"| {iid} | {item['description']} | {'yes' if iid in prepared else 'no'} |")
     lines.append("")
     if step == Step.SIGNOFF and agency:
-        lines.append(f"Sign-off by one of: **{', '.join(agency.approver_roles)}** of {agency.name}.")
+        lines.append(
+            f"Sign-off by one of: **{', '.join(agency.approver_roles)}** of {agency.name}."
+        )
         lines.append("Approve only items whose content has been prepared.")
     if step == Step.OVERRIDE:
         lines.append(

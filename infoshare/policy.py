@@ -19,7 +19,6 @@ from infoshare.models import (
     Gateway,
     OverrideGround,
     Regime,
-    SensitiveCondition,
     ShareRequest,
     UrgencyTier,
     item_id,

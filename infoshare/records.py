@@ -8,13 +8,13 @@ Fields follow the ICO Annex B decision form and DPA 2018 s.62 logging.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from infoshare.db import DecisionRecordRow
 from infoshare.models import Decision
 from infoshare.policy import Step
-from infoshare.store import Store, StepState, digest_json, now_utc
+from infoshare.store import StepState, Store, digest_json, now_utc
 
 RECORD_RETENTION = timedelta(days=6 * 365)
 REVIEW_AFTER = timedelta(days=365)

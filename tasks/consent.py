@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import task
 from prefect.logging import get_run_logger
 
+from infoshare.models import ConsentStatus
 from infoshare.policy import Step, needs_override
 from infoshare.store import default_store
 
@@ -14,8 +15,6 @@ def consent_check(ref: str) -> bool:
     """Return True when consent must be overridden on public-interest grounds."""
     store = default_store()
     consent = store.meta(ref).public["consent"]
-    from infoshare.models import ConsentStatus
-
     override = needs_override(ConsentStatus(consent))
     store.complete_step(ref, Step.CONSENT, public={"consent": consent, "override": override})
     get_run_logger().info(
