@@ -186,6 +186,10 @@ _APPEND_ONLY_POSTGRES = [
     "DROP TRIGGER IF EXISTS decision_records_append_only ON decision_records",
     """CREATE TRIGGER decision_records_append_only BEFORE UPDATE OR DELETE ON decision_records
        FOR EACH ROW EXECUTE FUNCTION infoshare_append_only()""",
+    # Row triggers do not fire on TRUNCATE (nor on TRUNCATE requests CASCADE).
+    "DROP TRIGGER IF EXISTS decision_records_no_truncate ON decision_records",
+    """CREATE TRIGGER decision_records_no_truncate BEFORE TRUNCATE ON decision_records
+       FOR EACH STATEMENT EXECUTE FUNCTION infoshare_append_only()""",
 ]
 
 

@@ -137,6 +137,8 @@ def read_header(data: bytes) -> tuple[dict[str, object], bytes, bytes, bytes]:
         header = json.loads(header_bytes)
     except ValueError as exc:
         raise EnvelopeError("header is not valid JSON") from exc
+    if not isinstance(header, dict):
+        raise EnvelopeError("header is not a JSON object")
     return header, header_bytes, ciphertext, data[:pos]
 
 

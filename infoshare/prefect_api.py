@@ -7,6 +7,9 @@ the documented REST API that the Prefect UI itself uses.
 from __future__ import annotations
 
 import os
+import random
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,7 @@ class PrefectApiError(RuntimeError):
 class RunInfo:
     id: str
     name: str
+    state_id: str
     state_type: str
     state_name: str
     state_message: str | None
@@ -42,15 +46,26 @@ def _client() -> httpx.Client:
     return httpx.Client(base_url=api_url(), timeout=30, headers=headers)
 
 
-def _call(method: str, path: str, **kwargs: Any) -> httpx.Response:
+_RETRY_STATUS = {429, 502, 503, 504}  # a busy server (SQLite answers 503 under write load)
+
+
+def _call(method: str, path: str, attempts: int = 6, **kwargs: Any) -> httpx.Response:
+    """One API call, retried with exponential backoff while the server says it is busy."""
+    delay = 0.25
     try:
         with _client() as c:
-            return c.request(method, path, **kwargs)
+            for attempt in range(attempts):
+                resp = c.request(method, path, **kwargs)
+                if resp.status_code not in _RETRY_STATUS or attempt == attempts - 1:
+                    return resp
+                time.sleep(delay + random.uniform(0, delay))  # noqa: S311 - jitter, not crypto
+                delay *= 2
     except httpx.HTTPError as exc:
         raise PrefectApiError(
             f"cannot reach the Prefect API at {api_url()} ({type(exc).__name__}); "
             "is `infoshare up` running, or PREFECT_API_URL set?"
         ) from exc
+    raise AssertionError("unreachable")
 
 
 def _detail(resp: httpx.Response) -> str:
@@ -68,7 +83,9 @@ def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
         raise PrefectApiError(f"deployment {deployment!r} not found: is it served or deployed?")
     resp.raise_for_status()
     dep_id = resp.json()["id"]
-    resp = _call("POST", f"/deployments/{dep_id}/create_flow_run", json={"parameters": parameters})
+    # The idempotency key makes a retried POST return the run already created, not a second one.
+    body = {"parameters": parameters, "idempotency_key": uuid.uuid4().hex}
+    resp = _call("POST", f"/deployments/{dep_id}/create_flow_run", json=body)
     if resp.status_code in (409, 422):
         raise PrefectApiError(f"the request form was rejected: {_detail(resp)}")
     if resp.is_error:
@@ -79,7 +96,12 @@ def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
 def _run_info(body: dict[str, Any]) -> RunInfo:
     state = body.get("state") or {}
     return RunInfo(
-        body["id"], body["name"], state.get("type", ""), state.get("name", ""), state.get("message")
+        body["id"],
+        body["name"],
+        state.get("id", ""),
+        state.get("type", ""),
+        state.get("name", ""),
+        state.get("message"),
     )
 
 

@@ -1,0 +1,59 @@
+"""Baseline for bench/flow_overhead.py: a bare Prefect flow shaped like share-request.
+
+Same shape as a consent-override request (scenario 2) as executed: trivial tasks, two
+``suspend_flow_run(wait_for_input=...)`` calls, and re-execution from the top after each resume.
+With the defaults (4, 3, 3) the three executions run 4, 7 and 10 tasks, 21 task runs in all,
+the same as share-request on that path (intake, triage, consent-check, override-form;
++ override-justification, override-form, signoff-form; + senior-signoff, signoff-form,
+signoff-outcome, encrypted-transfer, record-decision).
+
+Served exactly like ``flows.serve``: ``python bench/bare_flow.py`` (from the repository root),
+with ``INFOSHARE_SERVE_LIMIT`` as the process limit.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prefect import flow, serve, task
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+
+DEPLOYMENT = "bare-suspend/bare-suspend"
+
+
+class Go(RunInput):
+    """A small resume input (one field), like a minimal resume form."""
+
+    note: str = "ok"
+
+
+@task(name="trivial", cache_policy=None)
+def trivial(i: int) -> int:
+    return i
+
+
+@flow(name="bare-suspend", persist_result=False)
+def bare_suspend(first: int = 4, second: int = 3, third: int = 3) -> str:
+    for i in range(first):
+        trivial(i)
+    suspend_flow_run(wait_for_input=Go, key="one", timeout=None)
+    for i in range(second):
+        trivial(i)
+    suspend_flow_run(wait_for_input=Go, key="two", timeout=None)
+    for i in range(third):
+        trivial(i)
+    return "done"
+
+
+def main() -> None:
+    limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
+    serve(
+        bare_suspend.to_deployment(name="bare-suspend", tags=["bench"]),
+        limit=limit,
+        print_starting_message=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Shared fixtures: a real Prefect server, an infoshare home, and the served deployment."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytest_plugins = ["prefect_server"]
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+@dataclass
+class Stack:
+    """A running embedded infoshare: Prefect server, our store, the served deployment."""
+
+    home: Path
+    env: dict[str, str]
+    api_url: str
+    prefect_db: Path
+    serve_log: Path
+
+
+def _wait_for_deployment(api_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"flows.serve exited early:\n{log.read_text()[-3000:]}")
+        try:
+            r = httpx.get(f"{api_url}/deployments/name/share-request/share-request", timeout=5)
+            if r.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"share-request deployment never appeared:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def stack(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from infoshare.config import load_settings
+    from infoshare.setup import initialise
+    from infoshare.store import Store
+
+    home = tmp_path_factory.mktemp("infoshare-home")
+    extra = {"INFOSHARE_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    env = prefect_server.subprocess_env(extra)
+    store = Store(load_settings(env))
+    initialise(store)
+    store.close()
+
+    log = home / "serve.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flows.serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "INFOSHARE_HOME")}
+    os.environ.update({"PREFECT_API_URL": prefect_server.api_url, "INFOSHARE_HOME": str(home)})
+    try:
+        _wait_for_deployment(prefect_server.api_url, proc, log)
+        with temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}):
+            yield Stack(home, env, prefect_server.api_url, prefect_server.db_path, log)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def stack_store(stack: Stack):  # type: ignore[no-untyped-def]
+    """The same store the served flows use (same INFOSHARE_HOME), seen from the test process."""
+    from infoshare.config import load_settings
+    from infoshare.store import Store
+
+    store = Store(load_settings(stack.env))
+    yield store
+    store.close()

@@ -1,0 +1,199 @@
+"""The ``infoshare`` command as a user meets it: JSON output, exit codes, one-line errors.
+
+No Prefect server: commands that need one are pointed at a closed loopback port.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import stat
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import infoshare.store as store_module
+from infoshare.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+AGENCIES = {
+    "northshire-police",
+    "northshire-council",
+    "northshire-hospitals",
+    "northshire-academy",
+    "northshire-homes",
+    "northshire-yjs",
+    "northshire-mash",
+}
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    h = tmp_path / "home"
+    monkeypatch.setenv("INFOSHARE_HOME", str(h))
+    for var in ("INFOSHARE_DATABASE_URL", "INFOSHARE_MASTER_KEY", "INFOSHARE_TIERS"):
+        monkeypatch.delenv(var, raising=False)
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    # Nothing listens here: a command that reaches for Prefect fails fast instead of hanging.
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{_closed_port()}/api")
+    monkeypatch.setattr(store_module, "_default", None)
+    yield h
+    if store_module._default is not None:
+        store_module._default.close()
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_clean_error(result: Result, code: int, *fragments: str) -> str:
+    """Exit ``code`` with one line on stderr naming the problem, and no traceback."""
+    assert result.exit_code == code, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit), result.exception
+    err = result.stderr.strip()
+    assert err.startswith("infoshare: "), err
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in result.output
+    for f in fragments:
+        assert f in err, err
+    return err
+
+
+def test_init_json(home: Path) -> None:
+    result = run("init", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["home"] == str(home)
+    assert (data["agencies"], data["people"], data["isas"]) == (7, 17, 1)
+    assert set(data["keys_created"]) == AGENCIES
+    for kind in ("x25519", "ed25519"):
+        key = home / "keys" / "agencies" / "northshire-police" / f"{kind}.pem"
+        assert stat.S_IMODE(key.stat().st_mode) == 0o600
+        assert b"ENCRYPTED PRIVATE KEY" in key.read_bytes()
+    assert stat.S_IMODE((home / "keys" / "master.key").stat().st_mode) == 0o600
+
+
+def test_init_again_keeps_keys(home: Path) -> None:
+    assert run("init", "--json").exit_code == 0
+    key = home / "keys" / "agencies" / "northshire-mash" / "x25519.pem"
+    before = key.read_bytes()
+    again = run("init", "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["keys_created"] == []
+    assert key.read_bytes() == before
+
+
+def test_init_with_missing_registry(home: Path, tmp_path: Path) -> None:
+    assert_clean_error(run("init", "--registry", str(tmp_path / "nope.json")), 2, "nope.json")
+
+
+def test_registry_show_json(home: Path) -> None:
+    assert run("init").exit_code == 0
+    result = run("registry", "show", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == AGENCIES
+    police = data["northshire-police"]
+    assert police["kind"] == "POLICE"
+    assert "Inspector" in police["approver_roles"]
+    assert "Sergeant" not in police["approver_roles"]
+    people = {p["id"]: p["role"] for p in police["people"]}
+    assert people["pc-ahmed"] == "Constable"
+    assert people["insp-hughes"] == "Inspector"
+    assert data["northshire-hospitals"]["approver_roles"] == ["Caldicott Guardian"]
+
+
+# --- submit --------------------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, content: str) -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_submit_missing_file(home: Path, tmp_path: Path) -> None:
+    assert_clean_error(run("submit", str(tmp_path / "missing.json")), 2, "missing.json")
+
+
+def test_submit_invalid_json(home: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path, "broken.json", '{"requesting_agency": "northshire-yjs",')
+    assert_clean_error(run("submit", str(path)), 2, "broken.json", "not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("urgency", "PURPLE"),
+        ("purpose", "CURIOSITY"),
+        ("consent", "MAYBE"),
+        ("regime", "GDPR"),
+        ("nickname", "unknown field"),
+    ],
+)
+def test_submit_bad_field(home: Path, tmp_path: Path, field: str, value: str) -> None:
+    data = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    data[field] = value
+    path = _write(tmp_path, "bad.json", json.dumps(data))
+    err = assert_clean_error(run("submit", str(path)), 2, field, "not a valid request")
+    assert "Jamie" not in err
+
+
+def test_submit_item_without_description(home: Path, tmp_path: Path) -> None:
+    data = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    del data["items"][1]["description"]
+    path = _write(tmp_path, "bad.json", json.dumps(data))
+    assert_clean_error(run("submit", str(path)), 2, "items.1.description")
+
+
+def test_submit_without_prefect(home: Path) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/api"
+    result = CliRunner().invoke(
+        main,
+        ["submit", str(EXAMPLES / "scenario1-school-attendance.json")],
+        env={"PREFECT_API_URL": url},
+    )
+    assert_clean_error(result, 1, "cannot reach the Prefect API", url)
+
+
+# --- records and envelopes -----------------------------------------------------------------------
+
+
+def test_records_show_unknown_reference(home: Path) -> None:
+    assert run("init").exit_code == 0
+    assert_clean_error(run("records", "show", "ISR-nonexistent"), 2, "ISR-nonexistent")
+
+
+def test_requests_show_unknown_flow_run(home: Path) -> None:
+    assert run("init").exit_code == 0
+    run_id = "0b7e6a42-1d5c-4c1e-9a63-2f3b2c1d0e9f"
+    assert_clean_error(run("requests", "show", run_id), 2, run_id)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not an envelope at all",
+        # A well-formed frame whose header is JSON but not an object, as a forger might send.
+        b"ISENV0\n" + struct.pack(">I", 2) + b"[]" + struct.pack(">I", 0) + bytes(64),
+    ],
+    ids=["garbage", "header-not-object"],
+)
+def test_open_rejects_bad_envelope(home: Path, tmp_path: Path, content: bytes) -> None:
+    assert run("init").exit_code == 0
+    env = tmp_path / "in.isenv"
+    env.write_bytes(content)
+    out = tmp_path / "out"
+    result = run("open", str(env), "--agency", "northshire-mash", "--out", str(out))
+    assert_clean_error(result, 1, "envelope rejected")
+    assert not out.exists()
