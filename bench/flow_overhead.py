@@ -417,7 +417,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"({a['runs']} measured runs each after {result['config']['warmup']} warm-up):",
         "",
         "| flow | mean s | median s | min–max s | to 1st suspend | resume → 2nd suspend "
-        "| resume → done | task runs |",
+        "| resume → done | tasks run (log) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, s in (("share-request (scenario 2)", a), ("bare flow (baseline)", b)):

@@ -7,20 +7,26 @@ process workers; this is the one-machine equivalent used by ``infoshare up`` and
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
 
 from flows.share_request import share_request
 
 
 def main() -> None:
     limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
-    serve(
+    deployment = cast(
+        RunnerDeployment,
         share_request.to_deployment(
             name="share-request",
             tags=["infoshare"],
             description="Submit an information sharing request (ICO Annex B form).",
         ),
+    )
+    serve(
+        deployment,
         limit=limit,
         print_starting_message=True,
     )

@@ -487,7 +487,7 @@ def registry_load(file: Path, as_json: bool) -> None:
 def registry_show(as_json: bool) -> None:
     """Agencies, their people and who may sign off."""
     p = _store().partnership()
-    data = {
+    data: dict[str, dict[str, Any]] = {
         a.id: {
             "name": a.name,
             "kind": a.kind,

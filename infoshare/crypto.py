@@ -11,6 +11,7 @@ default, from a 0600 file created on first use under ``$INFOSHARE_HOME/keys``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -72,10 +73,9 @@ class MasterKey:
             return cls(key)
         path = keys_dir / "master.key"
         if not path.exists():
-            try:
+            # another process may create it first: then read theirs
+            with contextlib.suppress(FileExistsError):
                 write_secret_file(path, base64.b64encode(os.urandom(KEY_LEN)))
-            except FileExistsError:
-                pass  # another process created it first; read theirs
         return cls(base64.b64decode(path.read_bytes()))
 
     def new_data_key(self, context: str) -> tuple[bytes, bytes]:

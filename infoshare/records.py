@@ -28,7 +28,7 @@ class RecordSummary:
     record_sha256: str
 
 
-def _outcome(steps: dict[str, StepState], failure: str | None) -> tuple[Decision, list[str]]:
+def _outcome(steps: dict[Step, StepState], failure: str | None) -> tuple[Decision, list[str]]:
     triage = steps.get(Step.TRIAGE)
     if triage and triage.status == "DONE" and triage.public.get("decision"):
         return Decision(triage.public["decision"]), list(triage.public.get("reasons", []))

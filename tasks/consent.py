@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from infoshare.models import ConsentStatus
@@ -10,7 +11,7 @@ from infoshare.policy import Step, needs_override
 from infoshare.store import default_store
 
 
-@task(name="consent-check", cache_policy=None)
+@task(name="consent-check", cache_policy=NO_CACHE)
 def consent_check(ref: str) -> bool:
     """Return True when consent must be overridden on public-interest grounds."""
     store = default_store()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
@@ -11,7 +12,7 @@ from infoshare.store import default_store, redacted_parameters
 from tasks.run_data import replace_parameters
 
 
-@task(name="intake", retries=2, retry_delay_seconds=[1, 5], cache_policy=None)
+@task(name="intake", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def intake(request: ShareRequest) -> str:
     """Store the request (personal fields sealed) and return its reference. Idempotent per run."""
     store = default_store()

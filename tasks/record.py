@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from infoshare.records import RecordSummary, record_decision
 from infoshare.store import default_store
 
 
-@task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=None)
+@task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
 def record(ref: str, failure: str | None = None) -> RecordSummary:
     summary = record_decision(default_store(), ref, failure)
     get_run_logger().info(

@@ -7,18 +7,23 @@ from uuid import UUID
 
 from prefect.client.orchestration import get_client
 from prefect.input.run_input import keyset_from_base_key
+from prefect.runtime import flow_run
 
 
 def replace_parameters(
-    flow_run_id: UUID, parameters: dict[str, Any], name: str, tags: list[str]
+    flow_run_id: UUID | str, parameters: dict[str, Any], name: str, tags: list[str]
 ) -> None:
     """Overwrite the run's stored parameters (the server keeps them in plain text)."""
     with get_client(sync_client=True) as client:
-        client.update_flow_run(flow_run_id, parameters=parameters, name=name, tags=tags)
+        client.update_flow_run(UUID(str(flow_run_id)), parameters=parameters, name=name, tags=tags)
 
 
-def forget_run_input(flow_run_id: UUID, pause_key: str) -> None:
-    """Delete what a person typed into a resume form, once our store holds it."""
+def forget_run_input(pause_key: str) -> None:
+    """Delete what a person typed into this run's resume form, once our store holds it."""
+    run_id = flow_run.get_id()
+    if run_id is None:
+        raise RuntimeError("forget_run_input must be called inside a flow run")
+    flow_run_id = UUID(run_id)
     keyset = keyset_from_base_key(f"suspended-{pause_key}")
     with get_client(sync_client=True) as client:
         for key in (keyset["response"], keyset["description"], keyset["schema"]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import Task, task
+from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.logging import get_run_logger
 from prefect.states import State
@@ -30,7 +31,7 @@ def _transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bo
     retry_delay_seconds=[2, 10, 30, 60],
     retry_jitter_factor=0.5,
     retry_condition_fn=_transient,
-    cache_policy=None,
+    cache_policy=NO_CACHE,
 )
 def transfer(ref: str) -> dict[str, Any]:
     store = default_store()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from infoshare.steps import TriageResult, run_triage
 from infoshare.store import default_store
 
 
-@task(name="triage", retries=2, retry_delay_seconds=[1, 5], cache_policy=None)
+@task(name="triage", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def triage(ref: str) -> TriageResult:
     result = run_triage(default_store(), ref)
     logger = get_run_logger()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import ColumnElement, MetaData, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -115,8 +115,11 @@ def _logical_dump(store: Store) -> bytes:
     """Every cell of every table, as bytes (binary cells raw, others as text)."""
     out = bytearray()
     with store.engine.connect() as conn:
-        for table in inspect(conn).get_table_names():
-            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+        tables = MetaData()
+        tables.reflect(conn)
+        assert "requests" in tables.tables
+        for table in tables.sorted_tables:
+            for row in conn.execute(select(table)):
                 for cell in row:
                     if isinstance(cell, bytes | memoryview):
                         out += bytes(cell)
@@ -193,7 +196,7 @@ def test_wrong_master_key_cannot_read_the_request(
 # --- idempotency ---------------------------------------------------------------------------------
 
 
-def _count(store: Store, model: type, *where: object) -> int:
+def _count(store: Store, model: type, *where: ColumnElement[bool]) -> int:
     with store.session() as s:
         return len(list(s.scalars(select(model).where(*where))))
 
