@@ -25,12 +25,19 @@ from infoshare.models import (
 )
 from infoshare.registry import Member, Partnership
 
-# "all information held", "any records", "everything", "full file": the shapes of a trawl.
+# The shapes of a trawl: "all information held", "any records", "everything", "full file".
+# Specific asks that merely contain "any" or "complete" ("whether any firearms licence is held",
+# "complete record of exclusions, last 12 months") are not trawls.
 _TRAWL = re.compile(
-    r"\b(all|any|every|whatever)\b[\w\s/&,-]{0,40}?\b"
-    r"(information|info|data|records?|details|files?|held|intelligence)\b"
-    r"|\beverything\b|\b(full|entire|whole|complete)\s+(file|record|history|case)\b",
-    re.IGNORECASE,
+    r"""
+    \beverything\b
+    | \b(full|entire|whole|complete)\s+(file|case\s*file|case\s+history|history)\b
+    | \b(full|entire|whole)\s+record\b
+    | \b(all|any|whatever)\s+(the\s+)?(information|info|data|records|details|intelligence)\b
+      (?=\s*$|\s*[.,;]|\s+(held|(you|we)\s+(hold|have)|available|known
+         |(on|about|relating\s+to|regarding)\s+(file|record|him|her|them|the\s+\w+)))
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
 
 

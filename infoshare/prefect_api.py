@@ -77,11 +77,18 @@ def _detail(resp: httpx.Response) -> str:
     return str(detail)[:1000]
 
 
+def _check(resp: httpx.Response, doing: str) -> None:
+    if resp.status_code == 401:
+        raise PrefectApiError(f"{doing}: the Prefect API needs credentials (PREFECT_API_AUTH_STRING)")
+    if resp.is_error:
+        raise PrefectApiError(f"{doing}: Prefect answered {resp.status_code}: {_detail(resp)}")
+
+
 def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
     resp = _call("GET", f"/deployments/name/{deployment}")
     if resp.status_code == 404:
         raise PrefectApiError(f"deployment {deployment!r} not found: is it served or deployed?")
-    resp.raise_for_status()
+    _check(resp, "looking up the deployment")
     dep_id = resp.json()["id"]
     # The idempotency key makes a retried POST return the run already created, not a second one.
     body = {"parameters": parameters, "idempotency_key": uuid.uuid4().hex}
@@ -109,7 +116,7 @@ def run(run_id: str) -> RunInfo:
     resp = _call("GET", f"/flow_runs/{run_id}")
     if resp.status_code == 404:
         raise PrefectApiError(f"no flow run {run_id}")
-    resp.raise_for_status()
+    _check(resp, "reading the flow run")
     return _run_info(resp.json())
 
 

@@ -122,6 +122,8 @@ def test_deadline_follows_configured_tier_budgets(p: Partnership) -> None:
         "everything you have",
         "full file",
         "The whole case history",
+        "Any information about the subject",
+        "whatever data you have on file",
     ],
 )
 def test_trawl_phrases_are_detected(text: str) -> None:
@@ -136,6 +138,11 @@ def test_trawl_phrases_are_detected(text: str) -> None:
         "Exclusions (dates and types), last 12 months",
         "Tenancy disturbance records, last 12 months",
         "Injury descriptions recorded at those attendances",
+        # specific asks that happen to contain "any", "every" or "complete"
+        "Whether any firearms licence is held",
+        "Every address held for the subject since 2024",
+        "Complete record of exclusions, last 12 months",
+        "Dates of any A&E attendances and the details recorded",
     ],
 )
 def test_specific_items_are_not_trawls(text: str) -> None:
