@@ -9,8 +9,11 @@ One run, one freshly started local Prefect server (SQLite, temp dir, tests/prefe
    every 1 s). Runs alternate (infoshare, bare, infoshare, ...) so drift hits both alike; the
    first of each is a warm-up and is not counted.
 2. memory: scenario-1 requests (consent OBTAINED, straight to sign-off) submitted in batches
-   until 0, 50, 100, 200 wait Suspended; after each batch, once the serve process has no child
+   until 0, 25, 50, 100 wait Suspended; after each batch, once the serve process has no child
    left, the resident memory of the serve process and all its descendants is read from /proc.
+   On 2 vCPUs the runs reach Suspended at about 0.3 runs/s, so 200 would take ~12 min on its
+   own; ``--waiting 0,50,100,200 --memory-budget 900`` measures that (about 20 min in all).
+   A checkpoint that would not fit in ``--memory-budget`` is skipped, and the report says so.
 
 Run from the repository root:  .venv/bin/python bench/flow_overhead.py
 Results: a markdown table on stdout and JSON in bench/results/ (gitignored).
@@ -438,15 +441,26 @@ def markdown(result: dict[str, Any]) -> str:
         "flow-run process is left:",
         "",
         "| waiting | serve + children RSS MiB | serve process RSS MiB | children | batch time s "
-        "| peak RSS during batch MiB (children) | Prefect server RSS MiB |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| runs/s | peak RSS during batch MiB (children) | Prefect server RSS MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    prev = 0
     for m in result["memory"]["samples"]:
+        batch = m["waiting"] - prev
+        prev = m["waiting"]
+        rate = f"{batch / m['batch_seconds']:.2f}" if m["batch_seconds"] else "-"
         lines.append(
             f"| {m['waiting']} | {m['serve_tree_mib']:.1f} | {m['serve_main_mib']:.1f} | "
-            f"{m['serve_children']} | {m['batch_seconds']:.0f} | "
+            f"{m['serve_children']} | {m['batch_seconds']:.0f} | {rate} | "
             f"{m['batch_peak_serve_tree_mib']:.1f} ({m['batch_peak_children']}) | "
             f"{m['prefect_server_tree_mib']:.1f} |"
+        )
+    growth = result["memory"].get("growth")
+    if growth:
+        lines.append(
+            f"\nServe process tree RSS from {growth['from_waiting']} to {growth['to_waiting']} "
+            f"waiting: {growth['delta_mib']:+.1f} MiB ({growth['kib_per_waiting_run']:+.1f} KiB "
+            "per waiting run); no flow-run process is alive while runs wait."
         )
     for note in result["memory"]["notes"]:
         lines.append(f"\nNote: {note}")
@@ -476,8 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=5, help="measured runs per flow")
     parser.add_argument("--warmup", type=int, default=1, help="warm-up runs per flow")
-    parser.add_argument("--waiting", default="0,50,100,200", help="memory checkpoints")
-    parser.add_argument("--memory-budget", type=float, default=600, help="seconds for memory")
+    parser.add_argument("--waiting", default="0,25,50,100", help="memory checkpoints")
+    parser.add_argument("--memory-budget", type=float, default=480, help="seconds for memory")
     parser.add_argument("--serve-limit", type=int, default=8, help="INFOSHARE_SERVE_LIMIT")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, dbs)")
     args = parser.parse_args(argv)
@@ -577,6 +591,16 @@ def main(argv: list[str] | None = None) -> int:
 
     import prefect
 
+    growth = None
+    if len(samples) > 1 and samples[-1].waiting > samples[0].waiting:
+        first, last = samples[0], samples[-1]
+        delta = last.serve_tree_mib - first.serve_tree_mib
+        growth = {
+            "from_waiting": first.waiting,
+            "to_waiting": last.waiting,
+            "delta_mib": round(delta, 1),
+            "kib_per_waiting_run": round(delta * 1024 / (last.waiting - first.waiting), 1),
+        }
     result: dict[str, Any] = {
         "benchmark": "flow_overhead",
         "started_at": started_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -604,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
             "ratio_median": round(a["median_s"] / b["median_s"], 3),
             "runs": [asdict(r) for r in runs],
         },
-        "memory": {"samples": [asdict(s) for s in samples], "notes": notes},
+        "memory": {"samples": [asdict(s) for s in samples], "notes": notes, "growth": growth},
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"flow_overhead-{started_at:%Y%m%d-%H%M%S}.json"

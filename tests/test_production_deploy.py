@@ -1,0 +1,143 @@
+"""Production shape: `prefect deploy --all` from prefect.yaml and a process worker, driven
+entirely through the `infoshare` CLI (submit, provide, approve, records show) as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, ROOT
+from prefect_server import start_prefect_server
+
+
+def cli(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "infoshare.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check and proc.returncode != 0:
+        pytest.fail(f"infoshare {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
+    return proc
+
+
+def cli_json(env: dict[str, str], *args: str) -> Any:
+    return json.loads(cli(env, *args, "--json").stdout)
+
+
+def prefect(env: dict[str, str], *args: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "prefect", "--no-prompt", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def test_deploy_all_and_process_worker_with_cli_approval(tmp_path: Path) -> None:
+    with start_prefect_server(tmp_path / "prefect") as server:
+        env = server.subprocess_env(
+            {
+                "INFOSHARE_HOME": str(tmp_path / "infoshare"),
+                "INFOSHARE_CODE_DIR": str(ROOT),
+                "PREFECT_WORKER_QUERY_SECONDS": "1",
+            }
+        )
+        cli(env, "init")
+        prefect(env, "work-pool", "create", "infoshare", "--type", "process")
+        prefect(env, "deploy", "--all")
+        log = (tmp_path / "worker.log").open("wb")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "worker", "start", "--pool", "infoshare"],
+            env=env,
+            cwd=tmp_path,  # the deployment's pull step must find the code, not the cwd
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            run_id = cli_json(env, "submit", str(EXAMPLES / "scenario1-school-attendance.json"))[
+                "flow_run_id"
+            ]
+            ref = wait_for_status(env, run_id, "AWAITING_SIGNOFF", tmp_path)
+            cli(env, "provide", ref, "item-1", "--as", "school-office", "--text", "Attendance 81%")
+            # a sign-off by the requester is refused and the run waits again
+            cli(env, "approve", ref, "--as", "yjs-worker", "--decision", "SHARE",
+                "--item", "item-1", "--reasons", "I asked for it myself.")  # fmt: skip
+            wait_for_refusals(env, ref, 1, tmp_path)
+            cli(env, "approve", run_id, "--as", "school-head", "--decision", "SHARE",
+                "--item", "item-1", "--reasons", "Attendance is all the plan needs.")  # fmt: skip
+            record = wait_for_record(env, ref, tmp_path)
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(30)
+            log.close()
+    assert record["decision"] == "SHARE_PARTIAL"
+    assert record["approvers"][0]["id"] == "school-head"
+    assert record["shared"]["items"] == ["item-1"]
+    assert record["personal"]["subjects"][0]["name"] == "Jamie Fictitious-Pupil"
+
+
+def _poll(what: str, tmp_path: Path, check: Any, timeout: float = 150) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(1)
+    pytest.fail(
+        f"{what} did not happen; worker log:\n{(tmp_path / 'worker.log').read_text()[-3000:]}"
+    )
+
+
+def wait_for_status(env: dict[str, str], run_id: str, status: str, tmp_path: Path) -> str:
+    def check() -> str | None:
+        for r in cli_json(env, "requests", "list"):
+            if r["flow_run_id"] == run_id and r["status"] == status:
+                return str(r["reference"])
+        return None
+
+    return str(_poll(f"status {status}", tmp_path, check))
+
+
+def wait_for_refusals(env: dict[str, str], ref: str, n: int, tmp_path: Path) -> None:
+    from infoshare.config import load_settings
+    from infoshare.policy import Step
+    from infoshare.store import Store
+
+    store = Store(load_settings(env))
+    try:
+        _poll(f"{n} refused sign-off", tmp_path, lambda: store.attempts(ref, Step.SIGNOFF) >= n)
+        # and the run is suspended again, waiting for the real approver
+        run_id = store.meta(ref).flow_run_id or ""
+        _poll("the run to suspend again", tmp_path, lambda: _run_paused(env, run_id))
+    finally:
+        store.close()
+
+
+def _run_paused(env: dict[str, str], run_id: str) -> bool:
+    import httpx
+
+    body = httpx.get(f"{env['PREFECT_API_URL']}/flow_runs/{run_id}", timeout=10).json()
+    return bool(body["state"]["type"] == "PAUSED")
+
+
+def wait_for_record(env: dict[str, str], ref: str, tmp_path: Path) -> dict[str, Any]:
+    def check() -> dict[str, Any] | None:
+        proc = cli(env, "records", "show", ref, "--json", check=False)
+        return json.loads(proc.stdout) if proc.returncode == 0 else None
+
+    result: dict[str, Any] = _poll("the decision record", tmp_path, check)
+    return result
