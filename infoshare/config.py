@@ -4,7 +4,6 @@ INFOSHARE_HOME          where the embedded store, keys and inboxes live (default
 INFOSHARE_DATABASE_URL  any SQLAlchemy URL for our store (default SQLite under INFOSHARE_HOME)
 INFOSHARE_MASTER_KEY    base64 key that wraps per-request data keys (default: a 0600 key file)
 INFOSHARE_TIERS         JSON object overriding tier budgets in hours, e.g. {"RED": 2}
-INFOSHARE_SUSPEND_GRACE_DAYS  how long past its deadline a waiting run stays suspended
 """
 
 from __future__ import annotations
@@ -38,8 +37,8 @@ class Settings:
     home: Path
     database_url: str
     tier_budgets: dict[UrgencyTier, timedelta] = field(default_factory=dict)
-    suspend_grace: timedelta = timedelta(days=14)
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    master_key_b64: str | None = field(default=None, repr=False)
 
     @property
     def keys_dir(self) -> Path:
@@ -74,18 +73,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     home = Path(env.get("INFOSHARE_HOME") or Path.home() / ".infoshare").expanduser()
     database_url = env.get("INFOSHARE_DATABASE_URL") or f"sqlite:///{home / 'infoshare.db'}"
-    grace_raw = env.get("INFOSHARE_SUSPEND_GRACE_DAYS", "14")
-    try:
-        grace = timedelta(days=float(grace_raw))
-    except ValueError as exc:
-        raise ConfigError(f"INFOSHARE_SUSPEND_GRACE_DAYS must be a number: {grace_raw!r}") from exc
     ui = env.get("INFOSHARE_PREFECT_UI_URL") or _ui_from_api(env.get("PREFECT_API_URL"))
     return Settings(
         home=home,
         database_url=database_url,
         tier_budgets=_tier_budgets(env.get("INFOSHARE_TIERS")),
-        suspend_grace=grace,
         prefect_ui_url=ui,
+        master_key_b64=env.get("INFOSHARE_MASTER_KEY") or None,
     )
 
 

@@ -79,7 +79,9 @@ def _detail(resp: httpx.Response) -> str:
 
 def _check(resp: httpx.Response, doing: str) -> None:
     if resp.status_code == 401:
-        raise PrefectApiError(f"{doing}: the Prefect API needs credentials (PREFECT_API_AUTH_STRING)")
+        raise PrefectApiError(
+            f"{doing}: the Prefect API needs credentials (PREFECT_API_AUTH_STRING)"
+        )
     if resp.is_error:
         raise PrefectApiError(f"{doing}: Prefect answered {resp.status_code}: {_detail(resp)}")
 

@@ -105,15 +105,13 @@ WAITING = "WAITING"
 
 class Store:
     def __init__(self, settings: Settings | None = None) -> None:
-        import os
-
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.engine = make_engine(self.settings.database_url)
         if not inspect(self.engine).has_table("decision_records"):
             create_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.master = MasterKey.load(self.settings.keys_dir, os.environ.get("INFOSHARE_MASTER_KEY"))
+        self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLES, Stack
 from prefect.flow_runs import resume_flow_run
+from sqlalchemy import select
 
 from infoshare import prefect_api
 from infoshare.envelope import open_envelope
@@ -306,3 +307,48 @@ def test_bad_form_is_rejected_by_the_server_with_the_field_named(stack: Stack) -
     extra["favourite_colour"] = "blue"
     with pytest.raises(prefect_api.PrefectApiError, match="favourite_colour|additional"):
         prefect_api.submit({"request": extra})
+
+
+def test_failed_transfer_still_ends_with_a_record(
+    scenarios: dict[str, Scenario], stack_store: Store
+) -> None:
+    """The recipient's only encryption key has expired: nothing can be sealed to it. The run
+    fails, and the decision record says FAILED with the reason, and that nothing was shared."""
+    from sqlalchemy import update
+
+    from infoshare.db import AgencyKeyRow
+    from infoshare.store import now_utc
+
+    with stack_store.session() as s:
+        keys = list(
+            s.scalars(select(AgencyKeyRow).where(AgencyKeyRow.agency_id == "northshire-yjs"))
+        )
+        saved = {k.key_id: k.not_after for k in keys}
+        s.execute(
+            update(AgencyKeyRow)
+            .where(AgencyKeyRow.agency_id == "northshire-yjs")
+            .values(not_after=now_utc())
+        )
+    try:
+        s = Scenario(
+            "scenario1-school-attendance.json",
+            answers=[signoff("school-head", "SHARE", ["item-1"], "Attendance is what is needed.")],
+            prepare={"item-1": "Attendance 2025-26: 77%."},
+            preparer="school-office",
+        )
+        drive(s, stack_store)
+    finally:
+        with stack_store.session() as sess:
+            for key_id, not_after in saved.items():
+                sess.execute(
+                    update(AgencyKeyRow)
+                    .where(AgencyKeyRow.key_id == key_id)
+                    .values(not_after=not_after)
+                )
+    assert not s.error, s.error
+    assert s.final_state == "FAILED"
+    rec = record_of(stack_store, s)
+    assert rec["decision"] == "FAILED"
+    assert "no current encryption key registered for northshire-yjs" in " ".join(rec["reasons"])
+    assert rec["shared"] is None and not any(i["shared"] for i in rec["items"])
+    assert rec["approvers"][0]["id"] == "school-head"  # the sign-off itself is on the record

@@ -80,8 +80,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 @pytest.fixture
-def env(tmp_path: Path, backend: str | None, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    monkeypatch.delenv("INFOSHARE_MASTER_KEY", raising=False)
+def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
     e = {"INFOSHARE_HOME": str(tmp_path / "home")}
     if backend:
         e["INFOSHARE_DATABASE_URL"] = backend
@@ -173,19 +172,16 @@ def test_unknown_reference(store: Store) -> None:
         store.meta("ISR-nonexistent")
 
 
-def test_wrong_master_key_cannot_read_the_request(
-    store: Store, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_wrong_master_key_cannot_read_the_request(store: Store, env: dict[str, str]) -> None:
     ref = store.register_request(example("scenario1-school-attendance.json"), None)
-    monkeypatch.setenv("INFOSHARE_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
-    other = Store(load_settings(env))
+    wrong_key = base64.b64encode(os.urandom(32)).decode()
+    other = Store(load_settings({**env, "INFOSHARE_MASTER_KEY": wrong_key}))
     try:
         with pytest.raises(DecryptionError):
             other.request(ref)
         assert other.meta(ref).requesting_agency == "northshire-yjs"  # plain columns still readable
     finally:
         other.close()
-    monkeypatch.delenv("INFOSHARE_MASTER_KEY")
     same = Store(load_settings(env))  # the key file on this machine
     try:
         assert same.request(ref).subjects[0].name == "Jamie Fictitious-Pupil"
