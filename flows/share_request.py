@@ -26,12 +26,12 @@ from infoshare.forms import WaitingForm
 from infoshare.models import ShareRequest
 from infoshare.policy import OverrideInput, SignOffInput, Verdict
 from infoshare.records import record_decision
-from infoshare.store import default_store, redacted_parameters
+from infoshare.store import default_store
 from tasks.consent import consent_check
 from tasks.intake import intake
 from tasks.override import apply_override_input, override_form
 from tasks.record import record
-from tasks.run_data import replace_parameters
+from tasks.run_data import redact_run
 from tasks.signoff import apply_signoff_input, outcome, signoff_form
 from tasks.transfer import transfer
 from tasks.triage import triage
@@ -88,7 +88,7 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
         if ref is None:
             req = ShareRequest.model_validate(flow_run.parameters.get("request"))
             ref = store.register_request(req, flow_run_id=run_id)
-            replace_parameters(flow_run.id, redacted_parameters(req, ref), flow_run.name, [])
+            redact_run(flow_run.id, req, ref)
         summary = record_decision(store, ref, f"run ended {state.name}: {state.message or ''}")
         log.info("%s recorded after %s run: %s", ref, state.name, summary.decision.value)
     except Exception as exc:  # noqa: BLE001 - a hook must not raise; the reconciler catches up

@@ -8,29 +8,27 @@ from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
 from infoshare.models import ShareRequest
-from infoshare.store import default_store, redacted_parameters
-from tasks.run_data import replace_parameters
+from infoshare.policy import Step
+from infoshare.steps import is_done
+from infoshare.store import default_store
+from tasks.run_data import redact_run
 
 
 @task(name="intake", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def intake(request: ShareRequest) -> str:
-    """Store the request (personal fields sealed) and return its reference. Idempotent per run."""
+    """Store the request (personal fields sealed) and return its reference. Idempotent per run:
+    a resumed run (whose parameters are already redacted) gets the reference it had."""
     store = default_store()
     run_id = flow_run.get_id()
+    known = store.ref_for_run(run_id) if run_id else None
+    if known is not None and is_done(store, known, Step.INTAKE):
+        return known
     ref = store.register_request(request, flow_run_id=run_id)
     if run_id is not None:
-        replace_parameters(
-            run_id,
-            redacted_parameters(request, ref),
-            name=f"{ref} {request.urgency.value} {request.requesting_agency} to "
-            f"{request.disclosing_agency}",
-            tags=[
-                "infoshare",
-                f"tier:{request.urgency.value}",
-                f"from:{request.requesting_agency}",
-                f"to:{request.disclosing_agency}",
-            ],
-        )
+        redact_run(run_id, request, ref)
+    store.complete_step(
+        ref, Step.INTAKE, public={"prefect_parameters_redacted": run_id is not None}
+    )
     get_run_logger().info(
         "Request %s received: %s tier, %s asks %s",
         ref,

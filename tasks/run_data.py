@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
 from prefect.input.run_input import keyset_from_base_key
 from prefect.runtime import flow_run
 
+from infoshare.models import ShareRequest
+from infoshare.store import redacted_parameters
 
-def replace_parameters(
-    flow_run_id: UUID | str, parameters: dict[str, Any], name: str, tags: list[str]
-) -> None:
-    """Overwrite the run's stored parameters (the server keeps them in plain text)."""
+
+def redact_run(flow_run_id: UUID | str, request: ShareRequest, ref: str) -> None:
+    """Overwrite the run's stored parameters (the server keeps them in plain text) with the
+    redacted request, and name and tag the run so dashboards can follow it without them."""
     with get_client(sync_client=True) as client:
-        client.update_flow_run(UUID(str(flow_run_id)), parameters=parameters, name=name, tags=tags)
+        client.update_flow_run(
+            UUID(str(flow_run_id)),
+            parameters=redacted_parameters(request, ref),
+            name=f"{ref} {request.urgency.value} {request.requesting_agency} to "
+            f"{request.disclosing_agency}",
+            tags=[
+                "infoshare",
+                f"tier:{request.urgency.value}",
+                f"from:{request.requesting_agency}",
+                f"to:{request.disclosing_agency}",
+            ],
+        )
 
 
 def forget_run_input(pause_key: str) -> None:
