@@ -105,21 +105,23 @@ def init(registry_file: Path, as_json: bool) -> None:
     )
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+def _wait_http(
+    what: str, url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float
+) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            _fail(f"the Prefect server exited while starting; its log ends:\n{tail}")
+            _fail(f"{what} exited while starting; its log ends:\n{tail}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    _fail(f"the Prefect server did not answer at {url} within {timeout:.0f}s; see {log}")
+    _fail(f"{what} was not ready at {url} within {timeout:.0f}s; see {log}")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -142,15 +144,24 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     default=registry.DEMO_REGISTRY,
     show_default="the demo partnership",
 )
-def up(port: int, registry_file: Path) -> None:
+@json_option
+def up(port: int, registry_file: Path, as_json: bool) -> None:
     """Start everything on this machine: Prefect server, store, demo registry, deployment."""
     import socket
 
     from infoshare.setup import initialise
 
+    def _stop_on_signal(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # run the clean-up below for `kill`, a closed terminal, Ctrl-C
+
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGHUP, _stop_on_signal)
     store = _store()
     report = initialise(store, registry_file)
-    click.echo(f"store and registry ready in {store.settings.home} ({report.agencies} agencies)")
+    if not as_json:
+        click.echo(
+            f"store and registry ready in {store.settings.home} ({report.agencies} agencies)"
+        )
     with socket.socket() as sock:
         if sock.connect_ex(("127.0.0.1", port)) == 0:
             _fail(f"port {port} is already in use; stop what uses it or pass --port", 2)
@@ -175,18 +186,33 @@ def up(port: int, registry_file: Path) -> None:
             env=env, stdout=slog, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
-            click.echo("starting the Prefect server ...")
-            _wait_http(f"{api}/health", server, server_log, 120)
+            if not as_json:
+                click.echo("starting the Prefect server ...")
+            _wait_http("the Prefect server", f"{api}/health", server, server_log, 120)
             worker = subprocess.Popen(
                 [sys.executable, "-m", "flows.serve"],
                 env=env, stdout=wlog, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
             try:
+                _wait_http(
+                    "the share-request deployment",
+                    f"{api}/deployments/name/{prefect_api.DEPLOYMENT}",
+                    worker,
+                    serve_log,
+                    120,
+                )
                 ui = f"http://127.0.0.1:{port}"
-                click.echo(
+                _emit(
+                    as_json,
+                    {
+                        "ui": ui,
+                        "api": api,
+                        "home": str(store.settings.home),
+                        "logs": [str(server_log), str(serve_log)],
+                    },  # fmt: skip
                     f"\ninfoshare is running.\n  Prefect UI:  {ui}\n"
                     f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
-                    f"  Logs: {server_log}, {serve_log}\nPress Ctrl-C to stop.\n"
+                    f"  Logs: {server_log}, {serve_log}\nPress Ctrl-C to stop.\n",
                 )
                 while server.poll() is None and worker.poll() is None:
                     time.sleep(1)
