@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -43,6 +43,7 @@ class Regime(StrEnum):
 
 
 class Art6Basis(StrEnum):
+    NOT_APPLICABLE = "NOT_APPLICABLE"  # DPA 2018 Part 3 processing has no Article 6 basis
     CONSENT = "CONSENT"
     LEGAL_OBLIGATION = "LEGAL_OBLIGATION"
     VITAL_INTERESTS = "VITAL_INTERESTS"
@@ -52,6 +53,7 @@ class Art6Basis(StrEnum):
 class SensitiveCondition(StrEnum):
     """UK GDPR Art 9 with DPA Schedule 1 Part 2, or DPA Part 3 Schedule 8."""
 
+    NONE = "NONE"  # no special-category or criminal-offence data
     SCH1_P2_PARA6_STATUTORY = "SCH1_P2_PARA6_STATUTORY"
     SCH1_P2_PARA10_UNLAWFUL_ACTS = "SCH1_P2_PARA10_UNLAWFUL_ACTS"
     SCH1_P2_PARA11_PROTECTING_PUBLIC = "SCH1_P2_PARA11_PROTECTING_PUBLIC"
@@ -63,6 +65,7 @@ class SensitiveCondition(StrEnum):
 
 
 class Gateway(StrEnum):
+    NONE = "NONE"  # relying on the information sharing agreement alone
     CDA1998_S115 = "CDA1998_S115"
     DPA_SCH2_P1_PARA2 = "DPA_SCH2_P1_PARA2"
     PCSC2022_S16 = "PCSC2022_S16"
@@ -120,15 +123,29 @@ class Person(_Form):
     """Someone the request is about. Personal data: encrypted at rest, removed from Prefect."""
 
     name: ShortText = Field(description="Full name as held by the requesting agency.")
-    date_of_birth: date | None = Field(
-        default=None, description="Date of birth, if known (YYYY-MM-DD)."
+    date_of_birth: str = Field(
+        default="",
+        pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+        description="Date of birth as YYYY-MM-DD (e.g. 2011-03-14); leave empty if not known.",
     )
-    address: str | None = Field(default=None, max_length=500, description="Address, if relevant.")
-    relationship: str | None = Field(
-        default=None,
+    address: str = Field(default="", max_length=500, description="Address, if relevant.")
+    relationship: str = Field(
+        default="",
         max_length=200,
         description="For third parties: how they relate to the subject (e.g. partner, child).",
     )
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _real_past_date(cls, value: str) -> str:
+        if value:
+            try:
+                born = date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from exc
+            if born > date.today():
+                raise ValueError("date of birth is in the future")
+        return value
 
 
 class RequestedItem(_Form):
@@ -141,7 +158,6 @@ class RequestedItem(_Form):
         )
     )
     necessity: str = Field(
-        default="",
         max_length=2000,
         description="Why this item is necessary for the purpose. Items without a reason are refused.",
     )
@@ -164,14 +180,16 @@ class ShareRequest(_Form):
         description="Registry id of the agency asked to disclose."
     )
     subjects: list[Person] = Field(
-        default_factory=list, description="The person or people the request is about."
+        default_factory=list,
+        description="The person or people the request is about. At least one: a request about "
+        "nobody in particular is refused.",
     )
     third_parties: list[Person] = Field(
         default_factory=list, description="Other people named in the request, if any."
     )
     purpose: Purpose = Field(description="Why the information is needed.")
-    offence_or_risk: str | None = Field(
-        default=None,
+    offence_or_risk: str = Field(
+        default="",
         max_length=2000,
         description="The offence or risk concerned. Leave empty only if naming it would prejudice the case.",
     )
@@ -179,7 +197,9 @@ class ShareRequest(_Form):
         default=False, description="Tick if naming the offence or risk would prejudice the case."
     )
     items: list[RequestedItem] = Field(
-        default_factory=list, description="Each specific item of information wanted."
+        default_factory=list,
+        description="Each specific item of information wanted, with why it is necessary. At "
+        "least one; 'all information held' is refused.",
     )
     consequence_if_not_shared: str = Field(
         default="",
@@ -187,23 +207,27 @@ class ShareRequest(_Form):
         description="What is likely to happen if the information is not shared.",
     )
     regime: Regime = Field(description="UK GDPR (general) or DPA 2018 Part 3 (law enforcement).")
-    lawful_basis: Art6Basis | None = Field(
-        default=None, description="UK GDPR Article 6 basis (UK GDPR regime only)."
+    lawful_basis: Art6Basis = Field(
+        default=Art6Basis.NOT_APPLICABLE,
+        description="UK GDPR Article 6 basis (needed for UK_GDPR; NOT_APPLICABLE under DPA Part 3).",
     )
-    sensitive_condition: SensitiveCondition | None = Field(
-        default=None,
-        description="Art 9 / Schedule 1 condition, or Schedule 8 condition, if special-category "
-        "or criminal-offence data is involved.",
+    sensitive_condition: SensitiveCondition = Field(
+        default=SensitiveCondition.NONE,
+        description="If special-category or criminal-offence data is involved: the Art 9 / "
+        "Schedule 1 condition (UK_GDPR) or the Schedule 8 condition (DPA_PART3).",
     )
     special_category_data: bool = Field(
         default=False, description="Health, ethnicity, sexual life or other special-category data."
     )
     criminal_offence_data: bool = Field(default=False, description="Criminal-offence data.")
-    gateway: Gateway | None = Field(
-        default=None, description="The legal gateway or power relied on."
+    gateway: Gateway = Field(
+        default=Gateway.NONE,
+        description="The legal gateway or power relied on (NONE: the ISA alone).",
     )
-    isa_reference: str | None = Field(
-        default=None, max_length=100, description="Information sharing agreement reference, if any."
+    isa_reference: str = Field(
+        default="",
+        max_length=100,
+        description="Information sharing agreement reference, if any (e.g. NCSP-ISA-2026-01).",
     )
     dpia_considered: bool = Field(default=False, description="Has a DPIA been considered?")
     consent: ConsentStatus = Field(description="Consent status of the subject(s).")
@@ -213,9 +237,12 @@ class ShareRequest(_Form):
     urgency: UrgencyTier = Field(
         description="EMERGENCY (risk to life), RED (4h), AMBER (24h), GREEN (72h), ROUTINE."
     )
-    countersigned_by: Identifier | None = Field(
-        default=None,
-        description="Countersigning officer's person id (Schedule 2 requests: Inspector or above).",
+    countersigned_by: str = Field(
+        default="",
+        max_length=64,
+        pattern=r"^([a-z0-9-]+)?$",
+        description="Countersigning officer's person id (police Schedule 2 requests: Inspector or "
+        "above).",
     )
     delivery: DeliveryMethod = Field(
         default=DeliveryMethod.SECURE_INBOX, description="How the information should be delivered."

@@ -14,11 +14,13 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from infoshare.models import (
+    Art6Basis,
     ConsentStatus,
     Decision,
     Gateway,
     OverrideGround,
     Regime,
+    SensitiveCondition,
     ShareRequest,
     UrgencyTier,
     item_id,
@@ -50,7 +52,7 @@ class Triage:
     decision: Decision | None  # None: accepted and goes on; otherwise REFUSE or DEFER
     reasons: list[str]
     due_at: datetime
-    isa_reference: str | None
+    isa_reference: str | None  # the ISA relied on, if any
     needs_override: bool
 
     @property
@@ -100,7 +102,7 @@ def _registry_reasons(req: ShareRequest, p: Partnership, now: datetime) -> list[
         if isa is None or not isa.covers(req.requesting_agency, req.disclosing_agency, now):
             reasons.append(f"ISA '{req.isa_reference}' does not cover these two agencies today.")
     elif (
-        req.gateway is None
+        req.gateway == Gateway.NONE
         and p.in_date_isa(req.requesting_agency, req.disclosing_agency, now) is None
     ):
         reasons.append("No in-date information sharing agreement and no legal gateway named.")
@@ -139,11 +141,11 @@ def _legal_reasons(req: ShareRequest) -> list[str]:
         )
     if not req.consequence_if_not_shared.strip():
         reasons.append("State what is likely to happen if nothing is shared.")
-    if req.regime == Regime.UK_GDPR and req.lawful_basis is None:
+    if req.regime == Regime.UK_GDPR and req.lawful_basis == Art6Basis.NOT_APPLICABLE:
         reasons.append("A UK GDPR request needs an Article 6 lawful basis.")
     if req.special_category_data or req.criminal_offence_data:
         cond = req.sensitive_condition
-        if cond is None:
+        if cond == SensitiveCondition.NONE:
             reasons.append(
                 "Special-category or criminal-offence data needs an Art 9/Schedule 1 or "
                 "Schedule 8 condition."

@@ -84,7 +84,7 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             **(person(meta.requester_id) or {}),
             "identity": "registered requester id given on the request form",
         },
-        "countersigned_by": person(req.countersigned_by),
+        "countersigned_by": person(req.countersigned_by or None),
         "items": [
             {"id": iid, "description": item.description, "shared": iid in shared_items}
             for iid, item in zip(item_ids, req.items, strict=True)
@@ -95,9 +95,9 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
         "criminal_offence_data": req.criminal_offence_data,
         "purpose": req.purpose.value,
         "regime": req.regime.value,
-        "lawful_basis": req.lawful_basis.value if req.lawful_basis else None,
-        "sensitive_condition": req.sensitive_condition.value if req.sensitive_condition else None,
-        "gateway": req.gateway.value if req.gateway else None,
+        "lawful_basis": req.lawful_basis.value,
+        "sensitive_condition": req.sensitive_condition.value,
+        "gateway": req.gateway.value,
         "isa_reference": (triage.public.get("isa_reference") if triage else None),
         "dpia_considered": req.dpia_considered,
         "consent": req.consent.value,

@@ -68,7 +68,7 @@ def redacted_parameters(req: ShareRequest, ref: str) -> dict[str, Any]:
     data = req.model_dump(mode="json")
     data["subjects"] = []
     data["third_parties"] = []
-    data["offence_or_risk"] = None
+    data["offence_or_risk"] = ""
     data["consequence_if_not_shared"] = placeholder
     data["consent_reason"] = placeholder
     for item in data["items"]:

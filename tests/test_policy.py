@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from infoshare.config import load_settings
 from infoshare.models import ConsentStatus, Decision, OverrideGround, ShareRequest
@@ -211,7 +212,7 @@ def test_same_requesting_and_disclosing_agency_is_sent_back(p: Partnership) -> N
     ids=["before-isa", "after-isa"],
 )
 def test_no_isa_and_no_gateway_is_sent_back(p: Partnership, when: datetime) -> None:
-    t = triage(req(SCHOOL, gateway=None), p, when, BUDGETS)
+    t = triage(req(SCHOOL, gateway="NONE"), p, when, BUDGETS)
     deferred(t, "no in-date information sharing agreement", "no legal gateway")
     assert t.isa_reference is None
 
@@ -222,7 +223,7 @@ def test_no_isa_and_no_gateway_is_sent_back(p: Partnership, when: datetime) -> N
     ids=["first-day", "last-day"],
 )
 def test_in_date_isa_suffices_without_gateway(p: Partnership, when: datetime) -> None:
-    t = triage(req(SCHOOL, gateway=None), p, when, BUDGETS)
+    t = triage(req(SCHOOL, gateway="NONE"), p, when, BUDGETS)
     assert t.accepted, t.reasons
     assert t.isa_reference == "NCSP-ISA-2026-01"
 
@@ -246,21 +247,21 @@ def test_unknown_isa_reference_is_sent_back(p: Partnership) -> None:
 
 
 def test_missing_article_6_basis_is_sent_back(p: Partnership) -> None:
-    t = triage(req(SCHOOL, lawful_basis=None), p, NOW, BUDGETS)
+    t = triage(req(SCHOOL, lawful_basis="NOT_APPLICABLE"), p, NOW, BUDGETS)
     deferred(t, "Article 6")
     assert len(t.reasons) == 1
 
 
 def test_part3_request_needs_no_article_6_basis(p: Partnership) -> None:
     r = specific_police_request(
-        regime="DPA_PART3", lawful_basis=None, countersigned_by="insp-hughes"
+        regime="DPA_PART3", lawful_basis="NOT_APPLICABLE", countersigned_by="insp-hughes"
     )
     assert triage(r, p, NOW, BUDGETS).accepted
 
 
 @pytest.mark.parametrize("flag", ["special_category_data", "criminal_offence_data"])
 def test_sensitive_data_without_condition_is_sent_back(p: Partnership, flag: str) -> None:
-    t = triage(req(HOSPITAL, **{flag: True, "sensitive_condition": None}), p, NOW, BUDGETS)
+    t = triage(req(HOSPITAL, **{flag: True, "sensitive_condition": "NONE"}), p, NOW, BUDGETS)
     deferred(t, "condition")
     assert len(t.reasons) == 1
 
@@ -282,8 +283,8 @@ def test_schedule_1_condition_under_part_3_is_sent_back(p: Partnership) -> None:
 
 
 def test_missing_offence_is_sent_back_unless_it_would_prejudice(p: Partnership) -> None:
-    deferred(triage(req(SCHOOL, offence_or_risk=None), p, NOW, BUDGETS), "offence or risk")
-    r = req(SCHOOL, offence_or_risk=None, naming_offence_would_prejudice=True)
+    deferred(triage(req(SCHOOL, offence_or_risk=""), p, NOW, BUDGETS), "offence or risk")
+    r = req(SCHOOL, offence_or_risk="", naming_offence_would_prejudice=True)
     assert triage(r, p, NOW, BUDGETS).accepted
 
 
@@ -297,7 +298,7 @@ def test_consent_not_obtained_needs_a_reason(p: Partnership) -> None:
 
 
 def test_trawl_refusal_takes_precedence_over_send_back(p: Partnership) -> None:
-    t = triage(req(TRAWL, lawful_basis=None), p, NOW, BUDGETS)
+    t = triage(req(TRAWL, lawful_basis="NOT_APPLICABLE"), p, NOW, BUDGETS)
     assert t.decision == Decision.REFUSE
     assert has_reason(t.reasons, "Article 6")  # every problem is still reported
 
@@ -485,3 +486,17 @@ def test_single_item_request_shared_in_full() -> None:
     decision = signoff_decision(signoff("housing-manager", items=["item-1"]), req(HOUSING))
     assert decision == Decision.SHARE_FULL
     assert decision.shares
+
+
+@pytest.mark.parametrize(
+    ("dob", "message"),
+    [("2026-02-30", "not a real date"), ("2999-01-01", "in the future"), ("14/03/2011", "pattern")],
+)
+def test_date_of_birth_must_be_a_real_past_date(dob: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        req(SCHOOL, subjects=[{"name": "A Person", "date_of_birth": dob}])
+
+
+def test_date_of_birth_may_be_unknown() -> None:
+    r = req(SCHOOL, subjects=[{"name": "A Person"}])
+    assert r.subjects[0].date_of_birth == ""

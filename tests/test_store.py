@@ -151,8 +151,7 @@ def test_personal_data_is_never_stored_in_clear(store: Store) -> None:
     # The store gives it all back ...
     back = store.request(ref)
     assert back.subjects[0].name == "Morwenna Fictitious-Mother"
-    assert back.subjects[0].date_of_birth is not None
-    assert back.subjects[0].date_of_birth.isoformat() == "2002-06-02"
+    assert back.subjects[0].date_of_birth == "2002-06-02"
     assert back == req
     found = store.record(ref)
     assert found is not None
