@@ -22,7 +22,6 @@ def main() -> None:
         share_request.to_deployment(
             name="share-request",
             tags=["infoshare"],
-            description="Submit an information sharing request (ICO Annex B form).",
         ),
     )
     serve(

@@ -22,7 +22,7 @@ from prefect.states import State
 from pydantic import BaseModel, Field, create_model
 from sqlalchemy.exc import SQLAlchemyError
 
-from infoshare.forms import WaitingForm
+from infoshare.forms import REQUEST_GUIDE, WaitingForm
 from infoshare.models import ShareRequest
 from infoshare.policy import OverrideInput, SignOffInput, Verdict
 from infoshare.records import record_decision
@@ -41,11 +41,15 @@ def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
     """The resume form for this request: ``fields`` plus, for sign-off, only its own items."""
     base = cast(type[RunInput], type(f"{fields.__name__}Form", (RunInput, fields), {}))
     extra: dict[str, Any] = {}
-    if "approved_items" in fields.model_fields and form.item_ids:
-        item = Literal[tuple(form.item_ids)]  # type: ignore[valid-type]
+    if "approved_items" in fields.model_fields and form.items:
+        item = Literal[tuple(form.items)]  # type: ignore[valid-type]
+        listing = "; ".join(f"{iid}: {text}" for iid, text in form.items.items())
         extra["approved_items"] = (
             list[item],  # type: ignore[valid-type]
-            Field(default_factory=list, description="Items you approve for disclosure."),
+            Field(
+                default_factory=list,
+                description=f"Tick the items you approve for disclosure (SHARE only). {listing}",
+            ),
         )
     model = create_model(base.__name__, __base__=base, **extra)
     model._description = form.description  # shown above the form by the Prefect UI
@@ -97,8 +101,7 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
 
 @flow(
     name="share-request",
-    description="Triage, consent, sign-off and secure transfer of one information sharing "
-    "request, with a decision record for every outcome.",
+    description=REQUEST_GUIDE,
     persist_result=False,
     on_failure=[record_unfinished_run],
     on_crashed=[record_unfinished_run],

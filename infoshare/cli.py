@@ -13,9 +13,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -26,8 +25,6 @@ from infoshare.envelope import EnvelopeError, open_envelope
 from infoshare.models import OverrideGround, ShareRequest
 from infoshare.policy import SignOffChoice
 from infoshare.store import Store, UnknownRequest, default_store
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
@@ -300,16 +297,31 @@ def requests_list(limit: int, as_json: bool) -> None:
     _emit(as_json, data, "\n".join(lines) or "no requests yet")
 
 
+def _viewer(store: Store, ref: str, person: str, why: str) -> None:
+    """Personal data is shown only to a registered person of one of the two agencies, with a
+    reason; the look-up itself is logged (DPA 2018 s.62 logs consultation as well as disclosure).
+    """
+    meta = store.meta(ref)
+    member = store.partnership().member(person)
+    if member is None or member.agency_id not in (meta.requesting_agency, meta.disclosing_agency):
+        _fail(f"{person!r} is not registered with an agency party to {ref}", 2)
+    if len(why.strip()) < 5:
+        _fail("say why you need to see the personal data (--why)", 2)
+    store.audit(ref, None, person, "personal data viewed", why.strip())
+
+
 @requests.command("show")
 @click.argument("target")
+@click.option("--as", "person", required=True, help="Your person id.")
+@click.option("--why", required=True, help="Why you need to see it (logged).")
 @json_option
-def requests_show(target: str, as_json: bool) -> None:
-    """A request in full, personal data included (access is audited)."""
+def requests_show(target: str, person: str, why: str, as_json: bool) -> None:
+    """A request in full, personal data included; who looked and why is logged."""
     store = _store()
     ref = _ref_for(target, store)
+    _viewer(store, ref, person, why)
     req = store.request(ref)
     meta = store.meta(ref)
-    store.audit(ref, None, os.environ.get("USER"), "request viewed", "infoshare requests show")
     data = {"reference": ref, "status": meta.status, "due_at": meta.due_at,
             "request": req.model_dump(mode="json")}  # fmt: skip
     _emit(as_json, data, json.dumps(data, indent=2, default=str))
@@ -406,9 +418,13 @@ def records() -> None:
 
 @records.command("show")
 @click.argument("target")
-@click.option("--no-personal", is_flag=True, help="Leave out subjects and free text.")
+@click.option(
+    "--personal", is_flag=True, help="Include subjects and free text (needs --as, --why)."
+)
+@click.option("--as", "person", help="Your person id (with --personal).")
+@click.option("--why", default="", help="Why you need the personal data (logged).")
 @json_option
-def records_show(target: str, no_personal: bool, as_json: bool) -> None:
+def records_show(target: str, personal: bool, person: str | None, why: str, as_json: bool) -> None:
     """The decision record of a request (reference or flow run id)."""
     store = _store()
     ref = _ref_for(target, store)
@@ -416,11 +432,14 @@ def records_show(target: str, no_personal: bool, as_json: bool) -> None:
     if found is None:
         _fail(f"{ref} has no decision record yet (status {store.meta(ref).status})", 1)
     assert found is not None
-    row, personal = found
-    store.audit(ref, None, os.environ.get("USER"), "record viewed", "infoshare records show")
+    row, sealed = found
     data: dict[str, Any] = {**row.public, "record_sha256": row.record_sha256}
-    if not no_personal:
-        data["personal"] = personal
+    if personal:
+        if not person:
+            _fail("--personal needs --as PERSON and --why REASON", 2)
+        assert person is not None
+        _viewer(store, ref, person, why)
+        data["personal"] = sealed
     if as_json:
         _emit(True, data, "")
         return

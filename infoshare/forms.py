@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from infoshare.policy import Step
 from infoshare.steps import is_done
@@ -21,7 +22,7 @@ class WaitingForm:
     attempt: int
     pause_key: str
     description: str
-    item_ids: list[str]
+    items: dict[str, str]  # item id -> description of the information (never personal data)
 
 
 def _due(due: datetime | None, now: datetime) -> str:
@@ -34,57 +35,93 @@ def _due(due: datetime | None, now: datetime) -> str:
 
 
 def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
-    """The form for ``step``, or None if the step is already done."""
+    """The form for ``step``, or None if the step is already done.
+
+    The Prefect UI shows the description in a small box above the fields, so the facts a person
+    needs to act come first, in a few short lines; the items are listed in the items field.
+    """
     if is_done(store, ref, step):
         return None
     store.set_status(ref, f"AWAITING_{step.name}")
     meta = store.meta(ref)
     p = store.partnership()
-    prepared = store.prepared_items(ref)
-    attempt = store.attempts(ref, step)
     agency = p.agency(meta.disclosing_agency)
     requesting = p.agency(meta.requesting_agency)
+    disclosing_name = agency.name if agency else meta.disclosing_agency
     pub = meta.public
-    title = {
-        Step.OVERRIDE: "Consent override justification needed",
-        Step.SIGNOFF: "Senior sign-off needed",
-    }[step]
-    lines = [
-        f"## {title}: {ref}",
-        "",
-        f"- **From:** {requesting.name if requesting else meta.requesting_agency}",
-        f"- **To (disclosing):** {agency.name if agency else meta.disclosing_agency}",
-        f"- **Tier:** {meta.urgency}, **due** {_due(meta.due_at, now_utc())}",
-        f"- **Purpose:** {pub['purpose']}; **consent:** {pub['consent']}",
-        f"- **Subjects:** {pub['subject_count']} (details in infoshare: "
-        f"`infoshare requests show {ref}`)",
-        "",
-        "| item | information requested | content prepared |",
-        "| --- | --- | --- |",
-    ]
-    for iid, item in zip(pub["item_ids"], pub["items"], strict=True):
-        lines.append(f"| {iid} | {item['description']} | {'yes' if iid in prepared else 'no'} |")
-    lines.append("")
-    if step == Step.SIGNOFF and agency:
-        lines.append(
-            f"Sign-off by one of: **{', '.join(agency.approver_roles)}** of {agency.name}."
-        )
-        lines.append("Approve only items whose content has been prepared.")
-    if step == Step.OVERRIDE:
-        lines.append(
-            "Give the public-interest grounds for sharing without consent, why it is "
-            "proportionate, and whether the subject has been told. Not the requester."
-        )
-    lines.append("Refer to people by role, never by name, in the text you type here.")
     state = store.step(ref, step)
+    lines = []
+    if step == Step.SIGNOFF:
+        roles = ", ".join(agency.approver_roles) if agency else "a senior manager"
+        lines += [
+            f"### Senior sign-off: {ref}",
+            f"**{meta.urgency}**, due {_due(meta.due_at, now_utc())}",
+            f"**Who:** {roles} of {disclosing_name}; never the requester.",
+        ]
+    else:
+        lines += [
+            f"### Consent override: {ref}",
+            f"**{meta.urgency}**, due {_due(meta.due_at, now_utc())}",
+            f"**Who:** a practitioner of {disclosing_name}; never the requester.",
+        ]
     if state and state.public.get("last_refusal"):
-        lines += ["", "**The previous attempt was refused:**"]
+        lines += ["", "**The previous answer was refused:**"]
         lines += [f"- {r}" for r in state.public["last_refusal"]]
+    lines += [
+        "",
+        f"{requesting.name if requesting else meta.requesting_agency} asks {disclosing_name}. "
+        f"Purpose {pub['purpose']}; consent {pub['consent']}; "
+        f"{pub['subject_count']} subject(s), details with `infoshare requests show {ref}`.",
+        "",
+    ]
+    lines += [f"- **{iid}**: {item['description']}" for iid, item in _items(pub)]
+    lines.append("")
+    if step == Step.SIGNOFF:
+        lines.append(
+            "Approve only what is necessary. Items need their content prepared first "
+            f"(`infoshare provide {ref} ITEM`)."
+        )
+    else:
+        lines.append(
+            "Give the public-interest grounds, why sharing without consent is proportionate, "
+            "and whether the subject has been told (if not, why not)."
+        )
+    lines.append("Refer to people by role (subject, partner), never by name.")
     return WaitingForm(
         ref=ref,
         step=step.value,
-        attempt=attempt,
-        pause_key=f"{step.value}-{attempt + 1}",
+        attempt=store.attempts(ref, step),
+        pause_key=f"{step.value}-{store.attempts(ref, step) + 1}",
         description="\n".join(lines),
-        item_ids=list(pub["item_ids"]),
+        items={iid: item["description"] for iid, item in _items(pub)},
     )
+
+
+def _items(pub: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return list(zip(pub["item_ids"], pub["items"], strict=True))
+
+
+REQUEST_GUIDE = """\
+**Information sharing request** (ICO Data Sharing Code, Annex B). Click **Run → Custom run**.
+
+1. Your agency, your person id and the disclosing agency are registry ids: list them with
+   `infoshare registry show` (demo: `northshire-police`, `northshire-council`,
+   `northshire-hospitals`, `northshire-academy`, `northshire-homes`, `northshire-yjs`,
+   `northshire-mash`).
+2. Name the subject(s). Ask for **specific items**, each with why it is necessary; describe the
+   information, never the person. "All information held" is refused.
+3. Give the legal basis: regime, Article 6 basis (UK GDPR), the Schedule 1 or Schedule 8
+   condition for special-category or criminal-offence data, and a gateway unless the ISA covers
+   it. Police Schedule 2 requests need an Inspector's countersignature (their person id).
+4. Consent: if not OBTAINED or NOT_REQUIRED, the disclosing agency must justify overriding it.
+
+When the run starts, the request moves into infoshare's encrypted store and its personal details
+are removed from Prefect; the run is renamed with its reference (ISR-...). Approvers answer in
+the run's **Resume** form. Every outcome ends with a decision record
+(`infoshare records show ISR-...`).
+
+Codes: gateways CDA1998_S115 (Crime and Disorder Act 1998 s.115), DPA_SCH2_P1_PARA2 (DPA 2018
+Sch 2 para 2 crime exemption), PCSC2022_S16 (serious violence duty), COMMON_LAW_POLICING (e.g.
+Clare's and Sarah's law), COURT_ORDER. Tiers: EMERGENCY (risk to life), RED 4 h, AMBER 24 h,
+GREEN 72 h, ROUTINE 10 days.
+"""

@@ -126,7 +126,7 @@ class Person(_Form):
     date_of_birth: str = Field(
         default="",
         pattern=r"^(\d{4}-\d{2}-\d{2})?$",
-        description="Date of birth as YYYY-MM-DD (e.g. 2011-03-14); leave empty if not known.",
+        description="Date of birth as YYYY-MM-DD (e.g. 2004-07-21); leave empty if not known.",
     )
     address: str = Field(default="", max_length=500, description="Address, if relevant.")
     relationship: str = Field(

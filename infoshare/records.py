@@ -174,3 +174,45 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
         assert again is not None
         return RecordSummary(ref, Decision(again[0].decision), False, again[0].record_sha256)
     return RecordSummary(ref, decision, True, record_sha256)
+
+
+def summary_markdown(public: dict[str, Any]) -> str:
+    """The record without personal data, for the run's artifact in the Prefect UI.
+
+    People are shown by registry id and role only; subjects only as a count."""
+    shared = public.get("shared")
+    lines = [
+        f"## Decision {public['decision']}: {public['reference']}",
+        "",
+        f"{public['requesting_agency']} asked {public['disclosing_agency']} "
+        f"({public['urgency']}); due {public.get('due_at') or '-'}, decided "
+        f"{public['decided_at']}{'' if public.get('on_time', True) else ' **(late)**'}.",
+        "",
+        "**Reasons**",
+        *[f"- {r}" for r in public["reasons"]],
+        "",
+        "| item | information | shared |",
+        "| --- | --- | --- |",
+        *[
+            f"| {i['id']} | {i['description']} | {'yes' if i['shared'] else 'no'} |"
+            for i in public["items"]
+        ],
+        "",
+        f"Purpose {public['purpose']}; {public['regime']}, basis {public['lawful_basis']}, "
+        f"gateway {public['gateway']}, ISA {public.get('isa_reference') or '-'}; consent "
+        f"{public['consent']}; subjects {public['subject_count']}.",
+    ]
+    if public.get("override"):
+        o = public["override"]
+        lines.append(
+            f"Consent overridden on {', '.join(o['grounds'])} by {o['justified_by']['id']}; "
+            f"subject informed: {'yes' if o['subject_informed'] else 'no'}."
+        )
+    for a in public.get("approvers", []):
+        lines.append(f"Signed off by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}.")
+    if shared:
+        lines.append(
+            f"Delivered to {shared['with']} by {shared['method']}: envelope "
+            f"`{shared['envelope_id']}`, SHA-256 `{shared['envelope_sha256']}`."
+        )
+    return "\n".join(lines)

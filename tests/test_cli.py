@@ -177,7 +177,47 @@ def test_records_show_unknown_reference(home: Path) -> None:
 def test_requests_show_unknown_flow_run(home: Path) -> None:
     assert run("init").exit_code == 0
     run_id = "0b7e6a42-1d5c-4c1e-9a63-2f3b2c1d0e9f"
-    assert_clean_error(run("requests", "show", run_id), 2, run_id)
+    result = run("requests", "show", run_id, "--as", "pc-ahmed", "--why", "checking progress")
+    assert_clean_error(result, 2, run_id)
+
+
+def _refused_request() -> str:
+    """Scenario 3 taken in and triaged without Prefect, so it has a REFUSE record."""
+    from infoshare.models import ShareRequest
+    from infoshare.records import record_decision
+    from infoshare.steps import run_triage
+
+    store = store_module.default_store()
+    raw = json.loads((EXAMPLES / "scenario3-trawl.json").read_text())
+    ref = store.register_request(ShareRequest.model_validate(raw), None)
+    run_triage(store, ref)
+    record_decision(store, ref)
+    return ref
+
+
+def test_records_show_leaves_personal_data_out_unless_asked_with_a_reason(home: Path) -> None:
+    assert run("init").exit_code == 0
+    ref = _refused_request()
+    plain = run("records", "show", ref, "--json")
+    assert plain.exit_code == 0, plain.output
+    data = json.loads(plain.output)
+    assert data["decision"] == "REFUSE" and "personal" not in data
+    assert "Tobias" not in plain.output
+
+    assert_clean_error(run("records", "show", ref, "--personal"), 2, "--as")
+    # someone from an agency that is not party to the request
+    result = run("records", "show", ref, "--personal", "--as", "nurse-lee", "--why", "curious")
+    assert_clean_error(result, 2, "nurse-lee", ref)
+    result = run("records", "show", ref, "--personal", "--as", "council-officer", "--why", "SAR")
+    assert_clean_error(result, 2, "--why")
+
+    why = "subject access request SAR-118"
+    full = run("records", "show", ref, "--personal", "--as", "council-officer", "--why", why)
+    assert full.exit_code == 0, full.output
+    assert "Tobias Fictitious-Tenant" in full.output
+    trail = store_module.default_store().audit_trail(ref)
+    viewed = [e for e in trail if e.event == "personal data viewed"]
+    assert [(e.actor_id, e.detail) for e in viewed] == [("council-officer", why)]
 
 
 @pytest.mark.parametrize(

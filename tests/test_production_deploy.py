@@ -136,7 +136,8 @@ def _run_paused(env: dict[str, str], run_id: str) -> bool:
 
 def wait_for_record(env: dict[str, str], ref: str, tmp_path: Path) -> dict[str, Any]:
     def check() -> dict[str, Any] | None:
-        proc = cli(env, "records", "show", ref, "--json", check=False)
+        proc = cli(env, "records", "show", ref, "--json", "--personal", "--as", "yjs-worker",
+                   "--why", "checking what was shared for the plan", check=False)  # fmt: skip
         return json.loads(proc.stdout) if proc.returncode == 0 else None
 
     result: dict[str, Any] = _poll("the decision record", tmp_path, check)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from conftest import EXAMPLES, Stack
 from prefect.flow_runs import resume_flow_run
@@ -214,6 +215,22 @@ def test_school_shares_attendance_only(scenarios: dict[str, Scenario], stack_sto
     refused = [e for e in stack_store.audit_trail(s.ref) if e.event == "input refused"]
     assert len(refused) == 1 and refused[0].actor_id == "school-office"
     assert "Headteacher" in refused[0].detail
+
+
+def test_decision_is_visible_on_the_run_as_an_artifact(
+    scenarios: dict[str, Scenario], stack: Stack
+) -> None:
+    s = scenarios["school"]
+    resp = httpx.post(
+        f"{stack.api_url}/artifacts/filter",
+        json={"artifacts": {"key": {"any_": [f"decision-{s.ref.lower()}"]}}},
+        timeout=10,
+    )
+    resp.raise_for_status()
+    (artifact,) = resp.json()
+    assert artifact["flow_run_id"] == s.run_id
+    assert "Decision SHARE_PARTIAL" in artifact["data"]
+    assert "| item-2 | Exclusions (dates and types), last 12 months | no |" in artifact["data"]
 
 
 def test_envelope_reaches_requester_and_holds_only_approved_items(
