@@ -1,5 +1,8 @@
 """Production shape: `prefect deploy --all` from prefect.yaml and a process worker, driven
-entirely through the `infoshare` CLI (submit, provide, approve, records show) as a user would."""
+entirely through the `infoshare` CLI (submit, provide, approve, records show) as a user would.
+
+With INFOSHARE_TEST_POSTGRES_URL set, both the Prefect server and infoshare's store run on
+PostgreSQL (a fresh database and a fresh schema, dropped afterwards), as in production."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +51,46 @@ def prefect(env: dict[str, str], *args: str) -> None:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
-def test_deploy_all_and_process_worker_with_cli_approval(tmp_path: Path) -> None:
-    with start_prefect_server(tmp_path / "prefect") as server:
+@pytest.fixture
+def databases() -> Iterator[tuple[str | None, dict[str, str]]]:
+    """(Prefect database URL, store settings): PostgreSQL when available, else SQLite."""
+    url = os.environ.get("INFOSHARE_TEST_POSTGRES_URL")
+    if not url:
+        yield None, {}
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"infoshare_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    base = make_url(url)
+    prefect_url = base.set(drivername="postgresql+asyncpg", database=name)
+    store_url = base.update_query_dict({"options": f"-csearch_path={name}"})
+    try:
+        yield (
+            prefect_url.render_as_string(hide_password=False),
+            {"INFOSHARE_DATABASE_URL": store_url.render_as_string(hide_password=False)},
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_deploy_all_and_process_worker_with_cli_approval(
+    tmp_path: Path, databases: tuple[str | None, dict[str, str]]
+) -> None:
+    prefect_db, store_env = databases
+    with start_prefect_server(tmp_path / "prefect", database_url=prefect_db) as server:
         env = server.subprocess_env(
             {
                 "INFOSHARE_HOME": str(tmp_path / "infoshare"),
                 "INFOSHARE_CODE_DIR": str(ROOT),
                 "PREFECT_WORKER_QUERY_SECONDS": "1",
+                **store_env,
             }
         )
         cli(env, "init")
