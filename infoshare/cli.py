@@ -78,8 +78,7 @@ def main() -> None:
 # --- set-up ------------------------------------------------------------------------------------
 
 
-@main.command()
-@click.option(
+registry_option = click.option(
     "--registry",
     "registry_file",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -87,6 +86,10 @@ def main() -> None:
     show_default="the demo partnership",
     help="Partnership registry (JSON).",
 )
+
+
+@main.command()
+@registry_option
 @json_option
 def init(registry_file: Path, as_json: bool) -> None:
     """Create the store, load the registry and create agency keys (safe to repeat)."""
@@ -134,13 +137,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @main.command()
 @click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server.")
-@click.option(
-    "--registry",
-    "registry_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=registry.DEMO_REGISTRY,
-    show_default="the demo partnership",
-)
+@registry_option
 @json_option
 def up(port: int, registry_file: Path, as_json: bool) -> None:
     """Start everything on this machine: Prefect server, store, demo registry, deployment."""

@@ -197,21 +197,24 @@ class Store:
             raw = unseal(self._data_key(row), row.sealed_request or b"", f"{ref}:request".encode())
         return ShareRequest.model_validate_json(raw)
 
+    @staticmethod
+    def _meta(r: RequestRow) -> RequestMeta:
+        return RequestMeta(
+            r.ref,
+            r.flow_run_id,
+            r.received_at,
+            r.requesting_agency,
+            r.disclosing_agency,
+            r.requester_id,
+            r.urgency,
+            r.due_at,
+            r.status,
+            dict(r.public),
+        )
+
     def meta(self, ref: str) -> RequestMeta:
         with self.session() as s:
-            r = self._row(s, ref)
-            return RequestMeta(
-                r.ref,
-                r.flow_run_id,
-                r.received_at,
-                r.requesting_agency,
-                r.disclosing_agency,
-                r.requester_id,
-                r.urgency,
-                r.due_at,
-                r.status,
-                dict(r.public),
-            )
+            return self._meta(self._row(s, ref))
 
     def set_status(self, ref: str, status: str, due_at: datetime | None = None) -> None:
         with self.session() as s:
@@ -225,21 +228,7 @@ class Store:
             rows = s.scalars(
                 select(RequestRow).order_by(RequestRow.received_at.desc()).limit(limit)
             )
-            return [
-                RequestMeta(
-                    r.ref,
-                    r.flow_run_id,
-                    r.received_at,
-                    r.requesting_agency,
-                    r.disclosing_agency,
-                    r.requester_id,
-                    r.urgency,
-                    r.due_at,
-                    r.status,
-                    dict(r.public),
-                )
-                for r in rows
-            ]
+            return [self._meta(r) for r in rows]
 
     # --- steps ------------------------------------------------------------------------------
 
