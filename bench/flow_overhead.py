@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import importlib
 import json
 import os
@@ -446,7 +447,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"Ratio share-request / bare: **{lat['ratio_mean']:.2f}x** (mean), "
         f"**{lat['ratio_median']:.2f}x** (median); goal ≤ {goal}x: "
-        f"{'met' if lat['ratio_mean'] <= goal else 'NOT met'}.",
+        f"{'met' if lat['ratio_mean'] <= goal else 'NOT met'} on the mean, "
+        f"{'met' if lat['ratio_median'] <= goal else 'NOT met'} on the median.",
         "",
         "Resident memory with requests waiting for sign-off (Suspended), measured once no "
         "flow-run process is left:",
@@ -480,11 +482,47 @@ def markdown(result: dict[str, Any]) -> str:
     )
     for note in result["memory"]["notes"]:
         lines.append(f"\nNote: {note}")
+    code = result["code"]
+    lines.append(
+        f"\nCode: commit {code['before']['head']}"
+        + (
+            f" + uncommitted {', '.join(code['before']['uncommitted'])}"
+            if code["before"]["uncommitted"]
+            else ""
+        )
+        + "."
+    )
+    key = "sha256_flows_tasks_infoshare"
+    if code["before"][key] != code["after"][key]:
+        lines.append(
+            f"WARNING: the code changed during the run (now {code['after']['head']}, uncommitted "
+            f"{', '.join(code['after']['uncommitted']) or 'none'}); flow runs import it afresh."
+        )
     lines.append(f"\nTotal benchmark time {result['total_seconds']:.0f}s.")
     return "\n".join(lines)
 
 
 # --- main --------------------------------------------------------------------------------------
+
+
+def code_state() -> dict[str, Any]:
+    """The commit and uncommitted files of the code under test (runs import it afresh)."""
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return proc.stdout.rstrip("\n") if proc.returncode == 0 else ""
+
+    digest = hashlib.sha256()
+    for pkg in ("flows", "tasks", "infoshare"):
+        for path in sorted((ROOT / pkg).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".json"):
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    changed = [ln[3:] for ln in git("status", "--porcelain").splitlines() if ln[3:]]
+    return {
+        "head": git("rev-parse", "--short", "HEAD").strip(),
+        "uncommitted": changed,
+        "sha256_flows_tasks_infoshare": digest.hexdigest(),
+    }
 
 
 def load_server_helper() -> Any:
@@ -514,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     checkpoints = sorted({int(x) for x in args.waiting.split(",")})
     started_at = datetime.now(UTC)
     t_start = time.monotonic()
+    code_before = code_state()
+    load_before = round(os.getloadavg()[0], 2)
     helper = load_server_helper()
 
     tmp = Path(tempfile.mkdtemp(prefix="infoshare-bench-"))
@@ -620,8 +660,10 @@ def main(argv: list[str] | None = None) -> int:
             "delta_mib": round(delta, 1),
             "kib_per_waiting_run": round(delta * 1024 / (last.waiting - first.waiting), 1),
         }
+    code_after = code_state()
     result: dict[str, Any] = {
         "benchmark": "flow_overhead",
+        "code": {"before": code_before, "after": code_after},
         "started_at": started_at.strftime("%Y-%m-%d %H:%M UTC"),
         "total_seconds": round(time.monotonic() - t_start, 1),
         "machine": {
@@ -629,6 +671,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "prefect": prefect.__version__,
             "platform": platform.platform(),
+            "loadavg_1m_before": load_before,
+            "loadavg_1m_after": round(os.getloadavg()[0], 2),
         },
         "config": {
             "runs": args.runs,

@@ -238,16 +238,34 @@ def _load_request(path: Path) -> ShareRequest:
 
 @main.command()
 @click.argument("request_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the run to take the request in and give its reference (0: don't).",
+)
 @json_option
-def submit(request_file: Path, as_json: bool) -> None:
+def submit(request_file: Path, wait: float, as_json: bool) -> None:
     """Submit a request (JSON, the same fields as the UI form) as a share-request run."""
     req = _load_request(request_file)
     run = prefect_api.submit({"request": req.model_dump(mode="json")})
     ui = prefect_api.api_url().removesuffix("/api")
+    store = _store()
+    ref = None
+    deadline = time.monotonic() + wait
+    while ref is None and time.monotonic() < deadline:
+        ref = store.ref_for_run(run.id)
+        if ref is None:
+            time.sleep(0.5)
+    link = f"{ui}/runs/flow-run/{run.id}"
+    if ref:
+        text = f"submitted: {ref}"
+    else:
+        text = f"submitted as flow run {run.id}; not taken in yet (see `infoshare requests list`)"
     _emit(
         as_json,
-        {"flow_run_id": run.id, "flow_run_name": run.name, "ui": f"{ui}/runs/flow-run/{run.id}"},
-        f"submitted as flow run {run.id}\n  watch it: {ui}/runs/flow-run/{run.id}",
+        {"reference": ref, "flow_run_id": run.id, "flow_run_name": run.name, "ui": link},
+        f"{text}\n  watch it: {link}",
     )
 
 

@@ -106,10 +106,12 @@ def test_deploy_all_and_process_worker_with_cli_approval(
             start_new_session=True,
         )
         try:
-            run_id = cli_json(env, "submit", str(EXAMPLES / "scenario1-school-attendance.json"))[
-                "flow_run_id"
-            ]
-            ref = wait_for_status(env, run_id, "AWAITING_SIGNOFF", tmp_path)
+            submitted = cli_json(
+                env, "submit", str(EXAMPLES / "scenario1-school-attendance.json"), "--wait", "90"
+            )
+            run_id, ref = submitted["flow_run_id"], submitted["reference"]
+            assert ref and ref.startswith("ISR-"), submitted  # the officer gets the reference
+            assert wait_for_status(env, run_id, "AWAITING_SIGNOFF", tmp_path) == ref
             cli(env, "provide", ref, "item-1", "--as", "school-office", "--text", "Attendance 81%")
             # a sign-off by the requester is refused and the run waits again
             cli(env, "approve", ref, "--as", "yjs-worker", "--decision", "SHARE",
