@@ -1,0 +1,3 @@
+from infoshare.cli import main
+
+main()

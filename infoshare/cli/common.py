@@ -1,0 +1,90 @@
+"""What every ``infoshare`` command shares: the command group, output, errors, access checks.
+
+Every command takes ``--json`` for scripts. Errors are one clear line on stderr and exit code 2
+(bad input) or 1 (the operation failed); never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from infoshare import prefect_api, registry
+from infoshare.config import ConfigError
+from infoshare.store import Store, UnknownRequest, default_store
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def emit(as_json: bool, data: Any, text: str) -> None:
+    click.echo(json.dumps(data, indent=2, default=str) if as_json else text)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"infoshare: {message}", err=True)
+    sys.exit(code)
+
+
+def validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"{where}: {err['msg']}")
+    more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return "; ".join(parts) + more
+
+
+def open_store() -> Store:
+    try:
+        return default_store()
+    except ConfigError as exc:
+        fail(str(exc), 2)
+        raise  # unreachable
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except prefect_api.PrefectApiError as exc:
+            fail(str(exc))
+        except UnknownRequest as exc:
+            fail(str(exc), 2)
+        except registry.RegistryError as exc:
+            fail(str(exc), 2)
+        except ConfigError as exc:
+            fail(str(exc), 2)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="infoshare")
+def main() -> None:
+    """infoshare: lawful, recorded, secure information sharing between partners."""
+
+
+def ref_for(target: str, store: Store) -> str:
+    """Accept a request reference or a flow run id."""
+    if target.startswith("ISR-"):
+        return target
+    ref = store.ref_for_run(target)
+    if ref is None:
+        fail(f"no request for flow run {target} (has it started yet?)", 2)
+    assert ref is not None
+    return ref
+
+
+def check_viewer(store: Store, ref: str, person: str, why: str) -> None:
+    """Personal data is shown only to a registered person of one of the two agencies, with a
+    reason; the look-up itself is logged (DPA 2018 s.62 logs consultation as well as disclosure).
+    """
+    meta = store.meta(ref)
+    member = store.partnership().member(person)
+    if member is None or member.agency_id not in (meta.requesting_agency, meta.disclosing_agency):
+        fail(f"{person!r} is not registered with an agency party to {ref}", 2)
+    if len(why.strip()) < 5:
+        fail("say why you need to see the personal data (--why)", 2)
+    store.audit(ref, None, person, "personal data viewed", why.strip())

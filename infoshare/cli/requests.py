@@ -1,0 +1,205 @@
+"""Submitting requests and answering them: ``submit``, ``requests``, ``provide``, ``approve``, ``justify``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from infoshare import prefect_api
+from infoshare.cli.common import (
+    check_viewer,
+    emit,
+    fail,
+    json_option,
+    main,
+    open_store,
+    ref_for,
+    validation_message,
+)
+from infoshare.models import OverrideGround, ShareRequest
+from infoshare.policy import SignOffChoice
+from infoshare.store import Store
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+def _load_request(path: Path) -> ShareRequest:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"no such file: {path}", 2)
+    except ValueError as exc:
+        fail(f"{path} is not valid JSON: {exc}", 2)
+    try:
+        return ShareRequest.model_validate(raw)
+    except ValidationError as exc:
+        fail(f"{path} is not a valid request: {validation_message(exc)}", 2)
+        raise  # unreachable
+
+
+@main.command()
+@click.argument("request_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the run to take the request in and give its reference (0: don't).",
+)
+@json_option
+def submit(request_file: Path, wait: float, as_json: bool) -> None:
+    """Submit a request (JSON, the same fields as the UI form) as a share-request run."""
+    req = _load_request(request_file)
+    run = prefect_api.submit({"request": req.model_dump(mode="json")})
+    ui = prefect_api.api_url().removesuffix("/api")
+    store = open_store()
+    ref = None
+    deadline = time.monotonic() + wait
+    while ref is None and time.monotonic() < deadline:
+        ref = store.ref_for_run(run.id)
+        if ref is None:
+            time.sleep(0.5)
+    link = f"{ui}/runs/flow-run/{run.id}"
+    if ref:
+        text = f"submitted: {ref}"
+    else:
+        text = f"submitted as flow run {run.id}; not taken in yet (see `infoshare requests list`)"
+    emit(
+        as_json,
+        {"reference": ref, "flow_run_id": run.id, "flow_run_name": run.name, "ui": link},
+        f"{text}\n  watch it: {link}",
+    )
+
+
+@main.group()
+def requests() -> None:
+    """Requests in progress."""
+
+
+@requests.command("list")
+@click.option("--limit", default=50, show_default=True)
+@json_option
+def requests_list(limit: int, as_json: bool) -> None:
+    """Recent requests (no personal data)."""
+    rows = open_store().list_requests(limit)
+    data = [
+        {
+            "reference": m.ref,
+            "status": m.status,
+            "tier": m.urgency,
+            "from": m.requesting_agency,
+            "to": m.disclosing_agency,
+            "received_at": m.received_at,
+            "due_at": m.due_at,
+            "flow_run_id": m.flow_run_id,
+        }
+        for m in rows
+    ]
+    lines = [
+        f"{d['reference']}  {d['status']:<16} {d['tier']:<9} {d['from']} -> {d['to']}  due "
+        f"{d['due_at'] or '-'}"
+        for d in data
+    ]
+    emit(as_json, data, "\n".join(lines) or "no requests yet")
+
+
+@requests.command("show")
+@click.argument("target")
+@click.option("--as", "person", required=True, help="Your person id.")
+@click.option("--why", required=True, help="Why you need to see it (logged).")
+@json_option
+def requests_show(target: str, person: str, why: str, as_json: bool) -> None:
+    """A request in full, personal data included; who looked and why is logged."""
+    store = open_store()
+    ref = ref_for(target, store)
+    check_viewer(store, ref, person, why)
+    req = store.request(ref)
+    meta = store.meta(ref)
+    data = {"reference": ref, "status": meta.status, "due_at": meta.due_at,
+            "request": req.model_dump(mode="json")}  # fmt: skip
+    emit(as_json, data, json.dumps(data, indent=2, default=str))
+
+
+@main.command()
+@click.argument("target")
+@click.argument("item")
+@click.option("--as", "person", required=True, help="Your person id (disclosing agency).")
+@click.option("--file", "file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--text", "text", help="The content, if short.")
+@json_option
+def provide(
+    target: str, item: str, person: str, file: Path | None, text: str | None, as_json: bool
+) -> None:
+    """Prepare the content of one requested ITEM for sign-off (stored encrypted)."""
+    store = open_store()
+    ref = ref_for(target, store)
+    if (file is None) == (text is None):
+        fail("give exactly one of --file or --text", 2)
+    member = store.partnership().member(person)
+    if member is None or member.agency_id != store.meta(ref).disclosing_agency:
+        fail(f"{person!r} is not registered with the disclosing agency of {ref}", 2)
+    content = file.read_bytes() if file else (text or "").encode()
+    try:
+        store.provide_item(ref, item, content, person)
+    except KeyError as exc:
+        fail(str(exc.args[0]), 2)
+    emit(as_json, {"reference": ref, "item": item, "bytes": len(content)},
+          f"{ref} {item}: {len(content)} bytes prepared")  # fmt: skip
+
+
+def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None:
+    run_id = store.meta(ref).flow_run_id
+    if run_id is None:
+        fail(f"{ref} has no flow run", 2)
+    assert run_id is not None
+    prefect_api.resume(run_id, data)
+    emit(as_json, {"reference": ref, "flow_run_id": run_id, "submitted": True},
+          f"{ref}: answer submitted; the run checks it and goes on (or asks again).")  # fmt: skip
+
+
+@main.command()
+@click.argument("target")
+@click.option("--as", "person", required=True, help="Your person id.")
+@click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
+@click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
+@click.option("--reasons", required=True, help="Reasons for the decision.")
+@click.option("--redactions", default="", help="What is withheld and why.")
+@click.option("--dpo-advice", default="", help="The DPO's advice, if sought.")
+@json_option
+def approve(
+    target: str, person: str, decision: str, items: tuple[str, ...], reasons: str,
+    redactions: str, dpo_advice: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Answer the senior sign-off of a waiting request (reference or flow run id)."""
+    store = open_store()
+    ref = ref_for(target, store)
+    data = {"approver_id": person, "decision": decision, "approved_items": list(items),
+            "reasons": reasons, "redactions": redactions, "dpo_advice": dpo_advice}  # fmt: skip
+    _resume(ref, store, data, as_json)
+
+
+@main.command()
+@click.argument("target")
+@click.option("--as", "person", required=True, help="Your person id.")
+@click.option(
+    "--ground", "grounds", multiple=True, required=True,
+    type=click.Choice([g.value for g in OverrideGround]),
+)  # fmt: skip
+@click.option("--proportionality", required=True, help="Why sharing without consent is justified.")
+@click.option("--informed/--not-informed", default=False, help="Has the subject been told?")
+@click.option("--not-informed-reason", default="", help="Why the subject has not been told.")
+@json_option
+def justify(
+    target: str, person: str, grounds: tuple[str, ...], proportionality: str, informed: bool,
+    not_informed_reason: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Answer the consent-override justification of a waiting request."""
+    store = open_store()
+    ref = ref_for(target, store)
+    data = {"person_id": person, "grounds": list(grounds), "proportionality": proportionality,
+            "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
+    _resume(ref, store, data, as_json)

@@ -1,0 +1,205 @@
+"""Setting up: ``infoshare init``, ``up`` and the registry."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from infoshare import prefect_api, registry
+from infoshare.cli.common import (
+    emit,
+    fail,
+    json_option,
+    main,
+    open_store,
+)
+
+# --- set-up ------------------------------------------------------------------------------------
+
+
+registry_option = click.option(
+    "--registry",
+    "registry_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=registry.DEMO_REGISTRY,
+    show_default="the demo partnership",
+    help="Partnership registry (JSON).",
+)
+
+
+@main.command()
+@registry_option
+@json_option
+def init(registry_file: Path, as_json: bool) -> None:
+    """Create the store, load the registry and create agency keys (safe to repeat)."""
+    from infoshare.setup import initialise
+
+    store = open_store()
+    report = initialise(store, registry_file)
+    emit(
+        as_json,
+        {"home": str(store.settings.home), **report.__dict__},
+        f"infoshare home {store.settings.home}: {report.agencies} agencies, {report.people} "
+        f"people, {report.isas} ISAs; new keys for: {', '.join(report.keys_created) or 'none'}",
+    )
+
+
+def _wait_http(
+    what: str, url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float
+) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            fail(f"{what} exited while starting; its log ends:\n{tail}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    fail(f"{what} was not ready at {url} within {timeout:.0f}s; see {log}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@main.command()
+@click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server.")
+@registry_option
+@json_option
+def up(port: int, registry_file: Path, as_json: bool) -> None:
+    """Start everything on this machine: Prefect server, store, demo registry, deployment."""
+    import socket
+
+    from infoshare.setup import initialise
+
+    def _stop_on_signal(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # run the clean-up below for `kill`, a closed terminal, Ctrl-C
+
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGHUP, _stop_on_signal)
+    store = open_store()
+    report = initialise(store, registry_file)
+    if not as_json:
+        click.echo(
+            f"store and registry ready in {store.settings.home} ({report.agencies} agencies)"
+        )
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            fail(f"port {port} is already in use; stop what uses it or pass --port", 2)
+    prefect_home = store.settings.home / "prefect"
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    api = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_API_URL": api,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(port),
+        "INFOSHARE_HOME": str(store.settings.home),
+    }
+    server_log = prefect_home / "server.log"
+    serve_log = store.settings.home / "serve.log"
+    with server_log.open("ab") as slog, serve_log.open("ab") as wlog:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+             "--port", str(port)],
+            env=env, stdout=slog, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            if not as_json:
+                click.echo("starting the Prefect server ...")
+            _wait_http("the Prefect server", f"{api}/health", server, server_log, 120)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "flows.serve"],
+                env=env, stdout=wlog, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+            try:
+                _wait_http(
+                    "the share-request deployment",
+                    f"{api}/deployments/name/{prefect_api.DEPLOYMENT}",
+                    worker,
+                    serve_log,
+                    120,
+                )
+                ui = f"http://127.0.0.1:{port}"
+                emit(
+                    as_json,
+                    {
+                        "ui": ui,
+                        "api": api,
+                        "home": str(store.settings.home),
+                        "logs": [str(server_log), str(serve_log)],
+                    },  # fmt: skip
+                    f"\ninfoshare is running.\n  Prefect UI:  {ui}\n"
+                    f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
+                    f"  Logs: {server_log}, {serve_log}\nPress Ctrl-C to stop.\n",
+                )
+                while server.poll() is None and worker.poll() is None:
+                    time.sleep(1)
+                fail("a component stopped unexpectedly; see the logs above")
+            except KeyboardInterrupt:
+                click.echo("stopping ...")
+            finally:
+                _stop(worker)
+        finally:
+            _stop(server)
+
+
+# --- registry and envelopes --------------------------------------------------------------------
+
+
+@main.group("registry")
+def registry_group() -> None:
+    """The partnership registry."""
+
+
+@registry_group.command("load")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+def registry_load(file: Path, as_json: bool) -> None:
+    """Load or update the registry from FILE (and create keys for new agencies)."""
+    init.callback(registry_file=file, as_json=as_json)  # type: ignore[misc]
+
+
+@registry_group.command("show")
+@json_option
+def registry_show(as_json: bool) -> None:
+    """Agencies, their people and who may sign off."""
+    p = open_store().partnership()
+    data: dict[str, dict[str, Any]] = {
+        a.id: {
+            "name": a.name,
+            "kind": a.kind,
+            "approver_roles": list(a.approver_roles),
+            "people": [{"id": m.id, "name": m.name, "role": m.role} for m in p.members_of(a.id)],
+        }
+        for a in p.agencies.values()
+    }
+    lines = []
+    for aid, a in data.items():
+        lines.append(
+            f"{aid}: {a['name']} ({a['kind']}); sign-off: {', '.join(a['approver_roles'])}"
+        )
+        lines += [f"    {m['id']:<20} {m['role']}" for m in a["people"]]
+    emit(as_json, data, "\n".join(lines) or "the registry is empty: run `infoshare init`")
