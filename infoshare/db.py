@@ -64,6 +64,7 @@ class AgencyRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     approver_roles: Mapped[list[Any]] = mapped_column(JSON)
     dpo_email: Mapped[str | None] = mapped_column(String(200))
+    office_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class PersonRow(Base):

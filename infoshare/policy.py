@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,7 @@ from infoshare.models import (
     item_id,
 )
 from infoshare.registry import Member, Partnership
+from infoshare.worktime import Budget, OfficeHours
 
 # The shapes of a trawl: "all information held", "any records", "everything", "full file".
 # Specific asks that merely contain "any" or "complete" ("whether any firearms licence is held",
@@ -162,11 +163,16 @@ def _legal_reasons(req: ShareRequest) -> list[str]:
     return reasons
 
 
+def _office_hours(p: Partnership, agency_id: str) -> OfficeHours:
+    agency = p.agency(agency_id)
+    return agency.office_hours if agency else OfficeHours()
+
+
 def triage(
     req: ShareRequest,
     partnership: Partnership,
     now: datetime,
-    budgets: dict[UrgencyTier, timedelta],
+    budgets: dict[UrgencyTier, Budget],
 ) -> Triage:
     """Refuse trawls, send back incomplete or unauthorised requests, and set the deadline."""
     refuse = _trawling_reasons(req)
@@ -180,7 +186,7 @@ def triage(
     return Triage(
         decision=decision,
         reasons=refuse + defer,
-        due_at=now + budgets[req.urgency],
+        due_at=budgets[req.urgency].due(now, _office_hours(partnership, req.disclosing_agency)),
         isa_reference=isa.reference if isa else None,
         needs_override=needs_override(req.consent),
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from infoshare.db import AgencyKeyRow, AgencyRow, IsaRow, PersonRow
 from infoshare.keys import PublicKeyInfo
+from infoshare.worktime import OfficeHours
 
 DEMO_REGISTRY = Path(__file__).parent / "demo" / "registry.json"
 
@@ -30,6 +31,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class OfficeHoursSpec(_Strict):
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+    weekdays: list[int] = Field(default=[0, 1, 2, 3, 4], description="0 = Monday ... 6 = Sunday")
+
+    def to_hours(self) -> OfficeHours:
+        return OfficeHours(self.opens, self.closes, frozenset(self.weekdays))
+
+
 class AgencySpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
@@ -38,6 +48,7 @@ class AgencySpec(_Strict):
         min_length=1, description="Roles or ranks that may sign off disclosures by this agency."
     )
     dpo_email: str | None = None
+    office_hours: OfficeHoursSpec = Field(default_factory=lambda: OfficeHoursSpec())
 
 
 class PersonSpec(_Strict):
@@ -69,6 +80,7 @@ class Agency:
     kind: str
     approver_roles: tuple[str, ...]
     dpo_email: str | None
+    office_hours: OfficeHours = OfficeHours()
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,7 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
                 kind=a.kind,
                 approver_roles=a.approver_roles,
                 dpo_email=a.dpo_email,
+                office_hours=a.office_hours.model_dump(mode="json"),
             )
         )
     session.flush()
@@ -187,7 +200,14 @@ class Partnership:
     def from_spec(cls, spec: RegistrySpec) -> Partnership:
         return cls(
             agencies={
-                a.id: Agency(a.id, a.name, a.kind, tuple(a.approver_roles), a.dpo_email)
+                a.id: Agency(
+                    a.id,
+                    a.name,
+                    a.kind,
+                    tuple(a.approver_roles),
+                    a.dpo_email,
+                    a.office_hours.to_hours(),
+                )
                 for a in spec.agencies
             },
             members={p.id: Member(p.id, p.agency, p.name, p.role, p.email) for p in spec.people},
@@ -206,7 +226,14 @@ class Partnership:
 def load_partnership(session: Session) -> Partnership:
     return Partnership(
         agencies={
-            r.id: Agency(r.id, r.name, r.kind, tuple(r.approver_roles), r.dpo_email)
+            r.id: Agency(
+                r.id,
+                r.name,
+                r.kind,
+                tuple(r.approver_roles),
+                r.dpo_email,
+                OfficeHoursSpec.model_validate(r.office_hours or {}).to_hours(),
+            )
             for r in session.scalars(select(AgencyRow))
         },
         members={

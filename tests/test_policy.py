@@ -98,10 +98,17 @@ def test_scenarios_1_and_2_are_accepted(p: Partnership, name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "hours"), [(SCHOOL, 72), (HOSPITAL, 4), (HOUSING, 4), (TRAWL, 24)]
+    ("name", "due"),
+    [
+        (SCHOOL, NOW + timedelta(hours=72)),  # GREEN: 72 clock hours
+        (HOSPITAL, NOW + timedelta(hours=4)),  # RED: 4 working hours, Thursday 10:00 -> 14:00
+        (HOUSING, NOW + timedelta(hours=4)),
+        # AMBER: 24 working hours: Thu 7 h, Fri 8 h, (weekend), Mon 8 h, Tue 1 h -> Tue 10:00
+        (TRAWL, datetime(2026, 12, 1, 10, 0, tzinfo=UTC)),
+    ],
 )
-def test_deadline_is_received_plus_tier_budget(p: Partnership, name: str, hours: int) -> None:
-    assert triage(req(name), p, NOW, BUDGETS).due_at == NOW + timedelta(hours=hours)
+def test_deadline_is_received_plus_tier_budget(p: Partnership, name: str, due: datetime) -> None:
+    assert triage(req(name), p, NOW, BUDGETS).due_at == due
 
 
 def test_deadline_follows_configured_tier_budgets(p: Partnership) -> None:
