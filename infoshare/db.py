@@ -215,3 +215,13 @@ def create_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         for stmt in statements:
             conn.execute(text(stmt))
+
+
+class SeenEnvelopeRow(Base):
+    """Message ids of envelopes opened here, kept until they expire: a repeat is a replay."""
+
+    __tablename__ = "seen_envelopes"
+    message_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sender_key_id: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime]
+    expires: Mapped[datetime] = mapped_column(index=True)

@@ -79,6 +79,15 @@ class AgencyKeyStore:
         assert isinstance(key, X25519PrivateKey)
         return key
 
+    def decryption_keys(self, agency_id: str) -> list[X25519PrivateKey]:
+        """The current decryption key and every retired one still kept (rotation overlap)."""
+        keys = [self.decryption_key(agency_id)]
+        for path in sorted((self.root / agency_id).glob(f"{ENCRYPTION}-*.pem")):
+            key = serialization.load_pem_private_key(path.read_bytes(), password=self._password)
+            assert isinstance(key, X25519PrivateKey)
+            keys.append(key)
+        return keys
+
     def signing_key(self, agency_id: str) -> Ed25519PrivateKey:
         key = self._load(agency_id, SIGNING)
         assert isinstance(key, Ed25519PrivateKey)

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from sqlalchemy import select
 
-from infoshare import registry
+from infoshare.db import AgencyKeyRow
 from infoshare.envelope import SealedItem, seal_items
 from infoshare.keys import ENCRYPTION, key_id
 from infoshare.models import Decision, ShareRequest
@@ -154,7 +155,7 @@ def transfer(store: Store, ref: str, transport: Transport) -> dict[str, Any]:
         envelope = base64.b64decode(done.private["envelope"])
         facts = dict(done.public)
     else:
-        envelope, facts = _seal(store, ref, approved)
+        envelope, facts = _seal(store, ref, approved, signoff.public.get("input_sha256", ""))
         store.stage_step(
             ref,
             Step.TRANSFER,
@@ -167,7 +168,9 @@ def transfer(store: Store, ref: str, transport: Transport) -> dict[str, Any]:
     return facts
 
 
-def _seal(store: Store, ref: str, approved: list[str]) -> tuple[bytes, dict[str, Any]]:
+def _seal(
+    store: Store, ref: str, approved: list[str], decision_sha256: str
+) -> tuple[bytes, dict[str, Any]]:
     meta = store.meta(ref)
     req: ShareRequest = store.request(ref)
     contents = store.item_contents(ref, approved)
@@ -176,14 +179,27 @@ def _seal(store: Store, ref: str, approved: list[str]) -> tuple[bytes, dict[str,
         raise TransferError(f"approved items have no prepared content: {', '.join(missing)}")
     now = now_utc()
     with store.session() as s:
-        recipient_raw = registry.current_public_key(s, meta.requesting_agency, ENCRYPTION, now)
-    if recipient_raw is None:
+        # every key valid now: during a rotation overlap the recipient may hold either
+        recipient_raws = list(
+            s.scalars(
+                select(AgencyKeyRow.public_raw)
+                .where(
+                    AgencyKeyRow.agency_id == meta.requesting_agency,
+                    AgencyKeyRow.kind == ENCRYPTION,
+                    AgencyKeyRow.not_before <= now,
+                    AgencyKeyRow.not_after > now,
+                )
+                .order_by(AgencyKeyRow.not_before.desc(), AgencyKeyRow.key_id)
+            )
+        )
+    if not recipient_raws:
         raise TransferError(f"no current encryption key registered for {meta.requesting_agency}")
     descriptions = dict(zip(req.item_ids(), (i.description for i in req.items), strict=True))
     sealed = seal_items(
         [SealedItem(i, descriptions[i], contents[i]) for i in approved],
         transfer_id=ref,
-        recipient=X25519PublicKey.from_public_bytes(recipient_raw),
+        decision_sha256=decision_sha256,
+        recipients=[X25519PublicKey.from_public_bytes(r) for r in recipient_raws],
         sender=store.keys.signing_key(meta.disclosing_agency),
         now=now,
     )
@@ -192,5 +208,6 @@ def _seal(store: Store, ref: str, approved: list[str]) -> tuple[bytes, dict[str,
         "at": now.isoformat(),
         "envelope_id": sealed.message_id,
         "envelope_sha256": sealed.sha256,
-        "recipient_key_id": key_id(recipient_raw),
+        "recipient_key_id": key_id(recipient_raws[0]),
+        "recipient_key_ids": [key_id(r) for r in recipient_raws],
     }

@@ -1,33 +1,58 @@
-"""The v0 sealed envelope (HPKE + Ed25519) and the directory inbox that delivers it."""
+"""Envelope v1 (docs/envelope-v1.md): round trips, tampering, replay, keys, and the inbox."""
 
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import os
 import stat
 import struct
-from datetime import UTC, datetime
+import tracemalloc
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from infoshare.db import create_schema, make_engine
 from infoshare.envelope import (
-    MAGIC,
+    DirectorySink,
     EnvelopeError,
+    Header,
+    Item,
+    MemorySeenStore,
     Sealed,
     SealedItem,
+    SqlSeenStore,
+    open_bytes,
     open_envelope,
-    read_header,
+    seal,
     seal_items,
+)
+from infoshare.envelope.format import (
+    CHUNK_SIZE,
+    CT_CHUNK,
+    MAGIC,
+    MAX_RECIPIENTS,
+    PREFIX_LEN,
+    SIG_CONTEXT,
+    SIG_LEN,
+    WRAP_LEN,
+    canonical,
 )
 from infoshare.keys import key_id, raw_public
 from infoshare.transport import DirectoryInbox, TransientDeliveryError
 
 RECIPIENT = X25519PrivateKey.generate()
 SENDER = Ed25519PrivateKey.generate()
+CREATED = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+NOW = CREATED + timedelta(hours=1)
+DECISION = hashlib.sha256(b"sign-off").hexdigest()
 ITEMS = [
     SealedItem("item-1", "A&E attendance dates, last 12 months", b"2026-10-01\n2026-11-02\n"),
     SealedItem(
@@ -35,21 +60,76 @@ ITEMS = [
     ),
     SealedItem("item-3", "Empty item", b""),
 ]
-CREATED = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+# three chunks: the manifest and item-1 fill the first, item-2 spills into a short last chunk
+BIG = [
+    SealedItem("item-1", "Chronology", bytes(range(256)) * 300, "chronology.bin"),
+    SealedItem("item-2", "Notes", os.urandom(CHUNK_SIZE + 1000), "notes.txt"),
+]
 
 
-def _seal(items: list[SealedItem] = ITEMS) -> Sealed:
+def _seal(
+    items: list[SealedItem] = ITEMS,
+    recipients: list[X25519PublicKey] | None = None,
+    sender: Ed25519PrivateKey = SENDER,
+    transfer_id: str = "ISR-20261126-ABCDEFGH",
+) -> Sealed:
     return seal_items(
         items,
-        transfer_id="ISR-20261126-ABCDEFGH",
-        recipient=RECIPIENT.public_key(),
-        sender=SENDER,
+        transfer_id=transfer_id,
+        decision_sha256=DECISION,
+        recipients=recipients or [RECIPIENT.public_key()],
+        sender=sender,
         now=CREATED,
     )
 
 
-def _open(data: bytes) -> object:
-    return open_envelope(data, recipient=RECIPIENT, sender=SENDER.public_key())
+def _open(data: bytes, **kw: Any) -> Any:
+    args: dict[str, Any] = {"keys": [RECIPIENT], "sender_key": SENDER.public_key(), "now": NOW}
+    return open_bytes(data, **{**args, **kw})
+
+
+@dataclass
+class Parts:
+    """An envelope cut at its region boundaries, so tests can alter one region and re-sign."""
+
+    prefix: bytes
+    header: bytes
+    wraps: list[bytes]
+    chunks: list[bytes]
+    sig: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> Parts:
+        (hlen,) = struct.unpack_from(">I", data, len(MAGIC))
+        header = data[PREFIX_LEN : PREFIX_LEN + hlen]
+        n = len(Header.parse(header).recipients)
+        w0 = PREFIX_LEN + hlen
+        wraps = [data[w0 + i * WRAP_LEN : w0 + (i + 1) * WRAP_LEN] for i in range(n)]
+        body = data[w0 + n * WRAP_LEN : -SIG_LEN]
+        chunks = [body[i : i + CT_CHUNK] for i in range(0, len(body), CT_CHUNK)]
+        return cls(data[:PREFIX_LEN], header, wraps, chunks, data[-SIG_LEN:])
+
+    def regions(self) -> dict[str, range]:
+        out = {"prefix": range(0, PREFIX_LEN)}
+        pos = PREFIX_LEN
+        out["header"] = range(pos, pos + len(self.header))
+        pos += len(self.header)
+        for i, w in enumerate(self.wraps):
+            out[f"wrap{i}"] = range(pos, pos + len(w))
+            pos += len(w)
+        for i, c in enumerate(self.chunks):
+            out[f"chunk{i}"] = range(pos, pos + len(c))
+            pos += len(c)
+        out["trailer"] = range(pos, pos + SIG_LEN)
+        return out
+
+    def body(self) -> bytes:
+        return self.prefix + self.header + b"".join(self.wraps) + b"".join(self.chunks)
+
+    def signed(self, sender: Ed25519PrivateKey = SENDER) -> bytes:
+        """Re-sign as the rightful sender: the other layers must still catch the change."""
+        body = self.body()
+        return body + sender.sign(SIG_CONTEXT + hashlib.sha256(body).digest())
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +137,34 @@ def sealed() -> Sealed:
     return _seal()
 
 
+@pytest.fixture(scope="module")
+def big() -> Sealed:
+    return _seal(BIG)
+
+
+# --- round trips ---------------------------------------------------------------------------------
+
+
 def test_round_trip(sealed: Sealed) -> None:
-    opened = open_envelope(sealed.data, recipient=RECIPIENT, sender=SENDER.public_key())
-    assert opened.items == ITEMS
+    opened = _open(sealed.data)
+    assert [(i.item_id, i.description, i.content) for i in opened.items] == [
+        (i.item_id, i.description, i.content) for i in ITEMS
+    ]
     h = opened.header
-    assert h["message_id"] == sealed.message_id
-    assert h["transfer_id"] == "ISR-20261126-ABCDEFGH"
-    assert h["recipient_key_id"] == key_id(raw_public(RECIPIENT.public_key()))
-    assert h["sender_key_id"] == key_id(raw_public(SENDER.public_key()))
-    assert h["created"] == CREATED.isoformat()
-    assert sealed.sha256 == hashlib.sha256(sealed.data).hexdigest()
+    assert h.message_id == sealed.message_id and len(h.message_id) == 32
+    assert h.transfer_id == "ISR-20261126-ABCDEFGH" and h.decision_sha256 == DECISION
+    assert h.recipients == (key_id(raw_public(RECIPIENT.public_key())),)
+    assert h.sender_key_id == key_id(raw_public(SENDER.public_key()))
+    assert (h.created, h.expires) == (CREATED, CREATED + timedelta(days=14))
+
+
+def test_multi_chunk_round_trip(big: Sealed) -> None:
+    parts = Parts.of(big.data)
+    assert len(parts.chunks) == 3 and len(parts.chunks[-1]) < CT_CHUNK
+    opened = _open(big.data)
+    assert [(i.content, i.file_name) for i in opened.items] == [
+        (i.content, i.file_name) for i in BIG
+    ]
 
 
 def test_each_seal_is_a_new_message(sealed: Sealed) -> None:
@@ -81,129 +179,441 @@ def test_nothing_about_the_items_is_readable_in_transit(sealed: Sealed) -> None:
             assert item.content not in sealed.data
         assert item.description.encode() not in sealed.data
         assert item.item_id.encode() not in sealed.data
-    header, *_ = read_header(sealed.data)
-    assert set(header) == {
-        "version",
-        "suite",
-        "message_id",
-        "transfer_id",
-        "sender_key_id",
-        "recipient_key_id",
-        "created",
-    }
+        assert item.name.encode() not in sealed.data
+    header = Parts.of(sealed.data).header
+    assert Header.parse(header).to_json().keys() == {
+        "v", "suite", "message_id", "transfer_id", "decision_sha256", "sender_key_id",
+        "recipients", "created", "expires", "chunk_size",
+    }  # fmt: skip
 
 
-def _regions(data: bytes) -> dict[str, range]:
-    (hlen,) = struct.unpack_from(">I", data, len(MAGIC))
-    h0 = len(MAGIC) + 4
-    (clen,) = struct.unpack_from(">I", data, h0 + hlen)
-    c0 = h0 + hlen + 4
-    return {
-        "magic": range(0, len(MAGIC)),
-        "header_length": range(len(MAGIC), h0),
-        "header": range(h0, h0 + hlen),
-        "ciphertext_length": range(h0 + hlen, c0),
-        "ciphertext": range(c0, c0 + clen),
-        "signature": range(c0 + clen, len(data)),
-    }
+def test_rotation_overlap_either_key_opens() -> None:
+    old, new = X25519PrivateKey.generate(), X25519PrivateKey.generate()
+    s = _seal(recipients=[new.public_key(), old.public_key()])
+    assert len(Parts.of(s.data).wraps) == 2
+    for keys in ([old], [new], [X25519PrivateKey.generate(), old]):
+        assert _open(s.data, keys=keys).items[0].content == ITEMS[0].content
 
 
-def _sample(r: range, n: int) -> list[int]:
-    if len(r) <= n:
-        return list(r)
-    step = (len(r) - 1) / (n - 1)
-    return sorted({r[round(i * step)] for i in range(n)})
+def test_streams_in_constant_memory(tmp_path: Path) -> None:
+    size = 24 * 1024 * 1024
+    src = tmp_path / "big.bin"
+    with src.open("wb") as fh:
+        for i in range(size // CHUNK_SIZE):
+            fh.write(bytes([i % 251]) * CHUNK_SIZE)
+    env = tmp_path / "big.isenv"
+    tracemalloc.start()
+    try:
+        with src.open("rb") as inp, env.open("wb") as out:
+            info = seal(
+                out,
+                [Item("item-1", "Bulk extract", "extract.bin", size, inp)],
+                transfer_id="ISR-1",
+                decision_sha256=DECISION,
+                recipients=[RECIPIENT.public_key()],
+                sender=SENDER,
+                created=CREATED,
+            )
+        sealed_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        with env.open("rb") as fh:
+            opened = open_envelope(
+                fh,
+                DirectorySink(tmp_path / "out"),
+                keys=[RECIPIENT],
+                sender_key=lambda _k, _c: SENDER.public_key(),
+                seen=None,
+                now=NOW,
+            )
+        opened_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert info.sha256 == hashlib.sha256(env.read_bytes()).hexdigest()
+    assert opened.items[0].size == size
+    assert max(sealed_peak, opened_peak) < 4 * 1024 * 1024, (sealed_peak, opened_peak)
+    with (tmp_path / "out" / "extract.bin").open("rb") as a, src.open("rb") as b:
+        assert (
+            hashlib.file_digest(a, "sha256").digest() == hashlib.file_digest(b, "sha256").digest()
+        )
 
 
-@pytest.mark.parametrize(
-    ("region", "samples"),
-    [
-        ("magic", 7),
-        ("header_length", 4),
-        ("header", 14),
-        ("ciphertext_length", 4),
-        ("ciphertext", 14),
-        ("signature", 8),
-    ],
-)
-@pytest.mark.parametrize("mask", [0x01, 0x80, 0xFF])
-def test_flipped_byte_is_rejected(sealed: Sealed, region: str, samples: int, mask: int) -> None:
-    regions = _regions(sealed.data)
-    assert regions["signature"].stop == len(sealed.data) and len(regions["signature"]) == 64
+class _Pipe(io.RawIOBase):
+    def __init__(self, data: bytes) -> None:
+        self._src = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, b: Any) -> int:
+        data = self._src.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def test_opens_from_a_source_that_cannot_seek(big: Sealed) -> None:
+    from infoshare.envelope import MemorySink
+
+    sink = MemorySink()
+    opened = open_envelope(
+        _Pipe(big.data),  # type: ignore[arg-type]
+        sink,
+        keys=[RECIPIENT],
+        sender_key=lambda _k, _c: SENDER.public_key(),
+        seen=None,
+        now=NOW,
+    )
+    assert [sink.contents[i.item_id] for i in opened.items] == [i.content for i in BIG]
+
+
+# --- tampering -----------------------------------------------------------------------------------
+
+
+def _accepted_flips(data: bytes, positions: list[int], mask: int = 0x01) -> list[int]:
     accepted = []
-    for pos in _sample(regions[region], samples):
-        bad = bytearray(sealed.data)
+    for pos in positions:
+        bad = bytearray(data)
         bad[pos] ^= mask
         try:
             _open(bytes(bad))
         except EnvelopeError:
             continue
         accepted.append(pos)
-    assert accepted == [], f"altered bytes at {accepted} were accepted"
+    return accepted
 
 
-def test_wrong_recipient_key_is_rejected(sealed: Sealed) -> None:
-    with pytest.raises(EnvelopeError, match="not addressed to this key"):
-        open_envelope(
-            sealed.data, recipient=X25519PrivateKey.generate(), sender=SENDER.public_key()
-        )
+def test_every_single_byte_flip_is_rejected(sealed: Sealed) -> None:
+    """A small envelope, every byte of every region, three masks."""
+    regions = Parts.of(sealed.data).regions()
+    assert set(regions) == {"prefix", "header", "wrap0", "chunk0", "trailer"}
+    for mask in (0x01, 0x80, 0xFF):
+        assert _accepted_flips(sealed.data, list(range(len(sealed.data))), mask) == []
 
 
-def test_wrong_sender_key_is_rejected(sealed: Sealed) -> None:
-    with pytest.raises(EnvelopeError, match="signature"):
-        open_envelope(
-            sealed.data, recipient=RECIPIENT, sender=Ed25519PrivateKey.generate().public_key()
-        )
+def _edges_and_samples(r: range, n: int = 48) -> list[int]:
+    step = max(1, len(r) // n)
+    return sorted(set(r[:64]) | set(r[-64:]) | set(r[::step]))
 
 
-def test_forged_by_another_sender_is_rejected() -> None:
-    forged = seal_items(
-        ITEMS,
-        transfer_id="ISR-X",
-        recipient=RECIPIENT.public_key(),
-        sender=Ed25519PrivateKey.generate(),
-    )
-    with pytest.raises(EnvelopeError, match="signature"):
-        _open(forged.data)
+def test_single_byte_flips_in_every_region_of_a_multi_chunk_envelope(big: Sealed) -> None:
+    """Every byte of the header, wraps and trailer; each chunk's edges (nonce-free start, tag)
+    and samples through its middle."""
+    regions = Parts.of(big.data).regions()
+    for name, r in regions.items():
+        positions = list(r) if not name.startswith("chunk") else _edges_and_samples(r)
+        assert _accepted_flips(big.data, positions) == [], name
 
 
-def test_re_signed_body_with_swapped_header_is_rejected(sealed: Sealed) -> None:
-    """Even the rightful sender's key cannot make a header swap decrypt: HPKE binds the header."""
-    header, header_bytes, ciphertext, _body = read_header(sealed.data)
-    other_header = json.dumps({**header, "transfer_id": "ISR-OTHER"}, sort_keys=True,
-                              separators=(",", ":")).encode()  # fmt: skip
-    body = (
-        MAGIC
-        + struct.pack(">I", len(other_header))
-        + other_header
-        + struct.pack(">I", len(ciphertext))
-        + ciphertext
-    )
-    with pytest.raises(EnvelopeError, match="decrypt"):
-        _open(body + SENDER.sign(body))
+@pytest.mark.parametrize("region", ["header", "wrap0", "chunk0", "chunk1", "chunk2"])
+def test_flips_are_caught_even_when_re_signed_by_the_sender(big: Sealed, region: str) -> None:
+    """The signature is not the only defence: header canonical form, the HPKE binding of the
+    header hash and the AEAD tags each reject a change the sender's own key re-signed."""
+    parts = Parts.of(big.data)
+    r = parts.regions()[region]
+    accepted = []
+    for pos in _edges_and_samples(r, 24):
+        bad = bytearray(parts.body())
+        bad[pos] ^= 0x01
+        forged = bytes(bad) + SENDER.sign(SIG_CONTEXT + hashlib.sha256(bytes(bad)).digest())
+        try:
+            _open(forged)
+        except EnvelopeError:
+            continue
+        accepted.append(pos)
+    assert accepted == []
 
 
-@pytest.mark.parametrize("keep", [0, 3, len(MAGIC), len(MAGIC) + 2, 60, -200, -64, -1])
-def test_truncated_is_rejected(sealed: Sealed, keep: int) -> None:
+def test_header_change_re_signed_does_not_decrypt(sealed: Sealed) -> None:
+    parts = Parts.of(sealed.data)
+    h = Header.parse(parts.header).to_json()
+    parts.header = canonical({**h, "transfer_id": "ISR-OTHER"})
+    parts.prefix = MAGIC + struct.pack(">I", len(parts.header))
+    with pytest.raises(EnvelopeError, match="key wrap"):
+        _open(parts.signed())
+
+
+def test_non_canonical_header_is_rejected(sealed: Sealed) -> None:
+    parts = Parts.of(sealed.data)
+    parts.header = parts.header.replace(b'"v":1', b'"v": 1')
+    parts.prefix = MAGIC + struct.pack(">I", len(parts.header))
+    with pytest.raises(EnvelopeError, match="canonical"):
+        _open(parts.signed())
+
+
+@pytest.mark.parametrize("cut", [0, 3, len(MAGIC), PREFIX_LEN, PREFIX_LEN + 10, -SIG_LEN - 1,
+                                 -SIG_LEN, -1])  # fmt: skip
+def test_truncated_is_rejected(big: Sealed, cut: int) -> None:
     with pytest.raises(EnvelopeError):
-        _open(sealed.data[:keep])
+        _open(big.data[:cut])
 
 
 def test_trailing_data_is_rejected(sealed: Sealed) -> None:
-    with pytest.raises(EnvelopeError, match="trailing"):
+    with pytest.raises(EnvelopeError):
         _open(sealed.data + b"\0")
 
 
+def test_dropping_the_last_chunk_is_rejected_even_re_signed(big: Sealed) -> None:
+    """Truncation at a chunk boundary: the new last chunk was sealed as 'not last'."""
+    parts = Parts.of(big.data)
+    parts.chunks = parts.chunks[:-1]
+    with pytest.raises(EnvelopeError, match="chunk 1 does not decrypt"):
+        _open(parts.signed())
+    with pytest.raises(EnvelopeError, match="signature"):
+        _open(parts.body() + parts.sig)
+
+
+def test_reordered_chunks_are_rejected_even_re_signed(big: Sealed) -> None:
+    parts = Parts.of(big.data)
+    parts.chunks[0], parts.chunks[1] = parts.chunks[1], parts.chunks[0]
+    with pytest.raises(EnvelopeError, match="chunk 0 does not decrypt"):
+        _open(parts.signed())
+
+
+def test_chunk_swapped_from_another_envelope_is_rejected_even_re_signed(big: Sealed) -> None:
+    """Same sender, same recipient, same items: the per-message key still tells them apart."""
+    other = Parts.of(_seal(BIG).data)
+    parts = Parts.of(big.data)
+    parts.chunks[1] = other.chunks[1]
+    with pytest.raises(EnvelopeError, match="chunk 1 does not decrypt"):
+        _open(parts.signed())
+    with pytest.raises(EnvelopeError, match="signature"):
+        _open(parts.body() + parts.sig)
+
+
+def test_wrap_moved_from_another_envelope_is_rejected(sealed: Sealed) -> None:
+    parts = Parts.of(sealed.data)
+    parts.wraps = Parts.of(_seal().data).wraps
+    with pytest.raises(EnvelopeError, match="key wrap"):
+        _open(parts.signed())
+
+
 def test_not_an_envelope_is_rejected() -> None:
-    with pytest.raises(EnvelopeError, match="not an infoshare"):
+    with pytest.raises(EnvelopeError, match="not an infoshare v1 envelope"):
         _open(b"PK\x03\x04 some zip file")
+    with pytest.raises(EnvelopeError, match="not an infoshare v1 envelope"):
+        _open(b"ISENV0\n" + bytes(100))
 
 
-def test_header_must_be_a_json_object() -> None:
-    header = b"[1,2,3]"
-    body = MAGIC + struct.pack(">I", len(header)) + header + struct.pack(">I", 0)
-    with pytest.raises(EnvelopeError, match="header"):
-        read_header(body + SENDER.sign(body))
+# --- keys, time, replay --------------------------------------------------------------------------
+
+
+def test_wrong_recipient_key_is_rejected(sealed: Sealed) -> None:
+    with pytest.raises(EnvelopeError, match="not addressed to any of this agency's keys"):
+        _open(sealed.data, keys=[X25519PrivateKey.generate()])
+
+
+def test_wrong_sender_key_is_rejected(sealed: Sealed) -> None:
+    with pytest.raises(EnvelopeError, match="unknown sender key"):
+        _open(sealed.data, sender_key=Ed25519PrivateKey.generate().public_key())
+
+
+def test_forged_by_another_sender_claiming_the_real_key_id_is_rejected(sealed: Sealed) -> None:
+    parts = Parts.of(sealed.data)
+    with pytest.raises(EnvelopeError, match="signature does not verify"):
+        _open(parts.signed(Ed25519PrivateKey.generate()))
+
+
+def test_sender_key_is_looked_up_by_id_and_creation_time(sealed: Sealed) -> None:
+    asked: list[tuple[str, datetime]] = []
+
+    def lookup(kid: str, created: datetime) -> Any:
+        asked.append((kid, created))
+        return None
+
+    with pytest.raises(EnvelopeError, match="unknown sender key"):
+        _open(sealed.data, sender_key=lookup)
+    assert asked == [(key_id(raw_public(SENDER.public_key())), CREATED)]
+
+
+def test_expired_is_rejected(sealed: Sealed) -> None:
+    with pytest.raises(EnvelopeError, match="expired"):
+        _open(sealed.data, now=CREATED + timedelta(days=14))
+    _open(sealed.data, now=CREATED + timedelta(days=14) - timedelta(seconds=1))
+
+
+def test_created_in_the_future_is_rejected(sealed: Sealed) -> None:
+    with pytest.raises(EnvelopeError, match="future"):
+        _open(sealed.data, now=CREATED - timedelta(minutes=6))
+
+
+def test_replay_is_rejected(sealed: Sealed) -> None:
+    seen = MemorySeenStore()
+    _open(sealed.data, seen=seen)
+    with pytest.raises(EnvelopeError, match="replay"):
+        _open(sealed.data, seen=seen)
+
+
+def test_replay_is_rejected_across_processes_by_the_store_table(
+    tmp_path: Path, sealed: Sealed
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    _open(sealed.data, seen=SqlSeenStore(engine))
+    again = SqlSeenStore(make_engine(url))  # a fresh connection, as another process would have
+    assert again.seen(sealed.message_id)
+    with pytest.raises(EnvelopeError, match="replay"):
+        _open(sealed.data, seen=again)
+    # a racing opener that passed the first check still loses at the atomic claim
+    assert not again.claim(sealed.message_id, "x", CREATED + timedelta(days=1), NOW)
+    assert again.purge(CREATED + timedelta(days=15)) == 1
+    assert not again.seen(sealed.message_id)
+
+
+def test_failed_open_does_not_burn_the_message_id(sealed: Sealed) -> None:
+    seen = MemorySeenStore()
+    bad = bytearray(sealed.data)
+    bad[-80] ^= 1
+    with pytest.raises(EnvelopeError):
+        _open(bytes(bad), seen=seen)
+    _open(sealed.data, seen=seen)
+
+
+LOW_ORDER = [
+    bytes(32),
+    b"\x01" + bytes(31),
+    bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+    bytes.fromhex("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
+]
+
+
+@pytest.mark.parametrize("point", LOW_ORDER, ids=range(len(LOW_ORDER)))
+def test_low_order_recipient_key_is_refused_when_sealing(point: bytes) -> None:
+    with pytest.raises(EnvelopeError, match="low-order"):
+        _seal(recipients=[X25519PublicKey.from_public_bytes(point)])
+
+
+@pytest.mark.parametrize("point", LOW_ORDER, ids=range(len(LOW_ORDER)))
+def test_low_order_ephemeral_key_in_a_wrap_is_rejected(sealed: Sealed, point: bytes) -> None:
+    parts = Parts.of(sealed.data)
+    parts.wraps = [point + parts.wraps[0][32:]]
+    with pytest.raises(EnvelopeError, match="key wrap"):
+        _open(parts.signed())
+
+
+def test_oversized_recipient_list_is_refused() -> None:
+    keys = [X25519PrivateKey.generate().public_key() for _ in range(MAX_RECIPIENTS + 1)]
+    with pytest.raises(EnvelopeError, match="too many recipient keys"):
+        _seal(recipients=keys)
+    _seal(recipients=keys[:MAX_RECIPIENTS])
+
+
+def test_oversized_recipient_list_is_rejected_before_reading_wraps(sealed: Sealed) -> None:
+    parts = Parts.of(sealed.data)
+    h = Header.parse(parts.header).to_json()
+    h["recipients"] = [os.urandom(16).hex() for _ in range(MAX_RECIPIENTS + 1)]
+    parts.header = canonical(h)
+    parts.prefix = MAGIC + struct.pack(">I", len(parts.header))
+    with pytest.raises(EnvelopeError, match="too many recipient keys"):
+        _open(parts.signed())
+
+
+# --- opening into a directory --------------------------------------------------------------------
+
+
+def _open_to(path: Path, data: bytes, **kw: Any) -> Any:
+    args: dict[str, Any] = {
+        "keys": [RECIPIENT],
+        "sender_key": lambda _k, _c: SENDER.public_key(),
+        "seen": None,
+        "now": NOW,
+    }
+    return open_envelope(io.BytesIO(data), DirectorySink(path), **{**args, **kw})
+
+
+def test_directory_open_writes_items_and_manifest_privately(tmp_path: Path, big: Sealed) -> None:
+    out = tmp_path / "out"
+    _open_to(out, big.data)
+    assert sorted(p.name for p in out.iterdir()) == ["chronology.bin", "manifest.json", "notes.txt"]
+    assert (out / "notes.txt").read_bytes() == BIG[1].content
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert stat.S_IMODE((out / "notes.txt").stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_directory_open_releases_nothing_on_failure(tmp_path: Path, big: Sealed) -> None:
+    parts = Parts.of(big.data)
+    bad = bytearray(parts.body())
+    bad[parts.regions()["chunk2"].start + 5] ^= 1  # the last chunk: items 1 and 2 came first
+    forged = bytes(bad) + SENDER.sign(SIG_CONTEXT + hashlib.sha256(bytes(bad)).digest())
+    with pytest.raises(EnvelopeError, match="chunk 2"):
+        _open_to(tmp_path / "out", forged)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_directory_open_refuses_a_non_empty_destination(tmp_path: Path, big: Sealed) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "x").write_text("keep me")
+    with pytest.raises(EnvelopeError, match="not an empty directory"):
+        _open_to(tmp_path / "out", big.data)
+    assert (tmp_path / "out" / "x").read_text() == "keep me"
+
+
+def test_item_shorter_than_its_size_is_refused_when_sealing() -> None:
+    with pytest.raises(EnvelopeError, match="shorter"):
+        seal(
+            io.BytesIO(),
+            [Item("item-1", "d", "a.txt", 10, io.BytesIO(b"abc"))],
+            transfer_id="ISR-1",
+            decision_sha256=DECISION,
+            recipients=[RECIPIENT.public_key()],
+            sender=SENDER,
+            created=CREATED,
+        )
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd", ".hidden", "a/b", "", "x" * 101])
+def test_unsafe_file_names_are_refused(name: str) -> None:
+    with pytest.raises(EnvelopeError, match="file name"):
+        _seal([SealedItem("item-1", "d", b"x", name or "/")])
+
+
+# --- properties over sizes around chunk boundaries -----------------------------------------------
+
+
+def _sizes() -> st.SearchStrategy[list[int]]:
+    near = st.builds(
+        lambda k, d: max(0, k * CHUNK_SIZE + d), st.integers(0, 3), st.integers(-300, 300)
+    )
+    return st.lists(st.one_of(near, st.integers(0, 40)), min_size=1, max_size=3)
+
+
+_prop = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_prop
+@given(sizes=_sizes(), seed=st.integers(0, 255))
+def test_property_round_trip(sizes: list[int], seed: int) -> None:
+    items = [SealedItem(f"item-{i}", "d", bytes([seed ^ i]) * n) for i, n in enumerate(sizes)]
+    s = _seal(items)
+    assert [i.content for i in _open(s.data).items] == [i.content for i in items]
+
+
+@_prop
+@given(sizes=_sizes(), data=st.data())
+def test_property_any_truncation_or_extension_is_rejected(sizes: list[int], data: Any) -> None:
+    s = _seal([SealedItem(f"item-{i}", "d", b"\x5a" * n) for i, n in enumerate(sizes)])
+    cut = data.draw(st.integers(0, len(s.data) - 1))
+    with pytest.raises(EnvelopeError):
+        _open(s.data[:cut])
+    extra = data.draw(st.binary(min_size=1, max_size=CT_CHUNK + 20))
+    with pytest.raises(EnvelopeError):
+        _open(s.data + extra)
+
+
+@_prop
+@given(sizes=_sizes(), data=st.data())
+def test_property_re_signed_chunk_truncation_is_rejected(sizes: list[int], data: Any) -> None:
+    """Dropping trailing chunks or cutting inside the chunk region and re-signing as the sender
+    still fails (the STREAM last-chunk flag and the tags)."""
+    parts = Parts.of(_seal([SealedItem("item-0", "d", b"\x01" * n) for n in sizes[:1]]).data)
+    body = b"".join(parts.chunks)
+    cut = data.draw(st.integers(0, len(body) - 1))
+    parts.chunks = [body[:cut]] if cut else []
+    with pytest.raises(EnvelopeError):
+        _open(parts.signed())
 
 
 # --- directory inbox -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,45 +14,58 @@ from infoshare.cli.common import (
     main,
     open_store,
 )
-from infoshare.envelope import EnvelopeError, open_envelope
 
 
 @main.command("open")
 @click.argument("envelope", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--agency", required=True, help="The recipient agency (its private key is used).")
+@click.option("--agency", required=True, help="The recipient agency (its private keys are used).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @json_option
 def open_cmd(envelope: Path, agency: str, out: Path, as_json: bool) -> None:
-    """Verify and decrypt a received envelope into OUT (one file per item)."""
+    """Verify and decrypt a received envelope into OUT: one file per item and manifest.json.
+
+    Nothing is written to OUT unless the sender's signature and every chunk verify; an envelope
+    already opened here (same message id) is refused as a replay."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from sqlalchemy import select
 
     from infoshare.db import AgencyKeyRow
-    from infoshare.envelope import read_header
+    from infoshare.envelope import DirectorySink, EnvelopeError, SqlSeenStore, open_envelope
+    from infoshare.keys import SIGNING, KeyNotFound
+    from infoshare.store import now_utc
 
     store = open_store()
-    data = envelope.read_bytes()
-    try:
-        header, *_ = read_header(data)
+
+    def sender_key(kid: str, created: datetime) -> Ed25519PublicKey | None:
         with store.session() as s:
-            sender_raw = s.scalar(
+            raw = s.scalar(
                 select(AgencyKeyRow.public_raw).where(
-                    AgencyKeyRow.key_id == header.get("sender_key_id")
+                    AgencyKeyRow.key_id == kid,
+                    AgencyKeyRow.kind == SIGNING,
+                    AgencyKeyRow.not_before <= created,
+                    AgencyKeyRow.not_after > created,
                 )
             )
-        if sender_raw is None:
-            fail("the envelope's sender key is not in the registry", 1)
-        assert sender_raw is not None
-        opened = open_envelope(
-            data,
-            recipient=store.keys.decryption_key(agency),
-            sender=Ed25519PublicKey.from_public_bytes(sender_raw),
-        )
+        return None if raw is None else Ed25519PublicKey.from_public_bytes(raw)
+
+    try:
+        keys = store.keys.decryption_keys(agency)
+    except KeyNotFound as exc:
+        fail(str(exc), 2)
+        raise
+    try:
+        sink = DirectorySink(out)
+        with envelope.open("rb") as fh:
+            opened = open_envelope(
+                fh,
+                sink,
+                keys=keys,
+                sender_key=sender_key,
+                seen=SqlSeenStore(store.engine),
+                now=now_utc(),
+            )
     except EnvelopeError as exc:
         fail(f"envelope rejected: {exc}", 1)
         raise
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for item in opened.items:
-        (out / f"{item.item_id}.txt").write_bytes(item.content)
-    emit(as_json, {"header": opened.header, "items": [i.item_id for i in opened.items]},
+    emit(as_json, {"header": opened.header.to_json(), "items": [i.item_id for i in opened.items]},
           f"verified and opened {len(opened.items)} item(s) into {out}")  # fmt: skip
