@@ -2,6 +2,9 @@
 
 Production declares the same deployments in prefect.yaml for ``prefect deploy --all`` and
 process workers; this is the one-machine equivalent used by ``infoshare up`` and the tests.
+
+INFOSHARE_SERVE_LIMIT       concurrent runs (default 8)
+INFOSHARE_WATCHDOG_SECONDS  how often the timeliness watchdog runs (default 60; 0: not served)
 """
 
 from __future__ import annotations
@@ -13,22 +16,25 @@ from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.share_request import share_request
+from flows.watchdog import watchdog
 
 
 def main() -> None:
     limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
-    deployment = cast(
-        RunnerDeployment,
-        share_request.to_deployment(
-            name="share-request",
-            tags=["infoshare"],
-        ),
-    )
-    serve(
-        deployment,
-        limit=limit,
-        print_starting_message=True,
-    )
+    every = int(os.environ.get("INFOSHARE_WATCHDOG_SECONDS", "60"))
+    deployments = [
+        cast(
+            RunnerDeployment, share_request.to_deployment(name="share-request", tags=["infoshare"])
+        )
+    ]
+    if every > 0:
+        deployments.append(
+            cast(
+                RunnerDeployment,
+                watchdog.to_deployment(name="watchdog", interval=every, tags=["infoshare"]),
+            )
+        )
+    serve(*deployments, limit=limit, print_starting_message=True)
 
 
 if __name__ == "__main__":

@@ -20,18 +20,14 @@ from prefect.input import RunInput
 from prefect.logging import get_logger
 from prefect.states import State
 from pydantic import BaseModel, Field, create_model
-from sqlalchemy.exc import SQLAlchemyError
 
 from infoshare.forms import REQUEST_GUIDE, WaitingForm
 from infoshare.models import ShareRequest
 from infoshare.policy import OverrideInput, SignOffInput, Verdict
-from infoshare.records import record_decision
-from infoshare.store import default_store
 from tasks.consent import consent_check
 from tasks.intake import intake
 from tasks.override import apply_override_input, override_form
-from tasks.record import record
-from tasks.run_data import redact_run
+from tasks.record import describe_failure, record, record_ended_run
 from tasks.signoff import apply_signoff_input, outcome, signoff_form
 from tasks.transfer import transfer
 from tasks.triage import triage
@@ -71,32 +67,16 @@ def wait_for_person(
         apply_task(ref, form.pause_key, answer.model_dump(mode="json"))
 
 
-def describe_failure(exc: BaseException) -> str:
-    """A reason for the record that cannot carry personal data (no SQL parameters, no values)."""
-    if isinstance(exc, SQLAlchemyError):
-        return f"{type(exc).__name__}: database error"
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
-
-
 def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
     """State hook (Failed, Crashed, Cancelled): make sure the request has a decision record.
-
-    Runs outside the flow (for a crash, in the runner process), so it works from the store.
-    A request that crashed before intake is taken in first, so it too is recorded.
-    """
+    Runs outside the flow (for a crash, in the runner process); must never raise."""
     log = get_logger("infoshare.flows")
-    store = default_store()
-    run_id = str(flow_run.id)
-    ref = store.ref_for_run(run_id)
     try:
-        if ref is None:
-            req = ShareRequest.model_validate(flow_run.parameters.get("request"))
-            ref = store.register_request(req, flow_run_id=run_id)
-            redact_run(flow_run.id, req, ref)
-        summary = record_decision(store, ref, f"run ended {state.name}: {state.message or ''}")
-        log.info("%s recorded after %s run: %s", ref, state.name, summary.decision.value)
-    except Exception as exc:  # noqa: BLE001 - a hook must not raise; the reconciler catches up
-        log.error("could not record run %s after %s: %s", run_id, state.name, describe_failure(exc))
+        summary = record_ended_run(flow_run, state.name or state.type.value, state.message)
+        log.info("%s recorded after %s run: %s", summary.ref, state.name, summary.decision.value)
+    except Exception as exc:  # noqa: BLE001 - the watchdog's reconciliation catches up
+        log.error("could not record run %s after %s: %s", flow_run.id, state.name,
+                  describe_failure(exc))  # fmt: skip
 
 
 @flow(

@@ -13,6 +13,7 @@ from typing import Any
 from infoshare.policy import Step
 from infoshare.steps import is_done
 from infoshare.store import Store, now_utc
+from infoshare.timeliness import is_expired
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,12 @@ def _due(due: datetime | None, now: datetime) -> str:
 
 
 def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
-    """The form for ``step``, or None if the step is already done.
+    """The form for ``step``, or None if the step is already done or the request has expired.
 
     The Prefect UI shows the description in a small box above the fields, so the facts a person
     needs to act come first, in a few short lines; the items are listed in the items field.
     """
-    if is_done(store, ref, step):
+    if is_done(store, ref, step) or is_expired(store, ref):
         return None
     store.set_status(ref, f"AWAITING_{step.name}")
     meta = store.meta(ref)

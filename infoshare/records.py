@@ -15,6 +15,7 @@ from infoshare.db import DecisionRecordRow
 from infoshare.models import Decision
 from infoshare.policy import Step
 from infoshare.store import StepState, Store, digest_json, now_utc
+from infoshare.timeliness import EXPIRY
 
 RECORD_RETENTION = timedelta(days=6 * 365)
 REVIEW_AFTER = timedelta(days=365)
@@ -28,10 +29,18 @@ class RecordSummary:
     record_sha256: str
 
 
-def _outcome(steps: dict[Step, StepState], failure: str | None) -> tuple[Decision, list[str]]:
+def _outcome(
+    steps: dict[Step, StepState], failure: str | None, expiry: StepState | None = None
+) -> tuple[Decision, list[str]]:
     triage = steps.get(Step.TRIAGE)
     if triage and triage.status == "DONE" and triage.public.get("decision"):
         return Decision(triage.public["decision"]), list(triage.public.get("reasons", []))
+    if expiry is not None and expiry.status == "DONE":
+        e = expiry.public
+        return Decision.EXPIRED, [
+            f"No {e['step']} decision by the deadline ({e['due_at']}); expired at {e['at']}. "
+            "Nothing was shared."
+        ]
     signoff = steps.get(Step.SIGNOFF)
     transfer = steps.get(Step.TRANSFER)
     if signoff and signoff.status == "DONE":
@@ -59,7 +68,7 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     req = store.request(ref)
     p = store.partnership()
     steps = {s: st for s in Step if (st := store.step(ref, s)) is not None}
-    decision, reasons = _outcome(steps, failure)
+    decision, reasons = _outcome(steps, failure, store.step(ref, EXPIRY))
     decided_at = now_utc()
 
     def person(pid: str | None) -> dict[str, Any] | None:

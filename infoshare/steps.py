@@ -29,6 +29,7 @@ from infoshare.policy import (
     triage,
 )
 from infoshare.store import DONE, Store, digest_json, now_utc
+from infoshare.timeliness import is_expired
 from infoshare.transport import Transport
 
 
@@ -75,10 +76,15 @@ def is_done(store: Store, ref: str, step: Step) -> bool:
     return st is not None and st.status == DONE
 
 
+EXPIRED_VERDICT = Verdict(["The request expired at its deadline; this answer was not used."])
+
+
 def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
     """Check and keep an override justification; a refused input leaves the step waiting."""
     if is_done(store, ref, Step.OVERRIDE):
         return Verdict()
+    if is_expired(store, ref):
+        return EXPIRED_VERDICT
     req = store.request(ref)
     verdict = check_override(inp, req, store.partnership())
     if not verdict.accepted:
@@ -104,6 +110,8 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
 def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
     if is_done(store, ref, Step.SIGNOFF):
         return Verdict()
+    if is_expired(store, ref):
+        return EXPIRED_VERDICT
     req = store.request(ref)
     verdict = check_signoff(inp, req, store.partnership(), store.prepared_items(ref))
     if not verdict.accepted:

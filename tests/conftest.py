@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +20,23 @@ pytest_plugins = ["prefect_server"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+
+
+def example(name: str) -> dict[str, Any]:
+    """One of the example requests in examples/, as a user would submit it."""
+    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text())
+    return data
+
+
+def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any:
+    """Poll ``check`` until it returns something truthy; fail the test after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.5)
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 @dataclass
@@ -55,7 +74,12 @@ def stack(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     from infoshare.store import Store
 
     home = tmp_path_factory.mktemp("infoshare-home")
-    extra = {"INFOSHARE_HOME": str(home), "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    # the watchdog is not served: tests run it themselves with a chosen clock
+    extra = {
+        "INFOSHARE_HOME": str(home),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "INFOSHARE_WATCHDOG_SECONDS": "0",
+    }
     env = prefect_server.subprocess_env(extra)
     store = Store(load_settings(env))
     initialise(store)

@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import EXAMPLES, Stack
+from conftest import Stack, example
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
 from infoshare import prefect_api
-from infoshare.envelope import open_envelope
+from infoshare.envelope import open_bytes
 from infoshare.keys import key_id, raw_public
 from infoshare.store import Store
 
@@ -30,10 +30,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from prefect_server import scan_database_for  # noqa: E402
 
 TIMEOUT = 180
-
-
-def example(name: str) -> dict[str, Any]:
-    return json.loads((EXAMPLES / name).read_text())
 
 
 def run_state(run_id: str) -> tuple[str, str, str | None]:
@@ -244,14 +240,15 @@ def test_envelope_reaches_requester_and_holds_only_approved_items(
     import hashlib
 
     assert hashlib.sha256(data).hexdigest() == shared["envelope_sha256"]
-    opened = open_envelope(
+    opened = open_bytes(
         data,
-        recipient=stack_store.keys.decryption_key("northshire-yjs"),
-        sender=stack_store.keys.signing_key("northshire-academy").public_key(),
+        keys=stack_store.keys.decryption_keys("northshire-yjs"),
+        sender_key=stack_store.keys.signing_key("northshire-academy").public_key(),
     )
     assert [i.item_id for i in opened.items] == ["item-1"]
     assert opened.items[0].content == b"Attendance 2025-26: 81% (target 95%)."
-    assert opened.header["sender_key_id"] == key_id(
+    assert opened.header.transfer_id == s.ref
+    assert opened.header.sender_key_id == key_id(
         raw_public(stack_store.keys.signing_key("northshire-academy").public_key())
     )
     # the record keeps the envelope's id and hash, never the content

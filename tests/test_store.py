@@ -282,7 +282,8 @@ def test_record_for_triage_refusal(store: Store) -> None:
     assert [i["shared"] for i in rec["items"]] == [False]
     assert rec["approvers"] == []
     assert rec["requester"]["role"] == "Constable"
-    assert rec["due_at"] == (NOW + timedelta(hours=24)).isoformat()
+    # AMBER is 24 working hours: Thursday 10:00 -> Tuesday 10:00 (7 + 8 + 8 + 1 hours)
+    assert rec["due_at"] == datetime(2026, 12, 1, 10, 0, tzinfo=UTC).isoformat()
     assert row.record_sha256 == summary.record_sha256
     assert personal["subjects"][0]["name"] == "Tobias Fictitious-Tenant"
     assert "Tobias" not in json.dumps(rec)  # the plain part of the record names nobody

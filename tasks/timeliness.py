@@ -1,0 +1,80 @@
+"""The watchdog's steps: expire overdue requests and wake their runs, reconcile runs that
+ended without a record, and keep the timeliness dashboards (artifacts) current."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterEndTime,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import StateType
+from prefect.exceptions import PrefectException
+from prefect.flow_runs import resume_flow_run
+from prefect.logging import get_run_logger
+
+from infoshare import timeliness
+from infoshare.store import default_store
+from tasks.record import describe_failure, record_ended_run
+
+ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
+
+
+@task(name="expire-overdue", cache_policy=NO_CACHE)
+def expire_overdue(now: datetime) -> list[str]:
+    """Mark requests past their deadline EXPIRED and wake their runs to record it."""
+    store = default_store()
+    log = get_run_logger()
+    expired = [r.ref for r in timeliness.overdue(store, now) if timeliness.expire(store, r, now)]
+    for wake in timeliness.expired_unrecorded(store):
+        try:
+            resume_flow_run(UUID(wake.flow_run_id), run_input=timeliness.WAKE_INPUTS[wake.step])
+            log.info("%s expired while waiting for %s; run woken", wake.ref, wake.step.value)
+        except (PrefectException, RuntimeError) as exc:  # not paused (yet/any more): next sweep
+            log.warning("%s: could not wake run: %s", wake.ref, describe_failure(exc))
+    return expired
+
+
+@task(name="reconcile-ended-runs", cache_policy=NO_CACHE)
+def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7)) -> list[str]:
+    """Give every share-request run that ended Failed, Crashed or Cancelled without a decision
+    record a FAILED one (its state as the reason). Idempotent."""
+    store = default_store()
+    log = get_run_logger()
+    recorded = []
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["share-request"])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=ENDED_BADLY)),
+                end_time=FlowRunFilterEndTime.model_validate({"after_": now - lookback}),
+            ),
+            limit=200,
+        )
+    for run in runs:
+        ref = store.ref_for_run(str(run.id))
+        if ref is not None and store.record(ref) is not None:
+            continue
+        state = run.state
+        try:
+            summary = record_ended_run(
+                run,
+                (state.name or state.type.value) if state else "ended",
+                state.message if state else None,
+            )
+            recorded.append(summary.ref)
+            log.warning(
+                "%s had no decision record after its run ended: recorded FAILED", summary.ref
+            )
+        except Exception as exc:  # noqa: BLE001 - one bad run must not stop the sweep
+            log.error("run %s could not be reconciled: %s", run.id, describe_failure(exc))
+    return recorded

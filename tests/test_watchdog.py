@@ -1,0 +1,80 @@
+"""The timeliness watchdog on a real Prefect server, with its clock moved instead of waiting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import Stack, example, wait_until
+from prefect.client.orchestration import get_client
+from prefect.states import Cancelled
+
+from flows.watchdog import watchdog
+from infoshare import prefect_api
+from infoshare.store import Store, now_utc
+
+
+def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
+    run_id = prefect_api.submit({"request": example(name)}).id
+    ref = wait_until("the run to take the request in", lambda: store.ref_for_run(run_id))
+    wait_until(
+        f"{ref} to wait ({status})",
+        lambda: store.meta(ref).status == status and prefect_api.run(run_id).state_type == "PAUSED",
+    )
+    return run_id, ref
+
+
+def test_a_request_past_its_deadline_expires_and_its_run_records_it(
+    stack: Stack, stack_store: Store
+) -> None:
+    run_id, ref = submit_and_wait_for(
+        stack_store, "scenario1-school-attendance.json", "AWAITING_SIGNOFF"
+    )
+    due = stack_store.meta(ref).due_at
+    assert due is not None
+
+    early = watchdog(now=due - timedelta(minutes=1))
+    assert ref not in early["expired"]
+    assert prefect_api.run(run_id).state_type == "PAUSED"  # a minute early: still waiting
+
+    swept = watchdog(now=due + timedelta(minutes=1))
+    assert ref in swept["expired"]
+    wait_until("the woken run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
+    found = stack_store.record(ref)
+    assert found is not None
+    record = found[0].public
+    assert record["decision"] == "EXPIRED"
+    assert "deadline" in record["reasons"][0] and "Nothing was shared" in record["reasons"][0]
+    assert record["shared"] is None and record["approvers"] == []
+
+    again = watchdog(now=due + timedelta(minutes=2))  # idempotent: nothing more to do
+    assert ref not in again["expired"] and ref not in again["reconciled"]
+
+
+def test_an_answer_after_expiry_is_not_used(stack: Stack, stack_store: Store) -> None:
+    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    due = stack_store.meta(ref).due_at
+    assert due is not None
+    watchdog(now=due + timedelta(seconds=1))
+    wait_until(
+        "the expired run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED"
+    )
+    found = stack_store.record(ref)
+    assert found is not None and found[0].decision == "EXPIRED"
+    assert stack_store.step(ref, "override") is None  # no justification was taken
+
+
+def test_a_run_cancelled_while_waiting_is_recorded_at_the_next_sweep(
+    stack: Stack, stack_store: Store
+) -> None:
+    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(run_id, Cancelled(message="cancelled in the UI"), force=True)  # type: ignore[arg-type]
+    assert stack_store.record(ref) is None  # a suspended run has no process: no hook ran
+
+    swept = watchdog(now=now_utc())
+    assert ref in swept["reconciled"]
+    found = stack_store.record(ref)
+    assert found is not None
+    assert found[0].decision == "FAILED"
+    assert "Cancelled" in found[0].public["reasons"][0]
+    assert ref not in watchdog(now=now_utc())["reconciled"]  # recorded once
