@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
     text,
@@ -141,9 +142,15 @@ class ItemContentRow(Base):
 
 
 class DecisionRecordRow(Base):
-    """Append-only: database triggers refuse UPDATE and DELETE."""
+    """Append-only: database triggers refuse UPDATE and DELETE.
+
+    Each disclosing agency's records form a hash chain (see ``infoshare.chain`` and
+    docs/records-canonical-form.md): ``chain_seq`` counts 1, 2, 3, ... per agency, ``prev_sha256``
+    is the previous record's ``record_sha256`` and ``record_sha256`` covers the record's canonical
+    form, which commits to the personal fields by salted hashes (``personal_commitments``)."""
 
     __tablename__ = "decision_records"
+    __table_args__ = (UniqueConstraint("disclosing_agency", "chain_seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), unique=True)
     recorded_at: Mapped[datetime]
@@ -155,9 +162,37 @@ class DecisionRecordRow(Base):
     decided_at: Mapped[datetime]
     envelope_id: Mapped[str | None] = mapped_column(String(64))
     envelope_sha256: Mapped[str | None] = mapped_column(String(64))
+    chain_seq: Mapped[int] = mapped_column(Integer)
+    prev_sha256: Mapped[str] = mapped_column(String(64))
     record_sha256: Mapped[str] = mapped_column(String(64))
     public: Mapped[dict[str, Any]] = mapped_column(JSON)
+    personal_commitments: Mapped[dict[str, Any]] = mapped_column(JSON)
     sealed_personal: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class DecisionChainRow(Base):
+    """The head of one disclosing agency's chain. Appends lock this row first (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE), so concurrent writers queue, never fork."""
+
+    __tablename__ = "decision_chains"
+    agency: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head_sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class DecisionCheckpointRow(Base):
+    """A chain head signed with the agency's Ed25519 key. Append-only like the records."""
+
+    __tablename__ = "decision_checkpoints"
+    __table_args__ = (UniqueConstraint("agency", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agency: Mapped[str] = mapped_column(String(64), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head_sha256: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(200))
 
 
 class AuditEventRow(Base):
@@ -175,22 +210,30 @@ class AuditEventRow(Base):
 
 Index("ix_requests_status_due", RequestRow.status, RequestRow.due_at)
 
+_APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints")
 _APPEND_ONLY_SQLITE = [
-    f"""CREATE TRIGGER IF NOT EXISTS decision_records_no_{op.lower()}
-        BEFORE {op} ON decision_records
+    f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()}
+        BEFORE {op} ON {table}
         BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"""
+    for table in _APPEND_ONLY_TABLES
     for op in ("UPDATE", "DELETE")
 ]
 _APPEND_ONLY_POSTGRES = [
     """CREATE OR REPLACE FUNCTION infoshare_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'decision records are append-only'; END $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS decision_records_append_only ON decision_records",
-    """CREATE TRIGGER decision_records_append_only BEFORE UPDATE OR DELETE ON decision_records
-       FOR EACH ROW EXECUTE FUNCTION infoshare_append_only()""",
-    # Row triggers do not fire on TRUNCATE (nor on TRUNCATE requests CASCADE).
-    "DROP TRIGGER IF EXISTS decision_records_no_truncate ON decision_records",
-    """CREATE TRIGGER decision_records_no_truncate BEFORE TRUNCATE ON decision_records
-       FOR EACH STATEMENT EXECUTE FUNCTION infoshare_append_only()""",
+    *(
+        stmt
+        for table in _APPEND_ONLY_TABLES
+        for stmt in (
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+                FOR EACH ROW EXECUTE FUNCTION infoshare_append_only()""",
+            # Row triggers do not fire on TRUNCATE (nor on TRUNCATE requests CASCADE).
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+            f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION infoshare_append_only()""",
+        )
+    ),
 ]
 
 

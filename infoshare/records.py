@@ -7,14 +7,26 @@ Fields follow the ICO Annex B decision form and DPA 2018 s.62 logging.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from infoshare.db import DecisionRecordRow
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from infoshare.chain import GENESIS, Checkpoint, sign_checkpoint
+from infoshare.db import (
+    AgencyKeyRow,
+    AgencyRow,
+    DecisionChainRow,
+    DecisionCheckpointRow,
+    DecisionRecordRow,
+)
+from infoshare.keys import SIGNING, KeyNotFound
 from infoshare.models import Decision
 from infoshare.policy import Step
-from infoshare.store import StepState, Store, digest_json, now_utc
+from infoshare.store import StepState, Store, chain_fields, now_utc
 from infoshare.timeliness import EXPIRY
 
 RECORD_RETENTION = timedelta(days=6 * 365)
@@ -162,7 +174,6 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "recipient_key_id": transfer.public.get("recipient_key_id"),
         }
 
-    record_sha256 = digest_json({"public": public, "personal": personal})
     row = DecisionRecordRow(
         ref=ref,
         recorded_at=decided_at,
@@ -174,15 +185,16 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
         decided_at=decided_at,
         envelope_id=public["shared"]["envelope_id"] if public["shared"] else None,
         envelope_sha256=public["shared"]["envelope_sha256"] if public["shared"] else None,
-        record_sha256=record_sha256,
         public=public,
     )
-    written = store.append_record(row, personal)
+    written = store.append_record(row, personal)  # fills in the chain fields and the hash
     if not written:  # another process recorded first; report theirs
         again = store.record(ref)
         assert again is not None
         return RecordSummary(ref, Decision(again[0].decision), False, again[0].record_sha256)
-    return RecordSummary(ref, decision, True, record_sha256)
+    if row.chain_seq % store.settings.checkpoint_every == 0:
+        auto_checkpoint(store, row.disclosing_agency, row.chain_seq)
+    return RecordSummary(ref, decision, True, row.record_sha256)
 
 
 def summary_markdown(public: dict[str, Any]) -> str:
@@ -225,3 +237,295 @@ def summary_markdown(public: dict[str, Any]) -> str:
             f"`{shared['envelope_id']}`, SHA-256 `{shared['envelope_sha256']}`."
         )
     return "\n".join(lines)
+
+
+# --- tamper evidence: checkpoints and verification ------------------------------------------------
+#
+# The chain itself is appended by ``Store.append_record``; the canonical form and the hashing are
+# in ``infoshare.chain`` and docs/records-canonical-form.md.
+
+
+class ChainError(Exception):
+    """A checkpoint could not be made (unknown agency, empty chain, chain does not verify)."""
+
+
+class UnknownAgency(ChainError):
+    def __init__(self, agency: str) -> None:
+        super().__init__(f"unknown agency {agency!r} (not in the registry)")
+        self.agency = agency
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first thing wrong with a chain: where (seq, ref) and what."""
+
+    seq: int | None
+    ref: str | None
+    message: str
+
+
+@dataclass
+class ChainReport:
+    agency: str
+    records: int = 0
+    head_seq: int = 0
+    head_sha256: str = GENESIS
+    checkpoints: int = 0  # signatures checked and matched
+    external_checkpoints: int = 0
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "ok": self.ok,
+            "records": self.records,
+            "head_seq": self.head_seq,
+            "head_sha256": self.head_sha256,
+            "checkpoints_checked": self.checkpoints,
+            "external_checkpoints_checked": self.external_checkpoints,
+            "first_problem": None if self.problem is None else self.problem.__dict__,
+        }
+
+
+def _cp_from_row(r: DecisionCheckpointRow) -> Checkpoint:
+    return Checkpoint(
+        r.agency, r.seq, r.head_sha256, r.signed_at, r.key_id, bytes.fromhex(r.signature)
+    )
+
+
+def _signing_keys(s: Session, agency: str) -> dict[str, bytes]:
+    rows = s.scalars(
+        select(AgencyKeyRow).where(AgencyKeyRow.agency_id == agency, AgencyKeyRow.kind == SIGNING)
+    )
+    return {r.key_id: r.public_raw for r in rows}
+
+
+def _check_agency(s: Session, agency: str) -> None:
+    if s.get(AgencyRow, agency) is None:
+        raise UnknownAgency(agency)
+
+
+def chain_agencies(store: Store) -> list[str]:
+    """Every agency with a chain, records or checkpoints in the store."""
+    with store.session() as s:
+        found = set(s.scalars(select(DecisionChainRow.agency)))
+        found |= set(s.scalars(select(DecisionRecordRow.disclosing_agency).distinct()))
+        found |= set(s.scalars(select(DecisionCheckpointRow.agency).distinct()))
+    return sorted(found)
+
+
+def _walk(
+    s: Session,
+    report: ChainReport,
+    *,
+    from_seq: int = 1,
+    from_prev: str = GENESIS,
+    to_seq: int | None = None,
+    checkpoints: dict[int, list[tuple[Checkpoint, bool]]] | None = None,
+    keys: dict[str, bytes] | None = None,
+) -> None:
+    """Check records ``from_seq``..``to_seq`` of one chain in order; stop at the first problem.
+
+    ``checkpoints`` maps seq to (checkpoint, came from a file); each is checked when the walk
+    reaches its seq, so the problem reported is always the earliest in the chain."""
+    checkpoints = checkpoints or {}
+    keys = keys or {}
+    query = (
+        select(DecisionRecordRow)
+        .where(
+            DecisionRecordRow.disclosing_agency == report.agency,
+            DecisionRecordRow.chain_seq >= from_seq,
+        )
+        .order_by(DecisionRecordRow.chain_seq)
+        .execution_options(yield_per=2000)
+    )
+    if to_seq is not None:
+        query = query.where(DecisionRecordRow.chain_seq <= to_seq)
+    expected, prev = from_seq, from_prev
+    for row in s.scalars(query):
+        if row.chain_seq != expected:
+            report.problem = Problem(
+                row.chain_seq,
+                row.ref,
+                f"record #{row.chain_seq} ({row.ref}) follows #{expected - 1}: "
+                f"record #{expected} is missing (deleted or renumbered)",
+            )
+            return
+        if row.prev_sha256 != prev:
+            report.problem = Problem(
+                row.chain_seq,
+                row.ref,
+                f"record #{row.chain_seq} ({row.ref}) does not link to record #{expected - 1}: "
+                "a record before it was inserted, removed, changed or reordered",
+            )
+            return
+        if chain_fields(row).digest() != row.record_sha256:
+            report.problem = Problem(
+                row.chain_seq,
+                row.ref,
+                f"record #{row.chain_seq} ({row.ref}) does not match its hash: it was modified",
+            )
+            return
+        for cp, external in checkpoints.get(row.chain_seq, []):
+            where = "checkpoint file" if external else "stored checkpoint"
+            public = cp.public_key if external else keys.get(cp.key_id)
+            if external and cp.key_id not in keys:
+                msg = f"the {where} for #{cp.seq} is signed by key {cp.key_id}, not registered"
+                report.problem = Problem(row.chain_seq, row.ref, msg + f" for {report.agency}")
+                return
+            if public is None or not cp.verify(public):
+                msg = f"the {where} for #{cp.seq} has no valid signature by {report.agency}"
+                report.problem = Problem(row.chain_seq, row.ref, msg)
+                return
+            if cp.head != row.record_sha256:
+                report.problem = Problem(
+                    row.chain_seq,
+                    row.ref,
+                    f"record #{row.chain_seq} ({row.ref}) differs from the {where} signed "
+                    f"{cp.signed_at:%Y-%m-%d %H:%M} UTC: the chain was rewritten",
+                )
+                return
+            if external:
+                report.external_checkpoints += 1
+            else:
+                report.checkpoints += 1
+        prev = row.record_sha256
+        expected += 1
+        report.records += 1
+    report.head_seq, report.head_sha256 = expected - 1, prev
+
+
+def verify_chain(
+    store: Store, agency: str, external: list[Checkpoint] | None = None
+) -> ChainReport:
+    """Check every link, hash and checkpoint signature of one agency's chain."""
+    report = ChainReport(agency)
+    with store.session() as s:
+        keys = _signing_keys(s, agency)
+        checkpoints: dict[int, list[tuple[Checkpoint, bool]]] = {}
+        for r in s.scalars(
+            select(DecisionCheckpointRow).where(DecisionCheckpointRow.agency == agency)
+        ):
+            checkpoints.setdefault(r.seq, []).append((_cp_from_row(r), False))
+        for cp in external or []:
+            checkpoints.setdefault(cp.seq, []).append((cp, True))
+        _walk(s, report, checkpoints=checkpoints, keys=keys)
+        if report.problem:
+            return report
+        last = report.head_seq
+        beyond = [cp for seq, cps in checkpoints.items() if seq > last for cp, _ in cps]
+        if beyond:
+            far = max(cp.seq for cp in beyond)
+            report.problem = Problem(
+                None,
+                None,
+                f"a checkpoint was signed at record #{far} but the chain ends at #{last}: "
+                "records were deleted",
+            )
+            return report
+        head = s.get(DecisionChainRow, agency)
+        if head is None and last > 0:
+            report.problem = Problem(None, None, "the chain's head row is missing")
+        elif head is not None and (head.seq, head.head_sha256) != (last, report.head_sha256):
+            report.problem = Problem(
+                None,
+                None,
+                f"the chain head says #{head.seq} but the last record is #{last}: "
+                "records at the end were deleted or the head was altered",
+            )
+    return report
+
+
+def verify(
+    store: Store, agency: str | None = None, checkpoint: Checkpoint | None = None
+) -> list[ChainReport]:
+    """Verify one agency's chain, or every chain in the store."""
+    if checkpoint is not None:
+        if agency is not None and agency != checkpoint.agency:
+            raise ChainError(f"the checkpoint file is for {checkpoint.agency}, not {agency}")
+        agency = checkpoint.agency
+    if agency is not None:
+        with store.session() as s:
+            _check_agency(s, agency)
+        return [verify_chain(store, agency, [checkpoint] if checkpoint else None)]
+    return [verify_chain(store, a) for a in chain_agencies(store)]
+
+
+def checkpoint(store: Store, agency: str, seq: int | None = None) -> Checkpoint:
+    """Sign the agency's chain head (or its record ``seq``) and keep the checkpoint.
+
+    Only signs what verifies: the records since the last checkpoint are checked first, so a
+    checkpoint never blesses a chain that was already tampered with. Raises ``ChainError``, or
+    ``KeyNotFound`` when this machine does not hold the agency's signing key."""
+    with store.session() as s:
+        _check_agency(s, agency)
+        head = s.get(DecisionChainRow, agency)
+        top = head.seq if head else 0
+        seq = top if seq is None else seq
+        if seq < 1 or seq > top:
+            raise ChainError(
+                f"{agency} has no decision records yet"
+                if top == 0
+                else f"{agency}'s chain has records #1 to #{top}, not #{seq}"
+            )
+        existing = s.scalar(
+            select(DecisionCheckpointRow).where(
+                DecisionCheckpointRow.agency == agency, DecisionCheckpointRow.seq == seq
+            )
+        )
+        keys = _signing_keys(s, agency)
+        if existing is not None:
+            cp = _cp_from_row(existing)
+            return replace(cp, public_key=keys.get(cp.key_id))
+        last = s.scalar(
+            select(DecisionCheckpointRow)
+            .where(DecisionCheckpointRow.agency == agency, DecisionCheckpointRow.seq < seq)
+            .order_by(DecisionCheckpointRow.seq.desc())
+            .limit(1)
+        )
+        report = ChainReport(agency)
+        if last is None:
+            _walk(s, report, to_seq=seq)
+        else:
+            prior = _cp_from_row(last)
+            if not prior.verify(keys.get(prior.key_id, b"")):
+                raise ChainError(f"the stored checkpoint at #{prior.seq} does not verify")
+            _walk(s, report, from_seq=prior.seq + 1, from_prev=prior.head, to_seq=seq)
+        if report.problem is not None:
+            raise ChainError(f"not signing {agency}'s chain: {report.problem.message}")
+        if report.head_seq != seq:
+            raise ChainError(f"not signing {agency}'s chain: it ends at #{report.head_seq}")
+        head_sha = report.head_sha256
+    key = store.keys.signing_key(agency)
+    cp = sign_checkpoint(key, agency, seq, head_sha, now_utc())
+    try:
+        with store.session() as s:
+            s.add(
+                DecisionCheckpointRow(
+                    agency=agency,
+                    seq=seq,
+                    head_sha256=head_sha,
+                    signed_at=cp.signed_at,
+                    key_id=cp.key_id,
+                    signature=cp.signature.hex(),
+                )
+            )
+            store._audit(s, None, "checkpoint", None, f"chain of {agency} signed at #{seq}")
+    except IntegrityError:  # another process signed the same record first: use theirs
+        return checkpoint(store, agency, seq)
+    return cp
+
+
+def auto_checkpoint(store: Store, agency: str, seq: int) -> None:
+    """The every-N checkpoint after an append. The record is already safe, so a checkpoint
+    that cannot be made here is noted in the audit trail, never raised."""
+    try:
+        checkpoint(store, agency, seq)
+    except KeyNotFound:
+        store.audit(None, "checkpoint", None, "checkpoint skipped", f"no signing key for {agency}")
+    except ChainError as exc:
+        store.audit(None, "checkpoint", None, "checkpoint refused", str(exc))

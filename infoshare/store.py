@@ -16,14 +16,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from infoshare import registry
+from infoshare.chain import GENESIS, ChainFields, commit_personal
 from infoshare.config import Settings, load_settings
 from infoshare.crypto import MasterKey, seal, sha256_hex, unseal
 from infoshare.db import (
     AuditEventRow,
+    DecisionChainRow,
     DecisionRecordRow,
     ItemContentRow,
     RequestRow,
@@ -347,24 +351,81 @@ class Store:
     # --- decision records -------------------------------------------------------------------
 
     def append_record(self, row: DecisionRecordRow, personal: dict[str, Any]) -> bool:
-        """Append a decision record; returns False (and changes nothing) if one exists."""
+        """Append a decision record to its disclosing agency's hash chain; returns False (and
+        changes nothing) if the request already has one.
+
+        Fills in the chain fields (``chain_seq``, ``prev_sha256``, ``record_sha256``,
+        ``personal_commitments``). Appends to one chain are serialised by locking its head row
+        before anything is read, so concurrent writers queue: no fork, no gap."""
+        # Hash exactly what the JSON columns will give back.
+        row.public = json.loads(json.dumps(row.public))
+        personal = json.loads(json.dumps(personal, default=str))
+        commitments, salts = commit_personal(personal)
         with self.session() as s:
+            head = self._lock_chain(s, row.disclosing_agency)
             if s.scalar(select(DecisionRecordRow.id).where(DecisionRecordRow.ref == row.ref)):
                 return False
             req_row = self._row(s, row.ref)
-            row.sealed_personal = self._seal_json(req_row, "record", personal)
+            row.chain_seq = head.seq + 1
+            row.prev_sha256 = head.head_sha256
+            row.personal_commitments = commitments
+            row.record_sha256 = chain_fields(row).digest()
+            row.sealed_personal = self._seal_json(req_row, "record", {**personal, SALTS: salts})
             s.add(row)
+            head.seq = row.chain_seq
+            head.head_sha256 = row.record_sha256
+            head.updated_at = now_utc()
             req_row.status = "DECIDED"
             self._audit(s, row.ref, "record", None, f"decision recorded: {row.decision}")
         return True
 
+    def _lock_chain(self, s: Session, agency: str) -> DecisionChainRow:
+        """Take the agency's chain-head row for this transaction (creating it if new).
+
+        SQLite: BEGIN IMMEDIATE takes the database's write lock before the first read, so the
+        head cannot change under us (a deferred transaction would read a stale head and fail
+        to upgrade). PostgreSQL: INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE.
+        """
+        dialect = self.engine.dialect.name
+        values = {"agency": agency, "seq": 0, "head_sha256": GENESIS, "updated_at": now_utc()}
+        if dialect == "sqlite":
+            s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            s.execute(sqlite_insert(DecisionChainRow).values(values).on_conflict_do_nothing())
+        elif dialect == "postgresql":
+            s.execute(pg_insert(DecisionChainRow).values(values).on_conflict_do_nothing())
+        elif s.get(DecisionChainRow, agency) is None:  # other backends: best effort
+            s.add(DecisionChainRow(**values))
+            s.flush()
+        head = s.scalar(
+            select(DecisionChainRow)
+            .where(DecisionChainRow.agency == agency)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        assert head is not None
+        return head
+
     def record(self, ref: str) -> tuple[DecisionRecordRow, dict[str, Any]] | None:
+        """The record and its personal part (without the commitment salts)."""
         with self.session() as s:
             row = s.scalar(select(DecisionRecordRow).where(DecisionRecordRow.ref == ref))
             if row is None:
                 return None
             req_row = self._row(s, ref)
-            return row, self._unseal_json(req_row, "record", row.sealed_personal)
+            personal = self._unseal_json(req_row, "record", row.sealed_personal)
+            personal.pop(SALTS, None)
+            return row, personal
+
+    def record_salts(
+        self, s: Session, row: DecisionRecordRow
+    ) -> tuple[dict[str, Any], dict[str, str]] | None:
+        """(personal part, commitment salts) of a record, or None once disposed."""
+        req_row = s.get(RequestRow, row.ref)
+        if req_row is None or req_row.wrapped_key is None or row.sealed_personal is None:
+            return None
+        personal = self._unseal_json(req_row, "record", row.sealed_personal)
+        salts = personal.pop(SALTS, {})
+        return personal, salts
 
     # --- audit ------------------------------------------------------------------------------
 
@@ -396,6 +457,29 @@ class Store:
                     select(AuditEventRow).where(AuditEventRow.ref == ref).order_by(AuditEventRow.id)
                 )
             )
+
+
+SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part
+
+
+def chain_fields(row: DecisionRecordRow) -> ChainFields:
+    """What a record's hash covers (docs/records-canonical-form.md)."""
+    return ChainFields(
+        agency=row.disclosing_agency,
+        seq=row.chain_seq,
+        prev=row.prev_sha256,
+        ref=row.ref,
+        recorded_at=row.recorded_at,
+        decided_at=row.decided_at,
+        due_at=row.due_at,
+        decision=row.decision,
+        requesting_agency=row.requesting_agency,
+        urgency=row.urgency,
+        envelope_id=row.envelope_id,
+        envelope_sha256=row.envelope_sha256,
+        public=row.public,
+        personal_commitments=row.personal_commitments,
+    )
 
 
 def digest_json(obj: Any) -> str:

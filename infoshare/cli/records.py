@@ -1,7 +1,10 @@
-"""Decision records: ``records show`` and ``records list``."""
+"""Decision records: ``records show``, ``list``, ``checkpoint`` and ``verify``."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 import click
@@ -117,3 +120,98 @@ def records_list(limit: int, as_json: bool) -> None:
         for d in data
     )
     emit(as_json, data, text or "no decision records yet")
+
+
+# --- tamper evidence -------------------------------------------------------------------------------
+
+
+@records.command("checkpoint")
+@click.option("--agency", required=True, help="The disclosing agency whose chain to sign.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the signed checkpoint to FILE (to keep elsewhere, e.g. with the DPO).",
+)
+@json_option
+def records_checkpoint(agency: str, out: Path | None, as_json: bool) -> None:
+    """Sign the agency's chain head with its Ed25519 key (after checking the new records)."""
+    from infoshare.keys import KeyNotFound
+    from infoshare.records import ChainError, UnknownAgency, checkpoint
+
+    store = open_store()
+    try:
+        cp = checkpoint(store, agency)
+    except UnknownAgency as exc:
+        fail(str(exc), 2)
+        raise
+    except (ChainError, KeyNotFound) as exc:
+        fail(str(exc))
+        raise
+    data = cp.to_file()
+    if out is not None:
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            os.replace(tmp, out)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}", 2)
+    emit(
+        as_json,
+        {**data, "file": str(out) if out else None},
+        f"{agency}: chain head #{cp.seq} {cp.head} signed {cp.signed_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"with key {cp.key_id}" + (f"; written to {out}" if out else ""),
+    )
+
+
+@records.command("verify")
+@click.option("--agency", help="Only this disclosing agency's chain (default: every chain).")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A checkpoint file kept elsewhere: the chain must still contain what it signed.",
+)
+@json_option
+def records_verify(agency: str | None, checkpoint_file: Path | None, as_json: bool) -> None:
+    """Check every link, hash and signed checkpoint of the decision-record chains.
+
+    Exit 0 when everything verifies, 1 naming the first broken record otherwise."""
+    from infoshare.chain import Checkpoint, CheckpointError
+    from infoshare.records import ChainError, verify
+
+    store = open_store()
+    cp = None
+    if checkpoint_file is not None:
+        try:
+            cp = Checkpoint.from_file(json.loads(checkpoint_file.read_text(encoding="utf-8")))
+        except OSError as exc:
+            fail(f"cannot read {checkpoint_file}: {exc.strerror or exc}", 2)
+        except (ValueError, CheckpointError) as exc:
+            fail(f"{checkpoint_file} is not a checkpoint file: {exc}", 2)
+    try:
+        reports = verify(store, agency, cp)
+    except ChainError as exc:
+        fail(str(exc), 2)
+        raise
+    lines = []
+    for r in reports:
+        checked = f"{r.checkpoints} signed checkpoint(s)"
+        if r.external_checkpoints:
+            checked += f" and {r.external_checkpoints} from {checkpoint_file}"
+        if r.problem is None:
+            lines.append(
+                f"{r.agency}: OK, {r.records} record(s), head #{r.head_seq} {r.head_sha256}, "
+                f"{checked} verified"
+            )
+        else:
+            lines.append(f"{r.agency}: BROKEN: {r.problem.message}")
+    emit(
+        as_json,
+        {"ok": all(r.ok for r in reports), "chains": [r.as_dict() for r in reports]},
+        "\n".join(lines) or "no decision records to verify",
+    )
+    broken = [r for r in reports if not r.ok]
+    if broken:
+        first = broken[0]
+        assert first.problem is not None
+        fail(f"decision records of {first.agency} do not verify: {first.problem.message}")
