@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import EXAMPLES, Stack
+from conftest import Stack, example
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
@@ -30,10 +30,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from prefect_server import scan_database_for  # noqa: E402
 
 TIMEOUT = 180
-
-
-def example(name: str) -> dict[str, Any]:
-    return json.loads((EXAMPLES / name).read_text())
 
 
 def run_state(run_id: str) -> tuple[str, str, str | None]:
