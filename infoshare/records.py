@@ -529,3 +529,72 @@ def auto_checkpoint(store: Store, agency: str, seq: int) -> None:
         store.audit(None, "checkpoint", None, "checkpoint skipped", f"no signing key for {agency}")
     except ChainError as exc:
         store.audit(None, "checkpoint", None, "checkpoint refused", str(exc))
+
+
+# --- subject access ------------------------------------------------------------------------------
+
+
+def _normal_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@dataclass
+class SubjectSearch:
+    matches: list[dict[str, Any]]
+    searched: int  # records of the searcher's agency whose personal part could be read
+    disposed: int  # records of that agency whose personal data no longer exists
+
+
+def subject_search(store: Store, name: str, dob: str | None, agency: str) -> SubjectSearch:
+    """Every decision record an agency is party to (asking or disclosing) that names this
+    person, as a subject or a third party: what was asked, decided, shared, with whom, when,
+    why, and the envelope hashes. Name match ignores case and spacing; ``dob`` (YYYY-MM-DD)
+    narrows it. The caller logs the search (who, why; never the name)."""
+    wanted = _normal_name(name)
+    out = SubjectSearch([], 0, 0)
+    with store.session() as s:
+        rows = s.scalars(
+            select(DecisionRecordRow)
+            .where(
+                (DecisionRecordRow.disclosing_agency == agency)
+                | (DecisionRecordRow.requesting_agency == agency)
+            )
+            .order_by(DecisionRecordRow.decided_at)
+        )
+        for row in rows:
+            opened = store.record_salts(s, row)
+            if opened is None:
+                out.disposed += 1
+                continue
+            out.searched += 1
+            personal = opened[0]
+            roles = [
+                role
+                for role, key in (("subject", "subjects"), ("third party", "third_parties"))
+                for p in personal.get(key, [])
+                if _normal_name(str(p.get("name", ""))) == wanted
+                and (not dob or p.get("date_of_birth") == dob)
+            ]
+            if not roles:
+                continue
+            pub = row.public
+            out.matches.append(
+                {
+                    "reference": row.ref,
+                    "named_as": sorted(set(roles)),
+                    "received_at": pub.get("received_at"),
+                    "requesting_agency": row.requesting_agency,
+                    "disclosing_agency": row.disclosing_agency,
+                    "purpose": pub.get("purpose"),
+                    "items": pub.get("items", []),
+                    "decision": row.decision,
+                    "decided_at": pub.get("decided_at"),
+                    "reasons": pub.get("reasons", []),
+                    "approvers": pub.get("approvers", []),
+                    "override": pub.get("override"),
+                    "shared": pub.get("shared"),
+                    "record_sha256": row.record_sha256,
+                    "chain": {"agency": row.disclosing_agency, "seq": row.chain_seq},
+                }
+            )
+    return out

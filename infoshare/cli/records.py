@@ -215,3 +215,75 @@ def records_verify(agency: str | None, checkpoint_file: Path | None, as_json: bo
         first = broken[0]
         assert first.problem is not None
         fail(f"decision records of {first.agency} do not verify: {first.problem.message}")
+
+
+# --- subject access ------------------------------------------------------------------------------
+
+
+@records.command("search")
+@click.option("--subject-name", required=True, help="The person's full name (case ignored).")
+@click.option("--dob", help="Their date of birth, YYYY-MM-DD, to narrow the search.")
+@click.option("--as", "person", required=True, help="Your person id (the search is logged).")
+@click.option("--why", required=True, help="Why you are searching, e.g. a SAR reference.")
+@json_option
+def records_search(
+    subject_name: str, dob: str | None, person: str, why: str, as_json: bool
+) -> None:
+    """Subject access: every decision record about a person that your agency is party to."""
+    from datetime import date
+
+    from infoshare.records import subject_search
+
+    if dob is not None:
+        try:
+            date.fromisoformat(dob)
+            if len(dob) != 10:
+                raise ValueError
+        except ValueError:
+            fail(f"--dob must be a date as YYYY-MM-DD, got {dob!r}", 2)
+    if not subject_name.strip():
+        fail("--subject-name must not be empty", 2)
+    store = open_store()
+    member = store.partnership().member(person)
+    if member is None:
+        fail(f"{person!r} is not a registered person of any agency", 2)
+    assert member is not None
+    if len(why.strip()) < 5:
+        fail("say why you are searching (--why), e.g. the subject access request reference", 2)
+    found = subject_search(store, subject_name, dob, member.agency_id)
+    # DPA 2018 s.62: consultation is logged too. Who, why and what was found; never the name.
+    store.audit(
+        None, None, person, "subject search",
+        f"{why.strip()} ({len(found.matches)} found in {member.agency_id}'s records)",
+    )  # fmt: skip
+    for m in found.matches:
+        store.audit(m["reference"], None, person, "found by subject search", why.strip())
+    data = {
+        "agency": member.agency_id,
+        "matches": found.matches,
+        "records_searched": found.searched,
+        "records_with_personal_data_disposed": found.disposed,
+    }
+    lines = [
+        f"{len(found.matches)} decision record(s) of {member.agency_id} name this person "
+        f"({found.searched} searched, {found.disposed} with personal data already disposed of)"
+    ]
+    for m in found.matches:
+        lines.append(
+            f"{m['reference']} ({', '.join(m['named_as'])}): {m['requesting_agency']} asked "
+            f"{m['disclosing_agency']} on {m['received_at']} for {m['purpose']}; "
+            f"{m['decision']} at {m['decided_at']}"
+        )
+        lines += [f"    reason: {r}" for r in m["reasons"]]
+        for i in m["items"]:
+            lines.append(
+                f"    {i['id']}: {i['description']} -> {'SHARED' if i['shared'] else 'not shared'}"
+            )
+        if m["shared"]:
+            s = m["shared"]
+            lines.append(
+                f"    shared with {s['with']} at {s['at']} via {s['method']}: envelope "
+                f"{s['envelope_id']} sha256 {s['envelope_sha256']}"
+            )
+        lines.append(f"    record sha256 {m['record_sha256']}")
+    emit(as_json, data, "\n".join(lines))
