@@ -7,15 +7,28 @@ Fields follow the ICO Annex B decision form and DPA 2018 s.62 logging.
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
+import json
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from infoshare.chain import GENESIS, Checkpoint, sign_checkpoint
+from infoshare.chain import (
+    GENESIS,
+    Checkpoint,
+    canonical_json,
+    sha256_hex,
+    sign_checkpoint,
+    timestamp,
+)
 from infoshare.db import (
     AgencyKeyRow,
     AgencyRow,
@@ -23,7 +36,7 @@ from infoshare.db import (
     DecisionCheckpointRow,
     DecisionRecordRow,
 )
-from infoshare.keys import SIGNING, KeyNotFound
+from infoshare.keys import SIGNING, KeyNotFound, key_id, raw_public
 from infoshare.models import Decision
 from infoshare.policy import Step
 from infoshare.store import StepState, Store, chain_fields, now_utc
@@ -598,3 +611,127 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
                 }
             )
     return out
+
+
+# --- period export -------------------------------------------------------------------------------
+
+EXPORT_FORMAT = "infoshare-records-export/1"
+CSV_COLUMNS = [
+    "reference", "chain_seq", "record_sha256", "received_at", "decided_at", "due_at", "on_time",
+    "requesting_agency", "disclosing_agency", "urgency", "decision", "purpose", "regime",
+    "lawful_basis", "sensitive_condition", "gateway", "isa_reference", "consent",
+    "override_grounds", "items_requested", "items_shared", "approvers", "envelope_id",
+    "envelope_sha256", "reasons",
+]  # fmt: skip
+
+
+def export_rows(
+    store: Store, agency: str, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """The agency's decision records decided in [since, until): the non-personal record with
+    its place in the chain. Never personal data."""
+    with store.session() as s:
+        _check_agency(s, agency)
+        rows = s.scalars(
+            select(DecisionRecordRow)
+            .where(
+                DecisionRecordRow.disclosing_agency == agency,
+                DecisionRecordRow.decided_at >= since,
+                DecisionRecordRow.decided_at < until,
+            )
+            .order_by(DecisionRecordRow.chain_seq)
+        )
+        return [
+            {**r.public, "chain_seq": r.chain_seq, "record_sha256": r.record_sha256} for r in rows
+        ]
+
+
+def export_bytes(records: list[dict[str, Any]], fmt: str) -> bytes:
+    if fmt == "json":
+        return (json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        o = r.get("override") or {}
+        items = r.get("items", [])
+        w.writerow(
+            {
+                **{k: r.get(k) for k in CSV_COLUMNS if k in r},
+                "override_grounds": " ".join(o.get("grounds") or []),
+                "items_requested": "; ".join(f"{i['id']}: {i['description']}" for i in items),
+                "items_shared": " ".join(i["id"] for i in items if i.get("shared")),
+                "approvers": " ".join(str(a.get("id")) for a in r.get("approvers", [])),
+                "envelope_id": (r.get("shared") or {}).get("envelope_id"),
+                "envelope_sha256": (r.get("shared") or {}).get("envelope_sha256"),
+                "reasons": " | ".join(r.get("reasons", [])),
+            }
+        )
+    return buf.getvalue().encode()
+
+
+def export_manifest(
+    store: Store,
+    agency: str,
+    since: datetime,
+    until: datetime,
+    fmt: str,
+    records: list[dict[str, Any]],
+    data: bytes,
+    data_name: str,
+    exported_by: str,
+) -> dict[str, Any]:
+    """What the export contains, signed with the agency's Ed25519 key."""
+    with store.session() as s:
+        head = s.get(DecisionChainRow, agency)
+    key = store.keys.signing_key(agency)
+    pub = raw_public(key.public_key())
+    manifest = {
+        "format": EXPORT_FORMAT,
+        "agency": agency,
+        "since": timestamp(since),
+        "until": timestamp(until),
+        "file": data_name,
+        "file_format": fmt,
+        "file_sha256": sha256_hex(data),
+        "file_bytes": len(data),
+        "records": [
+            {
+                "reference": r["reference"],
+                "seq": r["chain_seq"],
+                "record_sha256": r["record_sha256"],
+            }
+            for r in records
+        ],  # fmt: skip
+        "chain_head": {"seq": head.seq, "sha256": head.head_sha256} if head else None,
+        "exported_at": timestamp(now_utc()),
+        "exported_by": exported_by,
+        "key_id": key_id(pub),
+    }
+    return {
+        "manifest": manifest,
+        "signature": base64.b64encode(key.sign(canonical_json(manifest))).decode(),
+        "public_key": base64.b64encode(pub).decode(),
+    }
+
+
+def check_export(signed: Any, data: bytes) -> list[str]:
+    """Problems with an export against its signed manifest (empty when it validates)."""
+    try:
+        manifest = signed["manifest"]
+        pub = base64.b64decode(signed["public_key"], validate=True)
+        sig = base64.b64decode(signed["signature"], validate=True)
+        if manifest["format"] != EXPORT_FORMAT:
+            return [f"not a {EXPORT_FORMAT} manifest"]
+    except (KeyError, TypeError, ValueError):
+        return ["malformed manifest"]
+    problems = []
+    try:
+        if key_id(pub) != manifest.get("key_id"):
+            raise InvalidSignature
+        Ed25519PublicKey.from_public_bytes(pub).verify(sig, canonical_json(manifest))
+    except (InvalidSignature, ValueError):
+        problems.append("the manifest's signature does not verify")
+    if sha256_hex(data) != manifest.get("file_sha256"):
+        problems.append("the file's SHA-256 differs from the manifest: it was changed")
+    return problems

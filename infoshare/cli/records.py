@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -230,8 +231,6 @@ def records_search(
     subject_name: str, dob: str | None, person: str, why: str, as_json: bool
 ) -> None:
     """Subject access: every decision record about a person that your agency is party to."""
-    from datetime import date
-
     from infoshare.records import subject_search
 
     if dob is not None:
@@ -287,3 +286,118 @@ def records_search(
             )
         lines.append(f"    record sha256 {m['record_sha256']}")
     emit(as_json, data, "\n".join(lines))
+
+
+# --- period export -------------------------------------------------------------------------------
+
+
+def _day(value: str, option: str) -> datetime:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    except ValueError:
+        fail(f"{option} must be a date as YYYY-MM-DD, got {value!r}", 2)
+        raise
+
+
+@records.command("export")
+@click.option("--agency", required=True, help="The disclosing agency whose records to export.")
+@click.option("--since", required=True, help="First day (YYYY-MM-DD, UTC), inclusive.")
+@click.option("--until", required=True, help="Last day (YYYY-MM-DD, UTC), inclusive.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The export file; its signed manifest goes next to it as FILE.manifest.json.",
+)
+@click.option("--as", "person", required=True, help="Your person id (the export is logged).")
+@click.option("--why", required=True, help="Why, e.g. the ICO's or the auditor's reference.")
+@json_option
+def records_export(
+    agency: str,
+    since: str,
+    until: str,
+    fmt: str,
+    out: Path,
+    person: str,
+    why: str,
+    as_json: bool,
+) -> None:
+    """Decision records of a period (no personal data) with a manifest signed by the agency."""
+    from infoshare.keys import KeyNotFound
+    from infoshare.records import UnknownAgency, export_bytes, export_manifest, export_rows
+
+    start, end = _day(since, "--since"), _day(until, "--until") + timedelta(days=1)
+    if end <= start:
+        fail(f"--until {until} is before --since {since}", 2)
+    store = open_store()
+    member = store.partnership().member(person)
+    if member is None or member.agency_id != agency:
+        fail(f"{person!r} is not a registered person of {agency}", 2)
+    if len(why.strip()) < 5:
+        fail("say why you are exporting (--why), e.g. the auditor's reference", 2)
+    try:
+        rows = export_rows(store, agency, start, end)
+        data = export_bytes(rows, fmt)
+        signed = export_manifest(store, agency, start, end, fmt, rows, data, out.name, person)
+    except UnknownAgency as exc:
+        fail(str(exc), 2)
+        raise
+    except KeyNotFound as exc:
+        fail(f"cannot sign the manifest: {exc}")
+        raise
+    manifest_path = out.with_name(out.name + ".manifest.json")
+    try:
+        _write_atomic(out, data)
+        _write_atomic(manifest_path, (json.dumps(signed, indent=2) + "\n").encode())
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}", 2)
+    store.audit(
+        None, None, person, "records exported",
+        f"{why.strip()} ({len(rows)} records of {agency}, {since} to {until}, {fmt})",
+    )  # fmt: skip
+    emit(
+        as_json,
+        {"file": str(out), "manifest": str(manifest_path), "records": len(rows)},
+        f"{len(rows)} decision record(s) of {agency} from {since} to {until} written to {out}; "
+        f"signed manifest {manifest_path}",
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@records.command("check-export")
+@click.argument("manifest", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False), help="The export file.")
+@json_option
+def records_check_export(manifest: Path, data: Path | None, as_json: bool) -> None:
+    """Check an export file against its signed manifest (exit 1 if it does not match)."""
+    from infoshare.records import check_export
+
+    try:
+        signed = json.loads(manifest.read_text(encoding="utf-8"))
+        name = data or manifest.with_name(str(signed["manifest"]["file"]))
+        content = name.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {exc.filename}: {exc.strerror or exc}", 2)
+        raise
+    except (ValueError, KeyError, TypeError):
+        fail(f"{manifest} is not an export manifest", 2)
+        raise
+    problems = check_export(signed, content)
+    m = signed.get("manifest", {})
+    emit(
+        as_json,
+        {"ok": not problems, "problems": problems, "records": len(m.get("records", []))},
+        "\n".join(problems)
+        or f"{name}: matches its manifest ({len(m.get('records', []))} records of "
+        f"{m.get('agency')}, signed by key {m.get('key_id')})",
+    )
+    if problems:
+        fail(f"{name} does not match {manifest}: {problems[0]}")
