@@ -2,6 +2,7 @@
 
     expire overdue requests -> wake their runs (each records EXPIRED itself)
     reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED
+    refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
 
 ``now`` is a parameter so tests (and a replay after an outage) can move the clock.
 """
@@ -9,16 +10,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from prefect import flow
 
-from tasks.timeliness import expire_overdue, reconcile_ended_runs
+from tasks.timeliness import expire_overdue, publish_dashboards, reconcile_ended_runs
 
 
 @flow(name="timeliness-watchdog", persist_result=False, log_prints=False)
-def watchdog(now: datetime | None = None) -> dict[str, list[str]]:
+def watchdog(now: datetime | None = None) -> dict[str, Any]:
     clock = now or datetime.now(UTC)
-    return {
-        "expired": expire_overdue(clock),
-        "reconciled": reconcile_ended_runs(clock),
-    }
+    expired = expire_overdue(clock)
+    reconciled = reconcile_ended_runs(clock)
+    return {"expired": expired, "reconciled": reconciled, "open": publish_dashboards(clock)}

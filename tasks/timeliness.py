@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -22,7 +23,7 @@ from prefect.exceptions import PrefectException
 from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
 
-from infoshare import timeliness
+from infoshare import reports, timeliness
 from infoshare.store import default_store
 from tasks.record import describe_failure, record_ended_run
 
@@ -78,3 +79,22 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
         except Exception as exc:  # noqa: BLE001 - one bad run must not stop the sweep
             log.error("run %s could not be reconciled: %s", run.id, describe_failure(exc))
     return recorded
+
+
+@task(name="timeliness-dashboards", cache_policy=NO_CACHE)
+def publish_dashboards(now: datetime) -> int:
+    """Refresh the dashboards people watch: the open requests, soonest deadline first, with
+    their RAG status, and the summary for today, this week and this month."""
+    store = default_store()
+    open_ = timeliness.open_requests(store)
+    create_table_artifact(
+        key="timeliness-open-requests",
+        table=reports.open_requests_table(open_, now),
+        description=f"{len(open_)} open request(s), soonest deadline first (no personal data)",
+    )
+    create_markdown_artifact(
+        key="timeliness-summary",
+        markdown=reports.summary_markdown(store, now),
+        description="Requests received and decided, on time, outcomes (no personal data)",
+    )
+    return len(open_)

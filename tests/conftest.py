@@ -102,6 +102,9 @@ def stack(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         with temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}):
             yield Stack(home, env, prefect_server.api_url, prefect_server.db_path, log)
     finally:
+        from prefect.logging.handlers import APILogHandler
+
+        APILogHandler.flush()  # logs of flows run in this process, before the server stops
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

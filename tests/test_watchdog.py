@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
+import httpx
 from conftest import Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
@@ -11,6 +14,18 @@ from prefect.states import Cancelled
 from flows.watchdog import watchdog
 from infoshare import prefect_api
 from infoshare.store import Store, now_utc
+
+
+def latest_artifact(stack: Stack, key: str) -> Any:
+    resp = httpx.post(
+        f"{stack.api_url}/artifacts/latest/filter",
+        json={"artifacts": {"key": {"any_": [key]}}},
+        timeout=10,
+    )
+    resp.raise_for_status()
+    (artifact,) = resp.json()
+    data = artifact["data"]
+    return json.loads(data) if artifact["type"] == "table" else data
 
 
 def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
@@ -35,6 +50,10 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     early = watchdog(now=due - timedelta(minutes=1))
     assert ref not in early["expired"]
     assert prefect_api.run(run_id).state_type == "PAUSED"  # a minute early: still waiting
+    # the dashboard people watch shows it, in the red with a minute to go
+    rows = {row["reference"]: row for row in latest_artifact(stack, "timeliness-open-requests")}
+    assert rows[ref]["RAG"] == "RED" and rows[ref]["step"] == "AWAITING_SIGNOFF"
+    assert "### This month" in latest_artifact(stack, "timeliness-summary")
 
     swept = watchdog(now=due + timedelta(minutes=1))
     assert ref in swept["expired"]

@@ -1,0 +1,181 @@
+"""Timeliness figures for dashboards and reports. Counts and times only: no personal data.
+
+For a period: requests received, decided, decided on time (%), median hours to decision,
+outcomes (shared, partly shared, refused, sent back, expired, failed) and consent overrides,
+overall, per urgency tier and per disclosing agency.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+
+from infoshare.db import DecisionRecordRow, RequestRow
+from infoshare.models import Decision
+from infoshare.store import Store
+from infoshare.timeliness import OpenRequest
+from infoshare.worktime import LONDON
+
+OUTCOMES = {
+    Decision.SHARE_FULL: "shared",
+    Decision.SHARE_PARTIAL: "partly shared",
+    Decision.REFUSE: "refused",
+    Decision.DEFER: "sent back",
+    Decision.EXPIRED: "expired",
+    Decision.FAILED: "failed",
+}
+
+
+@dataclass
+class Figures:
+    received: int = 0
+    decided: int = 0
+    on_time: int = 0
+    overrides: int = 0
+    hours_to_decision: list[float] = field(default_factory=list, repr=False)
+    outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES.values(), 0))
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return round(100 * self.on_time / self.decided, 1) if self.decided else None
+
+    @property
+    def median_hours(self) -> float | None:
+        return (
+            round(statistics.median(self.hours_to_decision), 2) if self.hours_to_decision else None
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        del d["hours_to_decision"]
+        return {**d, "on_time_pct": self.on_time_pct, "median_hours_to_decision": self.median_hours}
+
+
+@dataclass
+class Report:
+    since: datetime
+    until: datetime
+    overall: Figures
+    by_tier: dict[str, Figures]
+    by_agency: dict[str, Figures]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "overall": self.overall.as_dict(),
+            "by_tier": {k: v.as_dict() for k, v in sorted(self.by_tier.items())},
+            "by_agency": {k: v.as_dict() for k, v in sorted(self.by_agency.items())},
+        }
+
+
+def timeliness(store: Store, since: datetime, until: datetime) -> Report:
+    """Figures for requests received in [since, until)."""
+    with store.session() as s:
+        rows = s.execute(
+            select(
+                RequestRow.urgency,
+                RequestRow.disclosing_agency,
+                RequestRow.received_at,
+                RequestRow.due_at,
+                DecisionRecordRow.decision,
+                DecisionRecordRow.decided_at,
+                DecisionRecordRow.public,
+            )
+            .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
+            .where(RequestRow.received_at >= since, RequestRow.received_at < until)
+        ).all()
+    report = Report(since, until, Figures(), {}, {})
+    for tier, agency, received, due, decision, decided_at, public in rows:
+        for fig in (
+            report.overall,
+            report.by_tier.setdefault(tier, Figures()),
+            report.by_agency.setdefault(agency, Figures()),
+        ):
+            fig.received += 1
+            if decision is None:
+                continue
+            fig.decided += 1
+            fig.on_time += due is None or decided_at <= due
+            fig.hours_to_decision.append((decided_at - received).total_seconds() / 3600)
+            fig.outcomes[OUTCOMES[Decision(decision)]] += 1
+            fig.overrides += bool((public or {}).get("override"))
+    return report
+
+
+def periods(now: datetime) -> dict[str, tuple[datetime, datetime]]:
+    """Today, this week (from Monday) and this month, in UK local time."""
+    local = now.astimezone(LONDON)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "today": (day, now),
+        "this week": (day - timedelta(days=local.weekday()), now),
+        "this month": (day.replace(day=1), now),
+    }
+
+
+def summary_markdown(store: Store, now: datetime) -> str:
+    """The ``timeliness-summary`` dashboard: one table per period."""
+    out = [f"## Timeliness at {now.astimezone(LONDON):%Y-%m-%d %H:%M} (UK time)"]
+    for name, (since, until) in periods(now).items():
+        r = timeliness(store, since, until)
+        out += [
+            "",
+            f"### {name.capitalize()}",
+            "",
+            "| | received | decided | on time | median h | shared | partly | refused | sent back "
+            "| expired | failed | overrides |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        rows = [("**all**", r.overall)]
+        rows += [(f"tier {k}", v) for k, v in sorted(r.by_tier.items())]
+        rows += [(k, v) for k, v in sorted(r.by_agency.items())]
+        for label, f in rows:
+            o = f.outcomes
+            pct = "-" if f.on_time_pct is None else f"{f.on_time_pct:g}%"
+            med = "-" if f.median_hours is None else f"{f.median_hours:g}"
+            out.append(
+                f"| {label} | {f.received} | {f.decided} | {pct} | {med} | {o['shared']} | "
+                f"{o['partly shared']} | {o['refused']} | {o['sent back']} | {o['expired']} | "
+                f"{o['failed']} | {f.overrides} |"
+            )
+    return "\n".join(out)
+
+
+def open_requests_table(open_: list[OpenRequest], now: datetime) -> list[dict[str, Any]]:
+    """The ``timeliness-open-requests`` dashboard rows, soonest deadline first."""
+    rows = []
+    for r in open_:
+        left = r.time_left(now)
+        rows.append(
+            {
+                "reference": r.ref,
+                "tier": r.urgency,
+                "from": r.requesting_agency,
+                "to": r.disclosing_agency,
+                "step": r.status,
+                "due": r.due_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if r.due_at else "-",
+                "time left (h)": "-" if left is None else round(left / 3600, 1),
+                "RAG": r.rag(now),
+            }
+        )
+    return rows
+
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+)
+
+
+def render_html(report: Report, generated: datetime) -> str:
+    """A standalone page (inline CSS and SVG, no external assets) a DPO can print."""
+    return _TEMPLATES.get_template("timeliness.html.j2").render(
+        report=report.as_dict(), generated=generated.astimezone(LONDON), outcomes=OUTCOMES.values()
+    )
