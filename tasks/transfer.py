@@ -8,10 +8,12 @@ from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.logging import get_run_logger
+from prefect.runtime import task_run
 from prefect.states import State
 
+from infoshare.steps import TransferError
 from infoshare.steps import transfer as do_transfer
-from infoshare.store import default_store
+from infoshare.store import default_store, now_utc
 from infoshare.transport import DirectoryInbox, TransientDeliveryError
 
 
@@ -34,7 +36,13 @@ def _transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bo
     cache_policy=NO_CACHE,
 )
 def transfer(ref: str) -> dict[str, Any]:
+    """Retried on transient delivery errors, but never past the request's deadline."""
     store = default_store()
+    due = store.meta(ref).due_at
+    if task_run.run_count > 1 and due is not None and now_utc() > due:
+        raise TransferError(
+            f"delivery was still failing at the deadline ({due:%Y-%m-%d %H:%M} UTC): not retried"
+        )
     facts = do_transfer(store, ref, DirectoryInbox(store.settings.inbox_root))
     get_run_logger().info(
         "%s delivered: envelope %s (sha256 %s), items %s",

@@ -104,7 +104,7 @@ def stack(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     finally:
         from prefect.logging.handlers import APILogHandler
 
-        APILogHandler.flush()  # logs of flows run in this process, before the server stops
+        APILogHandler().flush()  # logs of flows run in this process, before the server stops
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

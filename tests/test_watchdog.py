@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -97,3 +100,38 @@ def test_a_run_cancelled_while_waiting_is_recorded_at_the_next_sweep(
     assert found[0].decision == "FAILED"
     assert "Cancelled" in found[0].public["reasons"][0]
     assert ref not in watchdog(now=now_utc())["reconciled"]  # recorded once
+
+
+def _process_of(run_id: str) -> int | None:
+    """The pid of the process executing this flow run (the runner tags it in its environment)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            env = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"PREFECT__FLOW_RUN_ID={run_id}".encode() in env.split(b"\0"):
+            return int(entry.name)
+    return None
+
+
+def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_store: Store) -> None:
+    """SIGKILL of the run's process as soon as it exists (before it has taken the request in):
+    the run ends Crashed, and within one sweep it has a FAILED record, and Prefect no longer
+    holds the subject's personal data."""
+    run_id = prefect_api.submit({"request": example("scenario3-trawl.json")}).id
+    pid = wait_until("the run's process to start", lambda: _process_of(run_id), timeout=120)
+    os.kill(pid, signal.SIGKILL)
+    wait_until(
+        "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
+    )
+
+    watchdog(now=now_utc())
+    ref = stack_store.ref_for_run(run_id)
+    assert ref is not None
+    found = stack_store.record(ref)
+    assert found is not None and found[0].decision == "FAILED"
+    assert "Crashed" in found[0].public["reasons"][0]
+    params = httpx.get(f"{stack.api_url}/flow_runs/{run_id}", timeout=10).json()["parameters"]
+    assert "Tobias" not in json.dumps(params) and "1990-09-09" not in json.dumps(params)
