@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Row, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -462,7 +462,7 @@ class Store:
 SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part
 
 
-def chain_fields(row: DecisionRecordRow) -> ChainFields:
+def chain_fields(row: DecisionRecordRow | Row[Any]) -> ChainFields:
     """What a record's hash covers (docs/records-canonical-form.md)."""
     return ChainFields(
         agency=row.disclosing_agency,
