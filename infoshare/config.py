@@ -53,6 +53,11 @@ class Settings:
     def inbox_for(self, agency_id: str) -> Path:
         return self.inbox_root / agency_id
 
+    @property
+    def outbox_dir(self) -> Path:
+        """Maildir where notifications go when no SMTP server is configured."""
+        return self.home / "outbox"
+
 
 def _tier_budgets(raw: str | None) -> dict[UrgencyTier, Budget]:
     budgets: dict[UrgencyTier, str | float] = dict(DEFAULT_TIER_BUDGETS)
