@@ -45,7 +45,12 @@ def deliver(message: EmailMessage, settings: Settings, mail: MailConfig | None =
     if not message.get("To"):
         raise DeliveryError("the message has no recipient (To)")
     if mail.smtp is None:
-        return Delivered("outbox", str(write_outbox(message, settings.outbox_dir)))
+        try:
+            return Delivered("outbox", str(write_outbox(message, settings.outbox_dir)))
+        except OSError as exc:
+            raise DeliveryError(
+                f"cannot write to the outbox {settings.outbox_dir}: {exc.strerror or exc}"
+            ) from None
     return _send_with_retry(message, mail.smtp, mail)
 
 
@@ -101,8 +106,9 @@ def _send_with_retry(message: EmailMessage, target: SmtpTarget, mail: MailConfig
     msg_id = message.get("Message-ID", "?")
     delay = mail.backoff
     for attempt in range(1, max(1, mail.attempts) + 1):
+        remaining = mail.max_total - (time.monotonic() - started)
         try:
-            _send_once(message, target, context, mail.timeout)
+            _send_once(message, target, context, max(1.0, min(mail.timeout, remaining)))
         except _Transient as exc:
             out_of_time = time.monotonic() - started + delay > mail.max_total
             if attempt >= mail.attempts or out_of_time:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from infoshare.cli import main
 from infoshare.config import load_settings
-from notifications import Delivered, Kind, Notice, deliver, render
+from notifications import Delivered, DeliveryError, Kind, Notice, deliver, render
 
 
 def _notice(kind: Kind = Kind.OVERRIDE_NEEDED, ref: str = "ISR-20260701-AB12CD34") -> Notice:
@@ -102,3 +102,9 @@ def test_outbox_cli_on_a_fresh_home_says_it_is_empty(home: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"no messages in the outbox ({home / 'outbox'})"
+
+
+def test_an_unwritable_outbox_is_a_delivery_error(home: Path) -> None:
+    (home / "outbox").write_text("not a folder")
+    with pytest.raises(DeliveryError, match="cannot write to the outbox"):
+        deliver(render(_notice()), load_settings())
