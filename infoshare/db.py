@@ -268,3 +268,19 @@ class SeenEnvelopeRow(Base):
     sender_key_id: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[datetime]
     expires: Mapped[datetime] = mapped_column(index=True)
+
+
+class OneTimeCodeRow(Base):
+    """A one-time code issued to a person for one step of one request's run. The code itself
+    is never stored: it is recomputed from ``nonce`` with infoshare's own HMAC key."""
+
+    __tablename__ = "one_time_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str] = mapped_column(String(64))
+    flow_run_id: Mapped[str] = mapped_column(String(36))
+    nonce: Mapped[bytes] = mapped_column(LargeBinary)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

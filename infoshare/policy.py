@@ -211,6 +211,10 @@ class SignOffChoice(StrEnum):
     SEND_BACK = "SEND_BACK"
 
 
+# One-time codes as people type them: ten base32 letters and digits, with or without the dash.
+CODE_PATTERN = r"^[A-Z2-7]{5}-?[A-Z2-7]{5}$"
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -219,6 +223,9 @@ class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
     person_id: str = Field(description="Your person id in the registry.")
+    code: str = Field(
+        pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
+    )
     grounds: list[OverrideGround] = Field(
         min_length=1, description="Public-interest grounds for sharing without consent."
     )
@@ -240,6 +247,9 @@ class SignOffInput(_Input):
     """Senior sign-off of the disclosure."""
 
     approver_id: str = Field(description="Your person id in the registry.")
+    code: str = Field(
+        pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
+    )
     decision: SignOffChoice = Field(
         description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
     )
@@ -262,6 +272,7 @@ class Verdict:
     """Outcome of checking a person's input: accepted, or refused with reasons."""
 
     reasons: list[str] = field(default_factory=list)
+    locked: bool = False  # this refusal locked the step (too many refused answers)
 
     @property
     def accepted(self) -> bool:
@@ -289,9 +300,16 @@ def check_override(inp: OverrideInput, req: ShareRequest, p: Partnership) -> Ver
 
 
 def check_signoff(
-    inp: SignOffInput, req: ShareRequest, p: Partnership, prepared_items: set[str]
+    inp: SignOffInput,
+    req: ShareRequest,
+    p: Partnership,
+    prepared_items: set[str],
+    override_by: str | None = None,
 ) -> Verdict:
+    """``override_by``: who justified overriding consent; they may not also approve."""
     person, reasons = _person_reasons(inp.approver_id, req, p, "sign-off")
+    if override_by is not None and inp.approver_id == override_by:
+        reasons.append("Whoever justified the consent override cannot also sign it off.")
     agency = p.agency(req.disclosing_agency)
     if person is not None and not reasons and agency and person.role not in agency.approver_roles:
         reasons.append(

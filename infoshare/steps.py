@@ -7,6 +7,7 @@ stored outcome: a resumed or retried run never repeats a completed step.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,8 +15,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import select
 
+from infoshare import identity
 from infoshare.db import AgencyKeyRow
 from infoshare.envelope import SealedItem, seal_items
+from infoshare.identity import MAX_FAILED_ATTEMPTS
 from infoshare.keys import ENCRYPTION, key_id
 from infoshare.models import Decision, ShareRequest
 from infoshare.policy import (
@@ -77,19 +80,49 @@ def is_done(store: Store, ref: str, step: Step) -> bool:
 
 
 EXPIRED_VERDICT = Verdict(["The request expired at its deadline; this answer was not used."])
+LOCKED_VERDICT = Verdict(
+    [
+        f"This step is locked after {MAX_FAILED_ATTEMPTS} refused answers; the data-protection "
+        "lead has been told."
+    ],
+    locked=True,
+)
+PROOF = "one-time code sent to the person's registered contact"
+
+
+def _check_answer(
+    store: Store, ref: str, step: Step, person_id: str, code: str, policy: Callable[[], Verdict]
+) -> Verdict | None:
+    """The checks every answer from a person goes through, in order: the step is still open,
+    not expired, not locked; the policy accepts the answer; and the person proves who they are
+    with their one-time code (spent only when everything else is in order). None: record it.
+    A refused answer is counted and audited (never with the code)."""
+    if is_done(store, ref, step):
+        return Verdict()
+    if is_expired(store, ref):
+        return EXPIRED_VERDICT
+    if store.attempts(ref, step) >= MAX_FAILED_ATTEMPTS:
+        return LOCKED_VERDICT
+    verdict = policy()
+    if verdict.accepted:
+        run_id = store.meta(ref).flow_run_id or ""
+        problem = identity.redeem(store, ref, step.value, person_id, run_id, code)
+        if problem:
+            verdict = Verdict([f"Identity not proven: {problem}."])
+    if verdict.accepted:
+        return None
+    attempts = store.refuse_attempt(ref, step, person_id, verdict.reasons)
+    return Verdict(verdict.reasons, locked=attempts >= MAX_FAILED_ATTEMPTS)
 
 
 def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
     """Check and keep an override justification; a refused input leaves the step waiting."""
-    if is_done(store, ref, Step.OVERRIDE):
-        return Verdict()
-    if is_expired(store, ref):
-        return EXPIRED_VERDICT
-    req = store.request(ref)
-    verdict = check_override(inp, req, store.partnership())
-    if not verdict.accepted:
-        store.refuse_attempt(ref, Step.OVERRIDE, inp.person_id, verdict.reasons)
-        return verdict
+    stop = _check_answer(
+        store, ref, Step.OVERRIDE, inp.person_id, inp.code,
+        lambda: check_override(inp, store.request(ref), store.partnership()),
+    )  # fmt: skip
+    if stop is not None:
+        return stop
     store.complete_step(
         ref,
         Step.OVERRIDE,
@@ -98,25 +131,31 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
             "grounds": [g.value for g in inp.grounds],
             "subject_informed": inp.subject_informed,
             "at": now_utc().isoformat(),
+            "identity": PROOF,
+            "input_sha256": digest_json(inp.model_dump(mode="json", exclude={"code"})),
         },
         private={
             "proportionality": inp.proportionality,
             "not_informed_reason": inp.not_informed_reason,
         },
     )
-    return verdict
+    store.set_status(ref, "OVERRIDE_JUSTIFIED")
+    return Verdict()
 
 
 def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
-    if is_done(store, ref, Step.SIGNOFF):
-        return Verdict()
-    if is_expired(store, ref):
-        return EXPIRED_VERDICT
+    """Check and keep a sign-off; a refused input leaves the step waiting."""
     req = store.request(ref)
-    verdict = check_signoff(inp, req, store.partnership(), store.prepared_items(ref))
-    if not verdict.accepted:
-        store.refuse_attempt(ref, Step.SIGNOFF, inp.approver_id, verdict.reasons)
-        return verdict
+    override = store.step(ref, Step.OVERRIDE)
+    stop = _check_answer(
+        store, ref, Step.SIGNOFF, inp.approver_id, inp.code,
+        lambda: check_signoff(
+            inp, req, store.partnership(), store.prepared_items(ref),
+            override_by=override.actor_id if override else None,
+        ),
+    )  # fmt: skip
+    if stop is not None:
+        return stop
     decision = signoff_decision(inp, req)
     store.complete_step(
         ref,
@@ -126,8 +165,8 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             "decision": decision.value,
             "approved_items": sorted(inp.approved_items) if decision.shares else [],
             "at": now_utc().isoformat(),
-            "identity": "registered approver id given on the sign-off form",
-            "input_sha256": digest_json(inp.model_dump(mode="json")),
+            "identity": PROOF,
+            "input_sha256": digest_json(inp.model_dump(mode="json", exclude={"code"})),
         },
         private={
             "reasons": inp.reasons,
@@ -135,7 +174,8 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             "dpo_advice": inp.dpo_advice,
         },
     )
-    return verdict
+    store.set_status(ref, "SIGNED_OFF")
+    return Verdict()
 
 
 def signoff_outcome(store: Store, ref: str) -> Decision | None:

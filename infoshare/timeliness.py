@@ -114,6 +114,7 @@ def is_expired(store: Store, ref: str) -> bool:
 WAKE_INPUTS: dict[Step, dict[str, object]] = {
     Step.OVERRIDE: {
         "person_id": "infoshare-watchdog",
+        "code": "AAAAA-AAAAA",
         "grounds": ["PREVENT_OFFENCES"],
         "proportionality": "Deadline passed: woken only to record EXPIRED.",
         "subject_informed": False,
@@ -121,6 +122,7 @@ WAKE_INPUTS: dict[Step, dict[str, object]] = {
     },
     Step.SIGNOFF: {
         "approver_id": "infoshare-watchdog",
+        "code": "AAAAA-AAAAA",
         "decision": "REFUSE",
         "approved_items": [],
         "reasons": "Deadline passed: woken only to record EXPIRED.",

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from infoshare.models import ShareRequest
 from infoshare.records import RecordSummary, record_decision, summary_markdown
 from infoshare.store import default_store
+from tasks.notify import send_outcome
 from tasks.run_data import redact_run
 
 
@@ -51,6 +52,7 @@ def record(ref: str, failure: str | None = None) -> RecordSummary:
     )
     found = store.record(ref)
     if summary.written and found is not None:
+        send_outcome(store, ref, found[0].public)
         create_markdown_artifact(
             key=f"decision-{ref.lower()}",
             markdown=summary_markdown(found[0].public),

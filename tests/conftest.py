@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -37,6 +42,55 @@ def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any
             return result
         time.sleep(0.5)
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+@dataclass
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
+
+    url: str
+    messages: list[EmailMessage]
+
+    def codes(self, ref: str, email: str) -> list[str]:
+        """One-time codes sent to ``email`` for request ``ref``, oldest first."""
+        out = []
+        for m in self.messages:
+            if m["X-Infoshare-Reference"] == ref and email in str(m["To"]):
+                body = m.get_body(("plain",))
+                found = CODE_LINE.search(body.get_content() if body else "")
+                if found:
+                    out.append(found.group(1))
+        return out
+
+    def latest_code(self, ref: str, email: str) -> str:
+        return wait_until(f"a code for {email} on {ref}", lambda: self.codes(ref, email), 60)[-1]
+
+
+CODE_LINE = re.compile(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    from aiosmtpd.controller import Controller
+
+    messages: list[EmailMessage] = []
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            messages.append(
+                cast(EmailMessage, message_from_bytes(envelope.content, policy=default_policy))
+            )
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Mailbox(f"smtp://127.0.0.1:{port}?starttls=0", messages)
+    finally:
+        controller.stop()
 
 
 @dataclass
@@ -66,7 +120,9 @@ def _wait_for_deployment(api_url: str, proc: subprocess.Popen[bytes], log: Path)
 
 
 @pytest.fixture(scope="session")
-def stack(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+def stack(
+    prefect_server, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from infoshare.config import load_settings
@@ -79,6 +135,7 @@ def stack(prefect_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "INFOSHARE_HOME": str(home),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
         "INFOSHARE_WATCHDOG_SECONDS": "0",
+        "INFOSHARE_SMTP_URL": mailbox.url,
     }
     env = prefect_server.subprocess_env(extra)
     store = Store(load_settings(env))

@@ -383,6 +383,7 @@ def test_consent_routing(p: Partnership, status: ConsentStatus) -> None:
 def override(person: str, **changes: Any) -> OverrideInput:
     data: dict[str, Any] = {
         "person_id": person,
+        "code": "ABCDE-FGHIJ",  # codes are checked by infoshare.identity, not by policy
         "grounds": [OverrideGround.SAFEGUARD_CHILDREN, OverrideGround.PREVENT_OFFENCES],
         "proportionality": "Two young children live with a partner with DV convictions.",
         "subject_informed": False,
@@ -395,6 +396,7 @@ def override(person: str, **changes: Any) -> OverrideInput:
 def signoff(person: str, decision: str = "SHARE", items: list[str] | None = None) -> SignOffInput:
     return SignOffInput(
         approver_id=person,
+        code="ABCDE-FGHIJ",
         decision=SignOffChoice(decision),
         approved_items=["item-1", "item-2"] if items is None else items,
         reasons="Necessary and proportionate to assess the risk to the children.",
@@ -507,3 +509,16 @@ def test_date_of_birth_must_be_a_real_past_date(dob: str, message: str) -> None:
 def test_date_of_birth_may_be_unknown() -> None:
     r = req(SCHOOL, subjects=[{"name": "A Person"}])
     assert r.subjects[0].date_of_birth == ""
+
+
+def test_the_override_justifier_cannot_also_sign_off(p: Partnership) -> None:
+    v = check_signoff(signoff("caldicott-rao"), req(HOSPITAL), p, {"item-1", "item-2"},
+                      override_by="caldicott-rao")  # fmt: skip
+    assert not v.accepted and "cannot also sign it off" in v.reasons[0]
+
+
+@pytest.mark.parametrize("code", ["", "abc", "ABCDE-FGHI1", "<script>", "ABCDE-FGHIJK"])
+def test_answer_forms_refuse_malformed_codes(code: str) -> None:
+    with pytest.raises(ValidationError, match="code"):
+        SignOffInput.model_validate({"approver_id": "x", "code": code, "decision": "REFUSE",
+                                     "reasons": "Not necessary here."})  # fmt: skip

@@ -114,11 +114,15 @@ def test_deploy_all_and_process_worker_with_cli_approval(
             assert wait_for_status(env, run_id, "AWAITING_SIGNOFF", tmp_path) == ref
             cli(env, "provide", ref, "item-1", "--as", "school-office", "--text", "Attendance 81%")
             # a sign-off by the requester is refused and the run waits again
-            cli(env, "approve", ref, "--as", "yjs-worker", "--decision", "SHARE",
-                "--item", "item-1", "--reasons", "I asked for it myself.")  # fmt: skip
+            cli(env, "approve", ref, "--as", "yjs-worker", "--code", "ZZZZZ-ZZZZZ",
+                "--decision", "SHARE", "--item", "item-1", "--reasons", "I asked for it myself.")  # fmt: skip
             wait_for_refusals(env, ref, 1, tmp_path)
-            cli(env, "approve", run_id, "--as", "school-head", "--decision", "SHARE",
-                "--item", "item-1", "--reasons", "Attendance is all the plan needs.")  # fmt: skip
+            # no SMTP server configured: the code is in the outbox, where a new user reads it
+            code = outbox_code(
+                tmp_path / "infoshare", ref, "helen.price@academy.northshire.example"
+            )
+            cli(env, "approve", run_id, "--as", "school-head", "--code", code, "--decision",
+                "SHARE", "--item", "item-1", "--reasons", "Attendance is all the plan needs.")  # fmt: skip
             record = wait_for_record(env, ref, tmp_path)
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
@@ -128,6 +132,23 @@ def test_deploy_all_and_process_worker_with_cli_approval(
     assert record["approvers"][0]["id"] == "school-head"
     assert record["shared"]["items"] == ["item-1"]
     assert record["personal"]["subjects"][0]["name"] == "Jamie Fictitious-Pupil"
+
+
+def outbox_code(home: Path, ref: str, email: str) -> str:
+    """The one-time code in the newest outbox message to ``email`` about ``ref``."""
+    import mailbox
+    import re
+
+    box = mailbox.Maildir(home / "outbox", create=False)
+    codes = []
+    for msg in box:
+        if msg["X-Infoshare-Reference"] == ref and email in str(msg["To"]):
+            text = msg.get_payload(0).get_payload(decode=True).decode()  # the text/plain part
+            found = re.search(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})", text)
+            if found:
+                codes.append((msg["Date"], found.group(1)))
+    assert codes, f"no code for {email} about {ref} in the outbox"
+    return sorted(codes)[-1][1]
 
 
 def _poll(what: str, tmp_path: Path, check: Any, timeout: float = 150) -> Any:

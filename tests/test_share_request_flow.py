@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Stack, example
+from conftest import Mailbox, Stack, example
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
@@ -51,8 +51,9 @@ class Scenario:
     error: str = ""
 
 
-def drive(s: Scenario, store: Store) -> None:
-    """Submit, then answer each time the run waits, like a person watching the Prefect UI."""
+def drive(s: Scenario, store: Store, mailbox: Mailbox) -> None:
+    """Submit, then answer each time the run waits, like a person watching the Prefect UI and
+    their email: the one-time code is read from the message the SMTP server received."""
     try:
         s.run_id = prefect_api.submit({"request": example(s.file)}).id
         last_pause = None
@@ -72,6 +73,12 @@ def drive(s: Scenario, store: Store) -> None:
                         store.provide_item(s.ref, item, content.encode(), s.preparer)
                 step, data = answers.pop(0)
                 assert waiting == f"AWAITING_{step.upper()}", (waiting, step)
+                if "code" not in data:
+                    person = store.partnership().member(
+                        data.get("person_id") or data["approver_id"]
+                    )
+                    assert person is not None
+                    data = {**data, "code": mailbox.latest_code(s.ref, person.email)}
                 resume_flow_run(s.run_id, run_input=data)  # type: ignore[arg-type]
                 last_pause = state_id
             time.sleep(0.5)
@@ -84,6 +91,7 @@ OVERRIDE_BY_REQUESTER = (
     "override",
     {
         "person_id": "mash-social-worker",
+        "code": "ZZZZZ-ZZZZZ",  # the requester is sent no code: she may not answer
         "grounds": ["SAFEGUARD_CHILDREN"],
         "proportionality": "I made the request and want it through quickly.",
         "subject_informed": False,
@@ -106,16 +114,18 @@ def override_by(person: str) -> tuple[str, dict[str, Any]]:
     )
 
 
-def signoff(approver: str, decision: str, items: list[str], reasons: str) -> tuple[str, dict]:
-    return (
-        "signoff",
-        {
-            "approver_id": approver,
-            "decision": decision,
-            "approved_items": items,
-            "reasons": reasons,
-        },
-    )
+def signoff(
+    approver: str, decision: str, items: list[str], reasons: str, code: Any = None
+) -> tuple[str, dict[str, Any]]:
+    """A sign-off answer; without ``code`` the driver uses the one mailed to the approver."""
+    data = {"approver_id": approver, "decision": decision, "approved_items": items,
+            "reasons": reasons}  # fmt: skip
+    return ("signoff", data if code is None else {**data, "code": code})
+
+
+# What an attacker with API access might try: make the server fill the code in from a workspace
+# variable (Prefect substitutes these inside resume input before the flow sees it).
+INJECTED_CODE = {"__prefect_kind": "workspace_variable", "variable_name": "leaked_code"}
 
 
 SCENARIOS = {
@@ -123,7 +133,17 @@ SCENARIOS = {
         "scenario1-school-attendance.json",
         answers=[
             # The data manager is registered but may not sign off: refused, run waits again.
-            signoff("school-office", "SHARE", ["item-1"], "Attendance only is needed."),
+            signoff(
+                "school-office",
+                "SHARE",
+                ["item-1"],
+                "Attendance only is needed.",
+                code="ZZZZZ-ZZZZZ",
+            ),  # fmt: skip
+            # The headteacher's name with a code substituted by the server: refused.
+            signoff(
+                "school-head", "SHARE", ["item-1"], "Attendance only is needed.", code=INJECTED_CODE
+            ),  # fmt: skip
             signoff(
                 "school-head",
                 "SHARE",
@@ -172,13 +192,20 @@ SCENARIOS = {
 
 
 @pytest.fixture(scope="module")
-def scenarios(stack: Stack, stack_store: Store) -> dict[str, Scenario]:
+def scenarios(stack: Stack, stack_store: Store, mailbox: Mailbox) -> dict[str, Scenario]:
     """Run all scenarios at once, as several officers and managers would."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import VariableCreate
+
+    with get_client(sync_client=True) as client:
+        client.create_variable(VariableCreate(name="leaked_code", value="ABCDE-FGHIJ"))
     # each thread runs in a copy of this context, so Prefect's client settings (a context
     # variable) point at the test server there too
     threads = [
         threading.Thread(
-            target=contextvars.copy_context().run, args=(drive, s, stack_store), daemon=True
+            target=contextvars.copy_context().run,
+            args=(drive, s, stack_store, mailbox),
+            daemon=True,
         )
         for s in SCENARIOS.values()
     ]
@@ -209,8 +236,10 @@ def test_school_shares_attendance_only(scenarios: dict[str, Scenario], stack_sto
     assert rec["consent"] == "OBTAINED" and rec["override"] is None
     # the refused attempt by the data manager is in the audit trail, and the run waited again
     refused = [e for e in stack_store.audit_trail(s.ref) if e.event == "input refused"]
-    assert len(refused) == 1 and refused[0].actor_id == "school-office"
+    assert [e.actor_id for e in refused] == ["school-office", "school-head"]
     assert "Headteacher" in refused[0].detail
+    assert "Identity not proven" in refused[1].detail  # the substituted code did not verify
+    assert "ABCDE" not in refused[1].detail  # and the audit trail never holds a code
 
 
 def test_decision_is_visible_on_the_run_as_an_artifact(
@@ -324,7 +353,7 @@ def test_bad_form_is_rejected_by_the_server_with_the_field_named(stack: Stack) -
 
 
 def test_failed_transfer_still_ends_with_a_record(
-    scenarios: dict[str, Scenario], stack_store: Store
+    scenarios: dict[str, Scenario], stack_store: Store, mailbox: Mailbox
 ) -> None:
     """The recipient's only encryption key has expired: nothing can be sealed to it. The run
     fails, and the decision record says FAILED with the reason, and that nothing was shared."""
@@ -350,7 +379,7 @@ def test_failed_transfer_still_ends_with_a_record(
             prepare={"item-1": "Attendance 2025-26: 77%."},
             preparer="school-office",
         )
-        drive(s, stack_store)
+        drive(s, stack_store, mailbox)
     finally:
         with stack_store.session() as sess:
             for key_id, not_after in saved.items():

@@ -164,6 +164,7 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
+@click.option("--code", required=True, help="The one-time code infoshare sent you.")
 @click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
 @click.option("--reasons", required=True, help="Reasons for the decision.")
@@ -171,13 +172,13 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
 @click.option("--dpo-advice", default="", help="The DPO's advice, if sought.")
 @json_option
 def approve(
-    target: str, person: str, decision: str, items: tuple[str, ...], reasons: str,
+    target: str, person: str, code: str, decision: str, items: tuple[str, ...], reasons: str,
     redactions: str, dpo_advice: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer the senior sign-off of a waiting request (reference or flow run id)."""
     store = open_store()
     ref = ref_for(target, store)
-    data = {"approver_id": person, "decision": decision, "approved_items": list(items),
+    data = {"approver_id": person, "code": code, "decision": decision, "approved_items": list(items),
             "reasons": reasons, "redactions": redactions, "dpo_advice": dpo_advice}  # fmt: skip
     _resume(ref, store, data, as_json)
 
@@ -185,6 +186,7 @@ def approve(
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
+@click.option("--code", required=True, help="The one-time code infoshare sent you.")
 @click.option(
     "--ground", "grounds", multiple=True, required=True,
     type=click.Choice([g.value for g in OverrideGround]),
@@ -194,12 +196,12 @@ def approve(
 @click.option("--not-informed-reason", default="", help="Why the subject has not been told.")
 @json_option
 def justify(
-    target: str, person: str, grounds: tuple[str, ...], proportionality: str, informed: bool,
-    not_informed_reason: str, as_json: bool,
+    target: str, person: str, code: str, grounds: tuple[str, ...], proportionality: str,
+    informed: bool, not_informed_reason: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer the consent-override justification of a waiting request."""
     store = open_store()
     ref = ref_for(target, store)
-    data = {"person_id": person, "grounds": list(grounds), "proportionality": proportionality,
+    data = {"person_id": person, "code": code, "grounds": list(grounds), "proportionality": proportionality,
             "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
     _resume(ref, store, data, as_json)

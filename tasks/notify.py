@@ -1,0 +1,111 @@
+"""Telling people: one-time codes to those who may answer a waiting step, the outcome to the
+requester, the lock-out alert to the data-protection lead.
+
+Plain functions called from the step tasks (so a code never becomes a task parameter or
+result). Sending never blocks the request: a failed delivery is logged and audited (without the
+code) and the flow goes on; the notification layer itself retries transient SMTP errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from prefect.logging import get_run_logger
+
+from infoshare import identity
+from infoshare.policy import Step
+from infoshare.registry import Member
+from infoshare.store import Store, now_utc
+from notifications import DeliveryError, Kind, Notice, NoticeError, deliver, render
+
+_KIND = {Step.OVERRIDE: Kind.OVERRIDE_NEEDED, Step.SIGNOFF: Kind.APPROVAL_NEEDED}
+
+
+def run_link(store: Store, run_id: str) -> str:
+    return f"{store.settings.prefect_ui_url.rstrip('/')}/runs/flow-run/{run_id}"
+
+
+def _notice(store: Store, ref: str, kind: Kind, to: Member, **extra: object) -> Notice:
+    """``items`` defaults to every item asked for; pass ``items=`` for those shared."""
+    meta = store.meta(ref)
+    p = store.partnership()
+    requesting, disclosing = p.agency(meta.requesting_agency), p.agency(meta.disclosing_agency)
+    return Notice(
+        kind=kind,
+        reference=ref,
+        requesting_agency=requesting.name if requesting else meta.requesting_agency,
+        disclosing_agency=disclosing.name if disclosing else meta.disclosing_agency,
+        tier=meta.urgency,
+        link=run_link(store, meta.flow_run_id or ""),
+        recipient_name=to.name,
+        recipient_email=to.email,
+        **{"items": _items(meta.public), **extra},  # type: ignore[arg-type]
+    )
+
+
+def _items(public: dict[str, Any], only: set[str] | None = None) -> tuple[tuple[str, str], ...]:
+    pairs = zip(public["item_ids"], public["items"], strict=True)
+    return tuple((i, d["description"]) for i, d in pairs if only is None or i in only)
+
+
+def _send(
+    store: Store, ref: str, step: str | None, build: Callable[[], Notice], to: Member
+) -> bool:
+    log = get_run_logger()
+    try:
+        notice = build()
+        where = deliver(render(notice), store.settings)
+    except (DeliveryError, NoticeError) as exc:
+        store.audit(ref, step, to.id, "notification failed", str(exc))
+        log.warning("%s: notification to %s not delivered: %s", ref, to.id, exc)
+        return False
+    store.audit(ref, step, to.id, "notified", f"{notice.kind.value} via {where.method}")
+    return True
+
+
+def send_codes(store: Store, ref: str, step: Step) -> int:
+    """Issue one-time codes to everyone who may answer ``step`` and has none live; returns how
+    many were sent. Codes expire at the request's deadline."""
+    meta = store.meta(ref)
+    expires = meta.due_at or now_utc() + timedelta(hours=24)
+    sent = 0
+    for member, issued in identity.issue_for_step(
+        store, ref, step.value, meta.flow_run_id or "", expires
+    ):
+        sent += _send(
+            store, ref, step.value,
+            partial(_notice, store, ref, _KIND[step], member, due=expires, step=step.value,
+                    code=issued.code),
+            member,
+        )  # fmt: skip
+    get_run_logger().info("%s: %s codes sent to %d people", ref, step.value, sent)
+    return sent
+
+
+def send_lockout_alert(store: Store, ref: str, step: Step, attempts: int) -> None:
+    meta = store.meta(ref)
+    p = store.partnership()
+    agency = p.agency(meta.disclosing_agency)
+    if agency is None or not agency.dpo_email:
+        get_run_logger().error("%s locked: no data-protection lead registered to tell", ref)
+        return
+    dpo = Member("dpo", agency.id, f"Data-protection lead, {agency.name}", "DPO", agency.dpo_email)
+    _send(store, ref, step.value,
+          lambda: _notice(store, ref, Kind.LOCKOUT_ALERT, dpo, step=step.value, attempts=attempts),
+          dpo)  # fmt: skip
+
+
+def send_outcome(store: Store, ref: str, record: dict[str, Any]) -> None:
+    """Tell the requester what was decided, the reasons on the record and what was shared."""
+    meta = store.meta(ref)
+    requester = store.partnership().member(meta.requester_id)
+    if requester is None:
+        return
+    shared = {i["id"] for i in record["items"] if i["shared"]}
+    _send(store, ref, None,
+          lambda: _notice(store, ref, Kind.OUTCOME, requester, decision=record["decision"],
+                          reasons=tuple(record["reasons"]), items=_items(meta.public, shared)),
+          requester)  # fmt: skip
