@@ -237,3 +237,24 @@ def test_open_rejects_bad_envelope(home: Path, tmp_path: Path, content: bytes) -
     result = run("open", str(env), "--agency", "northshire-mash", "--out", str(out))
     assert_clean_error(result, 1, "envelope rejected")
     assert not out.exists()
+
+
+def test_inbox_lists_what_waits_for_that_person(home: Path) -> None:
+    assert run("init").exit_code == 0
+    from infoshare.models import ShareRequest
+    from infoshare.steps import run_triage
+
+    store = store_module.default_store()
+    raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    ref = store.register_request(
+        ShareRequest.model_validate(raw), "5b1e1b0e-0000-4000-8000-000000000001"
+    )
+    run_triage(store, ref)
+    store.set_status(ref, "AWAITING_SIGNOFF")
+    result = run("inbox", "--as", "school-head", "--json")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert row["reference"] == ref and row["step"] == "signoff" and row["rag"] == "GREEN"
+    assert json.loads(run("inbox", "--as", "yjs-worker", "--json").output) == []  # the requester
+    assert json.loads(run("inbox", "--as", "school-office", "--json").output) == []  # no rank
+    assert_clean_error(run("inbox", "--as", "mallory"), 2, "mallory")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from infoshare import prefect_api
+from infoshare import identity, prefect_api, timeliness
 from infoshare.cli.common import (
     check_viewer,
     emit,
@@ -23,7 +23,7 @@ from infoshare.cli.common import (
 )
 from infoshare.models import OverrideGround, ShareRequest
 from infoshare.policy import SignOffChoice
-from infoshare.store import Store
+from infoshare.store import Store, now_utc
 
 # --- requests ----------------------------------------------------------------------------------
 
@@ -205,3 +205,30 @@ def justify(
     data = {"person_id": person, "code": code, "grounds": list(grounds), "proportionality": proportionality,
             "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
     _resume(ref, store, data, as_json)
+
+
+@main.command()
+@click.option("--as", "person", required=True, help="Your person id.")
+@json_option
+def inbox(person: str, as_json: bool) -> None:
+    """What waits for you: steps you may answer, soonest deadline first (no personal data)."""
+    store = open_store()
+    if store.partnership().member(person) is None:
+        fail(f"{person!r} is not registered in the partnership", 2)
+    now = now_utc()
+    rows = []
+    for r in timeliness.open_requests(store):
+        step = r.waiting_for
+        if step is None or person not in {m.id for m in identity.eligible(store, r.ref, step)}:
+            continue
+        left = r.time_left(now)
+        rows.append({"reference": r.ref, "step": step.value, "tier": r.urgency,
+                     "from": r.requesting_agency, "to": r.disclosing_agency, "due_at": r.due_at,
+                     "hours_left": None if left is None else round(left / 3600, 1),
+                     "rag": r.rag(now), "flow_run_id": r.flow_run_id})  # fmt: skip
+    text = "\n".join(
+        f"{d['reference']}  {d['step']:<9} {d['tier']:<9} {d['from']} -> {d['to']}  "
+        f"{d['hours_left']} h left ({d['rag']})"
+        for d in rows
+    )
+    emit(as_json, rows, text or "nothing waits for you")
