@@ -124,10 +124,16 @@ def run(run_id: str) -> RunInfo:
 
 def resume(run_id: str, run_input: dict[str, Any]) -> None:
     """Resume a suspended run with input, exactly as the UI's resume form does."""
-    resp = _call("POST", f"/flow_runs/{run_id}/resume", json={"run_input": run_input})
-    if resp.is_error:
-        raise PrefectApiError(f"resume refused ({resp.status_code}): {_detail(resp)}")
-    body = resp.json()
-    if body.get("status") != "ACCEPT":
-        reason = (body.get("details") or {}).get("reason", body)
-        raise PrefectApiError(f"Prefect did not resume the run: {reason}")
+    for _ in range(20):
+        resp = _call("POST", f"/flow_runs/{run_id}/resume", json={"run_input": run_input})
+        if resp.is_error:
+            raise PrefectApiError(f"resume refused ({resp.status_code}): {_detail(resp)}")
+        body = resp.json()
+        if body.get("status") == "ACCEPT":
+            return
+        reason = str((body.get("details") or {}).get("reason", body))
+        # A run shows Suspended a moment before its form's schema is saved: wait for it.
+        if "schema not found" not in reason:
+            raise PrefectApiError(f"Prefect did not resume the run: {reason}")
+        time.sleep(0.5)
+    raise PrefectApiError("the run is suspended but never offered its resume form")

@@ -3,6 +3,7 @@ ended without a record, and keep the timeliness dashboards (artifacts) current."
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -30,6 +31,19 @@ from tasks.record import describe_failure, record_ended_run
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
 
 
+def _wake(wake: timeliness.ToWake) -> None:
+    """Resume the run with the (ignored) wake-up input. A run shows Suspended a moment before
+    its form's schema is saved, so a "schema not found" refusal is retried briefly."""
+    for attempt in range(10):
+        try:
+            resume_flow_run(UUID(wake.flow_run_id), run_input=timeliness.WAKE_INPUTS[wake.step])
+            return
+        except RuntimeError as exc:
+            if "schema not found" not in str(exc) or attempt == 9:
+                raise
+            time.sleep(0.5)
+
+
 @task(name="expire-overdue", cache_policy=NO_CACHE)
 def expire_overdue(now: datetime) -> list[str]:
     """Mark requests past their deadline EXPIRED and wake their runs to record it."""
@@ -38,7 +52,7 @@ def expire_overdue(now: datetime) -> list[str]:
     expired = [r.ref for r in timeliness.overdue(store, now) if timeliness.expire(store, r, now)]
     for wake in timeliness.expired_unrecorded(store):
         try:
-            resume_flow_run(UUID(wake.flow_run_id), run_input=timeliness.WAKE_INPUTS[wake.step])
+            _wake(wake)
             log.info("%s expired while waiting for %s; run woken", wake.ref, wake.step.value)
         except (PrefectException, RuntimeError) as exc:  # not paused (yet/any more): next sweep
             log.warning("%s: could not wake run: %s", wake.ref, describe_failure(exc))

@@ -51,6 +51,20 @@ class Scenario:
     error: str = ""
 
 
+def resume_when_ready(run_id: str, data: dict[str, Any]) -> None:
+    """Resume as the UI does. A run shows Suspended a moment before its form exists (Prefect
+    saves the form's schema after the state change): a person would not be that quick, so wait."""
+    for _ in range(40):
+        try:
+            resume_flow_run(run_id, run_input=data)  # type: ignore[arg-type]
+            return
+        except RuntimeError as exc:
+            if "schema not found" not in str(exc):
+                raise
+            time.sleep(0.25)
+    raise AssertionError(f"run {run_id} never offered its resume form")
+
+
 def drive(s: Scenario, store: Store, mailbox: Mailbox) -> None:
     """Submit, then answer each time the run waits, like a person watching the Prefect UI and
     their email: the one-time code is read from the message the SMTP server received."""
@@ -79,7 +93,7 @@ def drive(s: Scenario, store: Store, mailbox: Mailbox) -> None:
                     )
                     assert person is not None
                     data = {**data, "code": mailbox.latest_code(s.ref, person.email)}
-                resume_flow_run(s.run_id, run_input=data)  # type: ignore[arg-type]
+                resume_when_ready(s.run_id, data)
                 last_pause = state_id
             time.sleep(0.5)
         s.error = f"timed out in state {run_state(s.run_id)[1]}"
