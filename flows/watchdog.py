@@ -1,6 +1,7 @@
 """The timeliness watchdog, every minute: deadlines are infoshare's to enforce, not Prefect's.
 
     expire overdue requests -> wake their runs (each records EXPIRED itself)
+    remind the people a step waits for at 50% and 80% of its time
     reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED
     refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
 
@@ -14,12 +15,23 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.timeliness import expire_overdue, publish_dashboards, reconcile_ended_runs
+from tasks.timeliness import (
+    expire_overdue,
+    publish_dashboards,
+    reconcile_ended_runs,
+    send_due_reminders,
+)
 
 
 @flow(name="timeliness-watchdog", persist_result=False, log_prints=False)
 def watchdog(now: datetime | None = None) -> dict[str, Any]:
     clock = now or datetime.now(UTC)
     expired = expire_overdue(clock)
+    reminded = send_due_reminders(clock)
     reconciled = reconcile_ended_runs(clock)
-    return {"expired": expired, "reconciled": reconciled, "open": publish_dashboards(clock)}
+    return {
+        "expired": expired,
+        "reminded": reminded,
+        "reconciled": reconciled,
+        "open": publish_dashboards(clock),
+    }

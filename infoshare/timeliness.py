@@ -148,3 +148,53 @@ def expired_unrecorded(store: Store) -> list[ToWake]:
         if marker is not None:
             out.append(ToWake(r.ref, r.flow_run_id, Step(marker.public["step"])))
     return out
+
+
+REMINDER_AT = (0.5, 0.8)  # fractions of a waiting step's time
+
+
+@dataclass(frozen=True)
+class Reminder:
+    request: OpenRequest
+    step: Step
+    at_fraction: float
+
+    @property
+    def marker(self) -> str:
+        return f"reminder-{self.step.value}-{round(self.at_fraction * 100)}"
+
+
+def reminders_due(store: Store, now: datetime) -> list[Reminder]:
+    """Waiting steps past 50% or 80% of their time whose reminder has not been sent; only the
+    latest threshold passed is reminded (a sweep after a long outage sends one, not two)."""
+    out = []
+    for r in open_requests(store):
+        step = r.waiting_for
+        if step is None or r.due_at is None or r.due_at <= now:
+            continue
+        budget = (r.due_at - r.received_at).total_seconds()
+        elapsed = (now - r.received_at).total_seconds() / budget if budget > 0 else 1.0
+        passed = [f for f in REMINDER_AT if elapsed >= f]
+        if not passed:
+            continue
+        due = Reminder(r, step, passed[-1])
+        if store.step(r.ref, due.marker) is None:
+            out.append(due)
+    return out
+
+
+def mark_reminded(store: Store, reminder: Reminder, now: datetime, sent: int) -> None:
+    store.complete_step(
+        reminder.request.ref,
+        reminder.marker,
+        actor_id="infoshare-watchdog",
+        public={"at": now.isoformat(), "sent": sent},
+    )
+    for earlier in REMINDER_AT:  # a later reminder also stands for any earlier one
+        if earlier < reminder.at_fraction:
+            store.complete_step(
+                reminder.request.ref,
+                Reminder(reminder.request, reminder.step, earlier).marker,
+                actor_id="infoshare-watchdog",
+                public={"at": now.isoformat(), "sent": 0, "covered_by": reminder.marker},
+            )

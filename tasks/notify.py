@@ -109,3 +109,16 @@ def send_outcome(store: Store, ref: str, record: dict[str, Any]) -> None:
           lambda: _notice(store, ref, Kind.OUTCOME, requester, decision=record["decision"],
                           reasons=tuple(record["reasons"]), items=_items(meta.public, shared)),
           requester)  # fmt: skip
+
+
+def send_reminders(store: Store, ref: str, step: Step) -> int:
+    """Remind everyone who may answer ``step`` (they hold their code already)."""
+    meta = store.meta(ref)
+    sent = 0
+    for member in identity.eligible(store, ref, step.value):
+        sent += _send(
+            store, ref, step.value,
+            partial(_notice, store, ref, Kind.REMINDER, member, due=meta.due_at, step=step.value),
+            member,
+        )  # fmt: skip
+    return sent

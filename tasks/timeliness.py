@@ -26,6 +26,7 @@ from prefect.logging import get_run_logger
 
 from infoshare import reports, timeliness
 from infoshare.store import default_store
+from tasks.notify import send_reminders
 from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
@@ -57,6 +58,20 @@ def expire_overdue(now: datetime) -> list[str]:
         except (PrefectException, RuntimeError) as exc:  # not paused (yet/any more): next sweep
             log.warning("%s: could not wake run: %s", wake.ref, describe_failure(exc))
     return expired
+
+
+@task(name="send-reminders", cache_policy=NO_CACHE)
+def send_due_reminders(now: datetime) -> list[str]:
+    """Remind the people a step waits for at 50% and 80% of its time, once each."""
+    store = default_store()
+    reminded = []
+    for due in timeliness.reminders_due(store, now):
+        sent = send_reminders(store, due.request.ref, due.step)
+        timeliness.mark_reminded(store, due, now, sent)
+        reminded.append(due.request.ref)
+    if reminded:
+        get_run_logger().info("reminders sent for %d request(s)", len(reminded))
+    return reminded
 
 
 @task(name="reconcile-ended-runs", cache_policy=NO_CACHE)

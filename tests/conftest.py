@@ -152,8 +152,14 @@ def stack(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "INFOSHARE_HOME")}
-    os.environ.update({"PREFECT_API_URL": prefect_server.api_url, "INFOSHARE_HOME": str(home)})
+    # flows run in this process (the watchdog, with a moved clock) see what served ones see
+    shared = {
+        "PREFECT_API_URL": prefect_server.api_url,
+        "INFOSHARE_HOME": str(home),
+        "INFOSHARE_SMTP_URL": mailbox.url,
+    }
+    saved = {k: os.environ.get(k) for k in shared}
+    os.environ.update(shared)
     try:
         _wait_for_deployment(prefect_server.api_url, proc, log)
         with temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}):

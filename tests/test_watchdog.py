@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import Stack, example, wait_until
+from conftest import Mailbox, Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 
@@ -42,7 +42,7 @@ def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]
 
 
 def test_a_request_past_its_deadline_expires_and_its_run_records_it(
-    stack: Stack, stack_store: Store
+    stack: Stack, stack_store: Store, mailbox: Mailbox
 ) -> None:
     run_id, ref = submit_and_wait_for(
         stack_store, "scenario1-school-attendance.json", "AWAITING_SIGNOFF"
@@ -50,8 +50,20 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     due = stack_store.meta(ref).due_at
     assert due is not None
 
+    received = stack_store.meta(ref).received_at
+    halfway = watchdog(now=received + (due - received) * 0.6)
+    assert ref in halfway["reminded"] and ref not in halfway["expired"]
     early = watchdog(now=due - timedelta(minutes=1))
     assert ref not in early["expired"]
+    assert ref in early["reminded"]  # the 80% reminder, once
+    assert ref not in watchdog(now=due - timedelta(seconds=30))["reminded"]
+    reminders = [m for m in mailbox.messages
+                 if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == "reminder"]  # fmt: skip
+    # two reminders (50%, 80%) to each of the school's two approvers; no code in a reminder
+    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in reminders) == sorted(
+        ["mark.evans@academy.northshire.example", "helen.price@academy.northshire.example"] * 2
+    )
+    assert not any("one-time code" in m.get_body(("plain",)).get_content() for m in reminders)
     assert prefect_api.run(run_id).state_type == "PAUSED"  # a minute early: still waiting
     # the dashboard people watch shows it, in the red with a minute to go
     rows = {row["reference"]: row for row in latest_artifact(stack, "timeliness-open-requests")}
