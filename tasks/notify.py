@@ -122,3 +122,15 @@ def send_reminders(store: Store, ref: str, step: Step) -> int:
             member,
         )  # fmt: skip
     return sent
+
+
+def send_delivery_notice(store: Store, ref: str, items: list[str]) -> None:
+    """Tell the requester that the approved items are in their agency's secure inbox."""
+    meta = store.meta(ref)
+    requester = store.partnership().member(meta.requester_id)
+    if requester is None:
+        return
+    _send(store, ref, Step.TRANSFER.value,
+          partial(_notice, store, ref, Kind.DELIVERY_NOTICE, requester,
+                  items=_items(meta.public, set(items))),
+          requester)  # fmt: skip

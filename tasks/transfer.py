@@ -11,10 +11,12 @@ from prefect.logging import get_run_logger
 from prefect.runtime import task_run
 from prefect.states import State
 
-from infoshare.steps import TransferError
+from infoshare.policy import Step
+from infoshare.steps import TransferError, is_done
 from infoshare.steps import transfer as do_transfer
 from infoshare.store import default_store, now_utc
 from infoshare.transport import DirectoryInbox, TransientDeliveryError
+from tasks.notify import send_delivery_notice
 
 
 def _transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
@@ -43,7 +45,10 @@ def transfer(ref: str) -> dict[str, Any]:
         raise TransferError(
             f"delivery was still failing at the deadline ({due:%Y-%m-%d %H:%M} UTC): not retried"
         )
+    already = is_done(store, ref, Step.TRANSFER)
     facts = do_transfer(store, ref, DirectoryInbox(store.settings.inbox_root))
+    if not already:
+        send_delivery_notice(store, ref, facts["items"])
     get_run_logger().info(
         "%s delivered: envelope %s (sha256 %s), items %s",
         ref,

@@ -409,3 +409,33 @@ def test_failed_transfer_still_ends_with_a_record(
     assert "no current encryption key registered for northshire-yjs" in " ".join(rec["reasons"])
     assert rec["shared"] is None and not any(i["shared"] for i in rec["items"])
     assert rec["approvers"][0]["id"] == "school-head"  # the sign-off itself is on the record
+
+
+def test_the_requester_is_told_by_mail_and_nothing_personal_is_in_any_mail(
+    scenarios: dict[str, Scenario], mailbox: Mailbox
+) -> None:
+    school, trawl = scenarios["school"], scenarios["trawl"]
+    to_requester = {
+        (m["X-Infoshare-Reference"], m["X-Infoshare-Kind"])
+        for m in mailbox.messages
+        if "ben.carter@yjs.northshire.example" in str(m["To"])
+        or "sam.ahmed@police.northshire.example" in str(m["To"])
+    }
+    assert (school.ref, "delivery_notice") in to_requester
+    assert (school.ref, "outcome") in to_requester
+    assert (trawl.ref, "outcome") in to_requester  # refused requests are answered too
+    refused = next(
+        m for m in mailbox.messages
+        if m["X-Infoshare-Reference"] == trawl.ref and m["X-Infoshare-Kind"] == "outcome"
+    )  # fmt: skip
+    assert "all information held" in refused.get_body(("plain",)).get_content()
+    everything = "\n".join(m.as_string() for m in mailbox.messages)
+    for s in scenarios.values():
+        for person in example(s.file).get("subjects", []):
+            assert person["name"] not in everything
+            assert (
+                person.get("date_of_birth", "") not in ("", None)
+                and person["date_of_birth"] not in everything
+            )
+        for content in s.prepare.values():
+            assert content not in everything
