@@ -433,9 +433,7 @@ def test_the_requester_is_told_by_mail_and_nothing_personal_is_in_any_mail(
     for s in scenarios.values():
         for person in example(s.file).get("subjects", []):
             assert person["name"] not in everything
-            assert (
-                person.get("date_of_birth", "") not in ("", None)
-                and person["date_of_birth"] not in everything
-            )
+            if person.get("date_of_birth"):
+                assert person["date_of_birth"] not in everything
         for content in s.prepare.values():
             assert content not in everything
