@@ -3,6 +3,7 @@
     expire overdue requests -> wake their runs (each records EXPIRED itself)
     remind the people a step waits for at 50% and 80% of its time
     reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED
+    sign each agency's decision-record chain at least daily
     refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
 
 ``now`` is a parameter so tests (and a replay after an outage) can move the clock.
@@ -16,6 +17,7 @@ from typing import Any
 from prefect import flow
 
 from tasks.timeliness import (
+    checkpoint_chains,
     expire_overdue,
     publish_dashboards,
     reconcile_ended_runs,
@@ -33,5 +35,6 @@ def watchdog(now: datetime | None = None) -> dict[str, Any]:
         "expired": expired,
         "reminded": reminded,
         "reconciled": reconciled,
+        "checkpointed": checkpoint_chains(clock),
         "open": publish_dashboards(clock),
     }

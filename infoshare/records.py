@@ -547,6 +547,32 @@ def auto_checkpoint(store: Store, agency: str, seq: int) -> None:
         store.audit(None, "checkpoint", None, "checkpoint refused", str(exc))
 
 
+CHECKPOINT_AT_LEAST_EVERY = timedelta(days=1)
+
+
+def due_checkpoints(store: Store, now: datetime) -> list[str]:
+    """Sign each chain whose newest record is unsigned and whose last checkpoint is a day old
+    (or that has none): checkpoints come every N records *and* at least daily. Called by the
+    watchdog; returns the agencies signed."""
+    signed = []
+    for agency in chain_agencies(store):
+        with store.session() as s:
+            head = s.get(DecisionChainRow, agency)
+            last = s.scalar(
+                select(DecisionCheckpointRow)
+                .where(DecisionCheckpointRow.agency == agency)
+                .order_by(DecisionCheckpointRow.seq.desc())
+                .limit(1)
+            )
+        if head is None or head.seq == 0 or (last is not None and last.seq >= head.seq):
+            continue
+        if last is not None and now - last.signed_at < CHECKPOINT_AT_LEAST_EVERY:
+            continue
+        auto_checkpoint(store, agency, head.seq)
+        signed.append(agency)
+    return signed
+
+
 # --- subject access ------------------------------------------------------------------------------
 
 

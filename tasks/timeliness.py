@@ -25,6 +25,7 @@ from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
 
 from infoshare import reports, timeliness
+from infoshare.records import due_checkpoints
 from infoshare.store import default_store
 from tasks.notify import send_reminders
 from tasks.record import describe_failure, record_ended_run
@@ -72,6 +73,12 @@ def send_due_reminders(now: datetime) -> list[str]:
     if reminded:
         get_run_logger().info("reminders sent for %d request(s)", len(reminded))
     return reminded
+
+
+@task(name="checkpoint-record-chains", cache_policy=NO_CACHE)
+def checkpoint_chains(now: datetime) -> list[str]:
+    """Sign every agency's decision-record chain at least daily (also every N records)."""
+    return due_checkpoints(default_store(), now)
 
 
 @task(name="reconcile-ended-runs", cache_policy=NO_CACHE)
