@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -42,6 +43,38 @@ def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any
             return result
         time.sleep(0.5)
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+POSTGRES_ENV = "INFOSHARE_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The store's database for a test run on each backend: None for the default SQLite store,
+    or a PostgreSQL URL confined to a fresh schema (dropped afterwards). PostgreSQL runs when
+    INFOSHARE_TEST_POSTGRES_URL is set (``.ci/run`` sets it where the machine has one)."""
+    if request.param == "sqlite":
+        yield None
+        return
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"set {POSTGRES_ENV} to run this on PostgreSQL too")
+    from sqlalchemy import create_engine, make_url, text
+
+    schema = f"infoshare_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @dataclass

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, delete, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, select, text, update
 
 import infoshare.store as store_module
 from infoshare.chain import GENESIS, Checkpoint, canonical_json, check_commitments
@@ -38,30 +35,6 @@ SCHOOL = "northshire-academy"  # discloses in scenario 1
 
 def example(name: str) -> ShareRequest:
     return ShareRequest.model_validate_json((EXAMPLES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"set {PG_ENV} to run the chain tests on PostgreSQL")
-    schema = f"infoshare_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            make_url(url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

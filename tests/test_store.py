@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import ColumnElement, MetaData, create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import ColumnElement, MetaData, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from infoshare.config import load_settings
@@ -52,31 +51,6 @@ PLAIN = ["mash-social-worker", "A&E attendance dates, last 12 months"]
 
 def example(name: str) -> ShareRequest:
     return ShareRequest.model_validate_json((EXAMPLES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for the default SQLite store, or a PostgreSQL URL confined to a fresh schema."""
-    if request.param == "sqlite":
-        yield None
-        return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"set {PG_ENV} to run the store tests on PostgreSQL")
-    schema = f"infoshare_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            make_url(url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
