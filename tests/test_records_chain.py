@@ -28,7 +28,6 @@ from infoshare.setup import initialise
 from infoshare.store import Store, chain_fields
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-PG_ENV = "INFOSHARE_TEST_POSTGRES_URL"
 COUNCIL = "northshire-council"  # discloses in scenario 3
 SCHOOL = "northshire-academy"  # discloses in scenario 1
 

@@ -29,7 +29,6 @@ from infoshare.steps import run_triage
 from infoshare.store import Store, UnknownRequest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-PG_ENV = "INFOSHARE_TEST_POSTGRES_URL"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 # Personal data in scenario 2 (hospital): none of it may reach the database unencrypted.
