@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -134,8 +134,13 @@ def _countersignature_reasons(req: ShareRequest, p: Partnership) -> list[str]:
     return []
 
 
-def _legal_reasons(req: ShareRequest) -> list[str]:
+def _legal_reasons(req: ShareRequest, today: date) -> list[str]:
     reasons = []
+    for kind, people in (("subject", req.subjects), ("third party", req.third_parties)):
+        for n, person in enumerate(people, start=1):
+            problem = person.date_of_birth_problem(today)
+            if problem:
+                reasons.append(f"The date of birth of {kind} {n} {problem}.")
     if not (req.offence_or_risk or "").strip() and not req.naming_offence_would_prejudice:
         reasons.append(
             "No offence or risk is stated (tick 'would prejudice' if naming it would harm the case)."
@@ -176,7 +181,7 @@ def triage(
 ) -> Triage:
     """Refuse trawls, send back incomplete or unauthorised requests, and set the deadline."""
     refuse = _trawling_reasons(req)
-    defer = _registry_reasons(req, partnership, now) + _legal_reasons(req)
+    defer = _registry_reasons(req, partnership, now) + _legal_reasons(req, now.date())
     decision = Decision.REFUSE if refuse else (Decision.DEFER if defer else None)
     isa = (
         partnership.isa(req.isa_reference)
@@ -222,7 +227,9 @@ class _Input(BaseModel):
 class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
-    person_id: str = Field(description="Your person id in the registry.")
+    person_id: str = Field(
+        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
+    )
     code: str = Field(
         pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
     )
@@ -246,7 +253,9 @@ class OverrideInput(_Input):
 class SignOffInput(_Input):
     """Senior sign-off of the disclosure."""
 
-    approver_id: str = Field(description="Your person id in the registry.")
+    approver_id: str = Field(
+        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
+    )
     code: str = Field(
         pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
     )
@@ -259,7 +268,8 @@ class SignOffInput(_Input):
     reasons: str = Field(
         min_length=10,
         max_length=4000,
-        description="The reasons for your decision; they go on the record and to the requester.",
+        description="The reasons for your decision; they go on the record (kept encrypted). "
+        "Refer to people by role, not by name.",
     )
     redactions: str = Field(
         default="", max_length=2000, description="Anything withheld or redacted, and why."
