@@ -13,6 +13,7 @@ import os
 from typing import cast
 
 from prefect import serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.share_request import share_request
@@ -31,7 +32,15 @@ def main() -> None:
         deployments.append(
             cast(
                 RunnerDeployment,
-                watchdog.to_deployment(name="watchdog", interval=every, tags=["infoshare"]),
+                watchdog.to_deployment(
+                    name="watchdog",
+                    interval=every,
+                    tags=["infoshare"],
+                    # a slow sweep must not overlap the next one (duplicate reminders)
+                    concurrency_limit=ConcurrencyLimitConfig(
+                        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+                    ),
+                ),
             )
         )
     serve(*deployments, limit=limit, print_starting_message=True)

@@ -72,7 +72,7 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
     Runs outside the flow (for a crash, in the runner process); must never raise."""
     log = get_logger("infoshare.flows")
     try:
-        summary = record_ended_run(flow_run, state.name or state.type.value, state.message)
+        summary = record_ended_run(flow_run, state.name or state.type.value)
         log.info("%s recorded after %s run: %s", summary.ref, state.name, summary.decision.value)
     except Exception as exc:  # noqa: BLE001 - the watchdog's reconciliation catches up
         log.error("could not record run %s after %s: %s", flow_run.id, state.name,

@@ -6,7 +6,10 @@
     sign each agency's decision-record chain at least daily
     refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
 
-``now`` is a parameter so tests (and a replay after an outage) can move the clock.
+The deployed flow takes no parameters: a clock that anyone with API access could set forward
+would expire every waiting request. ``watchdog_at`` runs the same sweep at a given time, for
+tests (which move the clock instead of sleeping) and for replaying a sweep by hand; it is not
+deployed.
 """
 
 from __future__ import annotations
@@ -26,8 +29,17 @@ from tasks.timeliness import (
 
 
 @flow(name="timeliness-watchdog", persist_result=False, log_prints=False)
-def watchdog(now: datetime | None = None) -> dict[str, Any]:
-    clock = now or datetime.now(UTC)
+def watchdog() -> dict[str, Any]:
+    return sweep(datetime.now(UTC))
+
+
+@flow(name="timeliness-watchdog-at", persist_result=False, log_prints=False)
+def watchdog_at(now: datetime) -> dict[str, Any]:
+    return sweep(now)
+
+
+def sweep(clock: datetime) -> dict[str, Any]:
+    """One sweep at ``clock``; runs inside either flow above."""
     expired = expire_overdue(clock)
     reminded = send_due_reminders(clock)
     reconciled = reconcile_ended_runs(clock)

@@ -221,7 +221,7 @@ CODE_PATTERN = r"^[A-Z2-7]{5}-?[A-Z2-7]{5}$"
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
 
 class OverrideInput(_Input):

@@ -60,14 +60,20 @@ def _outcome(
     triage = steps.get(Step.TRIAGE)
     if triage and triage.status == "DONE" and triage.public.get("decision"):
         return Decision(triage.public["decision"]), list(triage.public.get("reasons", []))
-    if expiry is not None and expiry.status == "DONE":
+    transfer = steps.get(Step.TRANSFER)
+    if (
+        expiry is not None
+        and expiry.status == "DONE"
+        and not (
+            transfer and transfer.status == "DONE"  # delivered: say so, whatever the clock
+        )
+    ):
         e = expiry.public
         return Decision.EXPIRED, [
             f"No {e['step']} decision by the deadline ({e['due_at']}); expired at {e['at']}. "
             "Nothing was shared."
         ]
     signoff = steps.get(Step.SIGNOFF)
-    transfer = steps.get(Step.TRANSFER)
     if signoff and signoff.status == "DONE":
         decision = Decision(signoff.public["decision"])
         if not decision.shares:

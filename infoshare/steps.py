@@ -102,6 +102,8 @@ def _check_answer(
     if is_expired(store, ref):
         return EXPIRED_VERDICT
     if store.attempts(ref, step) >= MAX_FAILED_ATTEMPTS:
+        # counted too: the attempt number names the run's next pause, which must be new
+        store.refuse_attempt(ref, step, person_id, LOCKED_VERDICT.reasons)
         return LOCKED_VERDICT
     verdict = policy()
     if verdict.accepted:
@@ -179,8 +181,12 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
 
 
 def signoff_outcome(store: Store, ref: str) -> Decision | None:
+    """The sign-off decision, or None if there is none, or if the request expired before the
+    transfer began (an answer racing the deadline does not send anything after it)."""
     st = store.step(ref, Step.SIGNOFF)
     if st is None or st.status != DONE:
+        return None
+    if is_expired(store, ref) and not is_done(store, ref, Step.TRANSFER):
         return None
     return Decision(st.public["decision"])
 

@@ -183,12 +183,12 @@ def reminders_due(store: Store, now: datetime) -> list[Reminder]:
     return out
 
 
-def mark_reminded(store: Store, reminder: Reminder, now: datetime, sent: int) -> None:
+def mark_reminded(store: Store, reminder: Reminder, now: datetime) -> None:
     store.complete_step(
         reminder.request.ref,
         reminder.marker,
         actor_id="infoshare-watchdog",
-        public={"at": now.isoformat(), "sent": sent},
+        public={"at": now.isoformat()},
     )
     for earlier in REMINDER_AT:  # a later reminder also stands for any earlier one
         if earlier < reminder.at_fraction:
@@ -196,5 +196,5 @@ def mark_reminded(store: Store, reminder: Reminder, now: datetime, sent: int) ->
                 reminder.request.ref,
                 Reminder(reminder.request, reminder.step, earlier).marker,
                 actor_id="infoshare-watchdog",
-                public={"at": now.isoformat(), "sent": 0, "covered_by": reminder.marker},
+                public={"at": now.isoformat(), "covered_by": reminder.marker},
             )

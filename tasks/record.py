@@ -7,36 +7,45 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.logging import get_run_logger
-from sqlalchemy.exc import SQLAlchemyError
 
+from infoshare.envelope import EnvelopeError
 from infoshare.models import ShareRequest
+from infoshare.policy import Step
 from infoshare.records import RecordSummary, record_decision, summary_markdown
+from infoshare.steps import TransferError, is_done
 from infoshare.store import default_store
+from infoshare.transport import TransientDeliveryError
 from tasks.notify import send_outcome
 from tasks.run_data import redact_run
 
+# Exceptions whose messages infoshare writes itself, and never with personal data in them.
+_OWN_MESSAGES = (TransferError, TransientDeliveryError, EnvelopeError)
+
 
 def describe_failure(exc: BaseException) -> str:
-    """A reason for the record that cannot carry personal data (no SQL parameters, no values)."""
-    if isinstance(exc, SQLAlchemyError):
-        return f"{type(exc).__name__}: database error"
-    first = str(exc).splitlines()[0][:300] if str(exc) else ""
-    return f"{type(exc).__name__}: {first}"
+    """A reason for the record (public and permanent) that cannot carry personal data: the
+    exception's type, and its message only when infoshare wrote it."""
+    if isinstance(exc, _OWN_MESSAGES) and str(exc):
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+    return type(exc).__name__
 
 
-def record_ended_run(flow_run: FlowRun, state_name: str, message: str | None) -> RecordSummary:
+def record_ended_run(flow_run: FlowRun, state_name: str) -> RecordSummary:
     """Give a share-request run that ended without finishing its own record a FAILED one.
 
-    Used by the flow's state hooks and by the watchdog's reconciliation; idempotent. A run that
-    ended before intake is taken in first (from its parameters), so it too is recorded, and its
-    personal data is removed from Prefect."""
+    Used by the flow's state hooks and by the watchdog's reconciliation; idempotent. The reason
+    is the state's name only: Prefect's state message can quote parameter values. A run that
+    ended before intake is taken in first (from its parameters); a run whose parameters were
+    not yet redacted is redacted now, so its personal data does not stay in Prefect."""
     store = default_store()
     ref = store.ref_for_run(str(flow_run.id))
     if ref is None:
         req = ShareRequest.model_validate(flow_run.parameters.get("request"))
         ref = store.register_request(req, flow_run_id=str(flow_run.id))
         redact_run(flow_run.id, req, ref)
-    return record_decision(store, ref, f"run ended {state_name}: {message or ''}".strip())
+    elif not is_done(store, ref, Step.INTAKE):
+        redact_run(flow_run.id, store.request(ref), ref)
+    return record_decision(store, ref, f"the run ended {state_name}")
 
 
 @task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
@@ -51,11 +60,17 @@ def record(ref: str, failure: str | None = None) -> RecordSummary:
         summary.record_sha256,
     )
     found = store.record(ref)
-    if summary.written and found is not None:
+    if found is None:
+        return summary
+    # each once, even when this task is retried after the record was written
+    if store.step(ref, "outcome-notice") is None:
+        store.complete_step(ref, "outcome-notice")
         send_outcome(store, ref, found[0].public)
+    if store.step(ref, "decision-artifact") is None:
         create_markdown_artifact(
             key=f"decision-{ref.lower()}",
             markdown=summary_markdown(found[0].public),
             description=f"Decision record {ref} (no personal data)",
         )
+        store.complete_step(ref, "decision-artifact")
     return summary

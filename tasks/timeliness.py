@@ -67,8 +67,8 @@ def send_due_reminders(now: datetime) -> list[str]:
     store = default_store()
     reminded = []
     for due in timeliness.reminders_due(store, now):
-        sent = send_reminders(store, due.request.ref, due.step)
-        timeliness.mark_reminded(store, due, now, sent)
+        timeliness.mark_reminded(store, due, now)  # first: a repeat sweep never sends it twice
+        send_reminders(store, due.request.ref, due.step)
         reminded.append(due.request.ref)
     if reminded:
         get_run_logger().info("reminders sent for %d request(s)", len(reminded))
@@ -103,11 +103,7 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
             continue
         state = run.state
         try:
-            summary = record_ended_run(
-                run,
-                (state.name or state.type.value) if state else "ended",
-                state.message if state else None,
-            )
+            summary = record_ended_run(run, (state.name or state.type.value) if state else "ended")
             recorded.append(summary.ref)
             log.warning(
                 "%s had no decision record after its run ended: recorded FAILED", summary.ref

@@ -138,6 +138,8 @@ def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
     good = code_for(store, ref, Step.SIGNOFF, "school-head", run)
     sixth = apply_signoff(store, ref, signoff("school-head", good))
     assert not sixth.accepted and sixth.locked and "locked" in sixth.reasons[0]
+    # still counted, so the run's next pause gets a new key (Prefect refuses a reused one)
+    assert store.attempts(ref, Step.SIGNOFF) == 6
     assert identity.redeem(store, ref, "signoff", "school-head", run, good) is None  # not spent
 
 

@@ -14,7 +14,7 @@ from conftest import Mailbox, Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 
-from flows.watchdog import watchdog
+from flows.watchdog import watchdog_at
 from infoshare import prefect_api
 from infoshare.store import Store, now_utc
 
@@ -51,12 +51,12 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     assert due is not None
 
     received = stack_store.meta(ref).received_at
-    halfway = watchdog(now=received + (due - received) * 0.6)
+    halfway = watchdog_at(now=received + (due - received) * 0.6)
     assert ref in halfway["reminded"] and ref not in halfway["expired"]
-    early = watchdog(now=due - timedelta(minutes=1))
+    early = watchdog_at(now=due - timedelta(minutes=1))
     assert ref not in early["expired"]
     assert ref in early["reminded"]  # the 80% reminder, once
-    assert ref not in watchdog(now=due - timedelta(seconds=30))["reminded"]
+    assert ref not in watchdog_at(now=due - timedelta(seconds=30))["reminded"]
     reminders = [m for m in mailbox.messages
                  if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == "reminder"]  # fmt: skip
     # two reminders (50%, 80%) to each of the school's two approvers; no code in a reminder
@@ -70,7 +70,7 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     assert rows[ref]["RAG"] == "RED" and rows[ref]["step"] == "AWAITING_SIGNOFF"
     assert "### This month" in latest_artifact(stack, "timeliness-summary")
 
-    swept = watchdog(now=due + timedelta(minutes=1))
+    swept = watchdog_at(now=due + timedelta(minutes=1))
     assert ref in swept["expired"]
     wait_until("the woken run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
     found = stack_store.record(ref)
@@ -80,7 +80,7 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     assert "deadline" in record["reasons"][0] and "Nothing was shared" in record["reasons"][0]
     assert record["shared"] is None and record["approvers"] == []
 
-    again = watchdog(now=due + timedelta(minutes=2))  # idempotent: nothing more to do
+    again = watchdog_at(now=due + timedelta(minutes=2))  # idempotent: nothing more to do
     assert ref not in again["expired"] and ref not in again["reconciled"]
 
 
@@ -88,7 +88,7 @@ def test_an_answer_after_expiry_is_not_used(stack: Stack, stack_store: Store) ->
     run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
     due = stack_store.meta(ref).due_at
     assert due is not None
-    watchdog(now=due + timedelta(seconds=1))
+    watchdog_at(now=due + timedelta(seconds=1))
     wait_until(
         "the expired run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED"
     )
@@ -105,13 +105,13 @@ def test_a_run_cancelled_while_waiting_is_recorded_at_the_next_sweep(
         client.set_flow_run_state(run_id, Cancelled(message="cancelled in the UI"), force=True)  # type: ignore[arg-type]
     assert stack_store.record(ref) is None  # a suspended run has no process: no hook ran
 
-    swept = watchdog(now=now_utc())
+    swept = watchdog_at(now=now_utc())
     assert ref in swept["reconciled"]
     found = stack_store.record(ref)
     assert found is not None
     assert found[0].decision == "FAILED"
     assert "Cancelled" in found[0].public["reasons"][0]
-    assert ref not in watchdog(now=now_utc())["reconciled"]  # recorded once
+    assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
 
 
 def _process_of(run_id: str) -> int | None:
@@ -139,7 +139,7 @@ def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_st
         "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
     )
 
-    watchdog(now=now_utc())
+    watchdog_at(now=now_utc())
     ref = stack_store.ref_for_run(run_id)
     assert ref is not None
     found = stack_store.record(ref)

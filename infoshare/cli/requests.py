@@ -164,7 +164,10 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
-@click.option("--code", required=True, help="The one-time code infoshare sent you.")
+@click.option(
+    "--code", prompt="One-time code", hide_input=True,
+    help="The one-time code infoshare sent you (asked for, unseen, if not given here).",
+)  # fmt: skip
 @click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
 @click.option("--reasons", required=True, help="Reasons for the decision.")
@@ -186,7 +189,10 @@ def approve(
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
-@click.option("--code", required=True, help="The one-time code infoshare sent you.")
+@click.option(
+    "--code", prompt="One-time code", hide_input=True,
+    help="The one-time code infoshare sent you (asked for, unseen, if not given here).",
+)  # fmt: skip
 @click.option(
     "--ground", "grounds", multiple=True, required=True,
     type=click.Choice([g.value for g in OverrideGround]),
