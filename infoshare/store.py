@@ -67,14 +67,12 @@ def public_view(req: ShareRequest) -> dict[str, Any]:
 
 
 def redacted_parameters(req: ShareRequest, ref: str) -> dict[str, Any]:
-    """What stays in Prefect's copy of the run parameters: a valid request with no personal data."""
+    """What stays in Prefect's copy of the run parameters: a valid request in which every field
+    of ``PERSONAL_FIELDS`` (and each item's necessity) is emptied or replaced by a pointer."""
     placeholder = f"held in infoshare as {ref}"
     data = req.model_dump(mode="json")
-    data["subjects"] = []
-    data["third_parties"] = []
-    data["offence_or_risk"] = ""
-    data["consequence_if_not_shared"] = placeholder
-    data["consent_reason"] = placeholder
+    for name in PERSONAL_FIELDS:
+        data[name] = [] if isinstance(data[name], list) else placeholder
     for item in data["items"]:
         item["necessity"] = placeholder
     return {"request": data}
