@@ -7,6 +7,7 @@ stored outcome: a resumed or retried run never repeats a completed step.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -174,6 +175,14 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             "reasons": inp.reasons,
             "redactions": inp.redactions,
             "dpo_advice": inp.dpo_advice,
+            # what exactly was approved: the transfer seals this content or nothing (kept
+            # sealed: a hash of a short extract could be guessed)
+            "approved_content_sha256": {
+                item: hashlib.sha256(content).hexdigest()
+                for item, content in store.item_contents(ref, list(inp.approved_items)).items()
+            }
+            if decision.shares
+            else {},
         },
     )
     store.set_status(ref, "SIGNED_OFF")
@@ -231,6 +240,13 @@ def _seal(
     missing = sorted(set(approved) - contents.keys())
     if missing:
         raise TransferError(f"approved items have no prepared content: {', '.join(missing)}")
+    signed = store.step(ref, Step.SIGNOFF)
+    approved_hashes = signed.private.get("approved_content_sha256", {}) if signed else {}
+    changed = sorted(
+        i for i in approved if approved_hashes.get(i) != hashlib.sha256(contents[i]).hexdigest()
+    )
+    if changed:
+        raise TransferError(f"content changed after sign-off: {', '.join(changed)}; not sent")
     now = now_utc()
     with store.session() as s:
         # every key valid now: during a rotation overlap the recipient may hold either

@@ -315,6 +315,9 @@ class Store:
             req_row = self._row(s, ref)
             if item not in req_row.public.get("item_ids", []):
                 raise KeyError(f"request {ref} has no item {item!r}")
+            signed = s.get(StepRow, (ref, "signoff"))
+            if signed is not None and signed.status == DONE:
+                raise KeyError(f"{ref} is signed off: its items' content can no longer change")
             ctx = f"{ref}:item:{item}".encode()
             sealed = seal(self._data_key(req_row), content, ctx)
             s.merge(

@@ -65,6 +65,10 @@ def test_a_valid_code_proves_the_approver_once(store: Store) -> None:
     assert st is not None and st.actor_id == "caldicott-rao"
     assert "one-time code" in st.public["identity"]
     assert code not in json.dumps(st.public)  # the decision payload hash leaves the code out
+    # what was approved is what goes: the content can no longer be changed
+    with pytest.raises(KeyError, match="signed off"):
+        store.provide_item(ref, "item-1", b"something else", "nurse-lee")
+    assert set(st.private["approved_content_sha256"]) == {"item-1"}
 
 
 @pytest.mark.parametrize(
