@@ -17,7 +17,7 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.share_request import share_request
-from flows.watchdog import watchdog
+from flows.watchdog import RECORD_ENDED_RUN_TRIGGER, record_ended_run_flow, watchdog
 
 
 def main() -> None:
@@ -26,7 +26,13 @@ def main() -> None:
     deployments = [
         cast(
             RunnerDeployment, share_request.to_deployment(name="share-request", tags=["infoshare"])
-        )
+        ),
+        cast(
+            RunnerDeployment,
+            record_ended_run_flow.to_deployment(
+                name="record-ended-run", tags=["infoshare"], triggers=[RECORD_ENDED_RUN_TRIGGER]
+            ),
+        ),
     ]
     if every > 0:
         deployments.append(

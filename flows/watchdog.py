@@ -18,12 +18,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow
+from prefect.events import DeploymentEventTrigger
 
 from tasks.timeliness import (
     checkpoint_chains,
     expire_overdue,
     publish_dashboards,
     reconcile_ended_runs,
+    record_run_if_ended,
     send_due_reminders,
 )
 
@@ -50,3 +52,27 @@ def sweep(clock: datetime) -> dict[str, Any]:
         "checkpointed": checkpoint_chains(clock),
         "open": publish_dashboards(clock),
     }
+
+
+@flow(name="record-ended-run", persist_result=False, log_prints=False)
+def record_ended_run_flow(flow_run_id: str) -> str | None:
+    """Triggered when a share-request run ends Failed, Crashed, Cancelled or TimedOut: its
+    decision record within seconds, not only at the next sweep. Idempotent: the server can
+    emit two Failed states for one run, and the run's own hooks may have recorded it already.
+    This also covers a run cancelled while suspended, when no hook runs."""
+    return record_run_if_ended(flow_run_id)
+
+
+# The automation that triggers it (prefect.yaml declares the same for `prefect deploy`).
+RECORD_ENDED_RUN_TRIGGER = DeploymentEventTrigger(
+    name="record share-request runs that ended badly",
+    match={"prefect.resource.id": "prefect.flow-run.*"},
+    match_related={"prefect.resource.role": "flow", "prefect.resource.name": "share-request"},
+    expect={
+        "prefect.flow-run.Failed",
+        "prefect.flow-run.Crashed",
+        "prefect.flow-run.Cancelled",
+        "prefect.flow-run.TimedOut",
+    },
+    parameters={"flow_run_id": "{{ event.resource.id.split('.')[-1] }}"},
+)

@@ -130,3 +130,20 @@ def publish_dashboards(now: datetime) -> int:
         description="Requests received and decided, on time, outcomes (no personal data)",
     )
     return len(open_)
+
+
+@task(name="record-ended-run", cache_policy=NO_CACHE)
+def record_run_if_ended(flow_run_id: str) -> str | None:
+    """Record one share-request run that ended Failed, Crashed or Cancelled, if it has no
+    record yet; returns its reference."""
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(flow_run_id))
+    state = run.state
+    if state is None or state.type not in ENDED_BADLY:
+        return None
+    summary = record_ended_run(run, state.name or state.type.value)
+    get_run_logger().info(
+        "%s: run ended %s; decision record %s (%s)", summary.ref, state.name,
+        "written" if summary.written else "already present", summary.decision.value,
+    )  # fmt: skip
+    return summary.ref

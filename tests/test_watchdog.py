@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -97,15 +98,45 @@ def test_an_answer_after_expiry_is_not_used(stack: Stack, stack_store: Store) ->
     assert stack_store.step(ref, "override") is None  # no justification was taken
 
 
-def test_a_run_cancelled_while_waiting_is_recorded_at_the_next_sweep(
-    stack: Stack, stack_store: Store
-) -> None:
-    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+def _cancel(run_id: str) -> None:
     with get_client(sync_client=True) as client:
         client.set_flow_run_state(run_id, Cancelled(message="cancelled in the UI"), force=True)  # type: ignore[arg-type]
-    assert stack_store.record(ref) is None  # a suspended run has no process: no hook ran
 
-    swept = watchdog_at(now=now_utc())
+
+def _set_recorder_automation(stack: Stack, enabled: bool) -> None:
+    """Switch the 'record ended runs' automation (created from the deployment's trigger)."""
+    found = httpx.post(f"{stack.api_url}/automations/filter", json={}, timeout=10).json()
+    (auto,) = [a for a in found if a["name"] == "record share-request runs that ended badly"]
+    resp = httpx.patch(
+        f"{stack.api_url}/automations/{auto['id']}", json={"enabled": enabled}, timeout=10
+    )
+    resp.raise_for_status()
+
+
+def test_a_run_cancelled_while_waiting_is_recorded_within_seconds(
+    stack: Stack, stack_store: Store
+) -> None:
+    """A suspended run has no process, so no hook runs when it is cancelled: the automation
+    declared with the deployments records it, without waiting for the watchdog."""
+    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    _cancel(run_id)
+    found = wait_until("the automation to record it", lambda: stack_store.record(ref), 120)
+    assert found[0].decision == "FAILED" and "Cancelled" in found[0].public["reasons"][0]
+    assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
+
+
+def test_the_sweep_records_what_the_automation_missed(stack: Stack, stack_store: Store) -> None:
+    _set_recorder_automation(stack, enabled=False)  # as if the automation were down
+    try:
+        run_id, ref = submit_and_wait_for(
+            stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE"
+        )
+        _cancel(run_id)
+        time.sleep(3)
+        assert stack_store.record(ref) is None  # nothing else recorded it
+        swept = watchdog_at(now=now_utc())
+    finally:
+        _set_recorder_automation(stack, enabled=True)
     assert ref in swept["reconciled"]
     found = stack_store.record(ref)
     assert found is not None
