@@ -198,3 +198,17 @@ def mark_reminded(store: Store, reminder: Reminder, now: datetime) -> None:
                 actor_id="infoshare-watchdog",
                 public={"at": now.isoformat(), "covered_by": reminder.marker},
             )
+
+
+def in_transit(store: Store, received_before: datetime) -> list[OpenRequest]:
+    """Requests with no record that are neither waiting for a person nor expired, received
+    before ``received_before``: their run should be working on them, or have recorded them.
+    The watchdog checks each one's run (it may be stuck, deleted, or ended unrecorded)."""
+    return [
+        r
+        for r in open_requests(store)
+        if r.flow_run_id is not None
+        and r.status not in WAITING_STATUSES
+        and r.status != "EXPIRED"
+        and r.received_at < received_before
+    ]

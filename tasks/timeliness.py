@@ -20,12 +20,12 @@ from prefect.client.schemas.filters import (
     FlowRunFilterStateType,
 )
 from prefect.client.schemas.objects import StateType
-from prefect.exceptions import PrefectException
+from prefect.exceptions import ObjectNotFound, PrefectException
 from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
 
 from infoshare import reports, timeliness
-from infoshare.records import due_checkpoints
+from infoshare.records import due_checkpoints, record_decision
 from infoshare.store import default_store
 from tasks.notify import send_reminders
 from tasks.record import describe_failure, record_ended_run
@@ -110,6 +110,30 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
             )
         except Exception as exc:  # noqa: BLE001 - one bad run must not stop the sweep
             log.error("run %s could not be reconciled: %s", run.id, describe_failure(exc))
+    recorded += _reconcile_in_transit(now)
+    return recorded
+
+
+def _reconcile_in_transit(now: datetime) -> list[str]:
+    """From infoshare's side: requests whose run has ended, or vanished, without a record
+    (a run deleted, forced to Completed, or never marked Crashed after its machine died)."""
+    store = default_store()
+    log = get_run_logger()
+    recorded = []
+    with get_client(sync_client=True) as client:
+        for r in timeliness.in_transit(store, now - timedelta(minutes=10)):
+            try:
+                run = client.read_flow_run(UUID(r.flow_run_id or ""))
+            except ObjectNotFound:
+                summary = record_decision(store, r.ref, "the run was deleted")
+                recorded.append(summary.ref)
+                continue
+            if run.state is None or not run.state.is_final():
+                continue  # still working (a stuck run shows here until Prefect marks it)
+            summary = record_ended_run(run, run.state.name or run.state.type.value)
+            if summary.written:
+                log.warning("%s: run ended %s without a record: recorded", r.ref, run.state.name)
+                recorded.append(summary.ref)
     return recorded
 
 

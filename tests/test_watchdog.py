@@ -178,3 +178,22 @@ def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_st
     assert "Crashed" in found[0].public["reasons"][0]
     params = httpx.get(f"{stack.api_url}/flow_runs/{run_id}", timeout=10).json()["parameters"]
     assert "Tobias" not in json.dumps(params) and "1990-09-09" not in json.dumps(params)
+
+
+def test_a_request_whose_run_vanished_is_recorded_from_infoshares_side(
+    stack: Stack, stack_store: Store
+) -> None:
+    """Prefect cannot report a run it no longer has (deleted in the UI): the sweep also walks
+    infoshare's own open requests and records those whose run is gone or ended unrecorded."""
+    from infoshare.models import ShareRequest
+    from infoshare.steps import run_triage
+
+    gone = "00000000-0000-4000-8000-00000000dead"
+    req = ShareRequest.model_validate(example("scenario1-school-attendance.json"))
+    ref = stack_store.register_request(req, gone, received_at=now_utc() - timedelta(hours=1))
+    run_triage(stack_store, ref)  # taken in and triaged, then its run disappeared
+    swept = watchdog_at(now=now_utc())
+    assert ref in swept["reconciled"]
+    found = stack_store.record(ref)
+    assert found is not None and found[0].decision == "FAILED"
+    assert "deleted" in found[0].public["reasons"][0]
