@@ -1,11 +1,12 @@
 """Baseline for bench/flow_overhead.py: a bare Prefect flow shaped like share-request.
 
 Same shape as a consent-override request (scenario 2) as executed: trivial tasks, two
-``suspend_flow_run(wait_for_input=...)`` calls, and re-execution from the top after each resume.
-With the defaults (4, 3, 3) the three executions run 4, 7 and 10 tasks, 21 task runs in all,
-the same as share-request on that path (intake, triage, consent-check, override-form;
-+ override-justification, override-form, signoff-form; + senior-signoff, signoff-form,
-signoff-outcome, encrypted-transfer, record-decision).
+``suspend_flow_run(wait_for_input=...)`` calls, and re-execution from the top after each resume,
+so the executions run ``first``, ``first + second`` and ``first + second + third`` tasks. The
+benchmark sets these from share-request's own counts (its serve log); the defaults (4, 3, 3:
+4, 7 and 10 tasks, 21 in all) are share-request's path when this was written (intake, triage,
+consent-check, override-form; + override-justification, override-form, signoff-form;
++ senior-signoff, signoff-form, signoff-outcome, encrypted-transfer, record-decision).
 
 Served exactly like ``flows.serve``: ``python bench/bare_flow.py`` (from the repository root),
 with ``INFOSHARE_SERVE_LIMIT`` as the process limit.

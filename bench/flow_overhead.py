@@ -15,6 +15,15 @@ One run, one freshly started local Prefect server (SQLite, temp dir, tests/prefe
    own; ``--waiting 0,50,100,200 --memory-budget 900`` measures that (about 20 min in all).
    A checkpoint that would not fit in ``--memory-budget`` is skipped, and the report says so.
 
+Answers carry the one-time code that share-request mails to each person who may answer (read
+from the maildir outbox, $INFOSHARE_HOME/outbox, as no SMTP server is configured), and the
+baseline's task counts per execution are taken from share-request's first run (its serve log).
+
+The code under test (the project's packages: flows/, tasks/, infoshare/, notifications/, ...;
+examples/ and bench/bare_flow.py) is copied to the temp dir first and put first on PYTHONPATH: each flow run imports it afresh, so edits to the
+working tree during the ~12 minutes cannot mix versions. The timeliness watchdog is not served
+(INFOSHARE_WATCHDOG_SECONDS=0), so no other run competes with the ones measured.
+
 Run from the repository root:  .venv/bin/python bench/flow_overhead.py
 Results: a markdown table on stdout and JSON in bench/results/ (gitignored).
 """
@@ -28,6 +37,8 @@ import importlib
 import json
 import os
 import platform
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -37,6 +48,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -131,11 +145,11 @@ class Served:
         self.seen.update(descendants(self.proc.pid))
 
 
-def start_served(name: str, cmd: list[str], env: dict[str, str], log: Path) -> Served:
+def start_served(name: str, cmd: list[str], env: dict[str, str], log: Path, cwd: Path) -> Served:
     with log.open("ab") as out:
         proc = subprocess.Popen(
             cmd,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -190,7 +204,9 @@ class RunTiming:
     resume1_to_second_suspend_s: float
     resume2_to_done_s: float
     task_runs: int
+    tasks_per_execution: list[int]
     result: str
+    load1_at_start: float  # 1-min load average: other work on the machine shows up here
 
 
 def api_client(api_url: str) -> httpx.Client:
@@ -236,10 +252,11 @@ def log_size(path: Path) -> int:
         return 0
 
 
-def tasks_in_log(path: Path, offset: int, wait_s: float = 10.0) -> int:
-    """Task runs that finished in the serve log since ``offset`` (one run at a time), read once
-    the run's final "Flow run ... Finished in state Completed()" line is there. The server
-    deduplicates task runs across re-executions, so its task-run count is lower than this."""
+def tasks_in_log(path: Path, offset: int, wait_s: float = 10.0) -> list[int]:
+    """Task runs that finished in the serve log since ``offset`` (one run at a time), per
+    execution of the flow (split at "Finished in state Suspended"), read once the run's final
+    "Flow run ... Finished in state Completed()" line is there. The server deduplicates task
+    runs across re-executions, so its task-run count is lower than this."""
     deadline = time.monotonic() + wait_s
     while True:
         with path.open("rb") as f:
@@ -247,8 +264,48 @@ def tasks_in_log(path: Path, offset: int, wait_s: float = 10.0) -> int:
             lines = f.read().decode(errors="replace").splitlines()
         done = any("| Flow run '" in ln and "Finished in state Completed()" in ln for ln in lines)
         if done or time.monotonic() > deadline:
-            return sum(1 for ln in lines if "| Task run '" in ln and "Finished in state" in ln)
+            counts = [0]
+            for ln in lines:
+                if "| Task run '" in ln and "Finished in state" in ln:
+                    counts[-1] += 1
+                elif "| Flow run '" in ln and "Finished in state Suspended" in ln:
+                    counts.append(0)
+            return counts
         time.sleep(0.2)
+
+
+CODE_LINE = re.compile(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
+
+
+def mailed_code(outbox: Path, ref: str, email: str, kind: str, timeout: float = 30.0) -> str:
+    """The newest one-time code of ``kind`` mailed to ``email`` for ``ref``, read from the
+    maildir outbox (no SMTP configured), as the person would read it from their mail."""
+    deadline = time.monotonic() + timeout
+    parsed: dict[Path, tuple[str, str, str, str | None]] = {}
+    while True:
+        found: list[tuple[str, str]] = []
+        for sub in ("new", "cur"):
+            folder = outbox / sub
+            for path in folder.iterdir() if folder.is_dir() else []:
+                if path not in parsed:
+                    msg = message_from_bytes(path.read_bytes(), policy=default_policy)
+                    assert isinstance(msg, EmailMessage)
+                    body = msg.get_body(("plain",))
+                    match = CODE_LINE.search(body.get_content() if body else "")
+                    parsed[path] = (
+                        str(msg["X-Infoshare-Reference"]),
+                        str(msg["X-Infoshare-Kind"]),
+                        str(msg["To"]),
+                        match.group(1) if match else None,
+                    )
+                m_ref, m_kind, m_to, code = parsed[path]
+                if m_ref == ref and m_kind == kind and email in m_to and code:
+                    found.append((path.name, code))  # maildir names start with the time
+        if found:
+            return max(found)[1]
+        if time.monotonic() > deadline:
+            raise BenchError(f"no {kind} code for {email} on {ref} in the outbox {outbox}")
+        time.sleep(0.05)
 
 
 def drive(
@@ -269,6 +326,7 @@ def drive(
     from infoshare import prefect_api
 
     offset = log_size(served.log)
+    load1 = round(os.getloadavg()[0], 2)
     t0 = time.perf_counter()
     run_id = prefect_api.submit(parameters, deployment=deployment).id
     handled: set[str] = set()
@@ -305,8 +363,10 @@ def drive(
         to_first_suspend_s=round(marks[0], 3),
         resume1_to_second_suspend_s=round(marks[1] - marks[0], 3),
         resume2_to_done_s=round(total - marks[1], 3),
-        task_runs=tasks_in_log(served.log, offset),
+        task_runs=sum(per_execution := tasks_in_log(served.log, offset)),
+        tasks_per_execution=per_execution,
         result=result,
+        load1_at_start=load1,
     )
 
 
@@ -328,6 +388,9 @@ def summarise(runs: list[RunTiming]) -> dict[str, Any]:
         "median_resume1_to_second_suspend_s": med("resume1_to_second_suspend_s"),
         "median_resume2_to_done_s": med("resume2_to_done_s"),
         "task_runs_per_run": sorted({r.task_runs for r in measured}),
+        "tasks_per_execution": sorted(
+            {"+".join(map(str, r.tasks_per_execution)) for r in measured}
+        ),
     }
 
 
@@ -440,7 +503,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {name} | {s['mean_s']:.2f} | {s['median_s']:.2f} | {s['min_s']:.2f}–"
             f"{s['max_s']:.2f} | {s['median_to_first_suspend_s']:.2f} | "
             f"{s['median_resume1_to_second_suspend_s']:.2f} | {s['median_resume2_to_done_s']:.2f} "
-            f"| {', '.join(map(str, s['task_runs_per_run']))} |"
+            f"| {', '.join(map(str, s['task_runs_per_run']))} "
+            f"({', '.join(s['tasks_per_execution'])}) |"
         )
     goal = result["config"]["goal_ratio"]
     lines += [
@@ -448,7 +512,12 @@ def markdown(result: dict[str, Any]) -> str:
         f"Ratio share-request / bare: **{lat['ratio_mean']:.2f}x** (mean), "
         f"**{lat['ratio_median']:.2f}x** (median); goal ≤ {goal}x: "
         f"{'met' if lat['ratio_mean'] <= goal else 'NOT met'} on the mean, "
-        f"{'met' if lat['ratio_median'] <= goal else 'NOT met'} on the median.",
+        f"{'met' if lat['ratio_median'] <= goal else 'NOT met'} on the median. "
+        f"Paired (each run against the bare run right after it): median "
+        f"**{lat['ratio_paired_median']:.2f}x**, "
+        f"{min(lat['paired_ratios']):.2f}–{max(lat['paired_ratios']):.2f}x. "
+        f"1-min load average at run starts: {lat['load1_range'][0]:.2f}–"
+        f"{lat['load1_range'][1]:.2f} (about 1 from this benchmark alone).",
         "",
         "Resident memory with requests waiting for sign-off (Suspended), measured once no "
         "flow-run process is left:",
@@ -483,20 +552,17 @@ def markdown(result: dict[str, Any]) -> str:
     for note in result["memory"]["notes"]:
         lines.append(f"\nNote: {note}")
     code = result["code"]
+    before, after = code["working_tree_before"], code["working_tree_after"]
+    dirty = before["uncommitted"]
     lines.append(
-        f"\nCode: commit {code['before']['head']}"
-        + (
-            f" + uncommitted {', '.join(code['before']['uncommitted'])}"
-            if code["before"]["uncommitted"]
-            else ""
-        )
-        + "."
+        f"\nCode under test: a snapshot of the working tree at commit {before['head']}"
+        + (f" (uncommitted: {', '.join(dirty)})" if dirty else "")
+        + f", sha256 {code['tested_snapshot_sha256'][:12]}."
     )
-    key = "sha256_flows_tasks_infoshare"
-    if code["before"][key] != code["after"][key]:
+    if after["sha256_code"] != code["tested_snapshot_sha256"]:
         lines.append(
-            f"WARNING: the code changed during the run (now {code['after']['head']}, uncommitted "
-            f"{', '.join(code['after']['uncommitted']) or 'none'}); flow runs import it afresh."
+            f"The working tree changed during the run (now {after['head']}); the runs used the "
+            "snapshot."
         )
     lines.append(f"\nTotal benchmark time {result['total_seconds']:.0f}s.")
     return "\n".join(lines)
@@ -505,24 +571,50 @@ def markdown(result: dict[str, Any]) -> str:
 # --- main --------------------------------------------------------------------------------------
 
 
+# The project's top-level packages (flows, tasks, infoshare, notifications, ...), not tests.
+CODE_UNDER_TEST = tuple(
+    sorted(
+        d.name
+        for d in ROOT.iterdir()
+        if (d / "__init__.py").is_file() and d.name not in ("tests", "bench")
+    )
+)
+
+
+def code_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for pkg in CODE_UNDER_TEST:
+        for path in sorted((root / pkg).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def code_state() -> dict[str, Any]:
-    """The commit and uncommitted files of the code under test (runs import it afresh)."""
+    """The commit, uncommitted files and a digest of the working tree's code under test."""
 
     def git(*args: str) -> str:
         proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         return proc.stdout.rstrip("\n") if proc.returncode == 0 else ""
 
-    digest = hashlib.sha256()
-    for pkg in ("flows", "tasks", "infoshare"):
-        for path in sorted((ROOT / pkg).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".json"):
-                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     changed = [ln[3:] for ln in git("status", "--porcelain").splitlines() if ln[3:]]
     return {
         "head": git("rev-parse", "--short", "HEAD").strip(),
         "uncommitted": changed,
-        "sha256_flows_tasks_infoshare": digest.hexdigest(),
+        "sha256_code": code_digest(ROOT),
     }
+
+
+def snapshot_code(dest: Path) -> Path:
+    """Copy the code under test (and the examples and the baseline flow) so that edits to the
+    working tree during the run do not mix versions: every flow run imports the code afresh.
+    The snapshot goes first on PYTHONPATH, ahead of the editable install's finder."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in (*CODE_UNDER_TEST, "examples"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    (dest / "bench").mkdir(parents=True)
+    shutil.copy2(ROOT / "bench" / "bare_flow.py", dest / "bench" / "bare_flow.py")
+    return dest
 
 
 def load_server_helper() -> Any:
@@ -552,11 +644,14 @@ def main(argv: list[str] | None = None) -> int:
     checkpoints = sorted({int(x) for x in args.waiting.split(",")})
     started_at = datetime.now(UTC)
     t_start = time.monotonic()
-    code_before = code_state()
     load_before = round(os.getloadavg()[0], 2)
     helper = load_server_helper()
 
     tmp = Path(tempfile.mkdtemp(prefix="infoshare-bench-"))
+    code_before = code_state()
+    code = snapshot_code(tmp / "code")
+    tested_digest = code_digest(code)
+    sys.path.insert(0, str(code))  # this driver's own infoshare imports come from it too
     try:
         with helper.start_prefect_server(tmp / "prefect") as server, served_processes() as procs:
             print(f"Prefect server {server.api_url} up in {server.startup_seconds:.1f}s")
@@ -572,28 +667,45 @@ def main(argv: list[str] | None = None) -> int:
 
             store = Store(load_settings())
             initialise(store)
+            pythonpath = os.pathsep.join(p for p in (str(code), os.environ.get("PYTHONPATH")) if p)
             env = server.subprocess_env(
                 {
+                    "PYTHONPATH": pythonpath,
                     "INFOSHARE_HOME": str(home),
+                    "INFOSHARE_WATCHDOG_SECONDS": "0",  # no timeliness watchdog runs in between
                     "PREFECT_RUNNER_POLL_FREQUENCY": "1",
                     "INFOSHARE_SERVE_LIMIT": str(args.serve_limit),
                     "PYTHONUNBUFFERED": "1",  # serve logs complete (tasks are counted there)
                 }
             )
             infoshare = start_served(
-                "flows.serve", [sys.executable, "-m", "flows.serve"], env, tmp / "serve.log"
+                "flows.serve", [sys.executable, "-m", "flows.serve"], env, tmp / "serve.log", code
             )
             procs.append(infoshare)
             bare = start_served(
-                "bare_flow", [sys.executable, "bench/bare_flow.py"], env, tmp / "bare.log"
+                "bare_flow", [sys.executable, "bench/bare_flow.py"], env, tmp / "bare.log", code
             )
             procs.append(bare)
             api = api_client(server.api_url)
             infoshare_dep = wait_for_deployment(api, INFOSHARE_DEPLOYMENT, infoshare, 120)
             wait_for_deployment(api, BARE_DEPLOYMENT, bare, 120)
 
-            hospital = json.loads((ROOT / "examples/scenario2-hospital.json").read_text())
-            school = json.loads((ROOT / "examples/scenario1-school-attendance.json").read_text())
+            hospital = json.loads((code / "examples/scenario2-hospital.json").read_text())
+            school = json.loads((code / "examples/scenario1-school-attendance.json").read_text())
+
+            from infoshare.policy import OverrideInput
+
+            # Answers carry the one-time code mailed to the person (when the code asks for one).
+            needs_code = "code" in OverrideInput.model_fields
+            partnership = store.partnership()
+            outbox = home / "outbox"
+
+            def with_code(data: dict[str, Any], ref: str, person: str, kind: str) -> dict[str, Any]:
+                if not needs_code:
+                    return data
+                member = partnership.member(person)
+                assert member is not None and member.email, person
+                return {**data, "code": mailed_code(outbox, ref, member.email, kind)}
 
             def infoshare_answer(run_id: str, pause_key: str | None) -> dict[str, Any]:
                 ref = store.ref_for_run(run_id)
@@ -601,9 +713,9 @@ def main(argv: list[str] | None = None) -> int:
                 if pause_key == "override-1":
                     for item in SIGNOFF_INPUT["approved_items"]:
                         store.provide_item(ref, item, f"{item} content".encode(), "nurse-lee")
-                    return OVERRIDE_INPUT
+                    return with_code(OVERRIDE_INPUT, ref, "nurse-lee", "override_needed")
                 if pause_key == "signoff-1":
-                    return SIGNOFF_INPUT
+                    return with_code(SIGNOFF_INPUT, ref, "caldicott-rao", "approval_needed")
                 raise BenchError(f"unexpected pause {pause_key!r} (an answer was refused?)")
 
             def infoshare_finished(run_id: str) -> str | None:
@@ -615,20 +727,32 @@ def main(argv: list[str] | None = None) -> int:
                 return {"note": "ok"}
 
             runs: list[RunTiming] = []
+            shape: dict[str, int] = {}  # the baseline's task counts, taken from share-request's
             total_runs = args.warmup + args.runs
             print(f"latency: {total_runs} runs of each flow, alternating ...", flush=True)
             for i in range(total_runs):
                 warm = i < args.warmup
                 r1 = drive(api, "infoshare", INFOSHARE_DEPLOYMENT, {"request": hospital},
                            infoshare_answer, infoshare_finished, infoshare, warm)  # fmt: skip
-                r2 = drive(api, "bare", BARE_DEPLOYMENT, {}, bare_answer,
+                if not shape:  # executions run e1, e2, e3 tasks: first, +second, +third
+                    e1, e2, e3 = r1.tasks_per_execution
+                    shape = {"first": e1, "second": max(e2 - e1, 0), "third": max(e3 - e2, 0)}
+                    print(f"  share-request ran {r1.tasks_per_execution} tasks per execution; "
+                          f"baseline shape {shape}", flush=True)  # fmt: skip
+                r2 = drive(api, "bare", BARE_DEPLOYMENT, shape, bare_answer,
                            lambda _id: "done", bare, warm)  # fmt: skip
                 runs += [r1, r2]
                 print(f"  {'warm-up' if warm else 'run'} {i + 1}: share-request "
                       f"{r1.total_s:.2f}s ({r1.result}, {r1.task_runs} tasks), bare "
-                      f"{r2.total_s:.2f}s ({r2.task_runs} tasks)", flush=True)  # fmt: skip
+                      f"{r2.total_s:.2f}s ({r2.task_runs} tasks), load "
+                      f"{r1.load1_at_start:.2f}/{r2.load1_at_start:.2f}", flush=True)  # fmt: skip
             locked = "database is locked"
             locked_latency = count_in_file(server.log_path, locked)
+            measured = [r for r in runs if not r.warmup]
+            paired = [  # each share-request run against the bare run right after it
+                round(x.total_s / y.total_s, 3)
+                for x, y in zip(measured[::2], measured[1::2], strict=True)
+            ]
             a = summarise([r for r in runs if r.kind == "infoshare"])
             b = summarise([r for r in runs if r.kind == "bare"])
 
@@ -641,11 +765,10 @@ def main(argv: list[str] | None = None) -> int:
             api.close()
             store.close()
     finally:
+        sys.path.remove(str(code))
         if args.keep:
             print(f"kept {tmp}")
         else:
-            import shutil
-
             shutil.rmtree(tmp, ignore_errors=True)
 
     import prefect
@@ -663,7 +786,11 @@ def main(argv: list[str] | None = None) -> int:
     code_after = code_state()
     result: dict[str, Any] = {
         "benchmark": "flow_overhead",
-        "code": {"before": code_before, "after": code_after},
+        "code": {
+            "tested_snapshot_sha256": tested_digest,
+            "working_tree_before": code_before,
+            "working_tree_after": code_after,
+        },
         "started_at": started_at.strftime("%Y-%m-%d %H:%M UTC"),
         "total_seconds": round(time.monotonic() - t_start, 1),
         "machine": {
@@ -683,12 +810,20 @@ def main(argv: list[str] | None = None) -> int:
             "checkpoints": checkpoints,
             "memory_budget_s": args.memory_budget,
             "goal_ratio": 1.3,
+            "baseline_shape": shape,
+            "one_time_codes": needs_code,
         },
         "latency": {
             "infoshare": a,
             "bare": b,
             "ratio_mean": round(a["mean_s"] / b["mean_s"], 3),
             "ratio_median": round(a["median_s"] / b["median_s"], 3),
+            "paired_ratios": paired,
+            "ratio_paired_median": round(statistics.median(paired), 3),
+            "load1_range": [
+                min(r.load1_at_start for r in runs),
+                max(r.load1_at_start for r in runs),
+            ],
             "runs": [asdict(r) for r in runs],
             "prefect_server_sqlite_locked_errors": locked_latency,
         },
