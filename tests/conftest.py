@@ -45,6 +45,29 @@ def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh INFOSHARE_HOME for commands run in this process (click's CliRunner): no
+    inherited store settings or proxies, a fresh default store, and a Prefect API address where
+    nothing listens, so a command that reaches for Prefect fails fast instead of hanging."""
+    import infoshare.store as store_module
+
+    h = tmp_path / "home"
+    monkeypatch.setenv("INFOSHARE_HOME", str(h))
+    for var in ("INFOSHARE_DATABASE_URL", "INFOSHARE_MASTER_KEY", "INFOSHARE_TIERS",
+                "INFOSHARE_SMTP_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy",
+                "https_proxy", "all_proxy"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{closed}/api")
+    monkeypatch.setattr(store_module, "_default", None)
+    yield h
+    if store_module._default is not None:
+        store_module._default.close()
+
+
 POSTGRES_ENV = "INFOSHARE_TEST_POSTGRES_URL"
 
 

@@ -9,7 +9,6 @@ import json
 import socket
 import stat
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,19 +36,8 @@ def _closed_port() -> int:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    h = tmp_path / "home"
-    monkeypatch.setenv("INFOSHARE_HOME", str(h))
-    for var in ("INFOSHARE_DATABASE_URL", "INFOSHARE_MASTER_KEY", "INFOSHARE_TIERS"):
-        monkeypatch.delenv(var, raising=False)
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-    # Nothing listens here: a command that reaches for Prefect fails fast instead of hanging.
-    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{_closed_port()}/api")
-    monkeypatch.setattr(store_module, "_default", None)
-    yield h
-    if store_module._default is not None:
-        store_module._default.close()
+def home(cli_home: Path) -> Path:
+    return cli_home
 
 
 def run(*args: str) -> Result:

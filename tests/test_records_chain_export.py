@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,16 +23,9 @@ COUNCIL = "northshire-council"
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    h = tmp_path / "home"
-    monkeypatch.setenv("INFOSHARE_HOME", str(h))
-    for var in ("INFOSHARE_DATABASE_URL", "INFOSHARE_MASTER_KEY", "INFOSHARE_TIERS"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(store_module, "_default", None)
+def home(cli_home: Path) -> Path:
     assert run("init").exit_code == 0
-    yield h
-    if store_module._default is not None:
-        store_module._default.close()
+    return cli_home
 
 
 def run(*args: str) -> Result:

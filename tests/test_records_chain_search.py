@@ -4,7 +4,6 @@ searcher's agency is party to, and only those; the search itself is logged witho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,9 @@ PUPIL = "Jamie Fictitious-Pupil"  # scenario 1: youth justice ask the school
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    h = tmp_path / "home"
-    monkeypatch.setenv("INFOSHARE_HOME", str(h))
-    for var in ("INFOSHARE_DATABASE_URL", "INFOSHARE_MASTER_KEY", "INFOSHARE_TIERS"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(store_module, "_default", None)
+def home(cli_home: Path) -> Path:
     assert run("init").exit_code == 0
-    yield h
-    if store_module._default is not None:
-        store_module._default.close()
+    return cli_home
 
 
 def run(*args: str) -> Result:

@@ -42,6 +42,12 @@ def _load_request(path: Path) -> ShareRequest:
         raise  # unreachable
 
 
+code_option = click.option(
+    "--code", prompt="One-time code", hide_input=True,
+    help="The one-time code infoshare sent you (asked for, unseen, if not given here).",
+)  # fmt: skip
+
+
 @main.command()
 @click.argument("request_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -164,10 +170,7 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
-@click.option(
-    "--code", prompt="One-time code", hide_input=True,
-    help="The one-time code infoshare sent you (asked for, unseen, if not given here).",
-)  # fmt: skip
+@code_option
 @click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
 @click.option("--reasons", required=True, help="Reasons for the decision.")
@@ -189,10 +192,7 @@ def approve(
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
-@click.option(
-    "--code", prompt="One-time code", hide_input=True,
-    help="The one-time code infoshare sent you (asked for, unseen, if not given here).",
-)  # fmt: skip
+@code_option
 @click.option(
     "--ground", "grounds", multiple=True, required=True,
     type=click.Choice([g.value for g in OverrideGround]),
