@@ -163,3 +163,15 @@ def issue_for_step(
         if issued is not None:
             out.append((member, issued))
     return out
+
+
+def unlock_refusal(store: Store, ref: str, person_id: str) -> str | None:
+    """Why ``person_id`` may not unlock a step of this request, or None: only a registered
+    approver of the disclosing agency who is not the requester."""
+    meta = store.meta(ref)
+    approvers = {m.id for m in store.partnership().approvers_of(meta.disclosing_agency)}
+    if person_id == meta.requester_id:
+        return "the requester cannot unlock their own request"
+    if person_id not in approvers:
+        return f"only a sign-off approver of {meta.disclosing_agency} can unlock it"
+    return None

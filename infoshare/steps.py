@@ -84,7 +84,8 @@ EXPIRED_VERDICT = Verdict(["The request expired at its deadline; this answer was
 LOCKED_VERDICT = Verdict(
     [
         f"This step is locked after {MAX_FAILED_ATTEMPTS} refused answers; the data-protection "
-        "lead has been told."
+        "lead has been told, and a senior of the disclosing agency can unlock it "
+        "(infoshare unlock)."
     ],
     locked=True,
 )
@@ -102,7 +103,7 @@ def _check_answer(
         return Verdict()
     if is_expired(store, ref):
         return EXPIRED_VERDICT
-    if store.attempts(ref, step) >= MAX_FAILED_ATTEMPTS:
+    if store.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS:
         # counted too: the attempt number names the run's next pause, which must be new
         store.refuse_attempt(ref, step, person_id, LOCKED_VERDICT.reasons)
         return LOCKED_VERDICT
@@ -114,8 +115,10 @@ def _check_answer(
             verdict = Verdict([f"Identity not proven: {problem}."])
     if verdict.accepted:
         return None
-    attempts = store.refuse_attempt(ref, step, person_id, verdict.reasons)
-    return Verdict(verdict.reasons, locked=attempts >= MAX_FAILED_ATTEMPTS)
+    store.refuse_attempt(ref, step, person_id, verdict.reasons)
+    return Verdict(
+        verdict.reasons, locked=store.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS
+    )
 
 
 def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:

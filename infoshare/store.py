@@ -308,6 +308,20 @@ class Store:
             row = s.get(StepRow, (ref, step))
             return 0 if row is None else row.attempts
 
+    def refused_since_unlock(self, ref: str, step: str) -> int:
+        """Refused answers since the step was last unlocked: what the lock-out counts. (The
+        total keeps growing: it names the run's next pause, which must always be new.)"""
+        with self.session() as s:
+            row = s.get(StepRow, (ref, step))
+            return 0 if row is None else row.attempts - int(row.public.get("unlocked_at", 0))
+
+    def unlock(self, ref: str, step: str, actor_id: str, why: str) -> None:
+        with self.session() as s:
+            row = self._upsert_step(s, ref, step)
+            row.public = {**row.public, "unlocked_at": row.attempts, "last_refusal": []}
+            row.updated_at = now_utc()
+            self._audit(s, ref, step, actor_id, "step unlocked", why)
+
     # --- item content -----------------------------------------------------------------------
 
     def provide_item(self, ref: str, item: str, content: bytes, provided_by: str) -> None:

@@ -44,5 +44,5 @@ def handle_answer(
     else:
         log.warning("%s %s answer refused: %s", ref, step.value, verdict.reasons)
         if verdict.locked and verdict is not LOCKED_VERDICT:
-            send_lockout_alert(store, ref, step, store.attempts(ref, step))
+            send_lockout_alert(store, ref, step, store.refused_since_unlock(ref, step))
     return verdict

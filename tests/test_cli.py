@@ -246,3 +246,19 @@ def test_inbox_lists_what_waits_for_that_person(home: Path) -> None:
     assert json.loads(run("inbox", "--as", "yjs-worker", "--json").output) == []  # the requester
     assert json.loads(run("inbox", "--as", "school-office", "--json").output) == []  # no rank
     assert_clean_error(run("inbox", "--as", "mallory"), 2, "mallory")
+
+
+def test_unlock_needs_an_approver_of_the_disclosing_agency_and_a_reason(home: Path) -> None:
+    assert run("init").exit_code == 0
+    from infoshare.models import ShareRequest
+
+    store = store_module.default_store()
+    raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    ref = store.register_request(ShareRequest.model_validate(raw), None)
+    base = ["unlock", ref, "--step", "signoff"]
+    assert_clean_error(run(*base, "--as", "yjs-worker", "--why", "please"), 2, "requester")
+    assert_clean_error(run(*base, "--as", "school-office", "--why", "please"), 2, "approver")
+    assert_clean_error(run(*base, "--as", "school-head", "--why", "ok"), 2, "--why")
+    done = run(*base, "--as", "school-head", "--why", "guessing stopped", "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["unlocked_by"] == "school-head"

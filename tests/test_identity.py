@@ -144,7 +144,17 @@ def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
     assert not sixth.accepted and sixth.locked and "locked" in sixth.reasons[0]
     # still counted, so the run's next pause gets a new key (Prefect refuses a reused one)
     assert store.attempts(ref, Step.SIGNOFF) == 6
-    assert identity.redeem(store, ref, "signoff", "school-head", run, good) is None  # not spent
+    # the requester cannot unlock; the headteacher (an approver) can, and then a valid code works
+    assert identity.unlock_refusal(store, ref, "yjs-worker") is not None
+    assert identity.unlock_refusal(store, ref, "school-office") is not None  # not an approver
+    assert identity.unlock_refusal(store, ref, "school-head") is None
+    store.unlock(ref, "signoff", "school-head", "guessing stopped; DPO informed")
+    # the locked attempt did not spend the code: it works once the step is unlocked
+    assert apply_signoff(store, ref, signoff("school-head", good)).accepted
+    unlocked = [e for e in store.audit_trail(ref) if e.event == "step unlocked"]
+    assert [(e.actor_id, e.detail) for e in unlocked] == [
+        ("school-head", "guessing stopped; DPO informed")
+    ]
 
 
 def test_codes_are_not_stored_and_not_reissued_while_live(store: Store) -> None:

@@ -238,3 +238,23 @@ def inbox(person: str, as_json: bool) -> None:
         for d in rows
     )
     emit(as_json, rows, text or "nothing waits for you")
+
+
+@main.command()
+@click.argument("target")
+@click.option("--step", type=click.Choice(["override", "signoff"]), required=True)
+@click.option("--as", "person", required=True, help="Your person id (a sign-off approver).")
+@click.option("--why", required=True, help="Why it is safe to unlock (logged).")
+@json_option
+def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None:
+    """Unlock a step locked after too many refused answers (the run keeps waiting)."""
+    store = open_store()
+    ref = ref_for(target, store)
+    refusal = identity.unlock_refusal(store, ref, person)
+    if refusal:
+        fail(refusal, 2)
+    if len(why.strip()) < 5:
+        fail("say why it is safe to unlock (--why)", 2)
+    store.unlock(ref, step, person, why.strip())
+    emit(as_json, {"reference": ref, "step": step, "unlocked_by": person},
+         f"{ref} {step}: unlocked; the next answer is checked as usual")  # fmt: skip
