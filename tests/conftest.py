@@ -22,6 +22,10 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from infoshare.config import load_settings
+from infoshare.setup import initialise
+from infoshare.store import Store
+
 pytest_plugins = ["prefect_server"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +70,22 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield h
     if store_module._default is not None:
         store_module._default.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Settings for a test's own store: SQLite in a fresh home. Modules that test on every
+    backend override this with one that uses the ``backend`` fixture."""
+    return {"INFOSHARE_HOME": str(tmp_path / "home")}
+
+
+@pytest.fixture
+def store(env: dict[str, str]) -> Iterator[Store]:
+    """An initialised store (schema, demo registry, agency keys) with the ``env`` settings."""
+    s = Store(load_settings(env))
+    initialise(s)
+    yield s
+    s.close()
 
 
 POSTGRES_ENV = "INFOSHARE_TEST_POSTGRES_URL"
@@ -181,10 +201,6 @@ def stack(
 ) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from infoshare.config import load_settings
-    from infoshare.setup import initialise
-    from infoshare.store import Store
-
     home = tmp_path_factory.mktemp("infoshare-home")
     # the watchdog is not served: tests run it themselves with a chosen clock
     extra = {
@@ -239,9 +255,6 @@ def stack(
 @pytest.fixture(scope="session")
 def stack_store(stack: Stack):  # type: ignore[no-untyped-def]
     """The same store the served flows use (same INFOSHARE_HOME), seen from the test process."""
-    from infoshare.config import load_settings
-    from infoshare.store import Store
-
     store = Store(load_settings(stack.env))
     yield store
     store.close()

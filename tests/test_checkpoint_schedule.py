@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
-from infoshare.config import load_settings
 from infoshare.models import ShareRequest
 from infoshare.records import due_checkpoints, record_decision, verify
-from infoshare.setup import initialise
 from infoshare.steps import run_triage
 from infoshare.store import Store, now_utc
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(load_settings({"INFOSHARE_HOME": str(tmp_path)}))
-    initialise(s)
-    yield s
-    s.close()
 
 
 def refused(store: Store) -> str:

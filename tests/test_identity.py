@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,12 @@ from typing import Any
 import pytest
 
 from infoshare import identity
-from infoshare.config import load_settings
 from infoshare.models import ShareRequest
 from infoshare.policy import OverrideInput, SignOffInput, Step
-from infoshare.setup import initialise
 from infoshare.steps import apply_override, apply_signoff, run_triage
 from infoshare.store import Store, now_utc
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(load_settings({"INFOSHARE_HOME": str(tmp_path)}))
-    initialise(s)
-    yield s
-    s.close()
 
 
 def take_in(store: Store, name: str) -> tuple[str, str]:

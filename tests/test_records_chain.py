@@ -24,7 +24,6 @@ from infoshare.config import load_settings
 from infoshare.db import DecisionChainRow, DecisionCheckpointRow, DecisionRecordRow, RequestRow
 from infoshare.models import ShareRequest
 from infoshare.records import ChainError, checkpoint, record_decision, verify, verify_chain
-from infoshare.setup import initialise
 from infoshare.store import Store, chain_fields
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -42,14 +41,6 @@ def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
     if backend:
         e["INFOSHARE_DATABASE_URL"] = backend
     return e
-
-
-@pytest.fixture
-def store(env: dict[str, str]) -> Iterator[Store]:
-    s = Store(load_settings(env))
-    initialise(s)
-    yield s
-    s.close()
 
 
 def _append(store: Store, n: int, scenario: str = "scenario3-trawl.json") -> list[str]:

@@ -10,7 +10,6 @@ import base64
 import json
 import os
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from infoshare.db import AuditEventRow, DecisionRecordRow, RequestRow
 from infoshare.models import Decision, ShareRequest
 from infoshare.policy import Step
 from infoshare.records import record_decision
-from infoshare.setup import initialise
 from infoshare.steps import run_triage
 from infoshare.store import Store, UnknownRequest
 
@@ -58,14 +56,6 @@ def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
     if backend:
         e["INFOSHARE_DATABASE_URL"] = backend
     return e
-
-
-@pytest.fixture
-def store(env: dict[str, str]) -> Iterator[Store]:
-    s = Store(load_settings(env))
-    initialise(s)
-    yield s
-    s.close()
 
 
 def test_postgres_store_uses_its_own_schema(store: Store, backend: str | None) -> None:
