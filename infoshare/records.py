@@ -12,21 +12,24 @@ import csv
 import io
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import Row, Select, String, Text, cast, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from infoshare.chain import (
     GENESIS,
+    CanonicalFormError,
     Checkpoint,
     canonical_json,
     sha256_hex,
     sign_checkpoint,
+    stored_digest,
     timestamp,
 )
 from infoshare.db import (
@@ -35,11 +38,13 @@ from infoshare.db import (
     DecisionChainRow,
     DecisionCheckpointRow,
     DecisionRecordRow,
+    RequestRow,
+    SubjectIndexRow,
 )
 from infoshare.keys import SIGNING, KeyNotFound, key_id, raw_public
 from infoshare.models import Decision
 from infoshare.policy import Step
-from infoshare.store import StepState, Store, chain_fields, now_utc
+from infoshare.store import StepState, Store, chain_fields, normal_name, now_utc
 from infoshare.timeliness import EXPIRY
 
 RECORD_RETENTION = timedelta(days=6 * 365)
@@ -353,17 +358,14 @@ def _walk(
     reaches its seq, so the problem reported is always the earliest in the chain."""
     checkpoints = checkpoints or {}
     keys = keys or {}
-    # Plain rows, not ORM objects, and never the ciphertext: verification is read-only and
-    # runs over millions of records.
-    columns = [c for c in DecisionRecordRow.__table__.columns if c.name != "sealed_personal"]
     query = (
-        select(*columns)
+        _stored_text_query(s)
         .where(
             DecisionRecordRow.disclosing_agency == report.agency,
             DecisionRecordRow.chain_seq >= from_seq,
         )
         .order_by(DecisionRecordRow.chain_seq)
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=5000)
     )
     if to_seq is not None:
         query = query.where(DecisionRecordRow.chain_seq <= to_seq)
@@ -385,7 +387,7 @@ def _walk(
                 "a record before it was inserted, removed, changed or reordered",
             )
             return
-        if chain_fields(row).digest() != row.record_sha256:
+        if not _hash_matches(row):
             report.problem = Problem(
                 row.chain_seq,
                 row.ref,
@@ -419,6 +421,73 @@ def _walk(
         expected += 1
         report.records += 1
     report.head_seq, report.head_sha256 = expected - 1, prev
+
+
+# Verification reads the stored text of each record (no JSON parsing, no ORM objects, never the
+# ciphertext) and hashes it as stored: the store writes JSON columns in canonical form.
+_HASHED = (
+    "ref", "chain_seq", "prev_sha256", "record_sha256", "disclosing_agency",
+    "requesting_agency", "decision", "urgency", "envelope_id", "envelope_sha256",
+)  # fmt: skip
+_TIMES = ("recorded_at", "decided_at", "due_at")
+_JSON = ("public", "personal_commitments")
+
+
+def _stored_text_query(s: Session) -> Select[Any]:
+    table = DecisionRecordRow.__table__.c
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    times = [type_coerce(table[c], String()) if sqlite else table[c] for c in _TIMES]
+    texts = [(type_coerce if sqlite else cast)(table[c], Text()).label(c) for c in _JSON]
+    return select(*(table[c] for c in _HASHED), *times, *texts)
+
+
+def _time_text(value: str | datetime | None) -> str | None:
+    """A stored time as its canonical string: SQLite keeps ``YYYY-MM-DD HH:MM:SS.ffffff``
+    (UTC), PostgreSQL gives a datetime."""
+    if value is None or isinstance(value, datetime):
+        return timestamp(value)
+    if len(value) == 26 and value[10] == " ":
+        return f"{value[:10]}T{value[11:]}Z"
+    return timestamp(datetime.fromisoformat(value).replace(tzinfo=UTC))
+
+
+def _hash_matches(row: Row[Any]) -> bool:
+    fast = stored_digest(
+        agency=row.disclosing_agency,
+        seq=row.chain_seq,
+        prev=row.prev_sha256,
+        ref=row.ref,
+        recorded_at=_time_text(row.recorded_at) or "",
+        decided_at=_time_text(row.decided_at) or "",
+        due_at=_time_text(row.due_at),
+        decision=row.decision,
+        requesting_agency=row.requesting_agency,
+        urgency=row.urgency,
+        envelope_id=row.envelope_id,
+        envelope_sha256=row.envelope_sha256,
+        public_json=row.public,
+        commitments_json=row.personal_commitments,
+    )
+    if fast == row.record_sha256:
+        return True
+    # Not canonical as stored (an older version's record) or modified: parse and recompute.
+    try:
+        parsed = SimpleNamespace(
+            **{
+                **row._mapping,
+                **{c: _parse_time(row._mapping[c]) for c in _TIMES},
+                **{c: json.loads(row._mapping[c]) for c in _JSON},
+            }
+        )
+        return chain_fields(parsed).digest() == row.record_sha256
+    except (TypeError, ValueError, CanonicalFormError):
+        return False
+
+
+def _parse_time(value: str | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def verify_chain(
@@ -579,11 +648,9 @@ def due_checkpoints(store: Store, now: datetime) -> list[str]:
     return signed
 
 
+_DISPOSED = DecisionRecordRow.sealed_personal.is_(None)
+
 # --- subject access ------------------------------------------------------------------------------
-
-
-def _normal_name(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 @dataclass
@@ -597,30 +664,47 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
     """Every decision record an agency is party to (asking or disclosing) that names this
     person, as a subject or a third party: what was asked, decided, shared, with whom, when,
     why, and the envelope hashes. Name match ignores case and spacing; ``dob`` (YYYY-MM-DD)
-    narrows it. The caller logs the search (who, why; never the name)."""
-    wanted = _normal_name(name)
-    out = SubjectSearch([], 0, 0)
+    narrows it. The caller logs the search (who, why; never the name).
+
+    Candidates come from the blind index (``SubjectIndexRow``: keyed tags, no names), so the
+    search reads only the records about this person; each is then opened and checked."""
+    wanted = normal_name(name)
+    name_tag, dob_tag = store.subject_tags(name, dob)
+    party = (DecisionRecordRow.disclosing_agency == agency) | (
+        DecisionRecordRow.requesting_agency == agency
+    )
     with store.session() as s:
+        total = s.scalar(select(func.count()).where(party)) or 0
+        disposed = (
+            s.scalar(
+                select(func.count())
+                .select_from(DecisionRecordRow)
+                .join(RequestRow, RequestRow.ref == DecisionRecordRow.ref)
+                .where(party, RequestRow.wrapped_key.is_(None) | _DISPOSED)
+            )
+            or 0
+        )
+        out = SubjectSearch([], total - disposed, disposed)
+        tagged = select(SubjectIndexRow.ref).where(
+            SubjectIndexRow.name_dob_tag == dob_tag
+            if dob_tag
+            else SubjectIndexRow.name_tag == name_tag
+        )
         rows = s.scalars(
             select(DecisionRecordRow)
-            .where(
-                (DecisionRecordRow.disclosing_agency == agency)
-                | (DecisionRecordRow.requesting_agency == agency)
-            )
+            .where(party, DecisionRecordRow.ref.in_(tagged))
             .order_by(DecisionRecordRow.decided_at)
         )
         for row in rows:
             opened = store.record_salts(s, row)
             if opened is None:
-                out.disposed += 1
                 continue
-            out.searched += 1
             personal = opened[0]
             roles = [
                 role
                 for role, key in (("subject", "subjects"), ("third party", "third_parties"))
                 for p in personal.get(key, [])
-                if _normal_name(str(p.get("name", ""))) == wanted
+                if normal_name(str(p.get("name", ""))) == wanted
                 and (not dob or p.get("date_of_birth") == dob)
             ]
             if not roles:

@@ -7,15 +7,17 @@ a completed step again. Decision records are append-only.
 
 from __future__ import annotations
 
+import hmac
 import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, inspect, select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -32,8 +34,11 @@ from infoshare.db import (
     ItemContentRow,
     RequestRow,
     StepRow,
+    SubjectIndexRow,
     create_schema,
+    json_text,
     make_engine,
+    missing_tables,
 )
 from infoshare.keys import AgencyKeyStore
 from infoshare.models import PERSONAL_FIELDS, ShareRequest
@@ -110,11 +115,12 @@ class Store:
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.engine = make_engine(self.settings.database_url)
-        if not inspect(self.engine).has_table("decision_records"):
+        if missing_tables(self.engine):
             create_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
+        self._index_key = self.master.derive("subject-index")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -372,27 +378,105 @@ class Store:
         Fills in the chain fields (``chain_seq``, ``prev_sha256``, ``record_sha256``,
         ``personal_commitments``). Appends to one chain are serialised by locking its head row
         before anything is read, so concurrent writers queue: no fork, no gap."""
-        # Hash exactly what the JSON columns will give back.
-        row.public = json.loads(json.dumps(row.public))
-        personal = json.loads(json.dumps(personal, default=str))
-        commitments, salts = commit_personal(personal)
+        return self.append_records([(row, personal)])[0]
+
+    def append_records(self, batch: list[tuple[DecisionRecordRow, dict[str, Any]]]) -> list[bool]:
+        """``append_record`` for many records in one transaction (one lock per chain, one
+        commit): what bulk recording (the watchdog's reconciliation, imports) should use.
+        Returns, per record, whether it was written (False: its request already had one)."""
+        prepared = []
+        for row, personal in batch:
+            # Hash exactly what the JSON columns will give back.
+            row.public = json.loads(json_text(row.public))
+            personal = json.loads(json.dumps(personal, default=str))
+            prepared.append((row, personal, *commit_personal(personal)))
+        refs = [row.ref for row, *_ in prepared]
+        written = [False] * len(prepared)
         with self.session() as s:
-            head = self._lock_chain(s, row.disclosing_agency)
-            if s.scalar(select(DecisionRecordRow.id).where(DecisionRecordRow.ref == row.ref)):
-                return False
-            req_row = self._row(s, row.ref)
-            row.chain_seq = head.seq + 1
-            row.prev_sha256 = head.head_sha256
-            row.personal_commitments = commitments
-            row.record_sha256 = chain_fields(row).digest()
-            row.sealed_personal = self._seal_json(req_row, "record", {**personal, SALTS: salts})
-            s.add(row)
-            head.seq = row.chain_seq
-            head.head_sha256 = row.record_sha256
-            head.updated_at = now_utc()
-            req_row.status = "DECIDED"
-            self._audit(s, row.ref, "record", None, f"decision recorded: {row.decision}")
-        return True
+            heads = {
+                a: self._lock_chain(s, a)
+                for a in sorted({r.disclosing_agency for r, *_ in prepared})
+            }
+            taken: set[str] = set()
+            requests: dict[str, RequestRow] = {}
+            for chunk in range(0, len(refs), 500):
+                part = refs[chunk : chunk + 500]
+                taken.update(
+                    s.scalars(select(DecisionRecordRow.ref).where(DecisionRecordRow.ref.in_(part)))
+                )
+                requests.update(
+                    (r.ref, r)
+                    for r in s.scalars(select(RequestRow).where(RequestRow.ref.in_(part)))
+                )
+            for i, (row, personal, commitments, salts) in enumerate(prepared):
+                if row.ref in taken:
+                    continue
+                req_row = requests.get(row.ref)
+                if req_row is None:
+                    raise UnknownRequest(row.ref)
+                head = heads[row.disclosing_agency]
+                row.chain_seq = head.seq + 1
+                row.prev_sha256 = head.head_sha256
+                row.personal_commitments = commitments
+                row.record_sha256 = chain_fields(row).digest()
+                row.sealed_personal = self._seal_json(req_row, "record", {**personal, SALTS: salts})
+                s.add(row)
+                head.seq = row.chain_seq
+                head.head_sha256 = row.record_sha256
+                head.updated_at = now_utc()
+                req_row.status = "DECIDED"
+                self._audit(s, row.ref, "record", None, f"decision recorded: {row.decision}")
+                s.add_all(self._subject_index(row, personal))
+                taken.add(row.ref)
+                written[i] = True
+        return written
+
+    def subject_tags(self, name: str, dob: str | None = None) -> tuple[str, str | None]:
+        """Blind-index tags of a person: (name tag, name + date of birth tag)."""
+        key = self._index_key
+        name_tag = hmac.new(key, normal_name(name).encode(), "sha256").hexdigest()
+        if not dob:
+            return name_tag, None
+        both = f"{normal_name(name)}\x00{dob}".encode()
+        return name_tag, hmac.new(key, both, "sha256").hexdigest()
+
+    def _subject_index(
+        self, row: DecisionRecordRow, personal: dict[str, Any]
+    ) -> list[SubjectIndexRow]:
+        people = [*personal.get("subjects", []), *personal.get("third_parties", [])]
+        tags = {
+            self.subject_tags(str(p.get("name") or ""), p.get("date_of_birth"))
+            for p in people
+            if p.get("name")
+        }
+        return [
+            SubjectIndexRow(
+                ref=row.ref,
+                disclosing_agency=row.disclosing_agency,
+                requesting_agency=row.requesting_agency,
+                name_tag=name_tag,
+                name_dob_tag=dob_tag,
+            )
+            for name_tag, dob_tag in sorted(tags, key=str)
+        ]
+
+    def reindex_subjects(self) -> int:
+        """Add blind-index rows for records that have none (written before the index existed);
+        returns how many records were indexed. Safe to run again."""
+        indexed = 0
+        with self.session() as s:
+            rows = s.scalars(
+                select(DecisionRecordRow).where(
+                    DecisionRecordRow.sealed_personal.is_not(None),
+                    DecisionRecordRow.ref.not_in(select(SubjectIndexRow.ref)),
+                )
+            )
+            for row in rows:
+                opened = self.record_salts(s, row)
+                if opened is not None and (entries := self._subject_index(row, opened[0])):
+                    s.add_all(entries)
+                    indexed += 1
+        return indexed
 
     def _lock_chain(self, s: Session, agency: str) -> DecisionChainRow:
         """Take the agency's chain-head row for this transaction (creating it if new).
@@ -474,10 +558,15 @@ class Store:
             )
 
 
+def normal_name(name: str) -> str:
+    """A name as subject searches compare it: case and spacing ignored."""
+    return " ".join(name.casefold().split())
+
+
 SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part
 
 
-def chain_fields(row: DecisionRecordRow | Row[Any]) -> ChainFields:
+def chain_fields(row: DecisionRecordRow | Row[Any] | SimpleNamespace) -> ChainFields:
     """What a record's hash covers (docs/records-canonical-form.md)."""
     return ChainFields(
         agency=row.disclosing_agency,
