@@ -229,6 +229,14 @@ class SubjectIndexRow(Base):
 Index("ix_requests_status_due", RequestRow.status, RequestRow.due_at)
 Index("ix_requests_received", RequestRow.received_at)
 Index("ix_records_requesting", DecisionRecordRow.requesting_agency)
+# Requests whose personal data has been disposed of (data key destroyed), per agency.
+for _column in ("disclosing_agency", "requesting_agency"):
+    Index(
+        f"ix_requests_disposed_{_column}",
+        RequestRow.__table__.c[_column],
+        sqlite_where=RequestRow.wrapped_key.is_(None),
+        postgresql_where=RequestRow.wrapped_key.is_(None),
+    )
 
 _APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints")
 _APPEND_ONLY_SQLITE = [

@@ -11,14 +11,14 @@ import base64
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Row, Select, String, Text, cast, func, select, type_coerce
+from sqlalchemy import ColumnElement, Select, Text, cast, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -387,7 +387,7 @@ def _walk(
                 "a record before it was inserted, removed, changed or reordered",
             )
             return
-        if not _hash_matches(row):
+        if not _hash_matches(s, row):
             report.problem = Problem(
                 row.chain_seq,
                 row.ref,
@@ -424,70 +424,54 @@ def _walk(
 
 
 # Verification reads the stored text of each record (no JSON parsing, no ORM objects, never the
-# ciphertext) and hashes it as stored: the store writes JSON columns in canonical form.
-_HASHED = (
-    "ref", "chain_seq", "prev_sha256", "record_sha256", "disclosing_agency",
-    "requesting_agency", "decision", "urgency", "envelope_id", "envelope_sha256",
-)  # fmt: skip
+# ciphertext) and hashes it as stored: the store writes JSON columns in canonical form, and the
+# database formats times as the canonical strings.
+def _stored_text_query(s: Session) -> Select[Any]:
+    c = DecisionRecordRow.__table__.c
+    if s.get_bind().dialect.name == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
+        times = [func.replace(c[t], " ", "T").concat("Z") for t in _TIMES]
+        texts: list[ColumnElement[str]] = [type_coerce(c[j], Text()) for j in _JSON]
+    else:
+        utc = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
+        times = [func.to_char(func.timezone("UTC", c[t]), utc) for t in _TIMES]
+        texts = [cast(c[j], Text()) for j in _JSON]
+    return select(
+        c.id, c.chain_seq, c.ref, c.prev_sha256, c.record_sha256, c.disclosing_agency,
+        c.requesting_agency, c.decision, c.urgency, c.envelope_id, c.envelope_sha256,
+        *times, *texts,
+    )  # fmt: skip
+
+
 _TIMES = ("recorded_at", "decided_at", "due_at")
 _JSON = ("public", "personal_commitments")
 
 
-def _stored_text_query(s: Session) -> Select[Any]:
-    table = DecisionRecordRow.__table__.c
-    sqlite = s.get_bind().dialect.name == "sqlite"
-    times = [type_coerce(table[c], String()) if sqlite else table[c] for c in _TIMES]
-    texts = [(type_coerce if sqlite else cast)(table[c], Text()).label(c) for c in _JSON]
-    return select(*(table[c] for c in _HASHED), *times, *texts)
-
-
-def _time_text(value: str | datetime | None) -> str | None:
-    """A stored time as its canonical string: SQLite keeps ``YYYY-MM-DD HH:MM:SS.ffffff``
-    (UTC), PostgreSQL gives a datetime."""
-    if value is None or isinstance(value, datetime):
-        return timestamp(value)
-    if len(value) == 26 and value[10] == " ":
-        return f"{value[:10]}T{value[11:]}Z"
-    return timestamp(datetime.fromisoformat(value).replace(tzinfo=UTC))
-
-
-def _hash_matches(row: Row[Any]) -> bool:
+def _hash_matches(s: Session, row: Sequence[Any]) -> bool:
+    (id_, seq, ref, prev, record_sha256, agency, requesting, decision, urgency, envelope_id,
+     envelope_sha256, recorded_at, decided_at, due_at, public, commitments) = row  # fmt: skip
     fast = stored_digest(
-        agency=row.disclosing_agency,
-        seq=row.chain_seq,
-        prev=row.prev_sha256,
-        ref=row.ref,
-        recorded_at=_time_text(row.recorded_at) or "",
-        decided_at=_time_text(row.decided_at) or "",
-        due_at=_time_text(row.due_at),
-        decision=row.decision,
-        requesting_agency=row.requesting_agency,
-        urgency=row.urgency,
-        envelope_id=row.envelope_id,
-        envelope_sha256=row.envelope_sha256,
-        public_json=row.public,
-        commitments_json=row.personal_commitments,
+        agency=agency,
+        seq=seq,
+        prev=prev,
+        ref=ref,
+        recorded_at=recorded_at,
+        decided_at=decided_at,
+        due_at=due_at,
+        decision=decision,
+        requesting_agency=requesting,
+        urgency=urgency,
+        envelope_id=envelope_id,
+        envelope_sha256=envelope_sha256,
+        public_json=public,
+        commitments_json=commitments,
     )
-    if fast == row.record_sha256:
+    if fast == record_sha256:
         return True
-    # Not canonical as stored (an older version's record) or modified: parse and recompute.
+    # Not stored in canonical form (an older version's record) or modified: parse, recompute.
     try:
-        parsed = SimpleNamespace(
-            **{
-                **row._mapping,
-                **{c: _parse_time(row._mapping[c]) for c in _TIMES},
-                **{c: json.loads(row._mapping[c]) for c in _JSON},
-            }
-        )
-        return chain_fields(parsed).digest() == row.record_sha256
+        return chain_fields(s.get_one(DecisionRecordRow, id_)).digest() == record_sha256
     except (TypeError, ValueError, CanonicalFormError):
         return False
-
-
-def _parse_time(value: str | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def verify_chain(
@@ -648,8 +632,6 @@ def due_checkpoints(store: Store, now: datetime) -> list[str]:
     return signed
 
 
-_DISPOSED = DecisionRecordRow.sealed_personal.is_(None)
-
 # --- subject access ------------------------------------------------------------------------------
 
 
@@ -674,15 +656,14 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
         DecisionRecordRow.requesting_agency == agency
     )
     with store.session() as s:
-        total = s.scalar(select(func.count()).where(party)) or 0
-        disposed = (
-            s.scalar(
-                select(func.count())
-                .select_from(DecisionRecordRow)
-                .join(RequestRow, RequestRow.ref == DecisionRecordRow.ref)
-                .where(party, RequestRow.wrapped_key.is_(None) | _DISPOSED)
-            )
+        head = s.get(DecisionChainRow, agency)
+        total = (head.seq if head else 0) + (
+            s.scalar(select(func.count()).where(DecisionRecordRow.requesting_agency == agency)) or 0
+        )
+        disposed = sum(
+            s.scalar(select(func.count()).where(RequestRow.wrapped_key.is_(None), column == agency))
             or 0
+            for column in (RequestRow.disclosing_agency, RequestRow.requesting_agency)
         )
         out = SubjectSearch([], total - disposed, disposed)
         tagged = select(SubjectIndexRow.ref).where(

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -393,10 +392,7 @@ class Store:
         refs = [row.ref for row, *_ in prepared]
         written = [False] * len(prepared)
         with self.session() as s:
-            heads = {
-                a: self._lock_chain(s, a)
-                for a in sorted({r.disclosing_agency for r, *_ in prepared})
-            }
+            heads = self._lock_chains(s, {r.disclosing_agency for r, *_ in prepared})
             taken: set[str] = set()
             requests: dict[str, RequestRow] = {}
             for chunk in range(0, len(refs), 500):
@@ -478,17 +474,22 @@ class Store:
                     indexed += 1
         return indexed
 
-    def _lock_chain(self, s: Session, agency: str) -> DecisionChainRow:
-        """Take the agency's chain-head row for this transaction (creating it if new).
+    def _lock_chains(self, s: Session, agencies: set[str]) -> dict[str, DecisionChainRow]:
+        """Take these agencies' chain-head rows for this transaction (creating any new one),
+        in a fixed order so that two writers never wait for each other crosswise.
 
-        SQLite: BEGIN IMMEDIATE takes the database's write lock before the first read, so the
-        head cannot change under us (a deferred transaction would read a stale head and fail
+        SQLite: BEGIN IMMEDIATE takes the database's write lock before the first read, so no
+        head can change under us (a deferred transaction would read a stale head and fail
         to upgrade). PostgreSQL: INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE.
         """
+        if self.engine.dialect.name == "sqlite":
+            s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        return {agency: self._lock_chain(s, agency) for agency in sorted(agencies)}
+
+    def _lock_chain(self, s: Session, agency: str) -> DecisionChainRow:
         dialect = self.engine.dialect.name
         values = {"agency": agency, "seq": 0, "head_sha256": GENESIS, "updated_at": now_utc()}
         if dialect == "sqlite":
-            s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             s.execute(sqlite_insert(DecisionChainRow).values(values).on_conflict_do_nothing())
         elif dialect == "postgresql":
             s.execute(pg_insert(DecisionChainRow).values(values).on_conflict_do_nothing())
@@ -566,7 +567,7 @@ def normal_name(name: str) -> str:
 SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part
 
 
-def chain_fields(row: DecisionRecordRow | Row[Any] | SimpleNamespace) -> ChainFields:
+def chain_fields(row: DecisionRecordRow | Row[Any]) -> ChainFields:
     """What a record's hash covers (docs/records-canonical-form.md)."""
     return ChainFields(
         agency=row.disclosing_agency,
