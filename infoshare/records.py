@@ -44,6 +44,7 @@ from infoshare.db import (
 from infoshare.keys import SIGNING, KeyNotFound, key_id, raw_public
 from infoshare.models import Decision
 from infoshare.policy import Step
+from infoshare.reports import render_page
 from infoshare.store import StepState, Store, chain_fields, normal_name, now_utc
 from infoshare.timeliness import EXPIRY
 
@@ -746,27 +747,40 @@ def export_rows(
         ]
 
 
-def export_bytes(records: list[dict[str, Any]], fmt: str) -> bytes:
+def _flat(r: dict[str, Any]) -> dict[str, Any]:
+    """One export row as the CSV and HTML tables show it."""
+    o = r.get("override") or {}
+    items = r.get("items", [])
+    return {
+        **{k: r.get(k) for k in CSV_COLUMNS if k in r},
+        "override_grounds": " ".join(o.get("grounds") or []),
+        "items_requested": "; ".join(f"{i['id']}: {i['description']}" for i in items),
+        "items_shared": " ".join(i["id"] for i in items if i.get("shared")),
+        "approvers": " ".join(str(a.get("id")) for a in r.get("approvers", [])),
+        "envelope_id": (r.get("shared") or {}).get("envelope_id"),
+        "envelope_sha256": (r.get("shared") or {}).get("envelope_sha256"),
+        "reasons": " | ".join(r.get("reasons", [])),
+    }
+
+
+def export_bytes(
+    records: list[dict[str, Any]], fmt: str, agency: str, since: datetime, until: datetime
+) -> bytes:
+    """The export file: ``json`` (the records as kept), ``csv`` or ``html`` (a printable table)."""
     if fmt == "json":
         return (json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    rows = [_flat(r) for r in records]
+    if fmt == "html":
+        last_day = (until - timedelta(days=1)).date()
+        page = render_page(
+            "records_export.html.j2", agency=agency, since=since.date(), until=last_day,
+            columns=CSV_COLUMNS, records=rows,
+        )  # fmt: skip
+        return page.encode()
     buf = io.StringIO()
     w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
-    for r in records:
-        o = r.get("override") or {}
-        items = r.get("items", [])
-        w.writerow(
-            {
-                **{k: r.get(k) for k in CSV_COLUMNS if k in r},
-                "override_grounds": " ".join(o.get("grounds") or []),
-                "items_requested": "; ".join(f"{i['id']}: {i['description']}" for i in items),
-                "items_shared": " ".join(i["id"] for i in items if i.get("shared")),
-                "approvers": " ".join(str(a.get("id")) for a in r.get("approvers", [])),
-                "envelope_id": (r.get("shared") or {}).get("envelope_id"),
-                "envelope_sha256": (r.get("shared") or {}).get("envelope_sha256"),
-                "reasons": " | ".join(r.get("reasons", [])),
-            }
-        )
+    w.writerows(rows)
     return buf.getvalue().encode()
 
 
