@@ -404,15 +404,26 @@ def _drive(stack: Stack, store: Store, mailbox: Mailbox) -> tuple[str, str]:
     return run_id, ref
 
 
+def _never_started(stack: Stack) -> str:
+    """A run Prefect could not start (an unknown extra parameter: it ends Crashed before the
+    flow's first line), so infoshare never redacted its parameters: they hold the request as
+    submitted. Only Prefect-side retention removes them."""
+    raw = example("scenario1-school-attendance.json")
+    raw["subjects"] = [{"name": NAME, "date_of_birth": DOB}]
+    run_id = prefect_api.submit({"request": raw, "unexpected": 1}).id
+    wait_until(
+        "the run to end", lambda: prefect_api.run(run_id).state_type in ("CRASHED", "FAILED")
+    )
+    return run_id
+
+
 @pytest.fixture
 def isolated_rules(stack: Stack) -> Iterator[Store]:
-    """The stack's store with rules that touch only this test's request: the school's personal
-    data goes after 2 years, everyone else's and Prefect's finished runs after a century (other
-    test modules share this Prefect server and store)."""
+    """The stack's store with rules for this test: the school's personal data goes after
+    2 years, every other agency's after a century (other modules share this store)."""
     env = {
         **stack.env,
         "INFOSHARE_RETENTION_PERSONAL": "100y",
-        "INFOSHARE_RETENTION_RUNS": "100y",
         "INFOSHARE_RETENTION_AGENCIES": json.dumps({SCHOOL: {"personal": "2y"}}),
     }
     s = Store(load_settings(env))
@@ -421,17 +432,22 @@ def isolated_rules(stack: Stack) -> Iterator[Store]:
 
 
 def test_no_byte_of_a_disposed_request_is_left_in_either_database(
-    stack: Stack, stack_store: Store, mailbox: Mailbox, isolated_rules: Store
+    stack: Stack, stack_store: Store, mailbox: Mailbox, isolated_rules: Store, tmp_path: Path
 ) -> None:
     assert stack.prefect_db is not None, "the byte-level scan needs Prefect on SQLite"
     run_id, ref = _drive(stack, stack_store, mailbox)
+    crashed = _never_started(stack)
     assert stack_store.record(ref)[0].decision == "SHARE_PARTIAL"  # type: ignore[index]
     store_db = retention.store_sqlite_path(stack_store)
     assert store_db is not None
     files = _sqlite_files(stack.prefect_db) + _sqlite_files(store_db)
     needles = [NAME, DOB, CONTENT]
-    # Prefect held the unredacted parameters once: the bytes are still in its files
-    assert NAME in _files_holding(files, needles), "the scan would not notice anything"
+    # the scan sees what is there: the crashed run's parameters in Prefect's files ...
+    assert NAME in _files_holding(_sqlite_files(stack.prefect_db), [NAME])
+    # ... in any of the forms it looks for
+    planted = tmp_path / "planted.db"
+    planted.write_bytes(NAME.encode("utf-16-le") + b"\0" + DOB.encode("utf-16-be"))
+    assert _files_holding([planted], needles) == {NAME: ["planted.db"], DOB: ["planted.db"]}
 
     later = NOW + timedelta(days=2 * 365 + 2)  # move time past the retention period
     env = {
@@ -440,15 +456,17 @@ def test_no_byte_of_a_disposed_request_is_left_in_either_database(
     }
     planned = retention.run(isolated_rules, later, dry_run=True, env=env)
     assert ref in [d.ref for d in planned.disposed] and run_id in planned.runs_of_disposed
+    assert crashed in planned.old_runs  # ended more than 2 years before the moved clock
 
     report = retention.run(isolated_rules, later, env=env)
     assert report.ok, report.problems
     assert ref in [d.ref for d in report.disposed] and run_id in report.runs_of_disposed
+    assert crashed in report.old_runs
     assert {c.name for c in report.compacted} == {"infoshare store", "Prefect database"}
 
     assert _files_holding(files, needles) == {}
-    resp = httpx.get(f"{stack.api_url}/flow_runs/{run_id}", timeout=10)
-    assert resp.status_code == 404
+    for gone in (run_id, crashed):
+        assert httpx.get(f"{stack.api_url}/flow_runs/{gone}", timeout=10).status_code == 404
     found = stack_store.record(ref)
     assert found is not None and found[0].decision == "SHARE_PARTIAL" and found[1] == {}
     assert verify(stack_store, SCHOOL)[0].ok
