@@ -473,3 +473,26 @@ def test_no_byte_of_a_disposed_request_is_left_in_either_database(
     with stack_store.session() as s:
         step = s.get(StepRow, (ref, "disposal"))
         assert step is not None and step.public["prefect_run"] == "deleted"
+
+
+def test_retention_is_served_daily_and_runs(stack: Stack, stack_store: Store) -> None:
+    url = f"{stack.api_url}/deployments/name/retention/retention"
+    # served after the share-request deployment the stack waits for
+    dep = wait_until(
+        "the retention deployment", lambda: (r := httpx.get(url, timeout=10)).is_success and r, 60
+    )
+    [schedule] = dep.json()["schedules"]
+    assert schedule["schedule"]["cron"] == "30 2 * * *"
+    assert schedule["schedule"]["timezone"] == "Europe/London"
+    # run it now, as the schedule would: nothing is old enough to dispose of, and it completes
+    run = prefect_api.submit({}, deployment="retention/retention")
+    wait_until(
+        "the retention run to end",
+        lambda: prefect_api.run(run.id).state_type in ("COMPLETED", "FAILED", "CRASHED"),
+    )
+    assert prefect_api.run(run.id).state_type == "COMPLETED", stack.serve_log.read_text()[-3000:]
+    with stack_store.session() as s:
+        logged = s.scalars(
+            select(AuditEventRow.detail).where(AuditEventRow.event == "retention run")
+        ).all()
+    assert logged and "Prefect run(s) deleted" in logged[-1]
