@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     text,
 )
 from sqlalchemy.engine import Dialect, Engine
@@ -285,6 +286,22 @@ def create_schema(engine: Engine) -> None:
     statements = _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
     with engine.begin() as conn:
         for stmt in statements:
+            conn.execute(text(stmt))
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring a store made before retention existed up to date (idempotent): add
+    ``decision_records.disposed_at`` and replace the record triggers with ones that allow the
+    disposal update."""
+    if "disposed_at" in {c["name"] for c in inspect(engine).get_columns("decision_records")}:
+        return
+    column = DecisionRecordRow.__table__.c.disposed_at.type.compile(dialect=engine.dialect)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as conn:
+        conn.execute(text(f"ALTER TABLE decision_records ADD COLUMN disposed_at {column}"))
+        if sqlite:
+            conn.execute(text("DROP TRIGGER IF EXISTS decision_records_no_update"))
+        for stmt in _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES:
             conn.execute(text(stmt))
 
 

@@ -35,6 +35,7 @@ from infoshare.db import (
     StepRow,
     create_schema,
     make_engine,
+    upgrade_schema,
 )
 from infoshare.keys import AgencyKeyStore
 from infoshare.models import PERSONAL_FIELDS, ShareRequest
@@ -113,6 +114,8 @@ class Store:
         self.engine = make_engine(self.settings.database_url)
         if not inspect(self.engine).has_table("decision_records"):
             create_schema(self.engine)
+        else:
+            upgrade_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)

@@ -496,3 +496,33 @@ def test_retention_is_served_daily_and_runs(stack: Stack, stack_store: Store) ->
             select(AuditEventRow.detail).where(AuditEventRow.event == "retention run")
         ).all()
     assert logged and "Prefect run(s) deleted" in logged[-1]
+
+
+def test_a_store_made_before_retention_is_upgraded(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = Store(load_settings(env))
+    initialise(s)
+    ref = _closed(s, monkeypatch, LONG_AGO)
+    with s.engine.begin() as conn:  # the schema as it was: no disposed_at, triggers refuse all
+        if s.engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER decision_records_no_update"))
+            conn.execute(text("ALTER TABLE decision_records DROP COLUMN disposed_at"))
+            conn.execute(
+                text(
+                    "CREATE TRIGGER decision_records_no_update BEFORE UPDATE ON decision_records "
+                    "BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"
+                )
+            )
+        else:
+            conn.execute(text("ALTER TABLE decision_records DROP COLUMN disposed_at"))
+    s.close()
+    upgraded = Store(load_settings(env))
+    try:
+        report = retention.run(upgraded, NOW, prefect=False)
+        assert [d.ref for d in report.disposed] == [ref]
+        assert upgraded.record(ref)[0].disposed_at is not None  # type: ignore[index]
+        assert _refused(upgraded, update(DecisionRecordRow).values(decision="SHARE_FULL"))
+        assert verify(upgraded, COUNCIL)[0].ok
+    finally:
+        upgraded.close()
