@@ -47,6 +47,19 @@ class UnknownRequest(LookupError):
         self.ref = ref
 
 
+class PersonalDataDisposed(UnknownRequest):
+    """The request's personal data was disposed of under the retention rules (its data key is
+    gone); its decision record remains."""
+
+    def __init__(self, ref: str) -> None:
+        LookupError.__init__(
+            self,
+            f"the personal data of {ref} was disposed of under the retention rules; "
+            f"its decision record remains (infoshare records show {ref})",
+        )
+        self.ref = ref
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -136,7 +149,7 @@ class Store:
 
     def _data_key(self, row: RequestRow) -> bytes:
         if row.wrapped_key is None:
-            raise UnknownRequest(row.ref)  # disposed: the personal data no longer exists
+            raise PersonalDataDisposed(row.ref)
         return self.master.unwrap(row.wrapped_key, row.ref)
 
     def _seal_json(self, row: RequestRow, what: str, obj: Any) -> bytes:

@@ -40,7 +40,7 @@ from infoshare.db import (
 from infoshare.models import ShareRequest
 from infoshare.records import checkpoint, record_decision, verify
 from infoshare.setup import initialise
-from infoshare.store import Store, UnknownRequest
+from infoshare.store import PersonalDataDisposed, Store
 
 COUNCIL = "northshire-council"  # discloses in scenario 3
 SCHOOL = "northshire-academy"  # discloses in scenario 1
@@ -166,7 +166,7 @@ def test_run_disposes_only_old_closed_requests_and_records_still_verify(
         assert s.scalars(select(ItemContentRow).where(ItemContentRow.ref == old)).all() == []
         assert s.scalars(select(OneTimeCodeRow).where(OneTimeCodeRow.ref == old)).all() == []
         events = s.scalars(select(AuditEventRow).where(AuditEventRow.ref == old)).all()
-    with pytest.raises(UnknownRequest):
+    with pytest.raises(PersonalDataDisposed):
         store.request(old)
     found = store.record(old)
     assert found is not None
@@ -298,6 +298,8 @@ def test_subject_search_after_disposal_finds_the_record_but_not_the_person(
     assert record["decision"] == "FAILED" and record["decided_at"].startswith(f"{LONG_AGO:%Y}")
     assert len(record["record_sha256"]) == 64
     assert run_cli("records", "verify").exit_code == 0
+    gone = run_cli("requests", "show", old, *why)
+    assert gone.exit_code == 2 and "was disposed of under the retention rules" in gone.stderr
 
 
 def test_records_past_their_own_period_are_kept_and_said_so(
