@@ -233,8 +233,8 @@ def run(
     if not dry_run:
         if report.disposed:
             _compact(report, "infoshare store", store_sqlite_path(store))
-        if prefect:
-            _compact(report, "Prefect database", prefect_sqlite_path(env))
+        if prefect and not report.problems:  # a server we could not reach: not ours to touch
+            _compact(report, "Prefect database", prefect_sqlite_path(env, store.settings.home))
         store.audit(
             None,
             DISPOSAL,
@@ -298,11 +298,12 @@ def store_sqlite_path(store: Store) -> Path | None:
     return Path(url.database)
 
 
-def prefect_sqlite_path(env: Mapping[str, str]) -> Path | None:
+def prefect_sqlite_path(env: Mapping[str, str], infoshare_home: Path | None = None) -> Path | None:
     """The Prefect server's SQLite file, when the server is on this machine and uses SQLite:
-    from PREFECT_API_DATABASE_CONNECTION_URL (or PREFECT_SERVER_DATABASE_CONNECTION_URL), else
-    Prefect's default ``$PREFECT_HOME/prefect.db`` (as ``infoshare up`` runs it) when the API
-    is on loopback. None for PostgreSQL or a remote server."""
+    from PREFECT_API_DATABASE_CONNECTION_URL (or PREFECT_SERVER_DATABASE_CONNECTION_URL); else,
+    when the API is on loopback, Prefect's default ``$PREFECT_HOME/prefect.db``, or without
+    PREFECT_HOME the one ``infoshare up`` runs (``$INFOSHARE_HOME/prefect/prefect.db``) if it
+    exists, else ``~/.prefect/prefect.db``. None for PostgreSQL or a remote server."""
     url = env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") or env.get(
         "PREFECT_API_DATABASE_CONNECTION_URL"
     )
@@ -314,8 +315,11 @@ def prefect_sqlite_path(env: Mapping[str, str]) -> Path | None:
     api = env.get("PREFECT_API_URL")
     if api and urlparse(api).hostname not in ("127.0.0.1", "localhost", "::1"):
         return None
-    home = Path(env.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
-    return home / "prefect.db"
+    if env.get("PREFECT_HOME"):
+        return Path(env["PREFECT_HOME"]).expanduser() / "prefect.db"
+    if infoshare_home is not None and (up := infoshare_home / "prefect" / "prefect.db").exists():
+        return up
+    return Path.home() / ".prefect" / "prefect.db"
 
 
 def _size(path: Path) -> int:

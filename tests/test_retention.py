@@ -346,6 +346,23 @@ def test_prefect_database_is_found_as_infoshare_up_and_the_tests_run_it(tmp_path
     assert find({"PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://h/db"}) is None
     remote = {"PREFECT_API_URL": "https://prefect.example.org/api", "PREFECT_HOME": "/x"}
     assert find(remote) is None
+    up = tmp_path / "infoshare" / "prefect" / "prefect.db"  # as `infoshare up` lays it out
+    up.parent.mkdir(parents=True)
+    up.touch()
+    assert find({}, tmp_path / "infoshare") == up
+
+
+def test_prefect_unreachable_disposes_and_says_what_is_left(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = store_module.default_store()
+    old = _closed(store, monkeypatch, LONG_AGO)  # its run is on no server that answers
+    result = run_cli("retention", "run")
+    assert result.exit_code == 1, result.output
+    assert "cannot reach the Prefect API" in result.stdout
+    assert "retried at the next run" in result.stderr and "Traceback" not in result.output
+    assert store.record(old)[0].disposed_at is not None  # type: ignore[index]
+    assert store.runs_to_delete() == [(old, store.meta(old).flow_run_id)]
 
 
 # --- end to end: the byte-level scan -------------------------------------------------------------

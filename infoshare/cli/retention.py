@@ -68,7 +68,10 @@ def retention_run(dry_run: bool, now_value: str | None, no_prefect: bool, as_jso
     report = run(store, now, dry_run=dry_run, prefect=not no_prefect)
     emit(as_json, report.as_dict(), _text(report))
     if report.problems and not dry_run:
-        raise SystemExit(1)
+        fail(
+            f"retention did not complete ({len(report.problems)} problem(s) above); "
+            "what is left is retried at the next run"
+        )
 
 
 def _text(r: RetentionReport) -> str:
