@@ -5,6 +5,8 @@ process workers; this is the one-machine equivalent used by ``infoshare up`` and
 
 INFOSHARE_SERVE_LIMIT       concurrent runs (default 8)
 INFOSHARE_WATCHDOG_SECONDS  how often the timeliness watchdog runs (default 60; 0: not served)
+INFOSHARE_RETENTION_CRON    when the retention job runs, London time (default daily 02:30,
+                            "30 2 * * *"; "off": not served)
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import cast
 from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
 
+from flows.retention import RETENTION_CRON, RETENTION_TIMEZONE, retention
 from flows.share_request import share_request
 from flows.watchdog import RECORD_ENDED_RUN_TRIGGER, record_ended_run_flow, watchdog
 
@@ -43,6 +47,21 @@ def main() -> None:
                     interval=every,
                     tags=["infoshare"],
                     # a slow sweep must not overlap the next one (duplicate reminders)
+                    concurrency_limit=ConcurrencyLimitConfig(
+                        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+                    ),
+                ),
+            )
+        )
+    cron = os.environ.get("INFOSHARE_RETENTION_CRON") or RETENTION_CRON
+    if cron != "off":
+        deployments.append(
+            cast(
+                RunnerDeployment,
+                retention.to_deployment(
+                    name="retention",
+                    schedules=[Cron(cron, timezone=RETENTION_TIMEZONE)],
+                    tags=["infoshare"],
                     concurrency_limit=ConcurrencyLimitConfig(
                         limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
                     ),

@@ -5,13 +5,21 @@ INFOSHARE_DATABASE_URL  any SQLAlchemy URL for our store (default SQLite under I
 INFOSHARE_MASTER_KEY    base64 key that wraps per-request data keys (default: a 0600 key file)
 INFOSHARE_TIERS         JSON object overriding tier budgets in hours, e.g. {"RED": 2}
 INFOSHARE_CHECKPOINT_EVERY  sign each agency's decision-record chain every N records (100)
+INFOSHARE_RETENTION_PERSONAL  keep a closed request's personal data this long after its
+                        decision, then dispose of it (default 2y; units y calendar years, d days)
+INFOSHARE_RETENTION_RECORD    keep the decision record itself this long (default 6y)
+INFOSHARE_RETENTION_RUNS      delete finished share-request runs from Prefect after this (2y)
+INFOSHARE_RETENTION_AGENCIES  per disclosing agency overrides, JSON, e.g.
+                        {"northshire-police": {"personal": "3y", "record": "10y"}}
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from infoshare.models import UrgencyTier
@@ -34,6 +42,113 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Period:
+    """A retention period: calendar years plus days ("2y", "730d", "1y30d")."""
+
+    years: int = 0
+    days: int = 0
+
+    def after(self, at: datetime) -> datetime:
+        """``at`` moved forward by the period (29 February becomes 28 February)."""
+        return _add_years(at, self.years) + timedelta(days=self.days)
+
+    def before(self, at: datetime) -> datetime:
+        """``at`` moved back by the period: the latest time whose period has ended by ``at``."""
+        return _add_years(at - timedelta(days=self.days), -self.years)
+
+    def at_least(self) -> timedelta:
+        """A lower bound of the period's length (for database pre-filters)."""
+        return timedelta(days=365 * self.years + self.days)
+
+    def __str__(self) -> str:
+        return (
+            "".join([f"{self.years}y" if self.years else "", f"{self.days}d" if self.days else ""])
+            or "0d"
+        )
+
+    @classmethod
+    def parse(cls, raw: str, setting: str) -> Period:
+        m = _PERIOD.match(raw)
+        if not m or not (m.group(1) or m.group(2)):
+            raise ConfigError(f"{setting} must be a period such as 2y, 730d or 1y30d, got {raw!r}")
+        period = cls(int(m.group(1) or 0), int(m.group(2) or 0))
+        if period.years == 0 and period.days == 0:
+            raise ConfigError(f"{setting} must be at least one day, got {raw!r}")
+        return period
+
+
+def _add_years(at: datetime, years: int) -> datetime:
+    try:
+        return at.replace(year=at.year + years)
+    except ValueError:  # 29 February in a year without one
+        return at.replace(year=at.year + years, day=28)
+
+
+_PERIOD = re.compile(r"^\s*(?:(\d{1,3})\s*y)?\s*(?:(\d{1,6})\s*d)?\s*$")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long infoshare keeps what, per disclosing agency (no legal default exists: these are
+    the partnership's choices). A request counts as closed when its decision is recorded."""
+
+    personal: Period = Period(years=2)  # the request's personal data, after the decision
+    record: Period = Period(years=6)  # the decision record itself (see retention.py)
+    runs: Period = Period(years=2)  # finished share-request runs in Prefect
+    agencies: dict[str, dict[str, Period]] = field(default_factory=dict)
+
+    def personal_for(self, agency: str) -> Period:
+        return self.agencies.get(agency, {}).get("personal", self.personal)
+
+    def record_for(self, agency: str) -> Period:
+        return self.agencies.get(agency, {}).get("record", self.record)
+
+    def rule(self, agency: str) -> str:
+        """The rule applied to an agency's requests, in words (for the audit trail)."""
+        where = f"{agency}'s rule" if "personal" in self.agencies.get(agency, {}) else "default"
+        return f"personal data {self.personal_for(agency)} after the decision ({where})"
+
+
+def _retention(env: dict[str, str]) -> Retention:
+    def period(name: str, default: Period) -> Period:
+        raw = env.get(name)
+        return Period.parse(raw, name) if raw else default
+
+    agencies: dict[str, dict[str, Period]] = {}
+    raw = env.get("INFOSHARE_RETENTION_AGENCIES")
+    if raw:
+        example = '{"northshire-police": {"personal": "3y", "record": "10y"}}'
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise ConfigError(
+                f"INFOSHARE_RETENTION_AGENCIES is not JSON ({exc}); e.g. {example}"
+            ) from exc
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise ConfigError(
+                f"INFOSHARE_RETENTION_AGENCIES must map agency ids to periods, e.g. {example}"
+            )
+        for agency, periods in data.items():
+            unknown = set(periods) - {"personal", "record"}
+            if unknown:
+                raise ConfigError(
+                    f"INFOSHARE_RETENTION_AGENCIES[{agency!r}]: unknown key(s) "
+                    f"{', '.join(sorted(unknown))}; use personal and record"
+                )
+            agencies[agency] = {
+                k: Period.parse(str(v), f"INFOSHARE_RETENTION_AGENCIES[{agency!r}][{k!r}]")
+                for k, v in periods.items()
+            }
+    defaults = Retention()
+    return Retention(
+        personal=period("INFOSHARE_RETENTION_PERSONAL", defaults.personal),
+        record=period("INFOSHARE_RETENTION_RECORD", defaults.record),
+        runs=period("INFOSHARE_RETENTION_RUNS", defaults.runs),
+        agencies=agencies,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     database_url: str
@@ -41,6 +156,7 @@ class Settings:
     prefect_ui_url: str = "http://127.0.0.1:4200"
     master_key_b64: str | None = field(default=None, repr=False)
     checkpoint_every: int = 100  # sign each agency's chain head every N decision records
+    retention: Retention = field(default_factory=Retention)
 
     @property
     def keys_dir(self) -> Path:
@@ -87,6 +203,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         prefect_ui_url=ui,
         master_key_b64=env.get("INFOSHARE_MASTER_KEY") or None,
         checkpoint_every=_positive_int(env, "INFOSHARE_CHECKPOINT_EVERY", 100),
+        retention=_retention(env),
     )
 
 

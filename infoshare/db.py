@@ -170,6 +170,9 @@ class DecisionRecordRow(Base):
     public: Mapped[dict[str, Any]] = mapped_column(JSON)
     personal_commitments: Mapped[dict[str, Any]] = mapped_column(JSON)
     sealed_personal: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Retention: when the personal part was disposed of. The one UPDATE the triggers allow sets
+    # this and nulls the ciphertext columns (_DISPOSABLE), nothing else (infoshare.retention).
+    disposed_at: Mapped[datetime | None]
 
 
 class DecisionChainRow(Base):
@@ -239,23 +242,47 @@ for _column in ("disclosing_agency", "requesting_agency"):
     )
 
 _APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints")
+
+# The sanctioned disposal: an UPDATE of a not yet disposed record that sets ``disposed_at`` and
+# leaves the ciphertext columns NULL, every other column unchanged. Anything else is refused.
+_DISPOSABLE = ("sealed_personal",)
+_KEPT = [c.name for c in DecisionRecordRow.__table__.columns if c.name not in _DISPOSABLE]
+_DISPOSAL_SQLITE = " AND ".join(
+    [
+        "OLD.disposed_at IS NULL AND NEW.disposed_at IS NOT NULL",
+        *(f"NEW.{c} IS NULL" for c in _DISPOSABLE),
+        *(f"NEW.{c} IS OLD.{c}" for c in _KEPT if c != "disposed_at"),
+    ]
+)
+_SANCTIONED_UPDATE_SQLITE = {"decision_records": f"WHEN NOT ({_DISPOSAL_SQLITE})"}
+
 _APPEND_ONLY_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()}
-        BEFORE {op} ON {table}
+        BEFORE {op} ON {table} {_SANCTIONED_UPDATE_SQLITE.get(table, "") if op == "UPDATE" else ""}
         BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"""
     for table in _APPEND_ONLY_TABLES
     for op in ("UPDATE", "DELETE")
 ]
+_ROW_GUARD = {"decision_records": "infoshare_records_disposal"}
+_DISPOSABLE_JSONB = " - ".join(f"'{c}'" for c in (*_DISPOSABLE, "disposed_at"))
 _APPEND_ONLY_POSTGRES = [
     """CREATE OR REPLACE FUNCTION infoshare_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'decision records are append-only'; END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION infoshare_records_disposal() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP = 'UPDATE' AND OLD.disposed_at IS NULL AND NEW.disposed_at IS NOT NULL
+            AND {" AND ".join(f"NEW.{c} IS NULL" for c in _DISPOSABLE)}
+            AND (to_jsonb(NEW) - {_DISPOSABLE_JSONB}) = (to_jsonb(OLD) - {_DISPOSABLE_JSONB})
+         THEN RETURN NEW; END IF;
+         RAISE EXCEPTION 'decision records are append-only';
+       END $$ LANGUAGE plpgsql""",
     *(
         stmt
         for table in _APPEND_ONLY_TABLES
         for stmt in (
             f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
             f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-                FOR EACH ROW EXECUTE FUNCTION infoshare_append_only()""",
+                FOR EACH ROW EXECUTE FUNCTION {_ROW_GUARD.get(table, "infoshare_append_only")}()""",
             # Row triggers do not fire on TRUNCATE (nor on TRUNCATE requests CASCADE).
             f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
             f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
@@ -270,6 +297,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed: disposed data is gone
     cur.close()
 
 
@@ -305,6 +333,22 @@ def create_schema(engine: Engine) -> None:
     statements = _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
     with engine.begin() as conn:
         for stmt in statements:
+            conn.execute(text(stmt))
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring a store made before retention existed up to date (idempotent): add
+    ``decision_records.disposed_at`` and replace the record triggers with ones that allow the
+    disposal update."""
+    if "disposed_at" in {c["name"] for c in inspect(engine).get_columns("decision_records")}:
+        return
+    column = DecisionRecordRow.__table__.c.disposed_at.type.compile(dialect=engine.dialect)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as conn:
+        conn.execute(text(f"ALTER TABLE decision_records ADD COLUMN disposed_at {column}"))
+        if sqlite:
+            conn.execute(text("DROP TRIGGER IF EXISTS decision_records_no_update"))
+        for stmt in _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES:
             conn.execute(text(stmt))
 
 

@@ -137,3 +137,44 @@ def resume(run_id: str, run_input: dict[str, Any]) -> None:
             raise PrefectApiError(f"Prefect did not resume the run: {reason}")
         time.sleep(0.5)
     raise PrefectApiError("the run is suspended but never offered its resume form")
+
+
+# --- retention: deleting finished runs -----------------------------------------------------------
+
+FINISHED = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]
+
+
+def finished_runs(flow_name: str, ended_before: str, limit: int = 200) -> list[str]:
+    """Ids of ``flow_name`` runs in a final state that ended before ``ended_before`` (ISO 8601),
+    at most ``limit``."""
+    body = {
+        "flows": {"name": {"any_": [flow_name]}},
+        "flow_runs": {
+            "state": {"type": {"any_": FINISHED}},
+            "end_time": {"before_": ended_before},
+        },
+        "limit": limit,
+    }
+    resp = _call("POST", "/flow_runs/filter", json=body)
+    _check(resp, "listing finished runs")
+    return [r["id"] for r in resp.json()]
+
+
+def delete_run(run_id: str) -> bool:
+    """Delete a flow run with its states, task runs and run input (the server deletes its logs
+    in the background); False when there was no such run."""
+    resp = _call("DELETE", f"/flow_runs/{run_id}")
+    if resp.status_code == 404:
+        return False
+    _check(resp, "deleting a flow run")
+    return True
+
+
+def runs_with_logs(run_ids: list[str]) -> set[str]:
+    """Which of these runs still have log lines on the server."""
+    if not run_ids:
+        return set()
+    body = {"logs": {"flow_run_id": {"any_": run_ids}}, "limit": 200}
+    resp = _call("POST", "/logs/filter", json=body)
+    _check(resp, "reading logs")
+    return {str(line["flow_run_id"]) for line in resp.json()}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,7 @@ from infoshare.db import (
     DecisionChainRow,
     DecisionRecordRow,
     ItemContentRow,
+    OneTimeCodeRow,
     RequestRow,
     StepRow,
     SubjectIndexRow,
@@ -38,6 +39,7 @@ from infoshare.db import (
     json_text,
     make_engine,
     missing_tables,
+    upgrade_schema,
 )
 from infoshare.keys import AgencyKeyStore
 from infoshare.models import PERSONAL_FIELDS, ShareRequest
@@ -46,6 +48,19 @@ from infoshare.models import PERSONAL_FIELDS, ShareRequest
 class UnknownRequest(LookupError):
     def __init__(self, ref: str) -> None:
         super().__init__(f"no request with reference {ref!r}")
+        self.ref = ref
+
+
+class PersonalDataDisposed(UnknownRequest):
+    """The request's personal data was disposed of under the retention rules (its data key is
+    gone); its decision record remains."""
+
+    def __init__(self, ref: str) -> None:
+        LookupError.__init__(
+            self,
+            f"the personal data of {ref} was disposed of under the retention rules; "
+            f"its decision record remains (infoshare records show {ref})",
+        )
         self.ref = ref
 
 
@@ -116,6 +131,8 @@ class Store:
         self.engine = make_engine(self.settings.database_url)
         if missing_tables(self.engine):
             create_schema(self.engine)
+        else:
+            upgrade_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
@@ -137,7 +154,7 @@ class Store:
 
     def _data_key(self, row: RequestRow) -> bytes:
         if row.wrapped_key is None:
-            raise UnknownRequest(row.ref)  # disposed: the personal data no longer exists
+            raise PersonalDataDisposed(row.ref)
         return self.master.unwrap(row.wrapped_key, row.ref)
 
     def _seal_json(self, row: RequestRow, what: str, obj: Any) -> bytes:
@@ -527,6 +544,98 @@ class Store:
         salts = personal.pop(SALTS, {})
         return personal, salts
 
+    # --- retention: disposal of a closed request's personal data ----------------------------
+
+    def _disposal(self, s: Session, ref: str) -> Disposal:
+        req_row = self._row(s, ref)
+        record = s.scalar(select(DecisionRecordRow).where(DecisionRecordRow.ref == ref))
+        if record is None:
+            raise NotClosed(ref)
+        count = func.count()
+        return Disposal(
+            ref=ref,
+            request=req_row.wrapped_key is not None or req_row.sealed_request is not None,
+            steps=s.scalar(select(count).where(StepRow.ref == ref, StepRow.sealed.is_not(None)))
+            or 0,
+            items=s.scalar(select(count).where(ItemContentRow.ref == ref)) or 0,
+            codes=s.scalar(select(count).where(OneTimeCodeRow.ref == ref)) or 0,
+            record=record.sealed_personal is not None,
+            flow_run_id=req_row.flow_run_id,
+        )
+
+    def disposal_inventory(self, ref: str) -> Disposal:
+        """What disposing of the request's personal data would destroy (changes nothing)."""
+        with self.session() as s:
+            return self._disposal(s, ref)
+
+    def dispose_personal(self, ref: str, at: datetime, rule: str) -> Disposal:
+        """Destroy a closed request's personal data, in one transaction: its data key and sealed
+        request (crypto-shredding), the sealed data of its steps (answers, staged envelopes),
+        its prepared item contents, its one-time code rows, its subject index tags (keyed
+        hashes of names), and its decision record's sealed
+        personal part (the one UPDATE the record triggers allow). Kept: the record's decision,
+        reasons, agencies, dates, hashes and commitments, so the chain still verifies.
+
+        The request's Prefect run is noted as still to delete (step ``disposal`` WAITING) until
+        ``run_data_deleted``. Logged in the audit trail with the rule, never personal data."""
+        with self.session() as s:
+            if self.engine.dialect.name == "sqlite":
+                s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            done = self._disposal(s, ref)
+            if s.get(StepRow, (ref, DISPOSAL)) is not None:
+                return done  # disposed already (e.g. by a concurrent run)
+            req_row = self._row(s, ref)
+            req_row.wrapped_key = None
+            req_row.sealed_request = None
+            s.execute(update(StepRow).where(StepRow.ref == ref).values(sealed=None))
+            s.execute(delete(ItemContentRow).where(ItemContentRow.ref == ref))
+            s.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.ref == ref))
+            s.execute(delete(SubjectIndexRow).where(SubjectIndexRow.ref == ref))
+            s.execute(
+                update(DecisionRecordRow)
+                .where(DecisionRecordRow.ref == ref, DecisionRecordRow.disposed_at.is_(None))
+                .values(sealed_personal=None, disposed_at=at)
+            )
+            run = "pending" if req_row.flow_run_id else "none"
+            s.merge(
+                StepRow(
+                    ref=ref,
+                    step=DISPOSAL,
+                    status=WAITING if req_row.flow_run_id else DONE,
+                    attempts=0,
+                    actor_id=None,
+                    updated_at=now_utc(),
+                    public={"at": at.isoformat(), "rule": rule, "prefect_run": run},
+                    sealed=None,
+                )
+            )
+            self._audit(
+                s, ref, DISPOSAL, None, "personal data disposed", f"{rule}; disposed: {done.what()}"
+            )
+        return done
+
+    def runs_to_delete(self) -> list[tuple[str, str]]:
+        """(reference, flow run id) of disposed requests whose Prefect run is not deleted yet."""
+        with self.session() as s:
+            rows = s.execute(
+                select(RequestRow.ref, RequestRow.flow_run_id)
+                .join(StepRow, StepRow.ref == RequestRow.ref)
+                .where(StepRow.step == DISPOSAL, StepRow.status == WAITING)
+                .order_by(RequestRow.ref)
+            )
+            return [(r.ref, r.flow_run_id) for r in rows if r.flow_run_id]
+
+    def run_data_deleted(self, ref: str, outcome: str) -> None:
+        """The request's Prefect run is gone (``outcome``: deleted, or already absent)."""
+        with self.session() as s:
+            row = s.get(StepRow, (ref, DISPOSAL), with_for_update=True)
+            if row is None or row.status == DONE:
+                return
+            row.status = DONE
+            row.updated_at = now_utc()
+            row.public = {**row.public, "prefect_run": outcome}
+            self._audit(s, ref, DISPOSAL, None, "prefect run data deleted", outcome)
+
     # --- audit ------------------------------------------------------------------------------
 
     def _audit(
@@ -562,6 +671,45 @@ class Store:
 def normal_name(name: str) -> str:
     """A name as subject searches compare it: case and spacing ignored."""
     return " ".join(name.casefold().split())
+
+
+DISPOSAL = "disposal"  # the step recording that a request's personal data was disposed of
+
+
+class NotClosed(ValueError):
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"{ref} has no decision record: it is not closed, nothing is disposed")
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class Disposal:
+    """What disposing of one request's personal data destroys (counts, never content)."""
+
+    ref: str
+    request: bool  # the sealed request and its wrapped data key
+    steps: int  # steps with sealed data (answers, justifications, staged envelopes)
+    items: int  # prepared item contents
+    codes: int  # one-time code rows
+    record: bool  # the decision record's sealed personal part (and its commitment salts)
+    flow_run_id: str | None  # the Prefect run, deleted through the API afterwards
+
+    def parts(self) -> list[str]:
+        return [
+            p
+            for p in [
+                "the sealed request and its data key" if self.request else "",
+                f"sealed data of {self.steps} step(s)" if self.steps else "",
+                f"{self.items} prepared item content(s)" if self.items else "",
+                f"{self.codes} one-time code row(s)" if self.codes else "",
+                "the record's sealed personal part" if self.record else "",
+                "the Prefect run" if self.flow_run_id else "",
+            ]
+            if p
+        ]
+
+    def what(self) -> str:
+        return ", ".join(self.parts()) or "nothing left to dispose"
 
 
 SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part

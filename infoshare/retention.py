@@ -1,0 +1,360 @@
+"""Retention and disposal: what infoshare keeps, for how long, and how it is destroyed.
+
+The rules (``Settings.retention``, from INFOSHARE_RETENTION_*; per disclosing agency):
+
+- A closed request's **personal data** (closed: its decision is recorded) is disposed of a
+  period after the decision (default 2 years): ``Store.dispose_personal`` destroys the
+  request's data key (crypto-shredding) and every ciphertext under it: the sealed request,
+  sealed step data (answers, justifications, staged envelopes), prepared item contents, the
+  decision record's sealed personal part, and the request's one-time code rows. The decision
+  record keeps its decision, reasons, agencies, dates and hashes; the personal fields stay
+  committed to by salted hashes whose salts went with the personal part, so ``records verify``
+  still passes and nobody can test a guessed name against them.
+- **Prefect** keeps run data forever: the run of each disposed request is deleted through the
+  API (with its states, task runs, run input and logs), and so is every finished share-request
+  run older than ``runs`` (default 2 years). Where Prefect's database is SQLite on this machine
+  it is then vacuumed and its WAL checkpointed and truncated, so deleted rows (and parameters or
+  resume input Prefect held before infoshare redacted them) are gone from the files too. Our own
+  SQLite store is vacuumed the same way after a disposal (it also zeroes freed pages as it goes:
+  ``PRAGMA secure_delete``).
+- **Decision records** past their own period (default 6 years) are kept and reported: deleting
+  one would break its agency's hash chain and every checkpoint after it. They can go only once a
+  checkpoint-preserving archive exists (not built yet); ``retention run`` says how many wait.
+
+``run`` is what ``infoshare retention run`` and the daily ``retention`` deployment call.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import make_url, or_, select
+
+from infoshare import prefect_api
+from infoshare.config import Period
+from infoshare.db import DecisionRecordRow, RequestRow
+from infoshare.store import DISPOSAL, Disposal, Store, now_utc
+
+SHARE_REQUEST_FLOW = "share-request"
+LOG_DELETION_WAIT_S = 60.0  # the server deletes a deleted run's logs in the background
+
+
+class RetentionError(RuntimeError):
+    """Retention could not finish a step (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class Due:
+    """One closed request whose personal data is (or would be) disposed of."""
+
+    ref: str
+    agency: str  # the disclosing agency, whose rule applies
+    closed_at: datetime  # when the decision was recorded
+    rule: str
+    disposal: Disposal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.ref,
+            "agency": self.agency,
+            "closed_at": self.closed_at.isoformat(),
+            "rule": self.rule,
+            "disposes": self.disposal.parts(),
+        }
+
+
+@dataclass(frozen=True)
+class RecordsKept:
+    """Decision records of one agency past their own retention period, kept (see above)."""
+
+    agency: str
+    period: Period
+    count: int
+    oldest: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "period": str(self.period),
+            "records": self.count,
+            "oldest_decided_at": self.oldest.isoformat(),
+            "kept_because": KEPT_BECAUSE,
+        }
+
+
+KEPT_BECAUSE = (
+    "deleting a decision record would break its agency's hash chain and every checkpoint after "
+    "it; records are kept until a checkpoint-preserving archive exists"
+)
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """A SQLite database vacuumed, with its WAL checkpointed and truncated."""
+
+    name: str
+    path: Path
+    bytes_before: int
+    bytes_after: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "database": self.name,
+            "path": str(self.path),
+            "bytes_before": self.bytes_before,
+            "bytes_after": self.bytes_after,
+        }
+
+
+@dataclass
+class RetentionReport:
+    now: datetime
+    dry_run: bool
+    disposed: list[Due] = field(default_factory=list)
+    records_kept: list[RecordsKept] = field(default_factory=list)
+    runs_of_disposed: list[str] = field(default_factory=list)  # Prefect run ids
+    old_runs: list[str] = field(default_factory=list)  # finished runs past the runs period
+    compacted: list[Compacted] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what did not complete
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "now": self.now.isoformat(),
+            "dry_run": self.dry_run,
+            "disposed" if not self.dry_run else "would_dispose": [
+                d.as_dict() for d in self.disposed
+            ],
+            "records_past_retention_kept": [k.as_dict() for k in self.records_kept],
+            "prefect_runs_of_disposed_requests": self.runs_of_disposed,
+            "prefect_runs_past_retention": self.old_runs,
+            "compacted": [c.as_dict() for c in self.compacted],
+            "notes": self.notes,
+            "problems": self.problems,
+        }
+
+
+# --- what is due -----------------------------------------------------------------------------
+
+
+def due_for_disposal(store: Store, now: datetime) -> list[tuple[str, str, datetime]]:
+    """(reference, disclosing agency, decided at) of closed requests whose personal data's
+    period has ended by ``now`` and that still hold personal data, oldest first."""
+    rules = store.settings.retention
+    shortest = min(
+        [rules.personal, *(a["personal"] for a in rules.agencies.values() if "personal" in a)],
+        key=Period.at_least,
+    )
+    with store.session() as s:
+        rows = s.execute(
+            select(
+                DecisionRecordRow.ref,
+                DecisionRecordRow.disclosing_agency,
+                DecisionRecordRow.decided_at,
+            )
+            .join(RequestRow, RequestRow.ref == DecisionRecordRow.ref)
+            .where(
+                DecisionRecordRow.decided_at <= now - shortest.at_least(),
+                or_(RequestRow.wrapped_key.is_not(None), DecisionRecordRow.disposed_at.is_(None)),
+            )
+            .order_by(DecisionRecordRow.decided_at)
+        ).all()
+    return [
+        (r.ref, r.disclosing_agency, r.decided_at)
+        for r in rows
+        if rules.personal_for(r.disclosing_agency).after(r.decided_at) <= now
+    ]
+
+
+def records_past_retention(store: Store, now: datetime) -> list[RecordsKept]:
+    rules = store.settings.retention
+    shortest = min(
+        [rules.record, *(a["record"] for a in rules.agencies.values() if "record" in a)],
+        key=Period.at_least,
+    )
+    found: dict[str, list[datetime]] = {}
+    with store.session() as s:
+        rows = s.execute(
+            select(DecisionRecordRow.disclosing_agency, DecisionRecordRow.decided_at).where(
+                DecisionRecordRow.decided_at <= now - shortest.at_least()
+            )
+        )
+        for agency, decided_at in rows:
+            if rules.record_for(agency).after(decided_at) <= now:
+                found.setdefault(agency, []).append(decided_at)
+    return [
+        RecordsKept(agency, rules.record_for(agency), len(times), min(times))
+        for agency, times in sorted(found.items())
+    ]
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def run(
+    store: Store,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    prefect: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> RetentionReport:
+    """Dispose of what is due at ``now`` (or, with ``dry_run``, only say what would go).
+
+    ``prefect=False`` leaves Prefect alone (its runs stay to delete at the next run); ``env``
+    is where the Prefect database is looked up (default: this process's environment)."""
+    env = os.environ if env is None else env
+    report = RetentionReport(now, dry_run)
+    for ref, agency, closed_at in due_for_disposal(store, now):
+        rule = store.settings.retention.rule(agency)
+        disposal = (
+            store.disposal_inventory(ref)
+            if dry_run
+            else store.dispose_personal(ref, now_utc(), rule)
+        )
+        report.disposed.append(Due(ref, agency, closed_at, rule, disposal))
+    report.records_kept = records_past_retention(store, now)
+    if prefect:
+        _prefect_runs(store, report)
+    else:
+        report.notes.append("Prefect left alone (--no-prefect): its runs are deleted next time")
+    if not dry_run:
+        if report.disposed:
+            _compact(report, "infoshare store", store_sqlite_path(store))
+        if prefect and not report.problems:  # a server we could not reach: not ours to touch
+            _compact(report, "Prefect database", prefect_sqlite_path(env, store.settings.home))
+        store.audit(
+            None,
+            DISPOSAL,
+            None,
+            "retention run",
+            f"clock {now.isoformat()}: personal data of {len(report.disposed)} request(s) "
+            f"disposed; {len(report.runs_of_disposed) + len(report.old_runs)} Prefect run(s) "
+            f"deleted; {sum(k.count for k in report.records_kept)} record(s) past their "
+            f"retention kept; {len(report.problems)} problem(s)",
+        )
+    return report
+
+
+def _prefect_runs(store: Store, report: RetentionReport) -> None:
+    """Delete (or list) the runs of disposed requests and finished runs past their period."""
+    runs_period = store.settings.retention.runs
+    ended_before = runs_period.before(report.now).isoformat()
+    try:
+        if report.dry_run:
+            report.runs_of_disposed = [
+                *(r for _, r in store.runs_to_delete()),
+                *(d.disposal.flow_run_id for d in report.disposed if d.disposal.flow_run_id),
+            ]
+            report.old_runs = prefect_api.finished_runs(SHARE_REQUEST_FLOW, ended_before)
+            return
+        for ref, run_id in store.runs_to_delete():
+            deleted = prefect_api.delete_run(run_id)
+            store.run_data_deleted(ref, "deleted" if deleted else "already absent")
+            if deleted:
+                report.runs_of_disposed.append(run_id)
+        seen: set[str] = set()
+        while batch := [
+            r for r in prefect_api.finished_runs(SHARE_REQUEST_FLOW, ended_before) if r not in seen
+        ]:
+            seen.update(batch)
+            report.old_runs += [r for r in batch if prefect_api.delete_run(r)]
+        _wait_for_logs_deleted(report.runs_of_disposed + report.old_runs)
+    except (prefect_api.PrefectApiError, RetentionError) as exc:
+        report.problems.append(
+            f"Prefect run data not (all) deleted: {exc}. What is left is retried at the next run."
+        )
+
+
+def _wait_for_logs_deleted(run_ids: list[str]) -> None:
+    deadline = time.monotonic() + LOG_DELETION_WAIT_S
+    for start in range(0, len(run_ids), 100):
+        chunk = run_ids[start : start + 100]
+        while prefect_api.runs_with_logs(chunk):
+            if time.monotonic() > deadline:
+                raise RetentionError("the Prefect server has not deleted the runs' logs yet")
+            time.sleep(0.5)
+
+
+# --- SQLite files ----------------------------------------------------------------------------
+
+
+def store_sqlite_path(store: Store) -> Path | None:
+    url = make_url(store.settings.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def prefect_sqlite_path(env: Mapping[str, str], infoshare_home: Path | None = None) -> Path | None:
+    """The Prefect server's SQLite file, when the server is on this machine and uses SQLite:
+    from PREFECT_API_DATABASE_CONNECTION_URL (or PREFECT_SERVER_DATABASE_CONNECTION_URL); else,
+    when the API is on loopback, Prefect's default ``$PREFECT_HOME/prefect.db``, or without
+    PREFECT_HOME the one ``infoshare up`` runs (``$INFOSHARE_HOME/prefect/prefect.db``) if it
+    exists, else ``~/.prefect/prefect.db``. None for PostgreSQL or a remote server."""
+    url = env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") or env.get(
+        "PREFECT_API_DATABASE_CONNECTION_URL"
+    )
+    if url:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database:
+            return None
+        return None if parsed.database == ":memory:" else Path(parsed.database).expanduser()
+    api = env.get("PREFECT_API_URL")
+    if api and urlparse(api).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    if env.get("PREFECT_HOME"):
+        return Path(env["PREFECT_HOME"]).expanduser() / "prefect.db"
+    if infoshare_home is not None and (up := infoshare_home / "prefect" / "prefect.db").exists():
+        return up
+    return Path.home() / ".prefect" / "prefect.db"
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def _compact(report: RetentionReport, name: str, path: Path | None) -> None:
+    if path is None:
+        return
+    if not path.exists():
+        report.notes.append(f"{name}: no SQLite file at {path}, nothing to compact")
+        return
+    try:
+        report.compacted.append(compact_sqlite(name, path))
+    except (sqlite3.Error, RetentionError) as exc:
+        report.problems.append(f"{name} at {path} not compacted: {exc}")
+
+
+def compact_sqlite(name: str, path: Path, attempts: int = 40) -> Compacted:
+    """VACUUM a SQLite database (live rows only, freed pages gone) and checkpoint its WAL with
+    TRUNCATE, so deleted data is in neither file. Safe while other processes use it: they wait
+    for the write lock; the checkpoint is retried while readers hold old frames."""
+    before = _size(path)
+    conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=60000")
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("VACUUM")
+        for _ in range(attempts):
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                break
+            time.sleep(0.25)
+        else:
+            raise RetentionError("its WAL could not be checkpointed: readers kept it busy")
+    finally:
+        conn.close()
+    return Compacted(name, path, before, _size(path))
