@@ -9,19 +9,28 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from infoshare.policy import Step
-from infoshare.steps import is_done
+from infoshare.steps import TransferError, is_done
 from infoshare.steps import transfer as do_transfer
 from infoshare.store import default_store
-from tasks.notify import send_delivery_notice
+from tasks.notify import send_delivery_escalation, send_delivery_notice
 
 
 @task(name="encrypted-transfer", cache_policy=NO_CACHE)
 def transfer(ref: str) -> dict[str, Any]:
     """Not retried by Prefect: the delivery retries transient failures itself, with backoff,
-    until the request's deadline (infoshare.transport.deliver_with_retries)."""
+    until the request's deadline (infoshare.transport.deliver_with_retries). Approved items that
+    could not be delivered are escalated to the disclosing agency's data-protection lead."""
     store = default_store()
     already = is_done(store, ref, Step.TRANSFER)
-    facts = do_transfer(store, ref)
+    try:
+        facts = do_transfer(store, ref)
+    except TransferError as exc:
+        send_delivery_escalation(
+            store,
+            ref,
+            f"Approved items were not delivered to {store.meta(ref).requesting_agency}: {exc}",
+        )
+        raise
     if not already:
         send_delivery_notice(store, ref, facts["items"])
     get_run_logger().info(

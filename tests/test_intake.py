@@ -717,34 +717,46 @@ def test_registry_names_the_intake_and_loading_without_it_removes_it(
 # --- end to end: a share request delivered over HTTPS, receipt on the record -------------------
 
 
+@contextlib.contextmanager
+def recipient_on_https(store: Store, url: str, pki: Pki, folder: Path) -> Iterator[None]:
+    """The registry names ``url`` as the recipient's intake while the block runs."""
+    spec = json.loads(registry.DEMO_REGISTRY.read_text())
+    for a in spec["agencies"]:
+        if a["id"] == RECIPIENT:
+            a["intake"] = {"url": url, "ca_file": str(pki.ca_file)}
+    (folder / "registry.json").write_text(json.dumps(spec))
+    initialise(store, folder / "registry.json")
+    try:
+        yield
+    finally:
+        initialise(store)  # back to the demo registry: directory inboxes
+
+
+def school_request(content: str) -> Any:
+    from test_share_request_flow import Scenario, signoff
+
+    return Scenario(
+        "scenario1-school-attendance.json",
+        answers=[signoff("school-head", "SHARE", ["item-1"], "Attendance is needed.")],
+        prepare={"item-1": content},
+        preparer="school-office",
+    )
+
+
 def test_share_request_over_https_keeps_the_signed_receipt_on_the_record(
     stack: Stack, stack_store: Store, mailbox: Mailbox, pki: Pki, tmp_path: Path
 ) -> None:
-    from test_share_request_flow import Scenario, drive, record_of, signoff
+    from test_share_request_flow import drive, record_of
 
-    with intake_server(stack.home, pki) as url:
-        spec = json.loads(registry.DEMO_REGISTRY.read_text())
-        for a in spec["agencies"]:
-            if a["id"] == RECIPIENT:
-                a["intake"] = {"url": url, "ca_file": str(pki.ca_file)}
-        (tmp_path / "registry.json").write_text(json.dumps(spec))
-        initialise(stack_store, tmp_path / "registry.json")
-        try:
-            s = Scenario(
-                "scenario1-school-attendance.json",
-                answers=[signoff("school-head", "SHARE", ["item-1"], "Attendance is needed.")],
-                prepare={"item-1": "Attendance 2025-26: 88%."},
-                preparer="school-office",
-            )
-            drive(s, stack_store, mailbox)
-        finally:
-            initialise(stack_store)  # back to the demo registry: directory inboxes
+    s = school_request("Attendance 2025-26: 88%.")
+    with intake_server(stack.home, pki) as url, recipient_on_https(stack_store, url, pki, tmp_path):
+        drive(s, stack_store, mailbox)
     assert not s.error, f"{s.error}\n{stack.serve_log.read_text()[-3000:]}"
     assert s.final_state == "COMPLETED"
     rec = record_of(stack_store, s)
     shared = rec["shared"]
     assert rec["decision"] == "SHARE_PARTIAL"
-    assert shared["method"] == "HTTPS_INTAKE" and shared["location"] == url
+    assert shared["method"] == "HTTPS_INTAKE"
     receipt = verify_receipt(
         shared["receipt"], message_id=shared["envelope_id"],
         envelope_sha256=shared["envelope_sha256"], recipient_agency=RECIPIENT,
@@ -755,3 +767,32 @@ def test_share_request_over_https_keeps_the_signed_receipt_on_the_record(
     kept = stack_store.settings.inbox_for(RECIPIENT) / "receipts" / f"{shared['envelope_id']}.json"
     assert json.loads(kept.read_text()) == shared["receipt"]
     assert "88%" not in json.dumps(rec)
+
+
+def test_a_refused_delivery_is_recorded_failed_and_escalated_to_the_dpo(
+    stack: Stack, stack_store: Store, mailbox: Mailbox, pki: Pki, tmp_path: Path
+) -> None:
+    """The registry points at the police's intake by mistake: it refuses an envelope that is not
+    for its keys. Nothing is retried, the record says why, and the academy's DPO is told."""
+    from test_share_request_flow import drive, record_of
+
+    s = school_request("Attendance 2025-26: 71%.")
+    with (
+        intake_server(stack.home, pki, agency="northshire-police") as url,
+        recipient_on_https(stack_store, url, pki, tmp_path),
+    ):
+        drive(s, stack_store, mailbox)
+    assert not s.error, f"{s.error}\n{stack.serve_log.read_text()[-3000:]}"
+    assert s.final_state == "FAILED"
+    rec = record_of(stack_store, s)
+    assert rec["decision"] == "FAILED" and rec["shared"] is None
+    reasons = " ".join(rec["reasons"])
+    assert "refused the envelope (422)" in reasons
+    assert "not addressed to any of this agency's keys" in reasons
+    escalations = [
+        m for m in mailbox.messages
+        if m["X-Infoshare-Reference"] == s.ref and m["X-Infoshare-Kind"] == "escalation"
+    ]  # fmt: skip
+    assert len(escalations) == 1
+    assert "dpo@academy.northshire.example" in str(escalations[0]["To"])
+    assert "not delivered" in escalations[0].get_body(("plain",)).get_content()
