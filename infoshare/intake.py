@@ -44,7 +44,7 @@ from infoshare.envelope import EnvelopeError, Header, ManifestItem, SenderLookup
 from infoshare.keys import KeyNotFound
 from infoshare.receipts import make_receipt
 from infoshare.store import Store
-from infoshare.transport import envelope_path, place_atomically, write_atomically
+from infoshare.transport import envelope_path, sync_dir, write_atomically
 
 log = logging.getLogger("infoshare.intake")
 
@@ -129,9 +129,7 @@ class IntakeService:
                 raise IntakeRefused(
                     400, "Idempotency-Key must be the envelope's message id; it is not"
                 )
-            final = envelope_path(self.inbox, message_id)
-            if not final.exists():
-                place_atomically(upload, final)
+            self._store(message_id, upload, sha256)
             receipt = make_receipt(
                 message_id=message_id,
                 envelope_sha256=sha256,
@@ -144,6 +142,20 @@ class IntakeService:
         finally:
             upload.unlink(missing_ok=True)
 
+    def _store(self, message_id: str, upload: Path, sha256: str) -> None:
+        """Link the (fsynced) upload in as ``<message id>.isenv`` unless that exists: a
+        racing second copy of the same bytes is dropped, different bytes are refused."""
+        final = envelope_path(self.inbox, message_id)
+        try:
+            os.link(upload, final)
+        except FileExistsError:
+            if _file_sha256(final) != sha256:
+                raise IntakeRefused(
+                    409, f"a different envelope was already received as message {message_id}"
+                ) from None
+            return
+        sync_dir(self.inbox)
+
     def _keep(self, message_id: str, receipt: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """Store the receipt unless one exists (then that one stands): first writer wins."""
         path = self.receipt_path(message_id)
@@ -151,6 +163,7 @@ class IntakeService:
         write_atomically(tmp, [json.dumps(receipt, sort_keys=True).encode()])
         try:
             os.link(tmp, path)
+            sync_dir(self.receipts)
             created = True
         except FileExistsError:
             created = False
@@ -192,11 +205,17 @@ def build_app(service: IntakeService) -> Starlette:
             if declared and declared.isdigit() and int(declared) > service.max_bytes:
                 raise IntakeRefused(413, f"envelope larger than {service.max_bytes} bytes")
             upload, sha256 = await _save_upload(request, service)
+            # one at a time per message id in this process (the files make it safe across
+            # processes too); the lock is forgotten when nobody holds it
             lock = locks.setdefault(message_id, asyncio.Lock())
-            async with lock:
-                receipt, created = await run_in_threadpool(
-                    service.accept, message_id, upload, sha256
-                )
+            try:
+                async with lock:
+                    receipt, created = await run_in_threadpool(
+                        service.accept, message_id, upload, sha256
+                    )
+            finally:
+                if not lock.locked():
+                    locks.pop(message_id, None)
             return JSONResponse(receipt, status_code=201 if created else 200)
         except IntakeRefused as exc:
             log.info("envelope refused (%s): %s", exc.status, exc.reason)
@@ -211,6 +230,14 @@ def build_app(service: IntakeService) -> Starlette:
             Route("/health", health, methods=["GET"]),
         ]
     )
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 async def _save_upload(request: Request, service: IntakeService) -> tuple[Path, str]:

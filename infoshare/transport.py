@@ -63,10 +63,9 @@ class Transport(Protocol):
         ...
 
 
-def place_atomically(tmp: Path, final: Path) -> None:
-    """Move a finished, fsynced ``tmp`` to ``final`` and make the rename durable."""
-    os.replace(tmp, final)
-    dir_fd = os.open(final.parent, os.O_RDONLY)
+def sync_dir(folder: Path) -> None:
+    """Make a rename or link in ``folder`` durable."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
@@ -84,7 +83,8 @@ def write_atomically(final: Path, chunks: Iterable[bytes]) -> None:
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        place_atomically(tmp, final)
+        os.replace(tmp, final)
+        sync_dir(final.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -291,6 +291,38 @@ def test_first_post_is_201_repeat_200_and_other_bytes_under_the_same_id_409(
     assert "different envelope" in r.json()["error"]
 
 
+def test_concurrent_repeats_store_one_copy_and_give_one_receipt(
+    home_store: Store, intake_url: str, pki: Pki
+) -> None:
+    """Over HTTP (one server process), and straight into two services sharing the inbox (as two
+    server processes would): one 201, the same receipt for everyone, one file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sealed = seal_for(home_store)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: post(intake_url, pki, sealed.data, sealed.message_id),
+                                range(8)))  # fmt: skip
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
+    assert len({json.dumps(a.json(), sort_keys=True) for a in answers}) == 1
+
+    from infoshare.intake import service_for
+
+    other = seal_for(home_store)
+    services = [service_for(home_store, RECIPIENT) for _ in range(2)]
+
+    def accept(i: int) -> tuple[dict[str, Any], bool]:
+        upload = inbox(home_store) / f".test-upload-{i}.tmp"
+        upload.write_bytes(other.data)
+        return services[i % 2].accept(other.message_id, upload, other.sha256)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(accept, range(6)))
+    assert sum(created for _, created in results) == 1
+    assert len({json.dumps(r, sort_keys=True) for r, _ in results}) == 1
+    assert len(list(inbox(home_store).glob(f"{other.message_id}*"))) == 1
+    assert not list(inbox(home_store).glob(".test-upload-*"))
+
+
 # --- bad envelopes: a clear 4xx with the reason, nothing stored --------------------------------
 
 
