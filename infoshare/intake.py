@@ -110,8 +110,8 @@ class IntakeService:
         return receipt
 
     def accept(self, message_id: str, upload: Path, sha256: str) -> tuple[dict[str, Any], bool]:
-        """Verify the uploaded file, store it, return (receipt, newly stored). ``upload`` is
-        consumed (renamed into the inbox or deleted)."""
+        """Verify the uploaded file, store it, return (receipt, newly stored). ``upload`` (a
+        temporary file in the inbox) is linked in as the envelope or dropped; never left."""
         try:
             found = self.existing(message_id, sha256)
             if found is not None:
