@@ -210,9 +210,9 @@ class RetryPolicy:
     """Exponential backoff with full jitter: before retry n (1, 2, ...) wait a uniformly random
     time in [0, min(cap, base * 2**(n-1))] seconds. At most ``attempts`` tries in all."""
 
-    attempts: int = 8
+    attempts: int = 12  # 11 waits of at most 2, 4, 8, ... 512, 600, 600 s: 37 min in all
     base: float = 2.0
-    cap: float = 300.0
+    cap: float = 600.0
 
     def wait(self, retry: int, rng: random.Random) -> float:
         return rng.uniform(0.0, min(self.cap, self.base * 2 ** (retry - 1)))
