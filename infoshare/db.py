@@ -362,6 +362,17 @@ class SeenEnvelopeRow(Base):
     expires: Mapped[datetime] = mapped_column(index=True)
 
 
+class AgencyIntakeRow(Base):
+    """Where an agency receives envelopes over HTTPS (``infoshare intake serve``) and the CA
+    bundle its server certificate must chain to. An agency without a row gets a directory
+    inbox. Created on first use in stores made before it existed."""
+
+    __tablename__ = "agency_intakes"
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    ca_pem: Mapped[str | None] = mapped_column(Text)
+
+
 class OneTimeCodeRow(Base):
     """A one-time code issued to a person for one step of one request's run. The code itself
     is never stored: it is recomputed from ``nonce`` with infoshare's own HMAC key."""

@@ -197,6 +197,9 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "envelope_id": transfer.public.get("envelope_id"),
             "envelope_sha256": transfer.public.get("envelope_sha256"),
             "recipient_key_id": transfer.public.get("recipient_key_id"),
+            # the recipient agency's signed receipt (docs/records-canonical-form.md, section 7)
+            "receipt": transfer.public.get("receipt"),
+            "receipt_note": transfer.public.get("receipt_note") or "no receipt recorded",
         }
 
     row = DecisionRecordRow(
@@ -259,7 +262,8 @@ def summary_markdown(public: dict[str, Any]) -> str:
     if shared:
         lines.append(
             f"Delivered to {shared['with']} by {shared['method']}: envelope "
-            f"`{shared['envelope_id']}`, SHA-256 `{shared['envelope_sha256']}`."
+            f"`{shared['envelope_id']}`, SHA-256 `{shared['envelope_sha256']}`; "
+            f"{shared.get('receipt_note') or 'no receipt recorded'}."
         )
     return "\n".join(lines)
 

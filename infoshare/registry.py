@@ -7,17 +7,20 @@ Loaded from a JSON file (``infoshare registry load FILE``); the demo partnership
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infoshare.db import AgencyKeyRow, AgencyRow, IsaRow, PersonRow
-from infoshare.keys import PublicKeyInfo
+from infoshare.db import AgencyIntakeRow, AgencyKeyRow, AgencyRow, IsaRow, PersonRow
+from infoshare.keys import SIGNING, PublicKeyInfo
 from infoshare.worktime import OfficeHours
 
 DEMO_REGISTRY = Path(__file__).parent / "demo" / "registry.json"
@@ -40,6 +43,18 @@ class OfficeHoursSpec(_Strict):
         return OfficeHours(self.opens, self.closes, frozenset(self.weekdays))
 
 
+class IntakeSpec(_Strict):
+    """The agency's HTTPS intake endpoint (``infoshare intake serve``): envelopes to it are
+    POSTed there instead of written to its directory inbox."""
+
+    url: str = Field(pattern=r"^https://[^\s]+$", description="e.g. https://intake.yjs.example/")
+    ca_file: Path | None = Field(
+        default=None,
+        description="PEM CA bundle the server's certificate must chain to (relative paths are "
+        "read from the registry file's folder); the system's trust store when absent.",
+    )
+
+
 class AgencySpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
@@ -49,6 +64,7 @@ class AgencySpec(_Strict):
     )
     dpo_email: str | None = None
     office_hours: OfficeHoursSpec = Field(default_factory=lambda: OfficeHoursSpec())
+    intake: IntakeSpec | None = None
 
 
 class PersonSpec(_Strict):
@@ -119,7 +135,11 @@ def read_registry_file(path: Path) -> RegistrySpec:
         raise RegistryError(f"registry file not found: {path}") from exc
     except ValueError as exc:
         raise RegistryError(f"registry file {path} is not valid JSON: {exc}") from exc
-    return parse_registry(raw)
+    spec = parse_registry(raw)
+    for a in spec.agencies:
+        if a.intake is not None and a.intake.ca_file is not None:
+            a.intake.ca_file = path.parent / a.intake.ca_file  # absolute paths stay as they are
+    return spec
 
 
 def _day_start(d: date) -> datetime:
@@ -144,6 +164,7 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
         session.merge(
             PersonRow(id=p.id, agency_id=p.agency, name=p.name, role=p.role, email=p.email)
         )
+    _load_intakes(session, spec)
     for i in spec.isas:
         session.merge(
             IsaRow(
@@ -275,3 +296,79 @@ def current_public_key(session: Session, agency_id: str, kind: str, at: datetime
         .order_by(AgencyKeyRow.not_before.desc())
     ).first()
     return None if row is None else row.public_raw
+
+
+# --- HTTPS intake endpoints and the keys that sign for an agency ------------------------------
+
+
+@dataclass(frozen=True)
+class Intake:
+    agency_id: str
+    url: str
+    ca_pem: str | None  # None: the system's trust store
+
+
+def _intake_table(session: Session) -> None:
+    AgencyIntakeRow.__table__.create(session.connection(), checkfirst=True)  # type: ignore[attr-defined]
+
+
+def _read_ca(agency_id: str, path: Path) -> str:
+    from cryptography.x509 import load_pem_x509_certificates
+
+    try:
+        pem = path.read_text(encoding="ascii")
+        load_pem_x509_certificates(pem.encode())
+    except (OSError, ValueError) as exc:
+        raise RegistryError(
+            f"agency {agency_id!r} intake.ca_file {path}: not a readable PEM CA bundle ({exc})"
+        ) from exc
+    return pem
+
+
+def _load_intakes(session: Session, spec: RegistrySpec) -> None:
+    """The registry file is the truth: an agency listed without ``intake`` loses its endpoint."""
+    _intake_table(session)
+    for a in spec.agencies:
+        row = session.get(AgencyIntakeRow, a.id)
+        if a.intake is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        ca = _read_ca(a.id, a.intake.ca_file) if a.intake.ca_file else None
+        session.merge(AgencyIntakeRow(agency_id=a.id, url=a.intake.url, ca_pem=ca))
+
+
+def intake_of(session: Session, agency_id: str) -> Intake | None:
+    _intake_table(session)
+    row = session.get(AgencyIntakeRow, agency_id)
+    return None if row is None else Intake(row.agency_id, row.url, row.ca_pem)
+
+
+def signing_key_at(
+    session: Session, key_id: str, at: datetime, agency_id: str | None = None
+) -> bytes | None:
+    """The raw Ed25519 public key registered under ``key_id`` and valid at ``at`` (of
+    ``agency_id``, when given), or None."""
+    query = select(AgencyKeyRow.public_raw).where(
+        AgencyKeyRow.key_id == key_id,
+        AgencyKeyRow.kind == SIGNING,
+        AgencyKeyRow.not_before <= at,
+        AgencyKeyRow.not_after > at,
+    )
+    if agency_id is not None:
+        query = query.where(AgencyKeyRow.agency_id == agency_id)
+    return session.scalar(query)
+
+
+def signing_key_lookup(
+    sessions: Callable[[], AbstractContextManager[Session]], agency_id: str | None = None
+) -> Callable[[str, datetime], Ed25519PublicKey | None]:
+    """(key id, time) -> the registered Ed25519 key (of ``agency_id``, when given) valid then:
+    who may have signed an envelope, or a receipt."""
+
+    def lookup(kid: str, at: datetime) -> Ed25519PublicKey | None:
+        with sessions() as s:
+            raw = signing_key_at(s, kid, at, agency_id)
+        return None if raw is None else Ed25519PublicKey.from_public_bytes(raw)
+
+    return lookup

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import select
 
-from infoshare import identity
+from infoshare import identity, registry
 from infoshare.db import AgencyKeyRow
 from infoshare.envelope import SealedItem, seal_items
 from infoshare.identity import MAX_FAILED_ATTEMPTS
@@ -34,7 +35,17 @@ from infoshare.policy import (
 )
 from infoshare.store import DONE, Store, digest_json, now_utc
 from infoshare.timeliness import is_expired
-from infoshare.transport import Transport
+from infoshare.transport import (
+    DEFAULT_RETRY,
+    DeliveryDeadline,
+    DeliveryRefused,
+    DirectoryInbox,
+    HttpsIntake,
+    RetryPolicy,
+    TransientDeliveryError,
+    Transport,
+    deliver_with_retries,
+)
 
 
 class TransferError(Exception):
@@ -203,12 +214,36 @@ def signoff_outcome(store: Store, ref: str) -> Decision | None:
     return Decision(st.public["decision"])
 
 
-def transfer(store: Store, ref: str, transport: Transport) -> dict[str, Any]:
-    """Seal the items approved at sign-off (read from the store, never from the caller) and
-    deliver them to the requesting agency. Returns the non-personal transfer facts.
+def recipient_transport(store: Store, agency_id: str) -> Transport:
+    """HTTPS to the agency's intake endpoint when the registry names one, else its directory
+    inbox under ``$INFOSHARE_HOME/inbox``."""
+    with store.session() as s:
+        intake = registry.intake_of(s, agency_id)
+    if intake is None:
+        return DirectoryInbox(store.settings.inbox_root)
+    return HttpsIntake(
+        intake.url,
+        ca_pem=intake.ca_pem,
+        recipient_key=registry.signing_key_lookup(store.session, agency_id),
+    )
 
-    The sealed envelope is staged in the store before delivery, so a retry after a failure
-    delivers the same message id again (the transport makes that a no-op), never a second one.
+
+def transfer(
+    store: Store,
+    ref: str,
+    transport: Transport | None = None,
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
+    """Seal the items approved at sign-off (read from the store, never from the caller) and
+    deliver them to the requesting agency. Returns the non-personal transfer facts, with the
+    recipient's verified receipt when the transport gives one.
+
+    The sealed envelope is staged in the store before delivery, so every retry (here, or after
+    a crash) delivers the same bytes under the same message id, never a second envelope.
+    Transient failures are retried with backoff until the request's deadline; what cannot be
+    delivered raises ``TransferError`` with the reason.
     """
     done = store.step(ref, Step.TRANSFER)
     if done is not None and done.status == DONE:
@@ -228,8 +263,22 @@ def transfer(store: Store, ref: str, transport: Transport) -> dict[str, Any]:
             public=facts,
             private={"envelope": base64.b64encode(envelope).decode()},
         )
-    delivery = transport.deliver(store.meta(ref).requesting_agency, facts["envelope_id"], envelope)
-    facts = {**facts, "method": delivery.method, "location": delivery.location}
+    meta = store.meta(ref)
+    transport = transport or recipient_transport(store, meta.requesting_agency)
+    try:
+        delivery = deliver_with_retries(
+            transport, meta.requesting_agency, facts["envelope_id"], envelope,
+            deadline=meta.due_at, policy=policy, sleep=sleep,
+        )  # fmt: skip
+    except (DeliveryRefused, DeliveryDeadline, TransientDeliveryError) as exc:
+        raise TransferError(str(exc)) from exc
+    facts = {
+        **facts,
+        "method": delivery.method,
+        "location": delivery.location,
+        "receipt": delivery.receipt,
+        "receipt_note": delivery.receipt_note,
+    }
     store.complete_step(ref, Step.TRANSFER, public=facts)
     return facts
 

@@ -134,3 +134,22 @@ def send_delivery_notice(store: Store, ref: str, items: list[str]) -> None:
           partial(_notice, store, ref, Kind.DELIVERY_NOTICE, requester,
                   items=_items(meta.public, set(items))),
           requester)  # fmt: skip
+
+
+def send_delivery_escalation(store: Store, ref: str, reason: str) -> None:
+    """Tell the disclosing agency's data-protection lead that approved items were not delivered
+    (no receipt by the deadline, or the recipient refused them), once per request."""
+    marker = "delivery-escalation"
+    if store.step(ref, marker) is not None:
+        return
+    store.complete_step(ref, marker, public={"reason": reason})
+    meta = store.meta(ref)
+    agency = store.partnership().agency(meta.disclosing_agency)
+    if agency is None or not agency.dpo_email:
+        get_run_logger().error("%s not delivered: no data-protection lead registered to tell", ref)
+        return
+    dpo = Member("dpo", agency.id, f"Data-protection lead, {agency.name}", "DPO", agency.dpo_email)
+    _send(store, ref, Step.TRANSFER.value,
+          lambda: _notice(store, ref, Kind.ESCALATION, dpo, due=meta.due_at or now_utc(),
+                          step="delivery", reasons=(reason,)),
+          dpo)  # fmt: skip

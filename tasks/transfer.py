@@ -4,56 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect import Task, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import TaskRun
 from prefect.logging import get_run_logger
-from prefect.runtime import task_run
-from prefect.states import State
 
 from infoshare.policy import Step
 from infoshare.steps import TransferError, is_done
 from infoshare.steps import transfer as do_transfer
-from infoshare.store import default_store, now_utc
-from infoshare.transport import DirectoryInbox, TransientDeliveryError
-from tasks.notify import send_delivery_notice
+from infoshare.store import default_store
+from tasks.notify import send_delivery_escalation, send_delivery_notice
 
 
-def _transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
-    try:
-        state.result()
-    except TransientDeliveryError:
-        return True
-    except Exception:  # noqa: BLE001 - anything else is permanent: fail fast, record it
-        return False
-    return False
-
-
-@task(
-    name="encrypted-transfer",
-    retries=4,
-    retry_delay_seconds=[2, 10, 30, 60],
-    retry_jitter_factor=0.5,
-    retry_condition_fn=_transient,
-    cache_policy=NO_CACHE,
-)
+@task(name="encrypted-transfer", cache_policy=NO_CACHE)
 def transfer(ref: str) -> dict[str, Any]:
-    """Retried on transient delivery errors, but never past the request's deadline."""
+    """Not retried by Prefect: the delivery retries transient failures itself, with backoff,
+    until the request's deadline (infoshare.transport.deliver_with_retries). Approved items that
+    could not be delivered are escalated to the disclosing agency's data-protection lead."""
     store = default_store()
-    due = store.meta(ref).due_at
-    if task_run.run_count > 1 and due is not None and now_utc() > due:
-        raise TransferError(
-            f"delivery was still failing at the deadline ({due:%Y-%m-%d %H:%M} UTC): not retried"
-        )
     already = is_done(store, ref, Step.TRANSFER)
-    facts = do_transfer(store, ref, DirectoryInbox(store.settings.inbox_root))
+    try:
+        facts = do_transfer(store, ref)
+    except TransferError as exc:
+        send_delivery_escalation(
+            store,
+            ref,
+            f"Approved items were not delivered to {store.meta(ref).requesting_agency}: {exc}",
+        )
+        raise
     if not already:
         send_delivery_notice(store, ref, facts["items"])
     get_run_logger().info(
-        "%s delivered: envelope %s (sha256 %s), items %s",
+        "%s delivered by %s: envelope %s (sha256 %s), items %s; %s",
         ref,
+        facts["method"],
         facts["envelope_id"],
         facts["envelope_sha256"],
         ", ".join(facts["items"]),
+        facts.get("receipt_note") or "no receipt",
     )
     return {k: facts[k] for k in ("envelope_id", "envelope_sha256", "items")}

@@ -46,7 +46,7 @@ from infoshare.envelope.format import (
     canonical,
 )
 from infoshare.keys import key_id, raw_public
-from infoshare.transport import DirectoryInbox, TransientDeliveryError
+from infoshare.transport import DeliveryRefused, DirectoryInbox, TransientDeliveryError
 
 RECIPIENT = X25519PrivateKey.generate()
 SENDER = Ed25519PrivateKey.generate()
@@ -646,7 +646,7 @@ def test_inbox_repeat_delivery_is_a_no_op(tmp_path: Path, sealed: Sealed) -> Non
 def test_inbox_refuses_different_bytes_under_same_id(tmp_path: Path, sealed: Sealed) -> None:
     inbox = DirectoryInbox(tmp_path)
     d = inbox.deliver("northshire-mash", sealed.message_id, sealed.data)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(DeliveryRefused, match="different envelope"):
         inbox.deliver("northshire-mash", sealed.message_id, _seal().data)
     assert Path(d.location).read_bytes() == sealed.data
 

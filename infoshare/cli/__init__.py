@@ -1,6 +1,16 @@
 """The ``infoshare`` command: set-up, submitting and answering requests, records, envelopes."""
 
-from infoshare.cli import envelopes, outbox, records, reports, requests, retention, setup  # noqa: F401  (register commands)
+# Importing the command modules registers their commands on ``main``.
+from infoshare.cli import (  # noqa: F401
+    envelopes,
+    intake,
+    outbox,
+    records,
+    reports,
+    requests,
+    retention,
+    setup,
+)
 from infoshare.cli.common import main
 
 __all__ = ["main"]
