@@ -124,6 +124,55 @@ class ChainFields:
         return sha256_hex(canonical_json(self.canonical()))
 
 
+_string = json.encoder.encode_basestring  # the string encoder json.dumps uses
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def stored_digest(
+    *,
+    agency: str,
+    seq: int,
+    prev: str,
+    ref: str,
+    recorded_at: str,
+    decided_at: str,
+    due_at: str | None,
+    decision: str,
+    requesting_agency: str,
+    urgency: str,
+    envelope_id: str | None,
+    envelope_sha256: str | None,
+    public_json: str,
+    commitments_json: str,
+) -> str:
+    """``ChainFields.digest()`` computed from the stored text, without parsing any JSON.
+
+    The store writes JSON columns in canonical form (``db.json_text``), so a record's canonical
+    form is the stored JSON text spliced between its other fields, in sorted key order. Times
+    are the canonical strings (``timestamp``). Verification of millions of records uses this;
+    a record whose stored text is not canonical (written by an older version) gives a different
+    digest here and is then checked the slow way, by parsing (``ChainFields.digest``).
+
+    Splicing is unambiguous: the only unparsed texts, ``personal_commitments`` and ``public``,
+    are separated by ``,"prev":"<hash>","public":``, which cannot occur inside either of them
+    (no key named ``prev`` in either, and ``"`` is escaped inside JSON strings)."""
+    return sha256_hex(
+        (
+            f'{{"agency":{_string(agency)},"decided_at":{_string(decided_at)},'
+            f'"decision":{_string(decision)},"due_at":{_text(due_at)},'
+            f'"envelope_id":{_text(envelope_id)},"envelope_sha256":{_text(envelope_sha256)},'
+            f'"format":"{RECORD_FORMAT}","personal_commitments":{commitments_json},'
+            f'"prev":{_string(prev)},"public":{public_json},'
+            f'"recorded_at":{_string(recorded_at)},"ref":{_string(ref)},'
+            f'"requesting_agency":{_string(requesting_agency)},"seq":{seq},'
+            f'"urgency":{_string(urgency)}}}'
+        ).encode()
+    )
+
+
 # --- checkpoints ---------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ else is non-personal and may be queried freely for reports.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -212,7 +213,33 @@ class AuditEventRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class SubjectIndexRow(Base):
+    """Blind index for subject access searches: for each person a decision record names (as a
+    subject or third party), keyed HMAC-SHA256 tags of the normalised name and of name + date of
+    birth, never the name itself. The key is infoshare's own (derived from the master key), so
+    the tags cannot be recomputed from a guessed name without it. Rows are deleted with the
+    request's personal data at disposal."""
+
+    __tablename__ = "subject_index"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), index=True)
+    disclosing_agency: Mapped[str] = mapped_column(String(64))
+    requesting_agency: Mapped[str] = mapped_column(String(64))
+    name_tag: Mapped[str] = mapped_column(String(64), index=True)
+    name_dob_tag: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
 Index("ix_requests_status_due", RequestRow.status, RequestRow.due_at)
+Index("ix_requests_received", RequestRow.received_at)
+Index("ix_records_requesting", DecisionRecordRow.requesting_agency)
+# Requests whose personal data has been disposed of (data key destroyed), per agency.
+for _column in ("disclosing_agency", "requesting_agency"):
+    Index(
+        f"ix_requests_disposed_{_column}",
+        RequestRow.__table__.c[_column],
+        sqlite_where=RequestRow.wrapped_key.is_(None),
+        postgresql_where=RequestRow.wrapped_key.is_(None),
+    )
 
 _APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints")
 
@@ -274,15 +301,35 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def json_text(value: Any) -> str:
+    """How JSON columns are written: canonical JSON (sorted keys, no whitespace, UTF-8; see
+    docs/records-canonical-form.md), so a record's stored text is already what its hash covers
+    and ``records verify`` can hash it without parsing."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=json_text)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
+def missing_tables(engine: Engine) -> set[str]:
+    """Tables of this version's schema that the database does not have yet."""
+    return set(Base.metadata.tables) - set(inspect(engine).get_table_names())
+
+
 def create_schema(engine: Engine) -> None:
+    """Create what is missing (new tables and indexes of a newer version included) and the
+    triggers. Safe to run again."""
     Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
     statements = _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
     with engine.begin() as conn:
         for stmt in statements:

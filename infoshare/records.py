@@ -11,22 +11,25 @@ import base64
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, Text, cast, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from infoshare.chain import (
     GENESIS,
+    CanonicalFormError,
     Checkpoint,
     canonical_json,
     sha256_hex,
     sign_checkpoint,
+    stored_digest,
     timestamp,
 )
 from infoshare.db import (
@@ -35,11 +38,14 @@ from infoshare.db import (
     DecisionChainRow,
     DecisionCheckpointRow,
     DecisionRecordRow,
+    RequestRow,
+    SubjectIndexRow,
 )
 from infoshare.keys import SIGNING, KeyNotFound, key_id, raw_public
 from infoshare.models import Decision
 from infoshare.policy import Step
-from infoshare.store import StepState, Store, chain_fields, now_utc
+from infoshare.reports import render_page
+from infoshare.store import StepState, Store, chain_fields, normal_name, now_utc
 from infoshare.timeliness import EXPIRY
 
 RECORD_RETENTION = timedelta(days=6 * 365)
@@ -353,17 +359,14 @@ def _walk(
     reaches its seq, so the problem reported is always the earliest in the chain."""
     checkpoints = checkpoints or {}
     keys = keys or {}
-    # Plain rows, not ORM objects, and never the ciphertext: verification is read-only and
-    # runs over millions of records.
-    columns = [c for c in DecisionRecordRow.__table__.columns if c.name != "sealed_personal"]
     query = (
-        select(*columns)
+        _stored_text_query(s)
         .where(
             DecisionRecordRow.disclosing_agency == report.agency,
             DecisionRecordRow.chain_seq >= from_seq,
         )
         .order_by(DecisionRecordRow.chain_seq)
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=5000)
     )
     if to_seq is not None:
         query = query.where(DecisionRecordRow.chain_seq <= to_seq)
@@ -385,7 +388,7 @@ def _walk(
                 "a record before it was inserted, removed, changed or reordered",
             )
             return
-        if chain_fields(row).digest() != row.record_sha256:
+        if not _hash_matches(s, row):
             report.problem = Problem(
                 row.chain_seq,
                 row.ref,
@@ -419,6 +422,57 @@ def _walk(
         expected += 1
         report.records += 1
     report.head_seq, report.head_sha256 = expected - 1, prev
+
+
+# Verification reads the stored text of each record (no JSON parsing, no ORM objects, never the
+# ciphertext) and hashes it as stored: the store writes JSON columns in canonical form, and the
+# database formats times as the canonical strings.
+def _stored_text_query(s: Session) -> Select[Any]:
+    c = DecisionRecordRow.__table__.c
+    if s.get_bind().dialect.name == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
+        times = [func.replace(c[t], " ", "T").concat("Z") for t in _TIMES]
+        texts: list[ColumnElement[str]] = [type_coerce(c[j], Text()) for j in _JSON]
+    else:
+        utc = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
+        times = [func.to_char(func.timezone("UTC", c[t]), utc) for t in _TIMES]
+        texts = [cast(c[j], Text()) for j in _JSON]
+    return select(
+        c.id, c.chain_seq, c.ref, c.prev_sha256, c.record_sha256, c.disclosing_agency,
+        c.requesting_agency, c.decision, c.urgency, c.envelope_id, c.envelope_sha256,
+        *times, *texts,
+    )  # fmt: skip
+
+
+_TIMES = ("recorded_at", "decided_at", "due_at")
+_JSON = ("public", "personal_commitments")
+
+
+def _hash_matches(s: Session, row: Sequence[Any]) -> bool:
+    (id_, seq, ref, prev, record_sha256, agency, requesting, decision, urgency, envelope_id,
+     envelope_sha256, recorded_at, decided_at, due_at, public, commitments) = row  # fmt: skip
+    fast = stored_digest(
+        agency=agency,
+        seq=seq,
+        prev=prev,
+        ref=ref,
+        recorded_at=recorded_at,
+        decided_at=decided_at,
+        due_at=due_at,
+        decision=decision,
+        requesting_agency=requesting,
+        urgency=urgency,
+        envelope_id=envelope_id,
+        envelope_sha256=envelope_sha256,
+        public_json=public,
+        commitments_json=commitments,
+    )
+    if fast == record_sha256:
+        return True
+    # Not stored in canonical form (an older version's record) or modified: parse, recompute.
+    try:
+        return chain_fields(s.get_one(DecisionRecordRow, id_)).digest() == record_sha256
+    except (TypeError, ValueError, CanonicalFormError):
+        return False
 
 
 def verify_chain(
@@ -582,10 +636,6 @@ def due_checkpoints(store: Store, now: datetime) -> list[str]:
 # --- subject access ------------------------------------------------------------------------------
 
 
-def _normal_name(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 @dataclass
 class SubjectSearch:
     matches: list[dict[str, Any]]
@@ -597,30 +647,46 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
     """Every decision record an agency is party to (asking or disclosing) that names this
     person, as a subject or a third party: what was asked, decided, shared, with whom, when,
     why, and the envelope hashes. Name match ignores case and spacing; ``dob`` (YYYY-MM-DD)
-    narrows it. The caller logs the search (who, why; never the name)."""
-    wanted = _normal_name(name)
-    out = SubjectSearch([], 0, 0)
+    narrows it. The caller logs the search (who, why; never the name).
+
+    Candidates come from the blind index (``SubjectIndexRow``: keyed tags, no names), so the
+    search reads only the records about this person; each is then opened and checked."""
+    wanted = normal_name(name)
+    name_tag, dob_tag = store.subject_tags(name, dob)
+    party = (DecisionRecordRow.disclosing_agency == agency) | (
+        DecisionRecordRow.requesting_agency == agency
+    )
     with store.session() as s:
+        head = s.get(DecisionChainRow, agency)
+        total = (head.seq if head else 0) + (
+            s.scalar(select(func.count()).where(DecisionRecordRow.requesting_agency == agency)) or 0
+        )
+        disposed = sum(
+            s.scalar(select(func.count()).where(RequestRow.wrapped_key.is_(None), column == agency))
+            or 0
+            for column in (RequestRow.disclosing_agency, RequestRow.requesting_agency)
+        )
+        out = SubjectSearch([], total - disposed, disposed)
+        tagged = select(SubjectIndexRow.ref).where(
+            SubjectIndexRow.name_dob_tag == dob_tag
+            if dob_tag
+            else SubjectIndexRow.name_tag == name_tag
+        )
         rows = s.scalars(
             select(DecisionRecordRow)
-            .where(
-                (DecisionRecordRow.disclosing_agency == agency)
-                | (DecisionRecordRow.requesting_agency == agency)
-            )
+            .where(party, DecisionRecordRow.ref.in_(tagged))
             .order_by(DecisionRecordRow.decided_at)
         )
         for row in rows:
             opened = store.record_salts(s, row)
             if opened is None:
-                out.disposed += 1
                 continue
-            out.searched += 1
             personal = opened[0]
             roles = [
                 role
                 for role, key in (("subject", "subjects"), ("third party", "third_parties"))
                 for p in personal.get(key, [])
-                if _normal_name(str(p.get("name", ""))) == wanted
+                if normal_name(str(p.get("name", ""))) == wanted
                 and (not dob or p.get("date_of_birth") == dob)
             ]
             if not roles:
@@ -681,27 +747,40 @@ def export_rows(
         ]
 
 
-def export_bytes(records: list[dict[str, Any]], fmt: str) -> bytes:
+def _flat(r: dict[str, Any]) -> dict[str, Any]:
+    """One export row as the CSV and HTML tables show it."""
+    o = r.get("override") or {}
+    items = r.get("items", [])
+    return {
+        **{k: r.get(k) for k in CSV_COLUMNS if k in r},
+        "override_grounds": " ".join(o.get("grounds") or []),
+        "items_requested": "; ".join(f"{i['id']}: {i['description']}" for i in items),
+        "items_shared": " ".join(i["id"] for i in items if i.get("shared")),
+        "approvers": " ".join(str(a.get("id")) for a in r.get("approvers", [])),
+        "envelope_id": (r.get("shared") or {}).get("envelope_id"),
+        "envelope_sha256": (r.get("shared") or {}).get("envelope_sha256"),
+        "reasons": " | ".join(r.get("reasons", [])),
+    }
+
+
+def export_bytes(
+    records: list[dict[str, Any]], fmt: str, agency: str, since: datetime, until: datetime
+) -> bytes:
+    """The export file: ``json`` (the records as kept), ``csv`` or ``html`` (a printable table)."""
     if fmt == "json":
         return (json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    rows = [_flat(r) for r in records]
+    if fmt == "html":
+        last_day = (until - timedelta(days=1)).date()
+        page = render_page(
+            "records_export.html.j2", agency=agency, since=since.date(), until=last_day,
+            columns=CSV_COLUMNS, records=rows,
+        )  # fmt: skip
+        return page.encode()
     buf = io.StringIO()
     w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
-    for r in records:
-        o = r.get("override") or {}
-        items = r.get("items", [])
-        w.writerow(
-            {
-                **{k: r.get(k) for k in CSV_COLUMNS if k in r},
-                "override_grounds": " ".join(o.get("grounds") or []),
-                "items_requested": "; ".join(f"{i['id']}: {i['description']}" for i in items),
-                "items_shared": " ".join(i["id"] for i in items if i.get("shared")),
-                "approvers": " ".join(str(a.get("id")) for a in r.get("approvers", [])),
-                "envelope_id": (r.get("shared") or {}).get("envelope_id"),
-                "envelope_sha256": (r.get("shared") or {}).get("envelope_sha256"),
-                "reasons": " | ".join(r.get("reasons", [])),
-            }
-        )
+    w.writerows(rows)
     return buf.getvalue().encode()
 
 

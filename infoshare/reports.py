@@ -174,8 +174,16 @@ _TEMPLATES = Environment(
 )
 
 
+def render_page(template: str, **context: Any) -> str:
+    """A standalone HTML page (inline CSS and SVG, no external assets, autoescaped) a DPO can
+    print: the timeliness report, a subject access search, a records export."""
+    return _TEMPLATES.get_template(template).render(**context)
+
+
 def render_html(report: Report, generated: datetime) -> str:
-    """A standalone page (inline CSS and SVG, no external assets) a DPO can print."""
-    return _TEMPLATES.get_template("timeliness.html.j2").render(
-        report=report.as_dict(), generated=generated.astimezone(LONDON), outcomes=OUTCOMES.values()
+    return render_page(
+        "timeliness.html.j2",
+        report=report.as_dict(),
+        generated=generated.astimezone(LONDON),
+        outcomes=OUTCOMES.values(),
     )

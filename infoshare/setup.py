@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from infoshare import registry
+from infoshare.db import create_schema
 from infoshare.store import Store, now_utc
 
 KEY_VALIDITY = timedelta(days=2 * 365)
@@ -25,6 +26,8 @@ def initialise(store: Store, registry_file: Path = registry.DEMO_REGISTRY) -> Se
 
     Safe to run again: existing keys are kept, registry entries are updated in place."""
     spec = registry.read_registry_file(registry_file)
+    create_schema(store.engine)  # what a newer version added (tables, indexes)
+    store.reindex_subjects()
     with store.session() as s:
         registry.load_registry(s, spec)
     created = []

@@ -7,6 +7,7 @@ a completed step again. Decision records are append-only.
 
 from __future__ import annotations
 
+import hmac
 import json
 import secrets
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, inspect, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -33,8 +34,11 @@ from infoshare.db import (
     OneTimeCodeRow,
     RequestRow,
     StepRow,
+    SubjectIndexRow,
     create_schema,
+    json_text,
     make_engine,
+    missing_tables,
     upgrade_schema,
 )
 from infoshare.keys import AgencyKeyStore
@@ -125,13 +129,13 @@ class Store:
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.engine = make_engine(self.settings.database_url)
-        if not inspect(self.engine).has_table("decision_records"):
+        if missing_tables(self.engine):
             create_schema(self.engine)
-        else:
-            upgrade_schema(self.engine)
+        upgrade_schema(self.engine)  # columns added since the store was made
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
+        self._index_key = self.master.derive("subject-index")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -389,39 +393,119 @@ class Store:
         Fills in the chain fields (``chain_seq``, ``prev_sha256``, ``record_sha256``,
         ``personal_commitments``). Appends to one chain are serialised by locking its head row
         before anything is read, so concurrent writers queue: no fork, no gap."""
-        # Hash exactly what the JSON columns will give back.
-        row.public = json.loads(json.dumps(row.public))
-        personal = json.loads(json.dumps(personal, default=str))
-        commitments, salts = commit_personal(personal)
+        return self.append_records([(row, personal)])[0]
+
+    def append_records(self, batch: list[tuple[DecisionRecordRow, dict[str, Any]]]) -> list[bool]:
+        """``append_record`` for many records in one transaction (one lock per chain, one
+        commit): what bulk recording (the watchdog's reconciliation, imports) should use.
+        Returns, per record, whether it was written (False: its request already had one)."""
+        prepared = []
+        for row, personal in batch:
+            # Hash exactly what the JSON columns will give back.
+            row.public = json.loads(json_text(row.public))
+            personal = json.loads(json.dumps(personal, default=str))
+            prepared.append((row, personal, *commit_personal(personal)))
+        refs = [row.ref for row, *_ in prepared]
+        written = [False] * len(prepared)
         with self.session() as s:
-            head = self._lock_chain(s, row.disclosing_agency)
-            if s.scalar(select(DecisionRecordRow.id).where(DecisionRecordRow.ref == row.ref)):
-                return False
-            req_row = self._row(s, row.ref)
-            row.chain_seq = head.seq + 1
-            row.prev_sha256 = head.head_sha256
-            row.personal_commitments = commitments
-            row.record_sha256 = chain_fields(row).digest()
-            row.sealed_personal = self._seal_json(req_row, "record", {**personal, SALTS: salts})
-            s.add(row)
-            head.seq = row.chain_seq
-            head.head_sha256 = row.record_sha256
-            head.updated_at = now_utc()
-            req_row.status = "DECIDED"
-            self._audit(s, row.ref, "record", None, f"decision recorded: {row.decision}")
-        return True
+            heads = self._lock_chains(s, {r.disclosing_agency for r, *_ in prepared})
+            taken: set[str] = set()
+            requests: dict[str, RequestRow] = {}
+            for chunk in range(0, len(refs), 500):
+                part = refs[chunk : chunk + 500]
+                taken.update(
+                    s.scalars(select(DecisionRecordRow.ref).where(DecisionRecordRow.ref.in_(part)))
+                )
+                requests.update(
+                    (r.ref, r)
+                    for r in s.scalars(select(RequestRow).where(RequestRow.ref.in_(part)))
+                )
+            for i, (row, personal, commitments, salts) in enumerate(prepared):
+                if row.ref in taken:
+                    continue
+                req_row = requests.get(row.ref)
+                if req_row is None:
+                    raise UnknownRequest(row.ref)
+                head = heads[row.disclosing_agency]
+                row.chain_seq = head.seq + 1
+                row.prev_sha256 = head.head_sha256
+                row.personal_commitments = commitments
+                row.record_sha256 = chain_fields(row).digest()
+                row.sealed_personal = self._seal_json(req_row, "record", {**personal, SALTS: salts})
+                s.add(row)
+                head.seq = row.chain_seq
+                head.head_sha256 = row.record_sha256
+                head.updated_at = now_utc()
+                req_row.status = "DECIDED"
+                self._audit(s, row.ref, "record", None, f"decision recorded: {row.decision}")
+                s.add_all(self._subject_index(row, personal))
+                taken.add(row.ref)
+                written[i] = True
+        return written
 
-    def _lock_chain(self, s: Session, agency: str) -> DecisionChainRow:
-        """Take the agency's chain-head row for this transaction (creating it if new).
+    def subject_tags(self, name: str, dob: str | None = None) -> tuple[str, str | None]:
+        """Blind-index tags of a person: (name tag, name + date of birth tag)."""
+        key = self._index_key
+        name_tag = hmac.new(key, normal_name(name).encode(), "sha256").hexdigest()
+        if not dob:
+            return name_tag, None
+        both = f"{normal_name(name)}\x00{dob}".encode()
+        return name_tag, hmac.new(key, both, "sha256").hexdigest()
 
-        SQLite: BEGIN IMMEDIATE takes the database's write lock before the first read, so the
-        head cannot change under us (a deferred transaction would read a stale head and fail
+    def _subject_index(
+        self, row: DecisionRecordRow, personal: dict[str, Any]
+    ) -> list[SubjectIndexRow]:
+        people = [*personal.get("subjects", []), *personal.get("third_parties", [])]
+        tags = {
+            self.subject_tags(str(p.get("name") or ""), p.get("date_of_birth"))
+            for p in people
+            if p.get("name")
+        }
+        return [
+            SubjectIndexRow(
+                ref=row.ref,
+                disclosing_agency=row.disclosing_agency,
+                requesting_agency=row.requesting_agency,
+                name_tag=name_tag,
+                name_dob_tag=dob_tag,
+            )
+            for name_tag, dob_tag in sorted(tags, key=str)
+        ]
+
+    def reindex_subjects(self) -> int:
+        """Add blind-index rows for records that have none (written before the index existed);
+        returns how many records were indexed. Safe to run again."""
+        indexed = 0
+        with self.session() as s:
+            rows = s.scalars(
+                select(DecisionRecordRow).where(
+                    DecisionRecordRow.sealed_personal.is_not(None),
+                    DecisionRecordRow.ref.not_in(select(SubjectIndexRow.ref)),
+                )
+            )
+            for row in rows:
+                opened = self.record_salts(s, row)
+                if opened is not None and (entries := self._subject_index(row, opened[0])):
+                    s.add_all(entries)
+                    indexed += 1
+        return indexed
+
+    def _lock_chains(self, s: Session, agencies: set[str]) -> dict[str, DecisionChainRow]:
+        """Take these agencies' chain-head rows for this transaction (creating any new one),
+        in a fixed order so that two writers never wait for each other crosswise.
+
+        SQLite: BEGIN IMMEDIATE takes the database's write lock before the first read, so no
+        head can change under us (a deferred transaction would read a stale head and fail
         to upgrade). PostgreSQL: INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE.
         """
+        if self.engine.dialect.name == "sqlite":
+            s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        return {agency: self._lock_chain(s, agency) for agency in sorted(agencies)}
+
+    def _lock_chain(self, s: Session, agency: str) -> DecisionChainRow:
         dialect = self.engine.dialect.name
         values = {"agency": agency, "seq": 0, "head_sha256": GENESIS, "updated_at": now_utc()}
         if dialect == "sqlite":
-            s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             s.execute(sqlite_insert(DecisionChainRow).values(values).on_conflict_do_nothing())
         elif dialect == "postgresql":
             s.execute(pg_insert(DecisionChainRow).values(values).on_conflict_do_nothing())
@@ -474,6 +558,7 @@ class Store:
             or 0,
             items=s.scalar(select(count).where(ItemContentRow.ref == ref)) or 0,
             codes=s.scalar(select(count).where(OneTimeCodeRow.ref == ref)) or 0,
+            index=s.scalar(select(count).where(SubjectIndexRow.ref == ref)) or 0,
             record=record.sealed_personal is not None,
             flow_run_id=req_row.flow_run_id,
         )
@@ -486,9 +571,10 @@ class Store:
     def dispose_personal(self, ref: str, at: datetime, rule: str) -> Disposal:
         """Destroy a closed request's personal data, in one transaction: its data key and sealed
         request (crypto-shredding), the sealed data of its steps (answers, staged envelopes),
-        its prepared item contents, its one-time code rows, and its decision record's sealed
-        personal part (the one UPDATE the record triggers allow). Kept: the record's decision,
-        reasons, agencies, dates, hashes and commitments, so the chain still verifies.
+        its prepared item contents, its one-time code rows, its subject blind-index entries and
+        its decision record's sealed personal part (the one UPDATE the record triggers allow).
+        Kept: the record's decision, reasons, agencies, dates, hashes and commitments, so the
+        chain still verifies.
 
         The request's Prefect run is noted as still to delete (step ``disposal`` WAITING) until
         ``run_data_deleted``. Logged in the audit trail with the rule, never personal data."""
@@ -504,6 +590,7 @@ class Store:
             s.execute(update(StepRow).where(StepRow.ref == ref).values(sealed=None))
             s.execute(delete(ItemContentRow).where(ItemContentRow.ref == ref))
             s.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.ref == ref))
+            s.execute(delete(SubjectIndexRow).where(SubjectIndexRow.ref == ref))
             s.execute(
                 update(DecisionRecordRow)
                 .where(DecisionRecordRow.ref == ref, DecisionRecordRow.disposed_at.is_(None))
@@ -599,6 +686,7 @@ class Disposal:
     steps: int  # steps with sealed data (answers, justifications, staged envelopes)
     items: int  # prepared item contents
     codes: int  # one-time code rows
+    index: int  # subject blind-index entries (keyed tags of names and dates of birth)
     record: bool  # the decision record's sealed personal part (and its commitment salts)
     flow_run_id: str | None  # the Prefect run, deleted through the API afterwards
 
@@ -610,6 +698,7 @@ class Disposal:
                 f"sealed data of {self.steps} step(s)" if self.steps else "",
                 f"{self.items} prepared item content(s)" if self.items else "",
                 f"{self.codes} one-time code row(s)" if self.codes else "",
+                f"{self.index} subject index entr(y/ies)" if self.index else "",
                 "the record's sealed personal part" if self.record else "",
                 "the Prefect run" if self.flow_run_id else "",
             ]
@@ -618,6 +707,11 @@ class Disposal:
 
     def what(self) -> str:
         return ", ".join(self.parts()) or "nothing left to dispose"
+
+
+def normal_name(name: str) -> str:
+    """A name as subject searches compare it: case and spacing ignored."""
+    return " ".join(name.casefold().split())
 
 
 SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part

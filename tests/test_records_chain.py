@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,22 @@ import infoshare.store as store_module
 from infoshare.chain import GENESIS, Checkpoint, canonical_json, check_commitments
 from infoshare.cli import main
 from infoshare.config import load_settings
-from infoshare.db import DecisionChainRow, DecisionCheckpointRow, DecisionRecordRow, RequestRow
+from infoshare.db import (
+    DecisionChainRow,
+    DecisionCheckpointRow,
+    DecisionRecordRow,
+    RequestRow,
+    SubjectIndexRow,
+)
 from infoshare.models import ShareRequest
-from infoshare.records import ChainError, checkpoint, record_decision, verify, verify_chain
+from infoshare.records import (
+    ChainError,
+    checkpoint,
+    record_decision,
+    subject_search,
+    verify,
+    verify_chain,
+)
 from infoshare.store import Store, chain_fields
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -115,6 +129,48 @@ def test_a_repeated_record_decision_adds_nothing_to_the_chain(store: Store) -> N
     assert again.record_sha256 == _rows(store)[0].record_sha256
 
 
+def test_a_batch_appends_in_order_and_skips_requests_already_recorded(store: Store) -> None:
+    [first] = _append(store, 1)
+    refs = [store.register_request(example("scenario3-trawl.json"), None) for _ in range(3)]
+    school = store.register_request(example("scenario1-school-attendance.json"), None)
+    template = _rows(store)[0]
+
+    def row(ref: str, agency: str) -> DecisionRecordRow:
+        return DecisionRecordRow(
+            ref=ref, recorded_at=template.recorded_at, decision="FAILED",
+            requesting_agency=template.requesting_agency, disclosing_agency=agency,
+            urgency=template.urgency, due_at=None, decided_at=template.decided_at,
+            envelope_id=None, envelope_sha256=None, public={"reference": ref},
+        )  # fmt: skip
+
+    batch = [(row(r, COUNCIL), {"subjects": []}) for r in [refs[0], first, refs[1], refs[1]]]
+    batch += [(row(school, SCHOOL), {"subjects": []}), (row(refs[2], COUNCIL), {})]
+    assert store.append_records(batch) == [True, False, True, False, True, True]
+    assert [(r.ref, r.chain_seq) for r in _rows(store)] == [
+        (first, 1), (refs[0], 2), (refs[1], 3), (refs[2], 4),
+    ]  # fmt: skip
+    assert [r.ref for r in _rows(store, SCHOOL)] == [school]
+    assert all(r.ok for r in verify(store))
+
+
+def test_subject_index_holds_keyed_tags_not_names(store: Store) -> None:
+    [ref] = _append(store, 1)
+    found = store.record(ref)
+    assert found is not None
+    name = found[1]["subjects"][0]["name"]
+    with store.session() as s:
+        tags = list(s.scalars(select(SubjectIndexRow).where(SubjectIndexRow.ref == ref)))
+    assert tags and all(name.casefold() not in json.dumps(t.name_tag).casefold() for t in tags)
+    assert store.subject_tags(name)[0] in {t.name_tag for t in tags}
+    assert store.subject_tags(f"  {name.upper()} ")[0] == store.subject_tags(name)[0]
+    # Records written before the index existed are indexed by `infoshare init` (initialise).
+    with store.session() as s:
+        s.execute(delete(SubjectIndexRow))
+    assert subject_search(store, name, None, COUNCIL).matches == []
+    assert store.reindex_subjects() == 1 and store.reindex_subjects() == 0
+    assert [m["reference"] for m in subject_search(store, name, None, COUNCIL).matches] == [ref]
+
+
 def test_personal_fields_are_committed_by_salted_hashes(store: Store) -> None:
     [ref] = _append(store, 1)
     row = _rows(store)[0]
@@ -152,6 +208,31 @@ def test_chain_still_verifies_after_the_personal_data_is_destroyed(store: Store)
     assert _only(store)[0] is True
 
 
+def _set_public_text(store: Store, row_id: int, raw: str) -> None:
+    """Write the ``public`` column's text exactly as given (JSON columns are normally written in
+    canonical form)."""
+    sql = "UPDATE decision_records SET public = :raw WHERE id = :id"
+    if store.engine.dialect.name != "sqlite":
+        sql = "UPDATE decision_records SET public = CAST(:raw AS json) WHERE id = :id"
+    with store.engine.begin() as conn:
+        conn.execute(text(sql), {"raw": raw, "id": row_id})
+
+
+def test_records_stored_in_a_non_canonical_text_still_verify(store: Store) -> None:
+    """Records written before JSON columns were stored canonically (keys unsorted, spaces) are
+    checked by parsing them; a change of content among them is still caught."""
+    _append(store, 4)
+    rows = _rows(store)
+    _drop_append_only(store)
+    for row in rows[1:3]:
+        _set_public_text(store, row.id, json.dumps(dict(reversed(row.public.items())), indent=2))
+    assert _only(store)[0] is True
+    changed = {**rows[2].public, "decision": "SHARE_FULL"}
+    _set_public_text(store, rows[2].id, json.dumps(changed, indent=2))
+    ok, seq, ref, message = _only(store)
+    assert (ok, seq, ref) == (False, 3, rows[2].ref), message
+
+
 # --- tampering -----------------------------------------------------------------------------------
 
 
@@ -185,6 +266,17 @@ def _modify_commitment(store: Store, rows: list[DecisionRecordRow]) -> int:
             .values(personal_commitments=commitments)
         )
     return 2
+
+
+def _modify_time(store: Store, rows: list[DecisionRecordRow]) -> int:
+    later = rows[3].decided_at + timedelta(microseconds=1)
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(DecisionRecordRow)
+            .where(DecisionRecordRow.id == rows[3].id)
+            .values(decided_at=later)
+        )
+    return 3
 
 
 def _delete_middle(store: Store, rows: list[DecisionRecordRow]) -> int:
@@ -275,6 +367,7 @@ TAMPERING: dict[str, Callable[[Store, list[DecisionRecordRow]], int | None]] = {
     "modify-decision": _modify_decision,
     "modify-reasons": _modify_public_reasons,
     "modify-personal-commitment": _modify_commitment,
+    "modify-time-by-a-microsecond": _modify_time,
     "delete-middle": _delete_middle,
     "delete-and-renumber": _delete_and_renumber,
     "delete-last": _delete_last,

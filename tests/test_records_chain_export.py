@@ -54,7 +54,7 @@ def _export(tmp_path: Path, fmt: str, name: str) -> tuple[Path, Path]:
     return out, out.with_name(name + ".manifest.json")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "html"])
 def test_export_validates_against_its_signed_manifest(home: Path, tmp_path: Path, fmt: str) -> None:
     refs = _records(3)
     out, manifest = _export(tmp_path, fmt, f"export.{fmt}")
@@ -62,6 +62,11 @@ def test_export_validates_against_its_signed_manifest(home: Path, tmp_path: Path
         rows = list(csv.DictReader(out.open()))
         assert [r["reference"] for r in rows] == refs
         assert [r["chain_seq"] for r in rows] == ["1", "2", "3"]
+    elif fmt == "html":
+        page = out.read_text()
+        assert page.startswith("<!doctype html>") and "3 record(s)" in page
+        assert [page.index(r) for r in refs] == sorted(page.index(r) for r in refs)
+        assert "<script" not in page and "http" not in page  # standalone, prints as is
     else:
         assert [r["reference"] for r in json.loads(out.read_text())] == refs
     assert "Tobias" not in out.read_text()  # no personal data in exports

@@ -84,6 +84,31 @@ def test_search_finds_all_and_only_that_persons_records(home: Path) -> None:
     assert len(_refs(school)) == 1
 
 
+def test_search_html_is_a_printable_page_without_the_persons_details(
+    home: Path, tmp_path: Path
+) -> None:
+    ref = _record(
+        "scenario3-trawl.json",
+        offence_or_risk="<script>alert(1)</script>",
+        items=[{"description": "<b>tenancy</b> & arrears", "necessity": "Needed for the risk <b>"}],
+    )
+    page_file = tmp_path / "sar.html"
+    result = run(
+        "records", "search", "--subject-name", TENANT, "--as", "council-officer",
+        "--why", "SAR-2026-118", "--html", str(page_file),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = page_file.read_text()
+    assert ref in page and "SAR-2026-118" in page and "council-officer" in page
+    assert "&lt;b&gt;tenancy&lt;/b&gt; &amp; arrears" in page  # escaped, not markup
+    assert "Tobias" not in page and "1990" not in page and "risk <b>" not in page
+    missing = run(
+        "records", "search", "--subject-name", TENANT, "--as", "council-officer",
+        "--why", "SAR-2026-118", "--html", str(tmp_path / "no" / "such" / "dir.html"),
+    )  # fmt: skip
+    assert missing.exit_code == 2 and "cannot write" in missing.stderr
+
+
 def test_search_is_logged_without_the_name(home: Path) -> None:
     ref = _record("scenario3-trawl.json")
     _search("--subject-name", TENANT, "--as", "council-officer", "--why", "SAR-2026-118")

@@ -226,9 +226,20 @@ def records_verify(agency: str | None, checkpoint_file: Path | None, as_json: bo
 @click.option("--dob", help="Their date of birth, YYYY-MM-DD, to narrow the search.")
 @click.option("--as", "person", required=True, help="Your person id (the search is logged).")
 @click.option("--why", required=True, help="Why you are searching, e.g. a SAR reference.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the results as a page to print (no names or dates of birth in it).",
+)
 @json_option
 def records_search(
-    subject_name: str, dob: str | None, person: str, why: str, as_json: bool
+    subject_name: str,
+    dob: str | None,
+    person: str,
+    why: str,
+    html_file: Path | None,
+    as_json: bool,
 ) -> None:
     """Subject access: every decision record about a person that your agency is party to."""
     from infoshare.records import subject_search
@@ -285,6 +296,20 @@ def records_search(
                 f"{s['envelope_id']} sha256 {s['envelope_sha256']}"
             )
         lines.append(f"    record sha256 {m['record_sha256']}")
+    if html_file is not None:
+        from infoshare.reports import render_page
+        from infoshare.store import now_utc
+        from infoshare.worktime import LONDON
+
+        page = render_page(
+            "records_search.html.j2", **data, why=why.strip(), searched_by=person,
+            searched=found.searched, disposed=found.disposed, generated=now_utc().astimezone(LONDON),
+        )  # fmt: skip
+        try:
+            _write_atomic(html_file, page.encode())
+        except OSError as exc:
+            fail(f"cannot write {html_file}: {exc.strerror or exc}", 2)
+        lines.append(f"written to {html_file}")
     emit(as_json, data, "\n".join(lines))
 
 
@@ -305,7 +330,13 @@ def _day(value: str, option: str) -> datetime:
 @click.option("--agency", required=True, help="The disclosing agency whose records to export.")
 @click.option("--since", required=True, help="First day (YYYY-MM-DD, UTC), inclusive.")
 @click.option("--until", required=True, help="Last day (YYYY-MM-DD, UTC), inclusive.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "html"]),
+    default="csv",
+    help="csv (default), json, or html: a page to print.",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -340,7 +371,7 @@ def records_export(
         fail("say why you are exporting (--why), e.g. the auditor's reference", 2)
     try:
         rows = export_rows(store, agency, start, end)
-        data = export_bytes(rows, fmt)
+        data = export_bytes(rows, fmt, agency, start, end)
         signed = export_manifest(store, agency, start, end, fmt, rows, data, out.name, person)
     except UnknownAgency as exc:
         fail(str(exc), 2)
