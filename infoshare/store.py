@@ -131,8 +131,7 @@ class Store:
         self.engine = make_engine(self.settings.database_url)
         if missing_tables(self.engine):
             create_schema(self.engine)
-        else:
-            upgrade_schema(self.engine)
+        upgrade_schema(self.engine)  # columns added since the store was made
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
@@ -559,6 +558,7 @@ class Store:
             or 0,
             items=s.scalar(select(count).where(ItemContentRow.ref == ref)) or 0,
             codes=s.scalar(select(count).where(OneTimeCodeRow.ref == ref)) or 0,
+            index=s.scalar(select(count).where(SubjectIndexRow.ref == ref)) or 0,
             record=record.sealed_personal is not None,
             flow_run_id=req_row.flow_run_id,
         )
@@ -571,10 +571,10 @@ class Store:
     def dispose_personal(self, ref: str, at: datetime, rule: str) -> Disposal:
         """Destroy a closed request's personal data, in one transaction: its data key and sealed
         request (crypto-shredding), the sealed data of its steps (answers, staged envelopes),
-        its prepared item contents, its one-time code rows, its subject index tags (keyed
-        hashes of names), and its decision record's sealed
-        personal part (the one UPDATE the record triggers allow). Kept: the record's decision,
-        reasons, agencies, dates, hashes and commitments, so the chain still verifies.
+        its prepared item contents, its one-time code rows, its subject blind-index entries and
+        its decision record's sealed personal part (the one UPDATE the record triggers allow).
+        Kept: the record's decision, reasons, agencies, dates, hashes and commitments, so the
+        chain still verifies.
 
         The request's Prefect run is noted as still to delete (step ``disposal`` WAITING) until
         ``run_data_deleted``. Logged in the audit trail with the rule, never personal data."""
@@ -668,11 +668,6 @@ class Store:
             )
 
 
-def normal_name(name: str) -> str:
-    """A name as subject searches compare it: case and spacing ignored."""
-    return " ".join(name.casefold().split())
-
-
 DISPOSAL = "disposal"  # the step recording that a request's personal data was disposed of
 
 
@@ -691,6 +686,7 @@ class Disposal:
     steps: int  # steps with sealed data (answers, justifications, staged envelopes)
     items: int  # prepared item contents
     codes: int  # one-time code rows
+    index: int  # subject blind-index entries (keyed tags of names and dates of birth)
     record: bool  # the decision record's sealed personal part (and its commitment salts)
     flow_run_id: str | None  # the Prefect run, deleted through the API afterwards
 
@@ -702,6 +698,7 @@ class Disposal:
                 f"sealed data of {self.steps} step(s)" if self.steps else "",
                 f"{self.items} prepared item content(s)" if self.items else "",
                 f"{self.codes} one-time code row(s)" if self.codes else "",
+                f"{self.index} subject index entr(y/ies)" if self.index else "",
                 "the record's sealed personal part" if self.record else "",
                 "the Prefect run" if self.flow_run_id else "",
             ]
@@ -710,6 +707,11 @@ class Disposal:
 
     def what(self) -> str:
         return ", ".join(self.parts()) or "nothing left to dispose"
+
+
+def normal_name(name: str) -> str:
+    """A name as subject searches compare it: case and spacing ignored."""
+    return " ".join(name.casefold().split())
 
 
 SALTS = "_commitment_salts"  # key of the salts inside a record's sealed personal part

@@ -36,6 +36,7 @@ from infoshare.db import (
     OneTimeCodeRow,
     RequestRow,
     StepRow,
+    SubjectIndexRow,
 )
 from infoshare.models import ShareRequest
 from infoshare.records import checkpoint, record_decision, verify
@@ -140,6 +141,7 @@ def test_dry_run_lists_and_changes_nothing(store: Store, monkeypatch: pytest.Mon
     assert due.agency == COUNCIL and due.closed_at == LONG_AGO
     assert due.disposal.request and due.disposal.record
     assert (due.disposal.steps, due.disposal.items, due.disposal.codes) == (1, 1, 1)
+    assert due.disposal.index >= 1  # the subject's blind-index entries
     assert _snapshot(store) == before
     # planning ahead: by then the recent one is due too
     later = retention.run(store, NOW + timedelta(days=2 * 365 + 1), dry_run=True, prefect=False)
@@ -165,6 +167,7 @@ def test_run_disposes_only_old_closed_requests_and_records_still_verify(
         assert s.scalars(select(StepRow.sealed).where(StepRow.ref == old)).all() == [None, None]
         assert s.scalars(select(ItemContentRow).where(ItemContentRow.ref == old)).all() == []
         assert s.scalars(select(OneTimeCodeRow).where(OneTimeCodeRow.ref == old)).all() == []
+        assert s.scalars(select(SubjectIndexRow).where(SubjectIndexRow.ref == old)).all() == []
         events = s.scalars(select(AuditEventRow).where(AuditEventRow.ref == old)).all()
     with pytest.raises(PersonalDataDisposed):
         store.request(old)
