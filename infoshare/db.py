@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     text,
 )
 from sqlalchemy.engine import Dialect, Engine
@@ -66,6 +67,9 @@ class AgencyRow(Base):
     approver_roles: Mapped[list[Any]] = mapped_column(JSON)
     dpo_email: Mapped[str | None] = mapped_column(String(200))
     office_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # cover: who escalations go to, and who may confirm an EMERGENCY share (person ids)
+    deputy: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    on_call: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class PersonRow(Base):
@@ -127,6 +131,9 @@ class StepRow(Base):
     updated_at: Mapped[datetime]
     public: Mapped[dict[str, Any]] = mapped_column(JSON)
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # a person's step: when it started waiting and when it is due (inside the request deadline)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ItemContentRow(Base):
@@ -254,10 +261,31 @@ def make_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine)
+    add_missing_columns(engine)
     statements = _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
     with engine.begin() as conn:
         for stmt in statements:
             conn.execute(text(stmt))
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add nullable columns declared here but missing from an existing store's tables (a
+    store created by an earlier version); returns "table.column" for each one added. Only
+    additive changes are made this way: nothing is altered or dropped."""
+    inspector = inspect(engine)
+    added = []
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for col in table.columns:
+                if col.name in have or not col.nullable:
+                    continue
+                kind = col.type.compile(dialect=engine.dialect)
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
+                added.append(f"{table.name}.{col.name}")
+    return added
 
 
 class SeenEnvelopeRow(Base):

@@ -32,6 +32,7 @@ from infoshare.db import (
     ItemContentRow,
     RequestRow,
     StepRow,
+    add_missing_columns,
     create_schema,
     make_engine,
 )
@@ -112,6 +113,8 @@ class Store:
         self.engine = make_engine(self.settings.database_url)
         if not inspect(self.engine).has_table("decision_records"):
             create_schema(self.engine)
+        else:
+            add_missing_columns(self.engine)  # a store made by an earlier version
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
