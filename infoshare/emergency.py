@@ -45,13 +45,15 @@ def authorising_step(store: Store, ref: str) -> StepState | None:
     return store.step(ref, Step.SIGNOFF)
 
 
-def fall_back(store: Store, ref: str, now: datetime) -> datetime:
-    """Give the request RED's deadline, counted from when it was received; returns it."""
+def fall_back(store: Store, ref: str, now: datetime, status: str | None = None) -> datetime:
+    """Give the request RED's deadline, counted from when it was received; returns it. A run
+    still suspended on the confirmation keeps its AWAITING status until the watchdog wakes it
+    (``status`` None)."""
     meta = store.meta(ref)
     agency = store.partnership().agency(meta.disclosing_agency)
     hours = agency.office_hours if agency else OfficeHours()
     due = store.settings.tier_budgets[FALLBACK_TIER].due(meta.received_at, hours)
-    store.set_status(ref, "EMERGENCY_FELL_BACK", due_at=due)
+    store.set_status(ref, status or store.meta(ref).status, due_at=due)
     store.audit(
         ref, Step.EMERGENCY.value, None, "emergency fell back",
         f"no on-call confirmation at {now.isoformat()}: {FALLBACK_TIER.value} path, due "

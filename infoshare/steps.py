@@ -235,7 +235,7 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
     if confirmed:
         store.set_status(ref, "EMERGENCY_CONFIRMED")
     else:
-        emergency.fall_back(store, ref, now_utc())
+        emergency.fall_back(store, ref, now_utc(), status="EMERGENCY_DECLINED")
     return Verdict()
 
 

@@ -428,7 +428,10 @@ def lapses_due(store: Store, now: datetime) -> list[OpenRequest]:
     return [
         r
         for r in open_requests(store)
-        if r.waiting_for == Step.EMERGENCY and r.step_due_at is not None and r.step_due_at <= now
+        if r.waiting_for == Step.EMERGENCY
+        and r.step_due_at is not None
+        and r.step_due_at <= now
+        and emergency.answered(store, r.ref) is None
     ]
 
 
