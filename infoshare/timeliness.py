@@ -347,9 +347,19 @@ def first_told(store: Store, ref: str, step: Step) -> list[Member]:
         on_call = [p.member(pid) for pid in (agency.on_call if agency else ())]
         people = [m for m in on_call if m is not None] or p.approvers_of(meta.disclosing_agency)
         return [m for m in people if m.id != meta.requester_id]
-    may = identity.eligible(store, ref, step.value)
+    may = _may_answer(store, ref, step)
     cover = set(agency.cover) if agency else set()
     return [m for m in may if m.id not in cover] or may
+
+
+def _may_answer(store: Store, ref: str, step: Step) -> list[Member]:
+    """Who may answer; for the retrospective sign-off of an emergency share, not whoever
+    confirmed it on call (a second pair of eyes)."""
+    may = identity.eligible(store, ref, step.value)
+    shared = emergency.answered(store, ref)
+    if step == Step.SIGNOFF and shared is not None and shared.public.get("confirmed"):
+        return [m for m in may if m.id != shared.actor_id]
+    return may
 
 
 @dataclass(frozen=True)
@@ -399,7 +409,7 @@ def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | No
         return None
     meta = store.meta(ref)
     agency = store.partnership().agency(meta.disclosing_agency)
-    may = {m.id: m for m in identity.eligible(store, ref, step.value)}
+    may = {m.id: m for m in _may_answer(store, ref, step)}
     to = next((may[pid] for pid in (agency.cover if agency else ()) if pid in may), None)
     if not _claim(store, ref, due.marker, {"at": now.isoformat(), "due_at": due.due_at.isoformat(),
                                           "to": to.id if to else None}):  # fmt: skip

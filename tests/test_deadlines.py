@@ -270,7 +270,11 @@ def test_an_emergency_share_never_signed_off_says_so(store: Store, tmp_path: Pat
     wait_for(store, ref, Step.EMERGENCY, received)
     assert confirm(store, ref, run_id)
     transfer(store, ref, DirectoryInbox(tmp_path / "inbox"))
-    wait_for(store, ref, Step.SIGNOFF, received + timedelta(minutes=5))
+    win = wait_for(store, ref, Step.SIGNOFF, received + timedelta(minutes=5))
+    # at its due time it is not escalated to the deputy who confirmed the share on call
+    (due,) = [d for d in timeliness.escalations_due(store, win.due_at) if d.request.ref == ref]
+    esc = timeliness.escalate(store, due, win.due_at)
+    assert esc is not None and esc.to is None and [m.id for m in esc.told] == ["school-head"]
     now = now_utc()
     (late,) = [r for r in timeliness.overdue(store, now) if r.ref == ref]
     assert timeliness.expire(store, late, now)
