@@ -27,6 +27,15 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCHOOL = "scenario1-school-attendance.json"  # asks the academy: deputy and on-call school-dsl
 
 
+@pytest.fixture
+def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
+    """Every test here on SQLite, and on PostgreSQL where INFOSHARE_TEST_POSTGRES_URL is set."""
+    e = {"INFOSHARE_HOME": str(tmp_path / "home")}
+    if backend:
+        e["INFOSHARE_DATABASE_URL"] = backend
+    return e
+
+
 def london(*args: int) -> datetime:
     return datetime(*args, tzinfo=LONDON)
 
@@ -319,3 +328,30 @@ def test_the_on_call_approver_can_decline(store: Store) -> None:
     assert not emergency.confirmed(store, ref)
     assert store.meta(ref).due_at == london(2026, 9, 1, 12, 0)
     assert not timeliness.lapses_due(store, london(2026, 8, 28, 17, 0))
+
+
+def test_the_registry_cover_survives_the_store(store: Store) -> None:
+    school = store.partnership().agency("northshire-academy")
+    assert school is not None and school.deputy == "school-dsl"
+    assert school.on_call == ("school-dsl",) and school.cover == ("school-dsl",)
+
+
+def test_a_store_made_before_step_windows_gets_the_new_columns(env: dict[str, str]) -> None:
+    from sqlalchemy import inspect, text
+
+    from infoshare.setup import initialise
+
+    old = Store(load_settings(env))
+    initialise(old)
+    with old.engine.begin() as conn:  # as an earlier version made it
+        for table, column in [("request_steps", "due_at"), ("request_steps", "opened_at"),
+                              ("agencies", "deputy"), ("agencies", "on_call")]:  # fmt: skip
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    old.close()
+    upgraded = Store(load_settings(env))
+    columns = {c["name"] for c in inspect(upgraded.engine).get_columns("request_steps")}
+    assert {"opened_at", "due_at"} <= columns
+    initialise(upgraded)  # the registry reloads its cover
+    ref, _ = take_in(upgraded, now_utc(), urgency="RED")
+    assert wait_for(upgraded, ref, Step.SIGNOFF, now_utc()).due_at is not None
+    upgraded.close()
