@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.exc import IntegrityError
 
 from infoshare import emergency, identity
@@ -33,6 +33,7 @@ from infoshare.worktime import OfficeHours, part_of
 
 PERSON_STEPS = (Step.EMERGENCY, Step.OVERRIDE, Step.SIGNOFF)
 WAITING_STATUSES = {f"AWAITING_{s.name}": s for s in PERSON_STEPS}
+EMERGENCY_WAIT = f"AWAITING_{Step.EMERGENCY.name}"
 EXPIRY = "expiry"
 WATCHDOG = emergency.WATCHDOG
 
@@ -77,9 +78,9 @@ class OpenRequest:
         return "RED" if left < 0.2 else "AMBER" if left < 0.5 else "GREEN"
 
 
-def open_requests(store: Store) -> list[OpenRequest]:
-    """Requests with no decision record yet, soonest deadline first, with the window of the
-    step each one waits for."""
+def open_requests(store: Store, *where: ColumnElement[bool]) -> list[OpenRequest]:
+    """Requests with no decision record yet (and matching ``where``, over the request and its
+    waiting step), soonest deadline first, with the window of the step each one waits for."""
     waiting_step = case(
         *[(RequestRow.status == status, step.value) for status, step in WAITING_STATUSES.items()],
         else_=None,
@@ -100,7 +101,7 @@ def open_requests(store: Store) -> list[OpenRequest]:
                 StepRow.due_at,
             )
             .outerjoin(StepRow, and_(StepRow.ref == RequestRow.ref, StepRow.step == waiting_step))
-            .where(RequestRow.ref.not_in(recorded))
+            .where(RequestRow.ref.not_in(recorded), *where)
             .order_by(RequestRow.due_at.is_(None), RequestRow.due_at)
         ).all()
     return [OpenRequest(*tuple(r)) for r in rows]
@@ -180,11 +181,11 @@ def _claim(store: Store, ref: str, marker: str, public: dict[str, object]) -> bo
 
 def overdue(store: Store, now: datetime) -> list[OpenRequest]:
     """Requests waiting for a person past their deadline."""
-    return [
-        r
-        for r in open_requests(store)
-        if r.waiting_for is not None and r.due_at is not None and r.due_at <= now
-    ]
+    return open_requests(store, _waiting(*WAITING_STATUSES), RequestRow.due_at <= now)
+
+
+def _waiting(*statuses: str) -> ColumnElement[bool]:
+    return RequestRow.status.in_(statuses)
 
 
 def expire(store: Store, req: OpenRequest, now: datetime) -> bool:
@@ -257,8 +258,8 @@ def expired_unrecorded(store: Store) -> list[ToWake]:
     """Expired requests whose run has not yet written the record: their run must be woken
     (again, if an earlier wake-up did not get through)."""
     out = []
-    for r in open_requests(store):
-        if r.status != "EXPIRED" or r.flow_run_id is None:
+    for r in open_requests(store, RequestRow.status == "EXPIRED"):
+        if r.flow_run_id is None:
             continue
         marker = store.step(r.ref, EXPIRY)
         if marker is not None:
@@ -286,7 +287,7 @@ def reminders_due(store: Store, now: datetime) -> list[Reminder]:
     sweep after a long outage sends one, not two). A step past its due time is escalated
     instead."""
     out = []
-    for r in open_requests(store):
+    for r in open_requests(store, _waiting(*WAITING_STATUSES)):
         step, win = r.waiting_for, r.step_window
         if step is None or win is None or win[1] <= now:
             continue
@@ -387,11 +388,12 @@ def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
     """Override and sign-off steps past their own due time, still unanswered and not yet
     escalated (an emergency's on-call confirmation falls back instead: ``lapses_due``)."""
     out = []
-    for r in open_requests(store):
+    waiting = _waiting(*(f"AWAITING_{s.name}" for s in (Step.OVERRIDE, Step.SIGNOFF)))
+    for r in open_requests(store, waiting, StepRow.due_at <= now):
         step = r.waiting_for
-        if step not in (Step.OVERRIDE, Step.SIGNOFF) or r.step_due_at is None:
+        if step is None or r.step_due_at is None:
             continue
-        if r.step_due_at <= now and (r.due_at is None or now < r.due_at):
+        if r.due_at is None or now < r.due_at:
             due = EscalationDue(r, step, r.step_due_at)
             if store.step(r.ref, due.marker) is None:
                 out.append(due)
@@ -437,11 +439,8 @@ def lapses_due(store: Store, now: datetime) -> list[OpenRequest]:
     """Emergency shares waiting for on-call confirmation past its time."""
     return [
         r
-        for r in open_requests(store)
-        if r.waiting_for == Step.EMERGENCY
-        and r.step_due_at is not None
-        and r.step_due_at <= now
-        and emergency.answered(store, r.ref) is None
+        for r in open_requests(store, _waiting(EMERGENCY_WAIT), StepRow.due_at <= now)
+        if emergency.answered(store, r.ref) is None
     ]
 
 
@@ -454,8 +453,6 @@ def fell_back_waiting(store: Store) -> list[ToWake]:
     be woken to go on down the RED path (again, if an earlier wake-up did not get through)."""
     return [
         ToWake(r.ref, r.flow_run_id, Step.EMERGENCY)
-        for r in open_requests(store)
-        if r.status == "AWAITING_EMERGENCY"
-        and r.flow_run_id is not None
-        and emergency.answered(store, r.ref) is not None
+        for r in open_requests(store, _waiting(EMERGENCY_WAIT))
+        if r.flow_run_id is not None and emergency.answered(store, r.ref) is not None
     ]
