@@ -96,6 +96,10 @@ LOCKED_VERDICT = Verdict(
     locked=True,
 )
 PROOF = "one-time code sent to the person's registered contact"
+LAPSED_VERDICT = Verdict(
+    ["Nobody on call confirmed the emergency share in time: the request follows the RED path "
+     "(sign-off before anything is shared). This answer was not used."]
+)  # fmt: skip
 
 
 def _check_answer(
@@ -202,6 +206,9 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
     """Check and keep an on-call approver's answer to an emergency share: CONFIRM authorises
     sharing the ticked items now (sign-off follows); DECLINE sends the request down the RED
     path. A refused input leaves the step waiting."""
+    settled = emergency.answered(store, ref)
+    if settled is not None and settled.public.get("outcome") == emergency.LAPSED:
+        return LAPSED_VERDICT
     req = store.request(ref)
     stop = _check_answer(
         store, ref, Step.EMERGENCY, inp.approver_id, inp.code,

@@ -312,7 +312,7 @@ def test_no_on_call_confirmation_in_time_falls_back_to_red(store: Store) -> None
     assert [w.ref for w in timeliness.fell_back_waiting(store)] == [ref]  # its run is woken
     # a confirmation arriving after the window changes nothing
     store.provide_item(ref, "item-1", b"Attendance.", "school-office")
-    confirm(store, ref, run_id)
+    assert not confirm(store, ref, run_id)  # refused: "follows the RED path"
     assert not emergency.confirmed(store, ref)
     assert emergency.authorising_step(store, ref) is None  # nothing may be transferred yet
     record_decision(store, ref, "stopped for the test")
