@@ -1,8 +1,8 @@
 """The watchdog's sweep over 10,000 open requests (target: under 2 seconds).
 
-Measures the store work of one sweep, without Prefect: find overdue requests, build the
-timeliness-open-requests table and the timeliness-summary markdown (today, this week, this
-month). Requests are registered through the real store (personal fields encrypted), triaged for
+Measures the store work of one sweep, without Prefect: find overdue requests, steps to remind,
+escalate or fall back, build the timeliness-open-requests table and the timeliness-summary
+markdown (today, this week, this month). Requests are registered through the real store (personal fields encrypted), triaged for
 a deadline, and set waiting for sign-off; 1% are overdue, so each sweep also expires them
 (first sweep) and finds nothing left to do (later sweeps).
 
@@ -64,6 +64,10 @@ def main() -> None:
             t = time.perf_counter()
             late = timeliness.overdue(store, now)
             expired = [r.ref for r in late if timeliness.expire(store, r, now)]
+            # what else a sweep asks of the store: steps to remind, escalate, or fall back
+            timeliness.reminders_due(store, now)
+            timeliness.escalations_due(store, now)
+            timeliness.lapses_due(store, now)
             table = reports.open_requests_table(timeliness.open_requests(store), now)
             summary = reports.summary_markdown(store, now)
             times.append(time.perf_counter() - t)

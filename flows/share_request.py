@@ -3,6 +3,10 @@
     intake -> triage -> consent check -> [override justification] -> senior sign-off
            -> encrypted transfer -> decision record (always)
 
+EMERGENCY (risk to life asserted): after triage an on-call approver confirms within minutes,
+the items are transferred at once, and the override justification and sign-off follow,
+retrospectively, within the EMERGENCY budget. Declined or not confirmed in time: the RED path.
+
 People answer through the run's resume form in the Prefect UI (or ``infoshare approve``). While
 the run waits it is *suspended*: no process is held, and when resumed it starts again from the
 top. Every step asks infoshare's store whether it is done already, so nothing is repeated.
@@ -23,8 +27,9 @@ from pydantic import BaseModel, Field, create_model
 
 from infoshare.forms import REQUEST_GUIDE, WaitingForm
 from infoshare.models import ShareRequest
-from infoshare.policy import OverrideInput, SignOffInput, Verdict
+from infoshare.policy import EmergencyInput, OverrideInput, SignOffInput, Verdict
 from tasks.consent import consent_check
+from tasks.emergency import apply_emergency_input, confirmed_by_on_call, emergency_form
 from tasks.intake import intake
 from tasks.override import apply_override_input, override_form
 from tasks.record import describe_failure, record, record_ended_run
@@ -92,6 +97,10 @@ def share_request(request: ShareRequest) -> str:
     try:
         checked = triage(ref)
         if checked.accepted:
+            if checked.emergency:
+                wait_for_person(ref, EmergencyInput, emergency_form, apply_emergency_input)
+                if confirmed_by_on_call(ref):
+                    transfer(ref)  # a life at risk: share now, sign off afterwards
             if consent_check(ref):
                 wait_for_person(ref, OverrideInput, override_form, apply_override_input)
             wait_for_person(ref, SignOffInput, signoff_form, apply_signoff_input)

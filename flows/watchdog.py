@@ -1,7 +1,9 @@
 """The timeliness watchdog, every minute: deadlines are infoshare's to enforce, not Prefect's.
 
     expire overdue requests -> wake their runs (each records EXPIRED itself)
-    remind the people a step waits for at 50% and 80% of its time
+    send emergencies nobody on call confirmed in time down the RED path -> wake their runs
+    remind the people a step waits for at 50% and 80% of the step's own time
+    escalate a step unanswered at its due time to the agency's deputy (a new one-time code)
     reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED
     sign each agency's decision-record chain at least daily
     refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
@@ -22,7 +24,9 @@ from prefect.events import DeploymentEventTrigger
 
 from tasks.timeliness import (
     checkpoint_chains,
+    escalate_due_steps,
     expire_overdue,
+    fall_back_unconfirmed,
     publish_dashboards,
     reconcile_ended_runs,
     record_run_if_ended,
@@ -43,11 +47,15 @@ def watchdog_at(now: datetime) -> dict[str, Any]:
 def sweep(clock: datetime) -> dict[str, Any]:
     """One sweep at ``clock``; runs inside either flow above."""
     expired = expire_overdue(clock)
+    fell_back = fall_back_unconfirmed(clock)
     reminded = send_due_reminders(clock)
+    escalated = escalate_due_steps(clock)
     reconciled = reconcile_ended_runs(clock)
     return {
         "expired": expired,
+        "fell_back": fell_back,
         "reminded": reminded,
+        "escalated": escalated,
         "reconciled": reconciled,
         "checkpointed": checkpoint_chains(clock),
         "open": publish_dashboards(clock),

@@ -11,6 +11,10 @@ INFOSHARE_RETENTION_RECORD    keep the decision record itself this long (default
 INFOSHARE_RETENTION_RUNS      delete finished share-request runs from Prefect after this (2y)
 INFOSHARE_RETENTION_AGENCIES  per disclosing agency overrides, JSON, e.g.
                         {"northshire-police": {"personal": "3y", "record": "10y"}}
+INFOSHARE_STEP_DUE      JSON object: when each person's step is due, as a fraction of the tier's
+                        budget (in the budget's own time), e.g. {"override": 0.5, "signoff": 0.75}
+INFOSHARE_EMERGENCY_CONFIRM_MINUTES  how long an on-call approver has to confirm an EMERGENCY
+                        share before the request falls back to the RED path (15)
 """
 
 from __future__ import annotations
@@ -35,6 +39,13 @@ DEFAULT_TIER_BUDGETS: dict[UrgencyTier, str] = {
     UrgencyTier.GREEN: "72h",
     UrgencyTier.ROUTINE: "10wd",
 }
+
+
+# Each person's step is due at a fraction of the request's budget, counted in the budget's own
+# time (working time for "wh"/"wd" tiers): the override justification at half, the sign-off at
+# three quarters. At its due time with no answer the watchdog escalates it to the agency's deputy.
+DEFAULT_STEP_DUE: dict[str, float] = {"override": 0.5, "signoff": 0.75}
+DEFAULT_EMERGENCY_CONFIRM = timedelta(minutes=15)
 
 
 class ConfigError(ValueError):
@@ -157,6 +168,8 @@ class Settings:
     master_key_b64: str | None = field(default=None, repr=False)
     checkpoint_every: int = 100  # sign each agency's chain head every N decision records
     retention: Retention = field(default_factory=Retention)
+    step_due: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STEP_DUE))
+    emergency_confirm: timedelta = DEFAULT_EMERGENCY_CONFIRM
 
     @property
     def keys_dir(self) -> Path:
@@ -204,7 +217,37 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         master_key_b64=env.get("INFOSHARE_MASTER_KEY") or None,
         checkpoint_every=_positive_int(env, "INFOSHARE_CHECKPOINT_EVERY", 100),
         retention=_retention(env),
+        step_due=_step_due(env.get("INFOSHARE_STEP_DUE")),
+        emergency_confirm=timedelta(
+            minutes=_positive_int(
+                env,
+                "INFOSHARE_EMERGENCY_CONFIRM_MINUTES",
+                int(DEFAULT_EMERGENCY_CONFIRM.total_seconds() // 60),
+            )
+        ),
     )
+
+
+def _step_due(raw: str | None) -> dict[str, float]:
+    due = dict(DEFAULT_STEP_DUE)
+    if not raw:
+        return due
+    bad = 'INFOSHARE_STEP_DUE must be a JSON object like {"override": 0.5, "signoff": 0.75}'
+    try:
+        overrides = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{bad}: {exc}") from exc
+    if not isinstance(overrides, dict):
+        raise ConfigError(bad)
+    for step, fraction in overrides.items():
+        if step not in DEFAULT_STEP_DUE:
+            raise ConfigError(f"{bad}: unknown step {step!r} (one of override, signoff)")
+        if isinstance(fraction, bool) or not isinstance(fraction, int | float):
+            raise ConfigError(f"{bad}: {step} must be a number")
+        if not 0 < fraction <= 1:
+            raise ConfigError(f"{bad}: {step} must be above 0 and at most 1, got {fraction}")
+        due[step] = float(fraction)
+    return due
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:

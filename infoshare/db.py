@@ -68,6 +68,9 @@ class AgencyRow(Base):
     approver_roles: Mapped[list[Any]] = mapped_column(JSON)
     dpo_email: Mapped[str | None] = mapped_column(String(200))
     office_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # cover: who escalations go to, and who may confirm an EMERGENCY share (person ids)
+    deputy: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    on_call: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class PersonRow(Base):
@@ -129,6 +132,9 @@ class StepRow(Base):
     updated_at: Mapped[datetime]
     public: Mapped[dict[str, Any]] = mapped_column(JSON)
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # a person's step: when it started waiting and when it is due (inside the request deadline)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ItemContentRow(Base):
@@ -322,34 +328,56 @@ def missing_tables(engine: Engine) -> set[str]:
     return set(Base.metadata.tables) - set(inspect(engine).get_table_names())
 
 
+def _install_triggers(engine: Engine) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as conn:
+        if sqlite:  # its UPDATE trigger names the record's columns: rebuild it with them
+            conn.execute(text("DROP TRIGGER IF EXISTS decision_records_no_update"))
+        for stmt in _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES:
+            conn.execute(text(stmt))
+
+
 def create_schema(engine: Engine) -> None:
-    """Create what is missing (new tables and indexes of a newer version included) and the
-    triggers. Safe to run again."""
+    """A new store: every table, index and trigger."""
     Base.metadata.create_all(engine)
+    _install_triggers(engine)
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add nullable columns declared here but missing from an existing store's tables (a
+    store created by an earlier version); returns "table.column" for each one added. Only
+    additive changes are made this way: nothing is altered or dropped."""
+    inspector = inspect(engine)
+    added = []
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for col in table.columns:
+                if col.name in have or not col.nullable:
+                    continue
+                kind = col.type.compile(dialect=engine.dialect)
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
+                added.append(f"{table.name}.{col.name}")
+    return added
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring a store made by an earlier version up to date; idempotent and additive only (no
+    migrations framework yet): new tables, new nullable columns, new indexes, and the current
+    append-only triggers when anything changed (e.g. ``disposed_at``, which the disposal update
+    the record triggers allow depends on)."""
+    created = missing_tables(engine)
+    if created:
+        Base.metadata.create_all(engine)
+    added = add_missing_columns(engine)
     with engine.begin() as conn:
         for table in Base.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
-    statements = _APPEND_ONLY_SQLITE if engine.dialect.name == "sqlite" else _APPEND_ONLY_POSTGRES
-    with engine.begin() as conn:
-        for stmt in statements:
-            conn.execute(text(stmt))
-
-
-def upgrade_schema(engine: Engine) -> None:
-    """Bring a store made before retention existed up to date (idempotent): add
-    ``decision_records.disposed_at`` and replace the record triggers with ones that allow the
-    disposal update."""
-    if "disposed_at" in {c["name"] for c in inspect(engine).get_columns("decision_records")}:
-        return
-    column = DecisionRecordRow.__table__.c.disposed_at.type.compile(dialect=engine.dialect)
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.begin() as conn:
-        conn.execute(text(f"ALTER TABLE decision_records ADD COLUMN disposed_at {column}"))
-        if sqlite:
-            conn.execute(text("DROP TRIGGER IF EXISTS decision_records_no_update"))
-        for stmt in _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES:
-            conn.execute(text(stmt))
+    if created or added:
+        _install_triggers(engine)
 
 
 class SeenEnvelopeRow(Base):

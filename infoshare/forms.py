@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from infoshare import emergency
 from infoshare.policy import Step
 from infoshare.steps import is_done
 from infoshare.store import Store, now_utc
-from infoshare.timeliness import is_expired
+from infoshare.timeliness import is_expired, open_window
+from infoshare.worktime import LONDON
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,21 @@ class WaitingForm:
     items: dict[str, str]  # item id -> description of the information (never personal data)
 
 
-def _due(due: datetime | None, now: datetime) -> str:
+def _at(when: datetime, now: datetime) -> str:
+    """A time people read at a glance: UK time, with the day when it is not today."""
+    local, today = when.astimezone(LONDON), now.astimezone(LONDON).date()
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%H:%M} on {local:%a %d %b}"
+
+
+def due_text(due: datetime | None, now: datetime) -> str:
+    """``due in 3.0 hours (at 15:00)``, or ``overdue since 15:00``, in UK time."""
     if due is None:
         return "no deadline set"
-    left = due - now
-    hours = left.total_seconds() / 3600
-    when = due.strftime("%Y-%m-%d %H:%M UTC")
-    return f"{when} (overdue)" if hours < 0 else f"{when} (in {hours:.1f} h)"
+    hours = (due - now).total_seconds() / 3600
+    if hours < 0:
+        return f"overdue since {_at(due, now)}"
+    amount = f"{hours * 60:.0f} minutes" if hours < 1 else f"{hours:.1f} hours"
+    return f"due in {amount} (at {_at(due, now)})"
 
 
 def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
@@ -51,18 +61,39 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     disclosing_name = agency.name if agency else meta.disclosing_agency
     pub = meta.public
     state = store.step(ref, step)
+    now = now_utc()
+    window = open_window(store, ref, step, now)
+    step_due = due_text(window.due_at if window else meta.due_at, now)
+    deadline = f"request deadline {_at(meta.due_at, now)}" if meta.due_at else "no deadline"
+    timing = f"**{meta.urgency}**: this step is {step_due}; {deadline} (UK time)."
     lines = []
-    if step == Step.SIGNOFF:
+    if step == Step.EMERGENCY:
+        lines += [
+            f"### Emergency share, risk to life: {ref}",
+            timing,
+            f"**Who:** the on-call approver of {disclosing_name}; never the requester.",
+            "CONFIRM shares the ticked items now; sign-off follows within the request deadline. "
+            "DECLINE (or no answer in time) sends the request down the RED path.",
+        ]
+    elif step == Step.SIGNOFF:
         roles = ", ".join(agency.approver_roles) if agency else "a senior manager"
         lines += [
             f"### Senior sign-off: {ref}",
-            f"**{meta.urgency}**, due {_due(meta.due_at, now_utc())}",
+            timing,
             f"**Who:** {roles} of {disclosing_name}; never the requester.",
         ]
+        shared = emergency.answered(store, ref)
+        if shared is not None and shared.public.get("confirmed"):
+            lines.append(
+                f"**Retrospective:** {', '.join(shared.public['approved_items'])} were shared "
+                f"in an emergency on {shared.actor_id}'s confirmation at "
+                f"{_at(datetime.fromisoformat(shared.public['at']), now)}. SHARE ratifies what "
+                "you tick; REFUSE records that it should not have been shared."
+            )
     else:
         lines += [
             f"### Consent override: {ref}",
-            f"**{meta.urgency}**, due {_due(meta.due_at, now_utc())}",
+            timing,
             f"**Who:** a practitioner of {disclosing_name}; never the requester.",
         ]
     if state and state.public.get("last_refusal"):
@@ -77,7 +108,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     ]
     lines += [f"- **{iid}**: {item['description']}" for iid, item in _items(pub)]
     lines.append("")
-    if step == Step.SIGNOFF:
+    if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
             "Approve only what is necessary. Items need their content prepared first "
             f"(`infoshare provide {ref} ITEM`)."
@@ -123,6 +154,7 @@ the run's **Resume** form. Every outcome ends with a decision record
 
 Codes: gateways CDA1998_S115 (Crime and Disorder Act 1998 s.115), DPA_SCH2_P1_PARA2 (DPA 2018
 Sch 2 para 2 crime exemption), PCSC2022_S16 (serious violence duty), COMMON_LAW_POLICING (e.g.
-Clare's and Sarah's law), COURT_ORDER. Tiers: EMERGENCY (risk to life), RED 4 h, AMBER 24 h,
-GREEN 72 h, ROUTINE 10 days.
+Clare's and Sarah's law), COURT_ORDER. Tiers: EMERGENCY (risk to life: tick "risk to life"; an
+on-call approver confirms within minutes, the items are shared at once and signed off within
+24 h), RED 4 h, AMBER 24 h, GREEN 72 h, ROUTINE 10 days.
 """

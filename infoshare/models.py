@@ -237,6 +237,12 @@ class ShareRequest(_Form):
     urgency: UrgencyTier = Field(
         description="EMERGENCY (risk to life), RED (4h), AMBER (24h), GREEN (72h), ROUTINE."
     )
+    risk_to_life: bool = Field(
+        default=False,
+        description="Tick only with the EMERGENCY tier, to assert that someone's life is at risk "
+        "now: an on-call approver of the disclosing agency is asked to confirm within minutes, "
+        "the information is shared at once, and sign-off follows within 24 hours.",
+    )
     countersigned_by: str = Field(
         default="",
         max_length=64,

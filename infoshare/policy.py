@@ -55,6 +55,7 @@ class Triage:
     due_at: datetime
     isa_reference: str | None  # the ISA relied on, if any
     needs_override: bool
+    emergency: bool = False  # risk to life asserted: share on on-call confirmation, sign off after
 
     @property
     def accepted(self) -> bool:
@@ -168,6 +169,17 @@ def _legal_reasons(req: ShareRequest, today: date) -> list[str]:
     return reasons
 
 
+def _emergency_reasons(req: ShareRequest) -> list[str]:
+    if req.urgency == UrgencyTier.EMERGENCY and not req.risk_to_life:
+        return [
+            "The EMERGENCY tier is only for a risk to life: tick 'risk to life' to assert it, "
+            "or choose RED."
+        ]
+    if req.risk_to_life and req.urgency != UrgencyTier.EMERGENCY:
+        return ["A risk to life is asserted: choose the EMERGENCY tier (or untick it)."]
+    return []
+
+
 def _office_hours(p: Partnership, agency_id: str) -> OfficeHours:
     agency = p.agency(agency_id)
     return agency.office_hours if agency else OfficeHours()
@@ -181,7 +193,11 @@ def triage(
 ) -> Triage:
     """Refuse trawls, send back incomplete or unauthorised requests, and set the deadline."""
     refuse = _trawling_reasons(req)
-    defer = _registry_reasons(req, partnership, now) + _legal_reasons(req, now.date())
+    defer = (
+        _registry_reasons(req, partnership, now)
+        + _legal_reasons(req, now.date())
+        + _emergency_reasons(req)
+    )
     decision = Decision.REFUSE if refuse else (Decision.DEFER if defer else None)
     isa = (
         partnership.isa(req.isa_reference)
@@ -194,6 +210,7 @@ def triage(
         due_at=budgets[req.urgency].due(now, _office_hours(partnership, req.disclosing_agency)),
         isa_reference=isa.reference if isa else None,
         needs_override=needs_override(req.consent),
+        emergency=req.urgency == UrgencyTier.EMERGENCY and req.risk_to_life,
     )
 
 
@@ -203,6 +220,7 @@ def triage(
 class Step(StrEnum):
     INTAKE = "intake"
     TRIAGE = "triage"
+    EMERGENCY = "emergency"  # an on-call approver confirms an emergency share (risk to life)
     CONSENT = "consent"
     OVERRIDE = "override"
     SIGNOFF = "signoff"
@@ -275,6 +293,35 @@ class SignOffInput(_Input):
         default="", max_length=2000, description="Anything withheld or redacted, and why."
     )
     dpo_advice: str = Field(default="", max_length=2000, description="The DPO's advice, if sought.")
+
+
+class EmergencyChoice(StrEnum):
+    CONFIRM = "CONFIRM"
+    DECLINE = "DECLINE"
+
+
+class EmergencyInput(_Input):
+    """On-call confirmation of an emergency share (risk to life), before sign-off."""
+
+    approver_id: str = Field(
+        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
+    )
+    code: str = Field(
+        pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
+    )
+    decision: EmergencyChoice = Field(
+        description="CONFIRM: share the items ticked below now, sign-off follows within 24 "
+        "hours. DECLINE: no emergency share; the request follows the RED path."
+    )
+    approved_items: list[str] = Field(
+        default_factory=list, description="The items to share now (CONFIRM only)."
+    )
+    reasons: str = Field(
+        min_length=10,
+        max_length=4000,
+        description="Why sharing now is (or is not) necessary to protect life; it goes on the "
+        "record (kept encrypted). Refer to people by role, not by name.",
+    )
 
 
 @dataclass(frozen=True)
@@ -353,3 +400,24 @@ def signoff_decision(inp: SignOffInput, req: ShareRequest) -> Decision:
         if set(inp.approved_items) == set(req.item_ids())
         else Decision.SHARE_PARTIAL
     )
+
+
+def check_emergency(
+    inp: EmergencyInput, req: ShareRequest, p: Partnership, prepared_items: set[str]
+) -> Verdict:
+    """An on-call approver of the disclosing agency (any approver if it registers none) may
+    confirm; the items checks are the sign-off's."""
+    as_signoff = SignOffInput(
+        approver_id=inp.approver_id,
+        code=inp.code,
+        decision=SignOffChoice.SHARE
+        if inp.decision == EmergencyChoice.CONFIRM
+        else SignOffChoice.REFUSE,
+        approved_items=inp.approved_items,
+        reasons=inp.reasons,
+    )
+    reasons = list(check_signoff(as_signoff, req, p, prepared_items).reasons)
+    agency = p.agency(req.disclosing_agency)
+    if agency and agency.on_call and inp.approver_id not in agency.on_call and not reasons:
+        reasons.append(f"Emergency shares for {agency.name} are confirmed by its on-call approver.")
+    return Verdict(reasons)

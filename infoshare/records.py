@@ -94,6 +94,47 @@ def _outcome(
     return Decision.FAILED, ["The run ended before a decision was made."]
 
 
+def _emergency_outcome(
+    steps: dict[Step, StepState], failure: str | None, expiry: StepState | None, items: list[str]
+) -> tuple[Decision, list[str]] | None:
+    """The outcome of a request shared in an emergency before sign-off: what was shared, and
+    the retrospective sign-off (or its absence). None when no emergency share was confirmed."""
+    confirmed = steps.get(Step.EMERGENCY)
+    if confirmed is None or confirmed.status != "DONE" or not confirmed.public.get("confirmed"):
+        return None
+    transfer = steps.get(Step.TRANSFER)
+    if not (transfer and transfer.status == "DONE"):
+        return Decision.FAILED, [
+            "Confirmed for an emergency share but not delivered: "
+            f"{failure or 'transfer did not complete'}"
+        ]
+    shared = set(transfer.public.get("items", []))
+    decision = Decision.SHARE_FULL if shared == set(items) else Decision.SHARE_PARTIAL
+    reasons = [
+        f"Shared in an emergency (risk to life) on the on-call confirmation of "
+        f"{confirmed.actor_id} at {confirmed.public.get('at')}, before sign-off."
+    ]
+    signoff = steps.get(Step.SIGNOFF)
+    if signoff and signoff.status == "DONE":
+        said = signoff.public["decision"]
+        reasons.append(
+            f"Retrospective sign-off by {signoff.actor_id} at {signoff.public.get('at')}: "
+            + (
+                "ratified."
+                if Decision(said).shares
+                else f"{said}: it would not have been approved; see the approver's reasons."
+            )
+        )
+    elif expiry is not None and expiry.status == "DONE":
+        reasons.append(
+            f"No retrospective sign-off by the deadline ({expiry.public.get('due_at')}): the "
+            "emergency share was never ratified."
+        )
+    else:
+        reasons.append(f"No retrospective sign-off was given: {failure or 'the run ended first'}.")
+    return decision, reasons
+
+
 def record_decision(store: Store, ref: str, failure: str | None = None) -> RecordSummary:
     """Write the request's decision record if it has none yet; safe to call again and again."""
     existing = store.record(ref)
@@ -105,7 +146,10 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     req = store.request(ref)
     p = store.partnership()
     steps = {s: st for s in Step if (st := store.step(ref, s)) is not None}
-    decision, reasons = _outcome(steps, failure, store.step(ref, EXPIRY))
+    expiry = store.step(ref, EXPIRY)
+    decision, reasons = _emergency_outcome(steps, failure, expiry, req.item_ids()) or _outcome(
+        steps, failure, expiry
+    )
     decided_at = now_utc()
 
     def person(pid: str | None) -> dict[str, Any] | None:
@@ -176,6 +220,32 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "subject_informed": override.public.get("subject_informed"),
         }
         personal["override"] = override.private
+    confirmed = steps.get(Step.EMERGENCY)
+    if confirmed and confirmed.status == "DONE":
+        public["emergency"] = {
+            "risk_to_life_asserted": True,
+            "outcome": confirmed.public.get("outcome"),
+            "confirmed_by": person(confirmed.actor_id) if confirmed.public["confirmed"] else None,
+            "at": confirmed.public.get("at"),
+            "items": confirmed.public.get("approved_items", []),
+            "retrospective_signoff": (
+                {"by": signoff.actor_id, "at": signoff.public.get("at"),
+                 "decision": signoff.public.get("decision")}
+                if signoff and signoff.status == "DONE" and confirmed.public["confirmed"]
+                else None
+            ),
+        }  # fmt: skip
+        if confirmed.public["confirmed"]:
+            public["approvers"].append(
+                {
+                    **(person(confirmed.actor_id) or {}),
+                    "step": "emergency",
+                    "at": confirmed.public.get("at"),
+                    "identity": confirmed.public.get("identity"),
+                    "input_sha256": confirmed.public.get("input_sha256"),
+                }
+            )
+            personal["emergency"] = confirmed.private
     if signoff and signoff.status == "DONE":
         public["approvers"].append(
             {
@@ -257,8 +327,19 @@ def summary_markdown(public: dict[str, Any]) -> str:
             f"Consent overridden on {', '.join(o['grounds'])} by {o['justified_by']['id']}; "
             f"subject informed: {'yes' if o['subject_informed'] else 'no'}."
         )
+    emergency = public.get("emergency")
+    if emergency:
+        lines.append(
+            f"Emergency share (risk to life): {emergency['outcome']}"
+            + (
+                f", retrospective sign-off {emergency['retrospective_signoff']['decision']}."
+                if emergency.get("retrospective_signoff")
+                else "."
+            )
+        )
     for a in public.get("approvers", []):
-        lines.append(f"Signed off by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}.")
+        what = "Confirmed in an emergency" if a.get("step") == "emergency" else "Signed off"
+        lines.append(f"{what} by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}.")
     if shared:
         lines.append(
             f"Delivered to {shared['with']} by {shared['method']}: envelope "

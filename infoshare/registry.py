@@ -65,6 +65,16 @@ class AgencySpec(_Strict):
     dpo_email: str | None = None
     office_hours: OfficeHoursSpec = Field(default_factory=lambda: OfficeHoursSpec())
     intake: IntakeSpec | None = None
+    deputy: str | None = Field(
+        default=None,
+        description="Person id of an approver of this agency who is told when a step passes its "
+        "due time unanswered (with a new one-time code). Not told when a step opens.",
+    )
+    on_call: list[str] = Field(
+        default_factory=list,
+        description="Person ids of approvers of this agency who may confirm an EMERGENCY share "
+        "at any hour. Not told when a step opens.",
+    )
 
 
 class PersonSpec(_Strict):
@@ -97,6 +107,13 @@ class Agency:
     approver_roles: tuple[str, ...]
     dpo_email: str | None
     office_hours: OfficeHours = OfficeHours()
+    deputy: str | None = None
+    on_call: tuple[str, ...] = ()
+
+    @property
+    def cover(self) -> tuple[str, ...]:
+        """Who stands behind the people a step is first sent to: the deputy, then on-call."""
+        return tuple(dict.fromkeys([*([self.deputy] if self.deputy else []), *self.on_call]))
 
 
 @dataclass(frozen=True)
@@ -119,6 +136,19 @@ def parse_registry(raw: dict[str, Any]) -> RegistrySpec:
     for p in spec.people:
         if p.agency not in agency_ids:
             raise RegistryError(f"person {p.id!r} belongs to unknown agency {p.agency!r}")
+    people = {p.id: p for p in spec.people}
+    for a in spec.agencies:
+        for role, pid in [("deputy", a.deputy)] + [("on_call", p) for p in a.on_call]:
+            if pid is None:
+                continue
+            person = people.get(pid)
+            if person is None or person.agency != a.id:
+                raise RegistryError(f"agency {a.id!r}: {role} {pid!r} is not one of its people")
+            if person.role not in a.approver_roles:
+                raise RegistryError(
+                    f"agency {a.id!r}: {role} {pid!r} is a {person.role}, not one of its "
+                    f"approver roles ({', '.join(a.approver_roles)})"
+                )
     for isa in spec.isas:
         unknown = set(isa.parties) - agency_ids
         if unknown:
@@ -157,6 +187,8 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
                 approver_roles=a.approver_roles,
                 dpo_email=a.dpo_email,
                 office_hours=a.office_hours.model_dump(mode="json"),
+                deputy=a.deputy,
+                on_call=list(a.on_call),
             )
         )
     session.flush()
@@ -228,6 +260,8 @@ class Partnership:
                     tuple(a.approver_roles),
                     a.dpo_email,
                     a.office_hours.to_hours(),
+                    deputy=a.deputy,
+                    on_call=tuple(a.on_call),
                 )
                 for a in spec.agencies
             },
@@ -254,6 +288,8 @@ def load_partnership(session: Session) -> Partnership:
                 tuple(r.approver_roles),
                 r.dpo_email,
                 OfficeHoursSpec.model_validate(r.office_hours or {}).to_hours(),
+                deputy=r.deputy,
+                on_call=tuple(r.on_call or ()),
             )
             for r in session.scalars(select(AgencyRow))
         },

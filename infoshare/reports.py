@@ -160,6 +160,9 @@ def open_requests_table(open_: list[OpenRequest], now: datetime) -> list[dict[st
                 "from": r.requesting_agency,
                 "to": r.disclosing_agency,
                 "step": r.status,
+                "step due": r.step_due_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+                if r.step_due_at
+                else "-",
                 "due": r.due_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if r.due_at else "-",
                 "time left (h)": "-" if left is None else round(left / 3600, 1),
                 "RAG": r.rag(now),

@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from infoshare import registry
-from infoshare.db import create_schema
 from infoshare.store import Store, now_utc
 
 KEY_VALIDITY = timedelta(days=2 * 365)
@@ -26,8 +25,7 @@ def initialise(store: Store, registry_file: Path = registry.DEMO_REGISTRY) -> Se
 
     Safe to run again: existing keys are kept, registry entries are updated in place."""
     spec = registry.read_registry_file(registry_file)
-    create_schema(store.engine)  # what a newer version added (tables, indexes)
-    store.reindex_subjects()
+    store.reindex_subjects()  # records written before the subject index existed
     with store.session() as s:
         registry.load_registry(s, spec)
     created = []

@@ -17,17 +17,20 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import select
 
-from infoshare import identity, registry
+from infoshare import emergency, identity, registry
 from infoshare.db import AgencyKeyRow
 from infoshare.envelope import SealedItem, seal_items
 from infoshare.identity import MAX_FAILED_ATTEMPTS
 from infoshare.keys import ENCRYPTION, key_id
 from infoshare.models import Decision, ShareRequest
 from infoshare.policy import (
+    EmergencyChoice,
+    EmergencyInput,
     OverrideInput,
     SignOffInput,
     Step,
     Verdict,
+    check_emergency,
     check_override,
     check_signoff,
     signoff_decision,
@@ -59,6 +62,7 @@ class TriageResult:
     reasons: list[str]
     due_at: str
     needs_override: bool
+    emergency: bool = False  # share on an on-call approver's confirmation, sign off afterwards
 
 
 def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageResult:
@@ -75,6 +79,7 @@ def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageRes
                 "due_at": t.due_at.isoformat(),
                 "isa_reference": t.isa_reference,
                 "needs_override": t.needs_override,
+                "emergency": t.emergency,
             },
         )
         store.set_status(ref, "TRIAGED" if t.accepted else "TRIAGE_FAILED", due_at=t.due_at)
@@ -82,8 +87,9 @@ def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageRes
         assert done is not None
     p = done.public
     return TriageResult(
-        p["decision"] is None, p["decision"], p["reasons"], p["due_at"], p["needs_override"]
-    )
+        p["decision"] is None, p["decision"], p["reasons"], p["due_at"], p["needs_override"],
+        bool(p.get("emergency")),
+    )  # fmt: skip
 
 
 def is_done(store: Store, ref: str, step: Step) -> bool:
@@ -101,6 +107,10 @@ LOCKED_VERDICT = Verdict(
     locked=True,
 )
 PROOF = "one-time code sent to the person's registered contact"
+LAPSED_VERDICT = Verdict(
+    ["Nobody on call confirmed the emergency share in time: the request follows the RED path "
+     "(sign-off before anything is shared). This answer was not used."]
+)  # fmt: skip
 
 
 def _check_answer(
@@ -203,6 +213,50 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
     return Verdict()
 
 
+def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
+    """Check and keep an on-call approver's answer to an emergency share: CONFIRM authorises
+    sharing the ticked items now (sign-off follows); DECLINE sends the request down the RED
+    path. A refused input leaves the step waiting."""
+    settled = emergency.answered(store, ref)
+    if settled is not None and settled.public.get("outcome") == emergency.LAPSED:
+        return LAPSED_VERDICT
+    req = store.request(ref)
+    stop = _check_answer(
+        store, ref, Step.EMERGENCY, inp.approver_id, inp.code,
+        lambda: check_emergency(inp, req, store.partnership(), store.prepared_items(ref)),
+    )  # fmt: skip
+    if stop is not None:
+        return stop
+    confirmed = inp.decision == EmergencyChoice.CONFIRM
+    store.complete_step(
+        ref,
+        Step.EMERGENCY,
+        actor_id=inp.approver_id,
+        public={
+            "outcome": emergency.CONFIRMED if confirmed else emergency.DECLINED,
+            "confirmed": confirmed,
+            "approved_items": sorted(inp.approved_items) if confirmed else [],
+            "at": now_utc().isoformat(),
+            "identity": PROOF,
+            "input_sha256": digest_json(inp.model_dump(mode="json", exclude={"code"})),
+        },
+        private={
+            "reasons": inp.reasons,
+            "approved_content_sha256": {
+                item: hashlib.sha256(content).hexdigest()
+                for item, content in store.item_contents(ref, list(inp.approved_items)).items()
+            }
+            if confirmed
+            else {},
+        },
+    )
+    if confirmed:
+        store.set_status(ref, "EMERGENCY_CONFIRMED")
+    else:
+        emergency.fall_back(store, ref, now_utc(), status="EMERGENCY_DECLINED")
+    return Verdict()
+
+
 def signoff_outcome(store: Store, ref: str) -> Decision | None:
     """The sign-off decision, or None if there is none, or if the request expired before the
     transfer began (an answer racing the deadline does not send anything after it)."""
@@ -248,7 +302,7 @@ def transfer(
     done = store.step(ref, Step.TRANSFER)
     if done is not None and done.status == DONE:
         return done.public
-    signoff = store.step(ref, Step.SIGNOFF)
+    signoff = emergency.authorising_step(store, ref)
     if signoff is None or signoff.status != DONE or not signoff.public.get("approved_items"):
         raise TransferError("nothing was approved for sharing")
     approved: list[str] = signoff.public["approved_items"]
@@ -292,7 +346,7 @@ def _seal(
     missing = sorted(set(approved) - contents.keys())
     if missing:
         raise TransferError(f"approved items have no prepared content: {', '.join(missing)}")
-    signed = store.step(ref, Step.SIGNOFF)
+    signed = emergency.authorising_step(store, ref)
     approved_hashes = signed.private.get("approved_content_sha256", {}) if signed else {}
     changed = sorted(
         i for i in approved if approved_hashes.get(i) != hashlib.sha256(contents[i]).hexdigest()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, delete, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +38,6 @@ from infoshare.db import (
     create_schema,
     json_text,
     make_engine,
-    missing_tables,
     upgrade_schema,
 )
 from infoshare.keys import AgencyKeyStore
@@ -129,9 +128,10 @@ class Store:
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.engine = make_engine(self.settings.database_url)
-        if missing_tables(self.engine):
+        if not inspect(self.engine).has_table("decision_records"):
             create_schema(self.engine)
-        upgrade_schema(self.engine)  # columns added since the store was made
+        else:
+            upgrade_schema(self.engine)  # a store made by an earlier version
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)

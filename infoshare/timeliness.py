@@ -3,6 +3,15 @@
 The watchdog flow calls these with its own clock (``now``), so tests move time instead of
 sleeping. Expiry is decided here, in the store, and only then is the waiting run woken: the
 run finds the request expired and records EXPIRED itself. Whatever input wakes it is ignored.
+
+Each person's step has its own window inside the request's deadline, stored on the step when
+it opens (``StepRow.opened_at``/``due_at``): the override justification is due at 50% and the
+sign-off at 75% of the tier's budget, counted in working time for working-time tiers
+(``Settings.step_due``), and an on-call confirmation of an emergency share within minutes
+(``Settings.emergency_confirm``). Reminders go at 50% and 80% of the step's window. At the
+step's due time an unanswered step is escalated: the agency's deputy (or on-call approver) gets
+a new one-time code and the people first told are told; an unconfirmed emergency falls back to
+the RED path instead.
 """
 
 from __future__ import annotations
@@ -10,14 +19,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, select
+from sqlalchemy.exc import IntegrityError
 
+from infoshare import emergency, identity
 from infoshare.db import DecisionRecordRow, RequestRow, StepRow
+from infoshare.identity import IssuedCode
+from infoshare.models import UrgencyTier
 from infoshare.policy import Step
-from infoshare.store import DONE, Store
+from infoshare.registry import Member
+from infoshare.store import DONE, WAITING, Store, now_utc
+from infoshare.worktime import OfficeHours, part_of
 
-WAITING_STATUSES = {f"AWAITING_{s.name}": s for s in (Step.OVERRIDE, Step.SIGNOFF)}
+PERSON_STEPS = (Step.EMERGENCY, Step.OVERRIDE, Step.SIGNOFF)
+WAITING_STATUSES = {f"AWAITING_{s.name}": s for s in PERSON_STEPS}
+EMERGENCY_WAIT = f"AWAITING_{Step.EMERGENCY.name}"
 EXPIRY = "expiry"
+WATCHDOG = emergency.WATCHDOG
 
 
 @dataclass(frozen=True)
@@ -30,10 +48,22 @@ class OpenRequest:
     status: str
     received_at: datetime
     due_at: datetime | None
+    step_opened_at: datetime | None = None  # the waiting step's own window, if it has one
+    step_due_at: datetime | None = None
 
     @property
     def waiting_for(self) -> Step | None:
         return WAITING_STATUSES.get(self.status)
+
+    @property
+    def step_window(self) -> tuple[datetime, datetime] | None:
+        """When the waiting step opened and is due; the request's own window for a step
+        opened before steps had windows."""
+        if self.step_opened_at is not None and self.step_due_at is not None:
+            return self.step_opened_at, self.step_due_at
+        if self.due_at is not None:
+            return self.received_at, self.due_at
+        return None
 
     def time_left(self, now: datetime) -> float | None:
         """Seconds to the deadline (negative when overdue)."""
@@ -48,8 +78,13 @@ class OpenRequest:
         return "RED" if left < 0.2 else "AMBER" if left < 0.5 else "GREEN"
 
 
-def open_requests(store: Store) -> list[OpenRequest]:
-    """Requests with no decision record yet, soonest deadline first."""
+def open_requests(store: Store, *where: ColumnElement[bool]) -> list[OpenRequest]:
+    """Requests with no decision record yet (and matching ``where``, over the request and its
+    waiting step), soonest deadline first, with the window of the step each one waits for."""
+    waiting_step = case(
+        *[(RequestRow.status == status, step.value) for status, step in WAITING_STATUSES.items()],
+        else_=None,
+    )
     with store.session() as s:
         recorded = select(DecisionRecordRow.ref)
         rows = s.execute(
@@ -62,20 +97,95 @@ def open_requests(store: Store) -> list[OpenRequest]:
                 RequestRow.status,
                 RequestRow.received_at,
                 RequestRow.due_at,
+                StepRow.opened_at,
+                StepRow.due_at,
             )
-            .where(RequestRow.ref.not_in(recorded))
+            .outerjoin(StepRow, and_(StepRow.ref == RequestRow.ref, StepRow.step == waiting_step))
+            .where(RequestRow.ref.not_in(recorded), *where)
             .order_by(RequestRow.due_at.is_(None), RequestRow.due_at)
         ).all()
-    return [OpenRequest(*r) for r in rows]
+    return [OpenRequest(*tuple(r)) for r in rows]
+
+
+# --- each person's step: its window inside the request's deadline ------------------------------
+
+
+def _office_hours(store: Store, agency_id: str) -> OfficeHours:
+    agency = store.partnership().agency(agency_id)
+    return agency.office_hours if agency else OfficeHours()
+
+
+def step_due(store: Store, ref: str, step: Step) -> datetime | None:
+    """When ``step`` is due: a fixed share of the request's budget, whenever the step opens
+    (a step that opens late is late already), or minutes after receipt for an emergency's
+    on-call confirmation. None for a request without a deadline."""
+    meta = store.meta(ref)
+    if step == Step.EMERGENCY:
+        return meta.received_at + store.settings.emergency_confirm
+    fraction = store.settings.step_due.get(step.value)
+    if meta.due_at is None or fraction is None:
+        return meta.due_at
+    tier = emergency.effective_tier(store, ref)
+    budget = store.settings.tier_budgets.get(tier) or store.settings.tier_budgets[UrgencyTier.RED]
+    hours = _office_hours(store, meta.disclosing_agency)
+    return part_of(meta.received_at, meta.due_at, fraction, hours, budget.in_working_time)
+
+
+@dataclass(frozen=True)
+class StepWindow:
+    opened_at: datetime
+    due_at: datetime
+
+
+def open_window(store: Store, ref: str, step: Step, now: datetime) -> StepWindow | None:
+    """The step's window, set the first time it opens and kept (a run woken and waiting again
+    keeps its step's due time)."""
+    due = step_due(store, ref, step)
+    if due is None:
+        return None
+    with store.session() as s:
+        row = s.get(StepRow, (ref, step.value), with_for_update=True)
+        if row is None:
+            row = StepRow(
+                ref=ref, step=step.value, status=WAITING, attempts=0, public={}, updated_at=now
+            )
+            s.add(row)
+        if row.opened_at is None or row.due_at is None:
+            row.opened_at, row.due_at = now, due
+        return StepWindow(row.opened_at, row.due_at)
+
+
+def window(store: Store, ref: str, step: Step) -> StepWindow | None:
+    with store.session() as s:
+        row = s.get(StepRow, (ref, step.value))
+        if row is None or row.opened_at is None or row.due_at is None:
+            return None
+        return StepWindow(row.opened_at, row.due_at)
+
+
+def _claim(store: Store, ref: str, marker: str, public: dict[str, object]) -> bool:
+    """Record ``marker`` as done for this request; False if it was already (so each reminder,
+    escalation, ... happens once, however many sweeps see it)."""
+    try:
+        with store.session() as s:
+            if s.get(StepRow, (ref, marker)) is not None:
+                return False
+            s.add(
+                StepRow(ref=ref, step=marker, status=DONE, attempts=0, actor_id=WATCHDOG,
+                        public=public, updated_at=now_utc())
+            )  # fmt: skip
+    except IntegrityError:  # a concurrent sweep claimed it first
+        return False
+    return True
 
 
 def overdue(store: Store, now: datetime) -> list[OpenRequest]:
     """Requests waiting for a person past their deadline."""
-    return [
-        r
-        for r in open_requests(store)
-        if r.waiting_for is not None and r.due_at is not None and r.due_at <= now
-    ]
+    return open_requests(store, _waiting(*WAITING_STATUSES), RequestRow.due_at <= now)
+
+
+def _waiting(*statuses: str) -> ColumnElement[bool]:
+    return RequestRow.status.in_(statuses)
 
 
 def expire(store: Store, req: OpenRequest, now: datetime) -> bool:
@@ -127,6 +237,13 @@ WAKE_INPUTS: dict[Step, dict[str, object]] = {
         "approved_items": [],
         "reasons": "Deadline passed: woken only to record EXPIRED.",
     },
+    Step.EMERGENCY: {
+        "approver_id": "infoshare-watchdog",
+        "code": "AAAAA-AAAAA",
+        "decision": "DECLINE",
+        "approved_items": [],
+        "reasons": "No on-call confirmation in time: woken to go on down the RED path.",
+    },
 }
 
 
@@ -141,8 +258,8 @@ def expired_unrecorded(store: Store) -> list[ToWake]:
     """Expired requests whose run has not yet written the record: their run must be woken
     (again, if an earlier wake-up did not get through)."""
     out = []
-    for r in open_requests(store):
-        if r.status != "EXPIRED" or r.flow_run_id is None:
+    for r in open_requests(store, RequestRow.status == "EXPIRED"):
+        if r.flow_run_id is None:
             continue
         marker = store.step(r.ref, EXPIRY)
         if marker is not None:
@@ -165,15 +282,18 @@ class Reminder:
 
 
 def reminders_due(store: Store, now: datetime) -> list[Reminder]:
-    """Waiting steps past 50% or 80% of their time whose reminder has not been sent; only the
-    latest threshold passed is reminded (a sweep after a long outage sends one, not two)."""
+    """Waiting steps past 50% or 80% of their own window (from when the step opened to when it
+    is due) whose reminder has not been sent; only the latest threshold passed is reminded (a
+    sweep after a long outage sends one, not two). A step past its due time is escalated
+    instead."""
     out = []
-    for r in open_requests(store):
-        step = r.waiting_for
-        if step is None or r.due_at is None or r.due_at <= now:
+    for r in open_requests(store, _waiting(*WAITING_STATUSES)):
+        step, win = r.waiting_for, r.step_window
+        if step is None or win is None or win[1] <= now:
             continue
-        budget = (r.due_at - r.received_at).total_seconds()
-        elapsed = (now - r.received_at).total_seconds() / budget if budget > 0 else 1.0
+        opened, due_at = win
+        budget = (due_at - opened).total_seconds()
+        elapsed = (now - opened).total_seconds() / budget if budget > 0 else 1.0
         passed = [f for f in REMINDER_AT if elapsed >= f]
         if not passed:
             continue
@@ -211,4 +331,128 @@ def in_transit(store: Store, received_before: datetime) -> list[OpenRequest]:
         and r.status not in WAITING_STATUSES
         and r.status != "EXPIRED"
         and r.received_at < received_before
+    ]
+
+
+# --- escalation at a step's due time -------------------------------------------------------------
+
+
+def first_told(store: Store, ref: str, step: Step) -> list[Member]:
+    """Who is sent a code when ``step`` opens: those who may answer, except the agency's cover
+    (deputy, on-call), who are told only on escalation, unless nobody else may answer. For an
+    emergency confirmation: the on-call approvers (any approver if none is registered)."""
+    meta = store.meta(ref)
+    p = store.partnership()
+    agency = p.agency(meta.disclosing_agency)
+    if step == Step.EMERGENCY:
+        on_call = [p.member(pid) for pid in (agency.on_call if agency else ())]
+        people = [m for m in on_call if m is not None] or p.approvers_of(meta.disclosing_agency)
+        return [m for m in people if m.id != meta.requester_id]
+    may = _may_answer(store, ref, step)
+    cover = set(agency.cover) if agency else set()
+    return [m for m in may if m.id not in cover] or may
+
+
+def _may_answer(store: Store, ref: str, step: Step) -> list[Member]:
+    """Who may answer; for the retrospective sign-off of an emergency share, not whoever
+    confirmed it on call (a second pair of eyes)."""
+    may = identity.eligible(store, ref, step.value)
+    shared = emergency.answered(store, ref)
+    if step == Step.SIGNOFF and shared is not None and shared.public.get("confirmed"):
+        return [m for m in may if m.id != shared.actor_id]
+    return may
+
+
+@dataclass(frozen=True)
+class EscalationDue:
+    request: OpenRequest
+    step: Step
+    due_at: datetime
+
+    @property
+    def marker(self) -> str:
+        return f"escalation-{self.step.value}"
+
+
+@dataclass(frozen=True)
+class Escalation:
+    ref: str
+    step: Step
+    due_at: datetime
+    to: Member | None  # None: the agency registers nobody who may take it
+    code: IssuedCode | None  # the new code for ``to``; never logged or stored
+    told: list[Member]  # the people first told, told that it was escalated
+
+
+def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
+    """Override and sign-off steps past their own due time, still unanswered and not yet
+    escalated (an emergency's on-call confirmation falls back instead: ``lapses_due``)."""
+    out = []
+    waiting = _waiting(*(f"AWAITING_{s.name}" for s in (Step.OVERRIDE, Step.SIGNOFF)))
+    for r in open_requests(store, waiting, StepRow.due_at <= now):
+        step = r.waiting_for
+        if step is None or r.step_due_at is None:
+            continue
+        if r.due_at is None or now < r.due_at:
+            due = EscalationDue(r, step, r.step_due_at)
+            if store.step(r.ref, due.marker) is None:
+                out.append(due)
+    return out
+
+
+def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | None:
+    """Escalate once (None if it was already, or the step was answered meanwhile): pick the
+    deputy (or else an on-call approver) who may answer, issue them a new one-time code valid
+    to the request's deadline, and put it in the audit trail. The caller tells them (with
+    the code) and the people first told."""
+    ref, step = due.request.ref, due.step
+    answered = store.step(ref, step.value)
+    if answered is not None and answered.status == DONE:
+        return None
+    meta = store.meta(ref)
+    agency = store.partnership().agency(meta.disclosing_agency)
+    may = {m.id: m for m in _may_answer(store, ref, step)}
+    to = next((may[pid] for pid in (agency.cover if agency else ()) if pid in may), None)
+    if not _claim(store, ref, due.marker, {"at": now.isoformat(), "due_at": due.due_at.isoformat(),
+                                          "to": to.id if to else None}):  # fmt: skip
+        return None
+    told = [m for m in first_told(store, ref, step) if to is None or m.id != to.id]
+    if to is None:
+        store.audit(ref, step.value, WATCHDOG, "not escalated",
+                    f"no answer by {due.due_at.isoformat()}; no deputy or on-call approver "
+                    "registered who may answer")  # fmt: skip
+        return Escalation(ref, step, due.due_at, None, None, told)
+    code = identity.issue(
+        store, ref, step.value, to.id, meta.flow_run_id or "", meta.due_at or due.due_at
+    )
+    store.audit(ref, step.value, WATCHDOG, "escalated",
+                f"no answer by {due.due_at.isoformat()}: escalated to {to.id} ({to.role}); "
+                f"{'a new one-time code issued' if code else 'they already hold a code'}; "
+                f"told {', '.join(m.id for m in told) or 'nobody else'}")  # fmt: skip
+    return Escalation(ref, step, due.due_at, to, code, told)
+
+
+# --- an emergency nobody confirmed in time -----------------------------------------------------
+
+
+def lapses_due(store: Store, now: datetime) -> list[OpenRequest]:
+    """Emergency shares waiting for on-call confirmation past its time."""
+    return [
+        r
+        for r in open_requests(store, _waiting(EMERGENCY_WAIT), StepRow.due_at <= now)
+        if emergency.answered(store, r.ref) is None
+    ]
+
+
+def lapse_emergency(store: Store, req: OpenRequest, now: datetime) -> bool:
+    return emergency.lapse(store, req.ref, now, req.step_due_at)
+
+
+def fell_back_waiting(store: Store) -> list[ToWake]:
+    """Runs still suspended on an emergency confirmation that is settled (it lapsed): they must
+    be woken to go on down the RED path (again, if an earlier wake-up did not get through)."""
+    return [
+        ToWake(r.ref, r.flow_run_id, Step.EMERGENCY)
+        for r in open_requests(store, _waiting(EMERGENCY_WAIT))
+        if r.flow_run_id is not None and emergency.answered(store, r.ref) is not None
     ]

@@ -25,6 +25,7 @@ STEP_TEXT = {
     "signoff": "senior sign-off",
     "sign-off": "senior sign-off",
     "approve": "senior sign-off",
+    "emergency": "on-call confirmation of an emergency share",
 }
 
 _ENV = Environment(

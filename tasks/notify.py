@@ -9,19 +9,24 @@ code) and the flow goes on; the notification layer itself retries transient SMTP
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from prefect.logging import get_run_logger
 
-from infoshare import identity
+from infoshare import identity, timeliness
 from infoshare.policy import Step
 from infoshare.registry import Member
 from infoshare.store import Store, now_utc
+from infoshare.worktime import LONDON
 from notifications import DeliveryError, Kind, Notice, NoticeError, deliver, render
 
-_KIND = {Step.OVERRIDE: Kind.OVERRIDE_NEEDED, Step.SIGNOFF: Kind.APPROVAL_NEEDED}
+_KIND = {
+    Step.OVERRIDE: Kind.OVERRIDE_NEEDED,
+    Step.SIGNOFF: Kind.APPROVAL_NEEDED,
+    Step.EMERGENCY: Kind.APPROVAL_NEEDED,
+}
 
 
 def run_link(store: Store, run_id: str) -> str:
@@ -66,23 +71,70 @@ def _send(
     return True
 
 
+def _step_due(store: Store, ref: str, step: Step) -> datetime:
+    """When the person should answer: the step's own due time, else the request's deadline."""
+    win = timeliness.window(store, ref, step)
+    meta = store.meta(ref)
+    return win.due_at if win else meta.due_at or now_utc() + timedelta(hours=24)
+
+
 def send_codes(store: Store, ref: str, step: Step) -> int:
-    """Issue one-time codes to everyone who may answer ``step`` and has none live; returns how
-    many were sent. Codes expire at the request's deadline."""
+    """Issue one-time codes to the people first told about ``step`` (not the agency's cover,
+    who are told on escalation) who hold none live; returns how many were sent. Codes expire at
+    the request's deadline; the message asks for an answer by the step's due time."""
     meta = store.meta(ref)
     expires = meta.due_at or now_utc() + timedelta(hours=24)
+    due = _step_due(store, ref, step)
+    run_id = meta.flow_run_id or ""
     sent = 0
-    for member, issued in identity.issue_for_step(
-        store, ref, step.value, meta.flow_run_id or "", expires
-    ):
+    for member in timeliness.first_told(store, ref, step):
+        issued = identity.issue(store, ref, step.value, member.id, run_id, expires)
+        if issued is None:
+            continue
         sent += _send(
             store, ref, step.value,
-            partial(_notice, store, ref, _KIND[step], member, due=expires, step=step.value,
+            partial(_notice, store, ref, _KIND[step], member, due=due, step=step.value,
                     code=issued.code),
             member,
         )  # fmt: skip
     get_run_logger().info("%s: %s codes sent to %d people", ref, step.value, sent)
     return sent
+
+
+def send_escalation(store: Store, esc: timeliness.Escalation) -> int:
+    """Tell the deputy (with their new code) and the people first told that a step passed its
+    due time unanswered; returns how many were told."""
+    meta = store.meta(esc.ref)
+    missed = f"No answer by the step's due time ({_uk(esc.due_at)})."
+    sent = 0
+    if esc.to is not None:
+        to = esc.to
+        sent += _send(
+            store, esc.ref, esc.step.value,
+            partial(_notice, store, esc.ref, Kind.ESCALATION, to, due=meta.due_at or esc.due_at,
+                    step=esc.step.value, code=esc.code.code if esc.code else None,
+                    reasons=(missed, "You are the deputy for escalations: please decide, or make "
+                             "sure it is decided, before the deadline.")),
+            to,
+        )  # fmt: skip
+    handed = (
+        f"It has been escalated to {esc.to.name} ({esc.to.role}); you can still answer with "
+        "your code."
+        if esc.to
+        else "Nobody is registered to escalate it to: please answer."
+    )
+    for member in esc.told:
+        sent += _send(
+            store, esc.ref, esc.step.value,
+            partial(_notice, store, esc.ref, Kind.ESCALATION, member,
+                    due=meta.due_at or esc.due_at, step=esc.step.value, reasons=(missed, handed)),
+            member,
+        )  # fmt: skip
+    return sent
+
+
+def _uk(when: datetime) -> str:
+    return f"{when.astimezone(LONDON):%a %d %b %H:%M} UK time"
 
 
 def send_lockout_alert(store: Store, ref: str, step: Step, attempts: int) -> None:
@@ -112,13 +164,14 @@ def send_outcome(store: Store, ref: str, record: dict[str, Any]) -> None:
 
 
 def send_reminders(store: Store, ref: str, step: Step) -> int:
-    """Remind everyone who may answer ``step`` (they hold their code already)."""
-    meta = store.meta(ref)
+    """Remind the people first told about ``step`` (they hold their code already) of the step's
+    due time."""
+    due = _step_due(store, ref, step)
     sent = 0
-    for member in identity.eligible(store, ref, step.value):
+    for member in timeliness.first_told(store, ref, step):
         sent += _send(
             store, ref, step.value,
-            partial(_notice, store, ref, Kind.REMINDER, member, due=meta.due_at, step=step.value),
+            partial(_notice, store, ref, Kind.REMINDER, member, due=due, step=step.value),
             member,
         )  # fmt: skip
     return sent

@@ -1,5 +1,6 @@
-"""The watchdog's steps: expire overdue requests and wake their runs, reconcile runs that
-ended without a record, and keep the timeliness dashboards (artifacts) current."""
+"""The watchdog's steps: expire overdue requests and wake their runs, remind and escalate
+steps by their own due times, send unconfirmed emergencies down the RED path, reconcile runs
+that ended without a record, and keep the timeliness dashboards (artifacts) current."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from prefect.logging import get_run_logger
 from infoshare import reports, timeliness
 from infoshare.records import due_checkpoints, record_decision
 from infoshare.store import default_store
-from tasks.notify import send_reminders
+from tasks.notify import send_escalation, send_reminders
 from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
@@ -59,6 +60,43 @@ def expire_overdue(now: datetime) -> list[str]:
         except (PrefectException, RuntimeError) as exc:  # not paused (yet/any more): next sweep
             log.warning("%s: could not wake run: %s", wake.ref, describe_failure(exc))
     return expired
+
+
+@task(name="emergency-fallbacks", cache_policy=NO_CACHE)
+def fall_back_unconfirmed(now: datetime) -> list[str]:
+    """Emergency shares nobody on call confirmed in time go down the RED path: their runs
+    are woken to carry on with sign-off before anything is shared."""
+    store = default_store()
+    log = get_run_logger()
+    fell = [
+        r.ref
+        for r in timeliness.lapses_due(store, now)
+        if timeliness.lapse_emergency(store, r, now)
+    ]
+    for wake in timeliness.fell_back_waiting(store):
+        try:
+            _wake(wake)
+            log.info("%s: no on-call confirmation in time; run woken for the RED path", wake.ref)
+        except (PrefectException, RuntimeError) as exc:  # not suspended (yet): next sweep
+            log.warning("%s: could not wake run: %s", wake.ref, describe_failure(exc))
+    return fell
+
+
+@task(name="escalate-steps", cache_policy=NO_CACHE)
+def escalate_due_steps(now: datetime) -> list[str]:
+    """At a step's due time with no answer: a new code for the agency's deputy, who is told,
+    and so are the people first told. Once per step."""
+    store = default_store()
+    escalated = []
+    for due in timeliness.escalations_due(store, now):
+        esc = timeliness.escalate(store, due, now)  # claims first: a repeat sweep does nothing
+        if esc is None:
+            continue
+        send_escalation(store, esc)
+        escalated.append(esc.ref)
+    if escalated:
+        get_run_logger().info("%d step(s) escalated", len(escalated))
+    return escalated
 
 
 @task(name="send-reminders", cache_policy=NO_CACHE)

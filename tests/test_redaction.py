@@ -17,7 +17,7 @@ NON_PERSONAL = {
     "requesting_agency", "requester_id", "disclosing_agency", "purpose",
     "naming_offence_would_prejudice", "items", "regime", "lawful_basis", "sensitive_condition",
     "special_category_data", "criminal_offence_data", "gateway", "isa_reference",
-    "dpia_considered", "consent", "urgency", "countersigned_by", "delivery",
+    "dpia_considered", "consent", "urgency", "countersigned_by", "delivery", "risk_to_life",
 }  # fmt: skip
 
 

@@ -16,8 +16,13 @@ from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 
 from flows.watchdog import watchdog_at
-from infoshare import prefect_api
+from infoshare import prefect_api, timeliness
+from infoshare.models import UrgencyTier
+from infoshare.policy import Step
 from infoshare.store import Store, now_utc
+
+HEAD = "helen.price@academy.northshire.example"  # the school's headteacher, told first
+DEPUTY = "mark.evans@academy.northshire.example"  # its deputy and on-call approver (the DSL)
 
 
 def latest_artifact(stack: Stack, key: str) -> Any:
@@ -50,21 +55,24 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     )
     due = stack_store.meta(ref).due_at
     assert due is not None
+    # the sign-off's own window: from when it opened to 75% of the 72 hours
+    win = timeliness.window(stack_store, ref, Step.SIGNOFF)
+    assert win is not None and win.due_at < due
+    step_time = win.due_at - win.opened_at
 
-    received = stack_store.meta(ref).received_at
-    halfway = watchdog_at(now=received + (due - received) * 0.6)
+    halfway = watchdog_at(now=win.opened_at + step_time * 0.6)
     assert ref in halfway["reminded"] and ref not in halfway["expired"]
-    early = watchdog_at(now=due - timedelta(minutes=1))
-    assert ref not in early["expired"]
-    assert ref in early["reminded"]  # the 80% reminder, once
-    assert ref not in watchdog_at(now=due - timedelta(seconds=30))["reminded"]
+    later = watchdog_at(now=win.opened_at + step_time * 0.85)
+    assert ref in later["reminded"]  # the 80% reminder, once
+    assert ref not in watchdog_at(now=win.opened_at + step_time * 0.9)["reminded"]
     reminders = [m for m in mailbox.messages
                  if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == "reminder"]  # fmt: skip
-    # two reminders (50%, 80%) to each of the school's two approvers; no code in a reminder
-    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in reminders) == sorted(
-        ["mark.evans@academy.northshire.example", "helen.price@academy.northshire.example"] * 2
-    )
+    # two reminders (50%, 80%) to the headteacher, who was told first (the school's deputy is
+    # told only on escalation); no code in a reminder
+    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in reminders) == [HEAD] * 2
     assert not any("one-time code" in m.get_body(("plain",)).get_content() for m in reminders)
+    early = watchdog_at(now=due - timedelta(minutes=1))
+    assert ref not in early["expired"] and ref in early["escalated"]
     assert prefect_api.run(run_id).state_type == "PAUSED"  # a minute early: still waiting
     # the dashboard people watch shows it, in the red with a minute to go
     rows = {row["reference"]: row for row in latest_artifact(stack, "timeliness-open-requests")}
@@ -95,7 +103,8 @@ def test_an_answer_after_expiry_is_not_used(stack: Stack, stack_store: Store) ->
     )
     found = stack_store.record(ref)
     assert found is not None and found[0].decision == "EXPIRED"
-    assert stack_store.step(ref, "override") is None  # no justification was taken
+    override = stack_store.step(ref, "override")  # no justification was taken
+    assert override is not None and override.status == "WAITING" and not override.private
 
 
 def _cancel(run_id: str) -> None:
@@ -197,3 +206,121 @@ def test_a_request_whose_run_vanished_is_recorded_from_infoshares_side(
     found = stack_store.record(ref)
     assert found is not None and found[0].decision == "FAILED"
     assert "deleted" in found[0].public["reasons"][0]
+
+
+def _kinds_to(mailbox: Mailbox, ref: str, kind: str) -> list[tuple[str, bool]]:
+    """(address, carries a code) of each ``kind`` message about ``ref``."""
+    out = []
+    for m in mailbox.messages:
+        if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == kind:
+            body = m.get_body(("plain",))
+            text = body.get_content() if body else ""
+            out.append((str(m["To"]).split("<")[-1].rstrip(">"), "one-time code:" in text))
+    return out
+
+
+def test_a_sign_off_unanswered_at_its_due_time_goes_to_the_deputy_whose_code_works(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    from test_share_request_flow import resume_when_ready
+
+    run_id, ref = submit_and_wait_for(
+        stack_store, "scenario1-school-attendance.json", "AWAITING_SIGNOFF"
+    )
+    assert not mailbox.codes(ref, DEPUTY)  # the deputy is not told when the step opens
+    win = timeliness.window(stack_store, ref, Step.SIGNOFF)
+    assert win is not None
+    assert ref not in watchdog_at(now=win.due_at - timedelta(minutes=1))["escalated"]
+    assert ref in watchdog_at(now=win.due_at + timedelta(minutes=1))["escalated"]
+    assert ref not in watchdog_at(now=win.due_at + timedelta(minutes=2))["escalated"]  # once
+    # the deputy gets a new code; the headteacher, first told, is told it was escalated
+    assert sorted(_kinds_to(mailbox, ref, "escalation")) == [(HEAD, False), (DEPUTY, True)]
+    assert "escalated" in [e.event for e in stack_store.audit_trail(ref)]
+
+    stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
+    resume_when_ready(
+        run_id,
+        {"approver_id": "school-dsl", "code": mailbox.latest_code(ref, DEPUTY),
+         "decision": "SHARE", "approved_items": ["item-1"],
+         "reasons": "Attendance baseline is necessary for the intervention plan."},
+    )  # fmt: skip
+    wait_until("the run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
+    found = stack_store.record(ref)
+    assert found is not None and found[0].decision == "SHARE_PARTIAL"
+    assert [a["id"] for a in found[0].public["approvers"]] == ["school-dsl"]
+
+
+def _emergency(store: Store) -> tuple[str, str]:
+    request = {**example("scenario1-school-attendance.json"), "urgency": "EMERGENCY",
+               "risk_to_life": True}  # fmt: skip
+    run_id = prefect_api.submit({"request": request}).id
+    ref = wait_until("the run to take the request in", lambda: store.ref_for_run(run_id))
+    wait_until(
+        f"{ref} to wait for the on-call approver",
+        lambda: (
+            store.meta(ref).status == "AWAITING_EMERGENCY"
+            and prefect_api.run(run_id).state_type == "PAUSED"
+        ),
+    )
+    return run_id, ref
+
+
+def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    from test_share_request_flow import resume_when_ready
+
+    run_id, ref = _emergency(stack_store)
+    assert [a for a, _ in _kinds_to(mailbox, ref, "approval_needed")] == [DEPUTY]  # on call
+    stack_store.provide_item(
+        ref, "item-1", b"Absent since Monday; last seen at school.", "school-office"
+    )
+    resume_when_ready(
+        run_id,
+        {"approver_id": "school-dsl", "code": mailbox.latest_code(ref, DEPUTY),
+         "decision": "CONFIRM", "approved_items": ["item-1"],
+         "reasons": "Missing and at risk tonight: attendance locates the young person."},
+    )  # fmt: skip
+    wait_until(
+        "the share, then the wait for sign-off",
+        lambda: (
+            stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+            and prefect_api.run(run_id).state_type == "PAUSED"
+        ),
+    )
+    sent = stack_store.step(ref, "transfer")
+    assert sent is not None and sent.status == "DONE"  # shared before any sign-off
+    assert _kinds_to(mailbox, ref, "delivery_notice")
+    resume_when_ready(
+        run_id,
+        {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
+         "decision": "SHARE", "approved_items": ["item-1"],
+         "reasons": "The emergency share was necessary; ratified."},
+    )  # fmt: skip
+    wait_until("the run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
+    found = stack_store.record(ref)
+    assert found is not None
+    public = found[0].public
+    assert public["decision"] == "SHARE_PARTIAL" and public["emergency"]["outcome"] == "CONFIRMED"
+    assert public["emergency"]["retrospective_signoff"]["by"] == "school-head"
+    assert len(_kinds_to(mailbox, ref, "delivery_notice")) == 1  # shared once
+
+
+def test_an_emergency_nobody_confirms_in_time_follows_the_red_path(
+    stack: Stack, stack_store: Store
+) -> None:
+    run_id, ref = _emergency(stack_store)
+    received = stack_store.meta(ref).received_at
+    assert ref not in watchdog_at(now=received + timedelta(minutes=14))["fell_back"]
+    assert ref in watchdog_at(now=received + timedelta(minutes=16))["fell_back"]
+    wait_until(
+        "the woken run to wait for sign-off",
+        lambda: (
+            stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+            and prefect_api.run(run_id).state_type == "PAUSED"
+        ),
+    )
+    assert stack_store.step(ref, "transfer") is None  # nothing shared before sign-off
+    red = stack_store.settings.tier_budgets[UrgencyTier.RED]
+    hours = stack_store.partnership().agencies["northshire-academy"].office_hours
+    assert stack_store.meta(ref).due_at == red.due(received, hours)

@@ -192,6 +192,8 @@ def registry_show(as_json: bool) -> None:
             "name": a.name,
             "kind": a.kind,
             "approver_roles": list(a.approver_roles),
+            "deputy": a.deputy,
+            "on_call": list(a.on_call),
             "people": [{"id": m.id, "name": m.name, "role": m.role} for m in p.members_of(a.id)],
         }
         for a in p.agencies.values()
@@ -200,6 +202,8 @@ def registry_show(as_json: bool) -> None:
     for aid, a in data.items():
         lines.append(
             f"{aid}: {a['name']} ({a['kind']}); sign-off: {', '.join(a['approver_roles'])}"
+            + (f"; deputy: {a['deputy']}" if a["deputy"] else "")
+            + (f"; on call: {', '.join(a['on_call'])}" if a["on_call"] else "")
         )
         lines += [f"    {m['id']:<20} {m['role']}" for m in a["people"]]
     emit(as_json, data, "\n".join(lines) or "the registry is empty: run `infoshare init`")
