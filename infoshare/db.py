@@ -66,6 +66,8 @@ class AgencyRow(Base):
     approver_roles: Mapped[list[Any]] = mapped_column(JSON)
     dpo_email: Mapped[str | None] = mapped_column(String(200))
     office_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # ranks, sign-off rules and four eyes (registry.AgencySpec); {} means the defaults
+    signoff_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class PersonRow(Base):
@@ -284,3 +286,16 @@ class OneTimeCodeRow(Base):
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class PersonKeyRow(Base):
+    """A person's Ed25519 public key for signed answers (``infoshare approve --sign``). The
+    current key has no ``retired_at``; retired keys stay so old signatures can be checked."""
+
+    __tablename__ = "person_keys"
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    public_raw: Mapped[bytes] = mapped_column(LargeBinary)
+    registered_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(16))  # "registry" or "cli"

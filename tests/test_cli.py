@@ -62,7 +62,7 @@ def test_init_json(home: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["home"] == str(home)
-    assert (data["agencies"], data["people"], data["isas"]) == (7, 17, 1)
+    assert (data["agencies"], data["people"], data["isas"]) == (7, 22, 1)
     assert set(data["keys_created"]) == AGENCIES
     for kind in ("x25519", "ed25519"):
         key = home / "keys" / "agencies" / "northshire-police" / f"{kind}.pem"
@@ -98,7 +98,21 @@ def test_registry_show_json(home: Path) -> None:
     people = {p["id"]: p["role"] for p in police["people"]}
     assert people["pc-ahmed"] == "Constable"
     assert people["insp-hughes"] == "Inspector"
-    assert data["northshire-hospitals"]["approver_roles"] == ["Caldicott Guardian"]
+    hospitals = data["northshire-hospitals"]
+    assert "Caldicott Guardian" in hospitals["approver_roles"]
+    # special-category data needs the Caldicott Guardian or her deputy, for every tier
+    assert hospitals["signoff_rules"] == [
+        {
+            "tiers": [],
+            "special_category": True,
+            "roles": ["Caldicott Guardian", "Deputy Caldicott Guardian"],
+        }
+    ]
+    # police ranks by tier: Inspector or above for RED, Sergeant or above for GREEN
+    rules = {tuple(r["tiers"]): r["roles"] for r in police["signoff_rules"]}
+    assert rules[("AMBER", "EMERGENCY", "RED")][0] == "Inspector"
+    assert rules[("GREEN", "ROUTINE")][0] == "Sergeant"
+    assert all(a["four_eyes"] for a in data.values())
 
 
 # --- submit --------------------------------------------------------------------------------------

@@ -192,6 +192,12 @@ def registry_show(as_json: bool) -> None:
             "name": a.name,
             "kind": a.kind,
             "approver_roles": list(a.approver_roles),
+            "signoff_rules": [
+                {"tiers": sorted(r.tiers), "special_category": r.special_category,
+                 "roles": list(r.roles)}
+                for r in a.signoff_rules
+            ],  # fmt: skip
+            "four_eyes": a.four_eyes,
             "people": [{"id": m.id, "name": m.name, "role": m.role} for m in p.members_of(a.id)],
         }
         for a in p.agencies.values()
@@ -201,5 +207,11 @@ def registry_show(as_json: bool) -> None:
         lines.append(
             f"{aid}: {a['name']} ({a['kind']}); sign-off: {', '.join(a['approver_roles'])}"
         )
+        for rule in a["signoff_rules"]:
+            when = "/".join(rule["tiers"]) or "any tier"
+            data_kind = ", special-category data" if rule["special_category"] else ""
+            lines.append(f"    ({when}{data_kind}): {', '.join(rule['roles'])}")
+        if a["four_eyes"]:
+            lines.append("    four eyes on overrides of RED/EMERGENCY or special-category data")
         lines += [f"    {m['id']:<20} {m['role']}" for m in a["people"]]
     emit(as_json, data, "\n".join(lines) or "the registry is empty: run `infoshare init`")
