@@ -168,18 +168,26 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "justified_by": person(override.actor_id),
             "at": override.public.get("at"),
             "subject_informed": override.public.get("subject_informed"),
+            **_proven(override.public),
         }
         personal["override"] = override.private
     if signoff and signoff.status == "DONE":
-        public["approvers"].append(
+        # one entry per approver, in order (two under four eyes); older steps kept one actor
+        approvals = signoff.public.get("approvals") or [
+            {"person_id": signoff.actor_id, **signoff.public}
+        ]
+        public["approvers"] = [
             {
-                **(person(signoff.actor_id) or {}),
+                **(person(a.get("person_id")) or {}),
                 "step": "signoff",
-                "at": signoff.public.get("at"),
-                "identity": signoff.public.get("identity"),
-                "input_sha256": signoff.public.get("input_sha256"),
+                "at": a.get("at"),
+                "decision": a.get("decision", signoff.public.get("decision")),
+                "approved_items": a.get("approved_items", signoff.public.get("approved_items")),
+                **_proven(a),
             }
-        )
+            for a in approvals
+        ]
+        public["approvals_required"] = signoff.public.get("approvals_required", 1)
         public["dpo_advice_sought"] = bool(signoff.private.get("dpo_advice"))
         personal["signoff"] = signoff.private
     if transfer and transfer.status == "DONE":
@@ -216,6 +224,19 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     return RecordSummary(ref, decision, True, row.record_sha256)
 
 
+def _proven(answer: dict[str, Any]) -> dict[str, Any]:
+    """How a person's identity was proven for one answer, and the hash of that answer: a code,
+    or a signature kept with what it signed so it can be checked again at any time."""
+    out = {
+        "identity": answer.get("identity"),
+        "proof": answer.get("proof", "code"),
+        "input_sha256": answer.get("input_sha256"),
+    }
+    if answer.get("proof") == "signature":
+        out |= {k: answer.get(k) for k in ("key_id", "public_key", "signature", "signed_payload")}
+    return out
+
+
 def summary_markdown(public: dict[str, Any]) -> str:
     """The record without personal data, for the run's artifact in the Prefect UI.
 
@@ -249,7 +270,10 @@ def summary_markdown(public: dict[str, Any]) -> str:
             f"subject informed: {'yes' if o['subject_informed'] else 'no'}."
         )
     for a in public.get("approvers", []):
-        lines.append(f"Signed off by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}.")
+        lines.append(
+            f"Signed off by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}, proven by "
+            f"{a.get('proof', 'code')}."
+        )
     if shared:
         lines.append(
             f"Delivered to {shared['with']} by {shared['method']}: envelope "
