@@ -26,6 +26,7 @@ import binascii
 import contextlib
 import hashlib
 import hmac
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -36,12 +37,13 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select, update
 
 from infoshare import registry
 from infoshare.chain import canonical_json
 from infoshare.config import Settings
-from infoshare.crypto import write_secret_file
+from infoshare.crypto import DecryptionError, seal, unseal, write_secret_file
 from infoshare.db import OneTimeCodeRow
 from infoshare.keys import key_id, raw_public
 from infoshare.models import ShareRequest
@@ -333,7 +335,33 @@ class PersonKey:
 
 
 def person_key_path(settings: Settings, person_id: str) -> Path:
-    return settings.keys_dir / "people" / f"{person_id}.pem"
+    return settings.keys_dir / "people" / f"{person_id}.key"
+
+
+# The private key file: JSON with the raw Ed25519 private key sealed (AES-256-GCM, bound to the
+# person and key id) under a key stretched from the passphrase with scrypt, so a copied file
+# resists guessing (PKCS#8 as `cryptography` writes it uses only 2048 PBKDF2 rounds).
+KEY_FILE_FORMAT = "infoshare-person-key/1"
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+def _stretch(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode())
+
+
+def _key_file(person_id: str, key: Ed25519PrivateKey, passphrase: str) -> bytes:
+    salt = os.urandom(16)
+    kid = key_id(raw_public(key.public_key()))
+    private_raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    sealed = seal(_stretch(passphrase, salt, **SCRYPT), private_raw, f"{person_id}:{kid}".encode())
+    return json.dumps(
+        {"format": KEY_FILE_FORMAT, "person_id": person_id, "key_id": kid,
+         "kdf": {"name": "scrypt", **SCRYPT, "salt": base64.b64encode(salt).decode()},
+         "sealed": base64.b64encode(sealed).decode()},
+        indent=2,
+    ).encode()  # fmt: skip
 
 
 def generate_person_key(
@@ -352,15 +380,10 @@ def generate_person_key(
             f"{person_id} already has a signing key here ({path}); --replace makes a new one"
         )
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode()),
-    )
     fresh = path.with_suffix(".new")
     with contextlib.suppress(FileNotFoundError):
         fresh.unlink()
-    write_secret_file(fresh, pem)
+    write_secret_file(fresh, _key_file(person_id, key, passphrase))
     public_raw = raw_public(key.public_key())
     with store.session() as s:
         registry.register_person_key(s, person_id, public_raw, "cli")
@@ -377,12 +400,18 @@ def load_person_key(settings: Settings, person_id: str, passphrase: str) -> Ed25
             f"--as {person_id}` makes one"
         )
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=passphrase.encode())
-    except (ValueError, TypeError):
+        data = json.loads(path.read_bytes())
+        kdf = data["kdf"]
+        stretched = _stretch(passphrase, base64.b64decode(kdf["salt"]), kdf["n"], kdf["r"],
+                             kdf["p"])  # fmt: skip
+        sealed = base64.b64decode(data["sealed"])
+        context = f"{person_id}:{data['key_id']}".encode()
+    except (ValueError, KeyError, TypeError):
+        raise PersonKeyError(f"{path} is not an infoshare signing key file") from None
+    try:
+        return Ed25519PrivateKey.from_private_bytes(unseal(stretched, sealed, context))
+    except DecryptionError:
         raise PersonKeyError(f"wrong passphrase for {person_id}'s signing key") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise PersonKeyError(f"{path} is not an Ed25519 key")
-    return key
 
 
 def registered_key(store: Store, person_id: str) -> PersonKey | None:

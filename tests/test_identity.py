@@ -353,13 +353,21 @@ def school_with_keys(store: Store) -> tuple[str, str]:
 
 def test_a_signature_with_the_registered_key_proves_the_approver(store: Store) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
     from infoshare.chain import canonical_json
 
     ref, run = school_with_keys(store)
     path = identity.person_key_path(store.settings, "school-head")
     assert path.stat().st_mode & 0o777 == 0o600
-    assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
+    kept = json.loads(path.read_bytes())
+    assert (
+        kept["kdf"]["name"] == "scrypt"
+        and kept["key_id"] == identity.registered_key(store, "school-head").key_id
+    )  # type: ignore[union-attr]
+    private = identity.load_person_key(store.settings, "school-head", PASSPHRASE)
+    raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    assert raw not in path.read_bytes() and base64.b64encode(raw) not in path.read_bytes()
     answer = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
     assert apply_signoff(store, ref, answer).accepted
     record_decision(store, ref)

@@ -193,8 +193,11 @@ def registry_show(as_json: bool) -> None:
             "kind": a.kind,
             "approver_roles": list(a.approver_roles),
             "signoff_rules": [
-                {"tiers": sorted(r.tiers), "special_category": r.special_category,
-                 "roles": list(r.roles)}
+                {
+                    "tiers": sorted(r.tiers),
+                    "special_category": r.special_category,
+                    "roles": list(r.roles),
+                }
                 for r in a.signoff_rules
             ],  # fmt: skip
             "four_eyes": a.four_eyes,
