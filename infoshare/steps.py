@@ -208,7 +208,7 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             ref,
             Step.SIGNOFF,
             public={**(waiting.public if waiting else {}), "approvals": approvals,
-                    "approvals_required": required},
+                    "approvals_required": required, "last_refusal": []},
             private=kept,
         )  # fmt: skip
         identity.withdraw_codes(store, ref, Step.SIGNOFF.value, "first of two approvals given")

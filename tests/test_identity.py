@@ -482,3 +482,22 @@ def test_person_keys_need_a_registered_person_and_a_passphrase(store: Store) -> 
 
     initialise(store)
     assert identity.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
+
+
+def test_an_override_justification_can_be_signed_too(store: Store) -> None:
+    ref, run = take_in(store, "scenario2-hospital.json")
+    identity.generate_person_key(store, "nurse-lee", PASSPHRASE)
+    key = identity.load_person_key(store.settings, "nurse-lee", PASSPHRASE)
+    inp = OverrideInput.model_validate(
+        {"person_id": "nurse-lee", "grounds": ["SAFEGUARD_CHILDREN"],
+         "proportionality": "Children at risk; the minimum is shared.", "subject_informed": True}
+    )  # fmt: skip
+    sig = identity.sign_answer(store, ref, "override", inp, key)
+    # a signature made for the sign-off step does not answer the override
+    wrong_step = identity.sign_answer(store, ref, "signoff", inp, key)
+    refused = apply_override(store, ref, inp.model_copy(update={"signature": wrong_step}))
+    assert not refused.accepted and "does not verify" in refused.reasons[0]
+    assert apply_override(store, ref, inp.model_copy(update={"signature": sig})).accepted
+    st = store.step(ref, Step.OVERRIDE)
+    assert st is not None and st.public["proof"] == "signature"
+    assert st.public["signed_payload"]["decision"] == "OVERRIDE"
