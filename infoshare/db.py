@@ -71,6 +71,8 @@ class AgencyRow(Base):
     # cover: who escalations go to, and who may confirm an EMERGENCY share (person ids)
     deputy: Mapped[str | None] = mapped_column(String(64), nullable=True)
     on_call: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    # ranks, sign-off rules and four eyes (registry.AgencySpec); {} means the defaults
+    signoff_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class PersonRow(Base):
@@ -415,3 +417,16 @@ class OneTimeCodeRow(Base):
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class PersonKeyRow(Base):
+    """A person's Ed25519 public key for signed answers (``infoshare approve --sign``). The
+    current key has no ``retired_at``; retired keys stay so old signatures can be checked."""
+
+    __tablename__ = "person_keys"
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    public_raw: Mapped[bytes] = mapped_column(LargeBinary)
+    registered_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(16))  # "registry" or "cli"

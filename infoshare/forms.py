@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from infoshare import emergency
-from infoshare.policy import Step
+from infoshare import emergency, identity
+from infoshare.policy import Step, signoff_requirement
 from infoshare.steps import is_done
 from infoshare.store import Store, now_utc
 from infoshare.timeliness import is_expired, open_window
@@ -67,6 +67,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     deadline = f"request deadline {_at(meta.due_at, now)}" if meta.due_at else "no deadline"
     timing = f"**{meta.urgency}**: this step is {step_due}; {deadline} (UK time)."
     lines = []
+    given = identity.approvals_given(store, ref) if step == Step.SIGNOFF else []
     if step == Step.EMERGENCY:
         lines += [
             f"### Emergency share, risk to life: {ref}",
@@ -76,12 +77,16 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             "DECLINE (or no answer in time) sends the request down the RED path.",
         ]
     elif step == Step.SIGNOFF:
-        roles = ", ".join(agency.approver_roles) if agency else "a senior manager"
+        need = signoff_requirement(store.request(ref), p)
+        roles = need.text if need else "a senior manager"
         lines += [
             f"### Senior sign-off: {ref}",
             timing,
-            f"**Who:** {roles} of {disclosing_name}; never the requester.",
+            f"**Who:** {roles} of {disclosing_name}; never the requester"
+            + (" nor the override's justifier." if is_done(store, ref, Step.OVERRIDE) else "."),
         ]
+        if need and need.four_eyes:
+            lines.append(_four_eyes_line(given, need.approvals))
         shared = emergency.answered(store, ref)
         if shared is not None and shared.public.get("confirmed"):
             lines.append(
@@ -119,13 +124,29 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             "and whether the subject has been told (if not, why not)."
         )
     lines.append("Refer to people by role (subject, partner), never by name.")
+    # every answer, refused or a first approval, moves the run on to a new pause key
+    answers = store.attempts(ref, step) + len(given)
     return WaitingForm(
         ref=ref,
         step=step.value,
         attempt=store.attempts(ref, step),
-        pause_key=f"{step.value}-{store.attempts(ref, step) + 1}",
+        pause_key=f"{step.value}-{answers + 1}",
         description="\n".join(lines),
         items={iid: item["description"] for iid, item in _items(pub)},
+    )
+
+
+def _four_eyes_line(given: list[dict[str, Any]], required: int) -> str:
+    if not given:
+        return (
+            f"**Four eyes:** {required} different approvers must agree before anything is "
+            "shared; a REFUSE or SEND_BACK by either decides."
+        )
+    first = given[0]
+    return (
+        f"**Four eyes, second approval:** {first['person_id']} approved sharing "
+        f"{', '.join(first['approved_items'])}. Confirm exactly those items (SHARE), or REFUSE "
+        "or SEND_BACK; you must be a different person."
     )
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,7 +26,7 @@ from infoshare.models import (
     UrgencyTier,
     item_id,
 )
-from infoshare.registry import Member, Partnership
+from infoshare.registry import Agency, Member, Partnership
 from infoshare.worktime import Budget, OfficeHours
 
 # The shapes of a trawl: "all information held", "any records", "everything", "full file".
@@ -236,10 +237,28 @@ class SignOffChoice(StrEnum):
 
 # One-time codes as people type them: ten base32 letters and digits, with or without the dash.
 CODE_PATTERN = r"^[A-Z2-7]{5}-?[A-Z2-7]{5}$"
+# An Ed25519 signature (64 bytes) in base64, as `infoshare approve --sign` puts it in the answer.
+SIGNATURE_PATTERN = r"^[A-Za-z0-9+/]{86}==$"
+
+CODE_HELP = "The one-time code infoshare sent you for this request."
+SIGNATURE_HELP = (
+    "Leave empty in the UI: set by `infoshare approve --sign` (your own key) instead of a code."
+)
 
 
 class _Input(BaseModel):
+    """An answer by a person. They prove who they are with the one-time code sent to them, or
+    with a signature by their own registered key (``infoshare.identity`` checks either)."""
+
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+def _code() -> Any:
+    return Field(default=None, pattern=CODE_PATTERN, description=CODE_HELP)
+
+
+def _signature() -> Any:
+    return Field(default=None, pattern=SIGNATURE_PATTERN, description=SIGNATURE_HELP)
 
 
 class OverrideInput(_Input):
@@ -248,9 +267,8 @@ class OverrideInput(_Input):
     person_id: str = Field(
         max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
     )
-    code: str = Field(
-        pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
-    )
+    code: str | None = _code()
+    signature: str | None = _signature()
     grounds: list[OverrideGround] = Field(
         min_length=1, description="Public-interest grounds for sharing without consent."
     )
@@ -267,6 +285,10 @@ class OverrideInput(_Input):
         description="If not told: why not (e.g. telling them would increase the risk).",
     )
 
+    @property
+    def person(self) -> str:
+        return self.person_id
+
 
 class SignOffInput(_Input):
     """Senior sign-off of the disclosure."""
@@ -274,9 +296,8 @@ class SignOffInput(_Input):
     approver_id: str = Field(
         max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
     )
-    code: str = Field(
-        pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
-    )
+    code: str | None = _code()
+    signature: str | None = _signature()
     decision: SignOffChoice = Field(
         description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
     )
@@ -294,6 +315,10 @@ class SignOffInput(_Input):
     )
     dpo_advice: str = Field(default="", max_length=2000, description="The DPO's advice, if sought.")
 
+    @property
+    def person(self) -> str:
+        return self.approver_id
+
 
 class EmergencyChoice(StrEnum):
     CONFIRM = "CONFIRM"
@@ -306,9 +331,8 @@ class EmergencyInput(_Input):
     approver_id: str = Field(
         max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
     )
-    code: str = Field(
-        pattern=CODE_PATTERN, description="The one-time code infoshare sent you for this request."
-    )
+    code: str | None = _code()
+    signature: str | None = _signature()
     decision: EmergencyChoice = Field(
         description="CONFIRM: share the items ticked below now, sign-off follows within 24 "
         "hours. DECLINE: no emergency share; the request follows the RED path."
@@ -322,6 +346,10 @@ class EmergencyInput(_Input):
         description="Why sharing now is (or is not) necessary to protect life; it goes on the "
         "record (kept encrypted). Refer to people by role, not by name.",
     )
+
+    @property
+    def person(self) -> str:
+        return self.approver_id
 
 
 @dataclass(frozen=True)
@@ -356,21 +384,80 @@ def check_override(inp: OverrideInput, req: ShareRequest, p: Partnership) -> Ver
     return Verdict(reasons)
 
 
+FOUR_EYES_TIERS = frozenset({UrgencyTier.EMERGENCY, UrgencyTier.RED})
+
+
+@dataclass(frozen=True)
+class SignOffRequirement:
+    """Who may sign off a request, and how many distinct people must."""
+
+    roles: tuple[str, ...]
+    text: str  # as a person reads it: "Inspector or above", "one of: A, B"
+    approvals: int  # 2 under four eyes
+
+    @property
+    def four_eyes(self) -> bool:
+        return self.approvals > 1
+
+
+def needs_four_eyes(req: ShareRequest, agency: Agency) -> bool:
+    """Overriding consent on a RED or EMERGENCY request, or for special-category data, needs two
+    distinct approvers where the disclosing agency's policy says so (the default)."""
+    return (
+        agency.four_eyes
+        and needs_override(req.consent)
+        and (req.urgency in FOUR_EYES_TIERS or bool(req.special_category_data))
+    )
+
+
+def signoff_requirement(req: ShareRequest, p: Partnership) -> SignOffRequirement | None:
+    """The role or rank the disclosing agency requires for this request's tier and data type
+    (see ``registry.SignOffRuleSpec``); None if the agency is unknown."""
+    agency = p.agency(req.disclosing_agency)
+    if agency is None:
+        return None
+    rule = agency.signoff_rule(req.urgency.value, bool(req.special_category_data))
+    return SignOffRequirement(
+        rule.roles,
+        rule.text or f"one of: {', '.join(rule.roles)}",
+        2 if needs_four_eyes(req, agency) else 1,
+    )
+
+
+@dataclass(frozen=True)
+class FirstApproval:
+    """Under four eyes: the approval already given, which a second person must confirm."""
+
+    person_id: str
+    decision: SignOffChoice
+    approved_items: tuple[str, ...]
+
+
 def check_signoff(
     inp: SignOffInput,
     req: ShareRequest,
     p: Partnership,
     prepared_items: set[str],
     override_by: str | None = None,
+    first: FirstApproval | None = None,
 ) -> Verdict:
-    """``override_by``: who justified overriding consent; they may not also approve."""
+    """``override_by``: who justified overriding consent; they may not also approve.
+    ``first``: under four eyes, the first approval; this answer is the second."""
     person, reasons = _person_reasons(inp.approver_id, req, p, "sign-off")
     if override_by is not None and inp.approver_id == override_by:
         reasons.append("Whoever justified the consent override cannot also sign it off.")
-    agency = p.agency(req.disclosing_agency)
-    if person is not None and not reasons and agency and person.role not in agency.approver_roles:
+    if first is not None and inp.approver_id == first.person_id:
         reasons.append(
-            f"Sign-off for {agency.name} needs one of: {', '.join(agency.approver_roles)}."
+            "Four eyes: the second approval must come from someone other than the first "
+            f"approver ({first.person_id})."
+        )
+    agency = p.agency(req.disclosing_agency)
+    need = signoff_requirement(req, p)
+    if person is not None and not reasons and agency and need and person.role not in need.roles:
+        kind = "special-category data, " if req.special_category_data else ""
+        reasons.append(
+            f"Sign-off for {agency.name} ({kind}{req.urgency.value}) needs {need.text}"
+            + (f" ({', '.join(need.roles)})." if not need.text.startswith("one of") else ".")
         )
     known = set(req.item_ids())
     chosen = set(inp.approved_items)
@@ -384,6 +471,11 @@ def check_signoff(
             reasons.append(
                 f"No content has been prepared for {', '.join(missing)}: prepare it first "
                 "(infoshare provide) or leave it out."
+            )
+        if first is not None and chosen != set(first.approved_items):
+            reasons.append(
+                "Four eyes: the second approver confirms exactly what the first approved "
+                f"({', '.join(first.approved_items)}), or chooses REFUSE or SEND_BACK."
             )
     elif chosen:
         reasons.append(f"{inp.decision.value} cannot approve items; untick them.")

@@ -218,6 +218,7 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "justified_by": person(override.actor_id),
             "at": override.public.get("at"),
             "subject_informed": override.public.get("subject_informed"),
+            **_proven(override.public),
         }
         personal["override"] = override.private
     confirmed = steps.get(Step.EMERGENCY)
@@ -241,21 +242,29 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
                     **(person(confirmed.actor_id) or {}),
                     "step": "emergency",
                     "at": confirmed.public.get("at"),
-                    "identity": confirmed.public.get("identity"),
-                    "input_sha256": confirmed.public.get("input_sha256"),
+                    "decision": "CONFIRM",
+                    "approved_items": confirmed.public.get("approved_items", []),
+                    **_proven(confirmed.public),
                 }
             )
             personal["emergency"] = confirmed.private
     if signoff and signoff.status == "DONE":
-        public["approvers"].append(
+        # one entry per approver, in order (two under four eyes); older steps kept one actor
+        approvals = signoff.public.get("approvals") or [
+            {"person_id": signoff.actor_id, **signoff.public}
+        ]
+        public["approvers"] += [
             {
-                **(person(signoff.actor_id) or {}),
+                **(person(a.get("person_id")) or {}),
                 "step": "signoff",
-                "at": signoff.public.get("at"),
-                "identity": signoff.public.get("identity"),
-                "input_sha256": signoff.public.get("input_sha256"),
+                "at": a.get("at"),
+                "decision": a.get("decision", signoff.public.get("decision")),
+                "approved_items": a.get("approved_items", signoff.public.get("approved_items")),
+                **_proven(a),
             }
-        )
+            for a in approvals
+        ]
+        public["approvals_required"] = signoff.public.get("approvals_required", 1)
         public["dpo_advice_sought"] = bool(signoff.private.get("dpo_advice"))
         personal["signoff"] = signoff.private
     if transfer and transfer.status == "DONE":
@@ -267,7 +276,7 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "envelope_id": transfer.public.get("envelope_id"),
             "envelope_sha256": transfer.public.get("envelope_sha256"),
             "recipient_key_id": transfer.public.get("recipient_key_id"),
-            # the recipient agency's signed receipt (docs/records-canonical-form.md, section 7)
+            # the recipient agency's signed receipt (docs/records-canonical-form.md, section 8)
             "receipt": transfer.public.get("receipt"),
             "receipt_note": transfer.public.get("receipt_note") or "no receipt recorded",
         }
@@ -293,6 +302,19 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     if row.chain_seq % store.settings.checkpoint_every == 0:
         auto_checkpoint(store, row.disclosing_agency, row.chain_seq)
     return RecordSummary(ref, decision, True, row.record_sha256)
+
+
+def _proven(answer: dict[str, Any]) -> dict[str, Any]:
+    """How a person's identity was proven for one answer, and the hash of that answer: a code,
+    or a signature kept with what it signed so it can be checked again at any time."""
+    out = {
+        "identity": answer.get("identity"),
+        "proof": answer.get("proof", "code"),
+        "input_sha256": answer.get("input_sha256"),
+    }
+    if answer.get("proof") == "signature":
+        out |= {k: answer.get(k) for k in ("key_id", "public_key", "signature", "signed_payload")}
+    return out
 
 
 def summary_markdown(public: dict[str, Any]) -> str:
@@ -339,7 +361,10 @@ def summary_markdown(public: dict[str, Any]) -> str:
         )
     for a in public.get("approvers", []):
         what = "Confirmed in an emergency" if a.get("step") == "emergency" else "Signed off"
-        lines.append(f"{what} by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}.")
+        lines.append(
+            f"{what} by {a.get('id')} ({a.get('role', '?')}) at {a.get('at')}, proven by "
+            f"{a.get('proof', 'code')}."
+        )
     if shared:
         lines.append(
             f"Delivered to {shared['with']} by {shared['method']}: envelope "

@@ -6,6 +6,8 @@ Loaded from a JSON file (``infoshare registry load FILE``); the demo partnership
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -19,8 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infoshare.db import AgencyIntakeRow, AgencyKeyRow, AgencyRow, IsaRow, PersonRow
-from infoshare.keys import SIGNING, PublicKeyInfo
+from infoshare.db import AgencyIntakeRow, AgencyKeyRow, AgencyRow, IsaRow, PersonKeyRow, PersonRow
+from infoshare.keys import SIGNING, PublicKeyInfo, key_id
+from infoshare.models import UrgencyTier
 from infoshare.worktime import OfficeHours
 
 DEMO_REGISTRY = Path(__file__).parent / "demo" / "registry.json"
@@ -55,6 +58,22 @@ class IntakeSpec(_Strict):
     )
 
 
+class SignOffRuleSpec(_Strict):
+    """Who may sign off some of an agency's disclosures. The first rule that matches a request
+    applies; a request no rule matches needs one of the agency's ``approver_roles``."""
+
+    tiers: list[UrgencyTier] = Field(
+        default_factory=list, description="Urgency tiers the rule applies to (empty: every tier)."
+    )
+    special_category: bool = Field(
+        default=False, description="The rule applies only to requests for special-category data."
+    )
+    min_rank: str | None = Field(
+        default=None, description="This rank or any above it in the agency's ``ranks``."
+    )
+    roles: list[str] = Field(default_factory=list, description="Any one of these roles.")
+
+
 class AgencySpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
@@ -75,6 +94,22 @@ class AgencySpec(_Strict):
         description="Person ids of approvers of this agency who may confirm an EMERGENCY share "
         "at any hour. Not told when a step opens.",
     )
+    ranks: list[str] = Field(
+        default_factory=list,
+        description="The agency's ranks, lowest first (e.g. Constable ... Chief Superintendent). "
+        "When given, every role named for the agency must be one of them.",
+    )
+    signoff_rules: list[SignOffRuleSpec] = Field(
+        default_factory=list, description="Who may sign off which requests (first match wins)."
+    )
+    four_eyes: bool = Field(
+        default=True,
+        description="Overrides of consent on RED or EMERGENCY requests, or for special-category "
+        "data, need two distinct approvers.",
+    )
+
+    def policy_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", include={"ranks", "signoff_rules", "four_eyes"})
 
 
 class PersonSpec(_Strict):
@@ -83,6 +118,11 @@ class PersonSpec(_Strict):
     name: str
     role: str
     email: str
+    signing_key: str | None = Field(
+        default=None,
+        description="The person's Ed25519 public key (raw, base64) for `infoshare approve "
+        "--sign`; `infoshare person-key generate` prints it.",
+    )
 
 
 class IsaSpec(_Strict):
@@ -100,6 +140,19 @@ class RegistrySpec(_Strict):
 
 
 @dataclass(frozen=True)
+class SignOffRule:
+    tiers: frozenset[str]  # empty: every tier
+    special_category: bool
+    roles: tuple[str, ...]  # min_rank already expanded to that rank and those above it
+    text: str  # the requirement as a person reads it ("Inspector or above")
+
+    def applies(self, urgency: str, special_category: bool) -> bool:
+        return (not self.tiers or urgency in self.tiers) and (
+            special_category or not self.special_category
+        )
+
+
+@dataclass(frozen=True)
 class Agency:
     id: str
     name: str
@@ -114,6 +167,30 @@ class Agency:
     def cover(self) -> tuple[str, ...]:
         """Who stands behind the people a step is first sent to: the deputy, then on-call."""
         return tuple(dict.fromkeys([*([self.deputy] if self.deputy else []), *self.on_call]))
+
+    signoff_rules: tuple[SignOffRule, ...] = ()
+    four_eyes: bool = True
+
+    def signoff_rule(self, urgency: str, special_category: bool) -> SignOffRule:
+        """Who may sign off a request of this tier and data type (first matching rule)."""
+        for rule in self.signoff_rules:
+            if rule.applies(urgency, special_category):
+                return rule
+        return SignOffRule(frozenset(), False, self.approver_roles, "")
+
+
+def _rules(policy: dict[str, Any]) -> tuple[SignOffRule, ...]:
+    ranks: list[str] = policy.get("ranks") or []
+    out = []
+    for r in policy.get("signoff_rules") or []:
+        if r.get("min_rank"):
+            roles = tuple(ranks[ranks.index(r["min_rank"]) :])
+            text = f"{r['min_rank']} or above"
+        else:
+            roles, text = tuple(r["roles"]), ""
+        out.append(SignOffRule(frozenset(r.get("tiers") or []), bool(r.get("special_category")),
+                               roles, text))  # fmt: skip
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -133,6 +210,9 @@ def parse_registry(raw: dict[str, Any]) -> RegistrySpec:
         where = ".".join(str(p) for p in first["loc"])
         raise RegistryError(f"registry entry {where}: {first['msg']}") from exc
     agency_ids = {a.id for a in spec.agencies}
+    for a in spec.agencies:
+        _check_signoff_policy(a)
+    ranked = {a.id: a.ranks for a in spec.agencies if a.ranks}
     for p in spec.people:
         if p.agency not in agency_ids:
             raise RegistryError(f"person {p.id!r} belongs to unknown agency {p.agency!r}")
@@ -149,6 +229,13 @@ def parse_registry(raw: dict[str, Any]) -> RegistrySpec:
                     f"agency {a.id!r}: {role} {pid!r} is a {person.role}, not one of its "
                     f"approver roles ({', '.join(a.approver_roles)})"
                 )
+        if p.agency in ranked and p.role not in ranked[p.agency]:
+            raise RegistryError(
+                f"person {p.id!r} has unknown rank {p.role!r} for {p.agency!r}; its ranks are: "
+                f"{', '.join(ranked[p.agency])}"
+            )
+        if p.signing_key is not None:
+            signing_public_key(p.signing_key, f"person {p.id!r}")
     for isa in spec.isas:
         unknown = set(isa.parties) - agency_ids
         if unknown:
@@ -156,6 +243,36 @@ def parse_registry(raw: dict[str, Any]) -> RegistrySpec:
         if isa.valid_to < isa.valid_from:
             raise RegistryError(f"ISA {isa.reference!r} ends before it starts")
     return spec
+
+
+def _check_signoff_policy(a: AgencySpec) -> None:
+    where = f"agency {a.id!r}"
+    if len(set(a.ranks)) != len(a.ranks):
+        raise RegistryError(f"{where}: a rank is listed twice in ranks")
+    for n, rule in enumerate(a.signoff_rules):
+        at = f"{where} signoff_rules.{n}"
+        if (rule.min_rank is None) == (not rule.roles):
+            raise RegistryError(f"{at}: give exactly one of min_rank or roles")
+        if rule.min_rank is not None and rule.min_rank not in a.ranks:
+            known = ", ".join(a.ranks) or "none: add the agency's ranks, lowest first"
+            raise RegistryError(f"{at}: unknown rank {rule.min_rank!r}; ranks: {known}")
+    if a.ranks:
+        for role in [*a.approver_roles, *(r for rule in a.signoff_rules for r in rule.roles)]:
+            if role not in a.ranks:
+                raise RegistryError(
+                    f"{where}: unknown rank {role!r}; its ranks are: {', '.join(a.ranks)}"
+                )
+
+
+def signing_public_key(b64: str, whose: str) -> bytes:
+    """The raw 32-byte Ed25519 public key in ``b64``, or a RegistryError naming ``whose``."""
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise RegistryError(f"{whose}: signing_key must be a base64 raw Ed25519 public key")
+    return raw
 
 
 def read_registry_file(path: Path) -> RegistrySpec:
@@ -187,6 +304,7 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
                 approver_roles=a.approver_roles,
                 dpo_email=a.dpo_email,
                 office_hours=a.office_hours.model_dump(mode="json"),
+                signoff_policy=a.policy_json(),
                 deputy=a.deputy,
                 on_call=list(a.on_call),
             )
@@ -197,6 +315,10 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
             PersonRow(id=p.id, agency_id=p.agency, name=p.name, role=p.role, email=p.email)
         )
     _load_intakes(session, spec)
+    session.flush()
+    for p in spec.people:
+        if p.signing_key is not None:
+            register_person_key(session, p.id, signing_public_key(p.signing_key, p.id), "registry")
     for i in spec.isas:
         session.merge(
             IsaRow(
@@ -262,6 +384,8 @@ class Partnership:
                     a.office_hours.to_hours(),
                     deputy=a.deputy,
                     on_call=tuple(a.on_call),
+                    signoff_rules=_rules(a.policy_json()),
+                    four_eyes=a.four_eyes,
                 )
                 for a in spec.agencies
             },
@@ -290,6 +414,8 @@ def load_partnership(session: Session) -> Partnership:
                 OfficeHoursSpec.model_validate(r.office_hours or {}).to_hours(),
                 deputy=r.deputy,
                 on_call=tuple(r.on_call or ()),
+                signoff_rules=_rules(r.signoff_policy or {}),
+                four_eyes=(r.signoff_policy or {}).get("four_eyes", True),
             )
             for r in session.scalars(select(AgencyRow))
         },
@@ -408,3 +534,30 @@ def signing_key_lookup(
         return None if raw is None else Ed25519PublicKey.from_public_bytes(raw)
 
     return lookup
+
+
+def register_person_key(session: Session, person_id: str, public_raw: bytes, source: str) -> bool:
+    """Make ``public_raw`` the person's signing key, retiring any other; False (and nothing
+    changes) if this key was registered before, so loading the same registry again never brings
+    back a key that was replaced since. Retired keys are kept: old signatures still verify."""
+    kid = key_id(public_raw)
+    if session.get(PersonKeyRow, kid) is not None:
+        return False
+    now = datetime.now(UTC)
+    current = person_key(session, person_id)
+    if current is not None:
+        current.retired_at = now
+    session.add(
+        PersonKeyRow(key_id=kid, person_id=person_id, public_raw=public_raw, registered_at=now,
+                     retired_at=None, source=source)
+    )  # fmt: skip
+    return True
+
+
+def person_key(session: Session, person_id: str) -> PersonKeyRow | None:
+    """The person's current signing key, if they have registered one."""
+    return session.scalars(
+        select(PersonKeyRow).where(
+            PersonKeyRow.person_id == person_id, PersonKeyRow.retired_at.is_(None)
+        )
+    ).first()

@@ -26,7 +26,9 @@ from infoshare.models import Decision, ShareRequest
 from infoshare.policy import (
     EmergencyChoice,
     EmergencyInput,
+    FirstApproval,
     OverrideInput,
+    SignOffChoice,
     SignOffInput,
     Step,
     Verdict,
@@ -34,6 +36,7 @@ from infoshare.policy import (
     check_override,
     check_signoff,
     signoff_decision,
+    signoff_requirement,
     triage,
 )
 from infoshare.store import DONE, Store, digest_json, now_utc
@@ -106,7 +109,6 @@ LOCKED_VERDICT = Verdict(
     ],
     locked=True,
 )
-PROOF = "one-time code sent to the person's registered contact"
 LAPSED_VERDICT = Verdict(
     ["Nobody on call confirmed the emergency share in time: the request follows the RED path "
      "(sign-off before anything is shared). This answer was not used."]
@@ -114,42 +116,48 @@ LAPSED_VERDICT = Verdict(
 
 
 def _check_answer(
-    store: Store, ref: str, step: Step, person_id: str, code: str, policy: Callable[[], Verdict]
-) -> Verdict | None:
+    store: Store, ref: str, step: Step, inp: identity.Answer, policy: Callable[[], Verdict]
+) -> Verdict | identity.Proof:
     """The checks every answer from a person goes through, in order: the step is still open,
     not expired, not locked; the policy accepts the answer; and the person proves who they are
-    with their one-time code (spent only when everything else is in order). None: record it.
-    A refused answer is counted and audited (never with the code)."""
+    with their one-time code (spent only when everything else is in order) or their signature.
+    Returns the proof (record the answer), or the verdict to return. A refused answer is counted
+    and audited (never with the code)."""
     if is_done(store, ref, step):
         return Verdict()
     if is_expired(store, ref):
         return EXPIRED_VERDICT
     if store.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS:
         # counted too: the attempt number names the run's next pause, which must be new
-        store.refuse_attempt(ref, step, person_id, LOCKED_VERDICT.reasons)
+        store.refuse_attempt(ref, step, inp.person, LOCKED_VERDICT.reasons)
         return LOCKED_VERDICT
     verdict = policy()
     if verdict.accepted:
-        run_id = store.meta(ref).flow_run_id or ""
-        problem = identity.redeem(store, ref, step.value, person_id, run_id, code)
-        if problem:
-            verdict = Verdict([f"Identity not proven: {problem}."])
-    if verdict.accepted:
-        return None
-    store.refuse_attempt(ref, step, person_id, verdict.reasons)
+        proof = identity.prove(store, ref, step.value, inp)
+        if isinstance(proof, identity.Proof):
+            return proof
+        verdict = Verdict([f"Identity not proven: {proof}."])
+    store.refuse_attempt(ref, step, inp.person, verdict.reasons)
     return Verdict(
         verdict.reasons, locked=store.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS
     )
 
 
+def _decided(inp: identity.Answer, proof: identity.Proof) -> dict[str, Any]:
+    """Who decided, when, how they proved it and the hash of exactly what they answered."""
+    return {"person_id": inp.person, "at": now_utc().isoformat(), **proof.facts,
+            "input_sha256": identity.answer_sha256(inp)}  # fmt: skip
+
+
 def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
     """Check and keep an override justification; a refused input leaves the step waiting."""
-    stop = _check_answer(
-        store, ref, Step.OVERRIDE, inp.person_id, inp.code,
+    checked = _check_answer(
+        store, ref, Step.OVERRIDE, inp,
         lambda: check_override(inp, store.request(ref), store.partnership()),
     )  # fmt: skip
-    if stop is not None:
-        return stop
+    if not isinstance(checked, identity.Proof):
+        return checked
+    decided = _decided(inp, checked)
     store.complete_step(
         ref,
         Step.OVERRIDE,
@@ -157,9 +165,7 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
         public={
             "grounds": [g.value for g in inp.grounds],
             "subject_informed": inp.subject_informed,
-            "at": now_utc().isoformat(),
-            "identity": PROOF,
-            "input_sha256": digest_json(inp.model_dump(mode="json", exclude={"code"})),
+            **{k: v for k, v in decided.items() if k != "person_id"},
         },
         private={
             "proportionality": inp.proportionality,
@@ -170,44 +176,84 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
     return Verdict()
 
 
+def _first_approval(given: list[dict[str, Any]]) -> FirstApproval | None:
+    if not given:
+        return None
+    a = given[0]
+    return FirstApproval(a["person_id"], SignOffChoice(a["choice"]), tuple(a["approved_items"]))
+
+
 def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
-    """Check and keep a sign-off; a refused input leaves the step waiting."""
+    """Check and keep a sign-off; a refused input leaves the step waiting.
+
+    Under four eyes (``policy.needs_four_eyes``) a first approval to SHARE is kept, the content
+    is frozen and the step waits for a second, different approver, who confirms the same items
+    or refuses (REFUSE or SEND_BACK by either approver decides the request)."""
     req = store.request(ref)
+    p = store.partnership()
     override = store.step(ref, Step.OVERRIDE)
-    stop = _check_answer(
-        store, ref, Step.SIGNOFF, inp.approver_id, inp.code,
+    given = identity.approvals_given(store, ref)
+    checked = _check_answer(
+        store, ref, Step.SIGNOFF, inp,
         lambda: check_signoff(
-            inp, req, store.partnership(), store.prepared_items(ref),
-            override_by=override.actor_id if override else None,
+            inp, req, p, store.prepared_items(ref),
+            override_by=override.actor_id if override else None, first=_first_approval(given),
         ),
     )  # fmt: skip
-    if stop is not None:
-        return stop
+    if not isinstance(checked, identity.Proof):
+        return checked
     decision = signoff_decision(inp, req)
-    store.complete_step(
-        ref,
-        Step.SIGNOFF,
-        actor_id=inp.approver_id,
-        public={
-            "decision": decision.value,
-            "approved_items": sorted(inp.approved_items) if decision.shares else [],
-            "at": now_utc().isoformat(),
-            "identity": PROOF,
-            "input_sha256": digest_json(inp.model_dump(mode="json", exclude={"code"})),
-        },
-        private={
-            "reasons": inp.reasons,
-            "redactions": inp.redactions,
-            "dpo_advice": inp.dpo_advice,
+    items = sorted(inp.approved_items) if decision.shares else []
+    approvals = [*given, {**_decided(inp, checked), "choice": inp.decision.value,
+                          "decision": decision.value, "approved_items": items}]  # fmt: skip
+    need = signoff_requirement(req, p)
+    required = need.approvals if need else 1
+    waiting = store.step(ref, Step.SIGNOFF)
+    kept = dict(waiting.private) if waiting else {}
+    reasons = {"reasons": inp.reasons, "redactions": inp.redactions, "dpo_advice": inp.dpo_advice}
+    if not given:
+        kept = {
+            **reasons,
             # what exactly was approved: the transfer seals this content or nothing (kept
             # sealed: a hash of a short extract could be guessed)
             "approved_content_sha256": {
                 item: hashlib.sha256(content).hexdigest()
-                for item, content in store.item_contents(ref, list(inp.approved_items)).items()
-            }
-            if decision.shares
-            else {},
+                for item, content in store.item_contents(ref, items).items()
+            },
+        }
+    else:
+        kept = {**kept, "second_approval": {"person_id": inp.approver_id, **reasons}}
+    if decision.shares and len(approvals) < required:
+        # the content is frozen from here (Store.provide_item); the others get new codes
+        store.stage_step(
+            ref,
+            Step.SIGNOFF,
+            public={**(waiting.public if waiting else {}), "approvals": approvals,
+                    "approvals_required": required, "last_refusal": []},
+            private=kept,
+        )  # fmt: skip
+        identity.withdraw_codes(store, ref, Step.SIGNOFF.value, "first of two approvals given")
+        store.audit(ref, Step.SIGNOFF.value, inp.approver_id, "first approval given",
+                    f"{len(approvals)} of {required}; a different approver must confirm")  # fmt: skip
+        return Verdict()
+    final = approvals[-1]  # the first's SHARE, confirmed; or a refusal, which decides
+    store.complete_step(
+        ref,
+        Step.SIGNOFF,
+        actor_id=final["person_id"] if not decision.shares else approvals[0]["person_id"],
+        public={
+            "decision": final["decision"],
+            "approved_items": final["approved_items"],
+            "at": final["at"],
+            "identity": " and ".join(sorted({a["identity"] for a in approvals})),
+            # the decision payload: one answer's hash, or the hash of both answers' hashes
+            "input_sha256": final["input_sha256"]
+            if len(approvals) == 1
+            else digest_json([a["input_sha256"] for a in approvals]),
+            "approvals": approvals,
+            "approvals_required": required,
         },
+        private=kept if decision.shares else {**kept, "approved_content_sha256": {}},
     )
     store.set_status(ref, "SIGNED_OFF")
     return Verdict()
@@ -221,12 +267,13 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
     if settled is not None and settled.public.get("outcome") == emergency.LAPSED:
         return LAPSED_VERDICT
     req = store.request(ref)
-    stop = _check_answer(
-        store, ref, Step.EMERGENCY, inp.approver_id, inp.code,
+    checked = _check_answer(
+        store, ref, Step.EMERGENCY, inp,
         lambda: check_emergency(inp, req, store.partnership(), store.prepared_items(ref)),
     )  # fmt: skip
-    if stop is not None:
-        return stop
+    if not isinstance(checked, identity.Proof):
+        return checked
+    decided = _decided(inp, checked)
     confirmed = inp.decision == EmergencyChoice.CONFIRM
     store.complete_step(
         ref,
@@ -236,9 +283,7 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
             "outcome": emergency.CONFIRMED if confirmed else emergency.DECLINED,
             "confirmed": confirmed,
             "approved_items": sorted(inp.approved_items) if confirmed else [],
-            "at": now_utc().isoformat(),
-            "identity": PROOF,
-            "input_sha256": digest_json(inp.model_dump(mode="json", exclude={"code"})),
+            **{k: v for k, v in decided.items() if k != "person_id"},
         },
         private={
             "reasons": inp.reasons,

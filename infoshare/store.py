@@ -351,7 +351,8 @@ class Store:
             if item not in req_row.public.get("item_ids", []):
                 raise KeyError(f"request {ref} has no item {item!r}")
             signed = s.get(StepRow, (ref, "signoff"))
-            if signed is not None and signed.status == DONE:
+            # frozen from the first approval on (under four eyes a second one confirms it)
+            if signed is not None and (signed.status == DONE or signed.public.get("approvals")):
                 raise KeyError(f"{ref} is signed off: its items' content can no longer change")
             ctx = f"{ref}:item:{item}".encode()
             sealed = seal(self._data_key(req_row), content, ctx)

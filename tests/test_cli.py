@@ -62,7 +62,7 @@ def test_init_json(home: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["home"] == str(home)
-    assert (data["agencies"], data["people"], data["isas"]) == (7, 17, 1)
+    assert (data["agencies"], data["people"], data["isas"]) == (7, 22, 1)
     assert set(data["keys_created"]) == AGENCIES
     for kind in ("x25519", "ed25519"):
         key = home / "keys" / "agencies" / "northshire-police" / f"{kind}.pem"
@@ -98,7 +98,21 @@ def test_registry_show_json(home: Path) -> None:
     people = {p["id"]: p["role"] for p in police["people"]}
     assert people["pc-ahmed"] == "Constable"
     assert people["insp-hughes"] == "Inspector"
-    assert data["northshire-hospitals"]["approver_roles"] == ["Caldicott Guardian"]
+    hospitals = data["northshire-hospitals"]
+    assert "Caldicott Guardian" in hospitals["approver_roles"]
+    # special-category data needs the Caldicott Guardian or her deputy, for every tier
+    assert hospitals["signoff_rules"] == [
+        {
+            "tiers": [],
+            "special_category": True,
+            "roles": ["Caldicott Guardian", "Deputy Caldicott Guardian"],
+        }
+    ]
+    # police ranks by tier: Inspector or above for RED, Sergeant or above for GREEN
+    rules = {tuple(r["tiers"]): r["roles"] for r in police["signoff_rules"]}
+    assert rules[("AMBER", "EMERGENCY", "RED")][0] == "Inspector"
+    assert rules[("GREEN", "ROUTINE")][0] == "Sergeant"
+    assert all(a["four_eyes"] for a in data.values())
 
 
 # --- submit --------------------------------------------------------------------------------------
@@ -262,3 +276,106 @@ def test_unlock_needs_an_approver_of_the_disclosing_agency_and_a_reason(home: Pa
     done = run(*base, "--as", "school-head", "--why", "guessing stopped", "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["unlocked_by"] == "school-head"
+
+
+# --- people's signing keys and signed answers -----------------------------------------------------
+
+PASSPHRASE = {"INFOSHARE_PERSON_PASSPHRASE": "a long test passphrase"}
+
+
+def run_env(env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def _waiting_school_request() -> str:
+    from infoshare.models import ShareRequest
+    from infoshare.steps import run_triage
+
+    store = store_module.default_store()
+    raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    ref = store.register_request(
+        ShareRequest.model_validate(raw), "5b1e1b0e-0000-4000-8000-000000000002"
+    )
+    run_triage(store, ref)
+    store.set_status(ref, "AWAITING_SIGNOFF")
+    return ref
+
+
+def test_person_key_generate_keeps_the_private_key_encrypted_and_registers_the_public(
+    home: Path,
+) -> None:
+    assert run("init").exit_code == 0
+    made = run_env(PASSPHRASE, "person-key", "generate", "--as", "school-head", "--json")
+    assert made.exit_code == 0, made.output
+    data = json.loads(made.output)
+    key = Path(data["private_key"])
+    assert key.is_relative_to(home)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert json.loads(key.read_bytes())["kdf"]["name"] == "scrypt"  # sealed under the passphrase
+    shown = json.loads(run("person-key", "show", "--as", "school-head", "--json").output)
+    assert (shown["key_id"], shown["signing_key"]) == (data["key_id"], data["signing_key"])
+    # it prints the line that keeps the key in the registry file
+    text = run_env(PASSPHRASE, "person-key", "generate", "--as", "school-dsl")
+    assert '"signing_key": "' in text.output
+    assert_clean_error(
+        run_env(PASSPHRASE, "person-key", "generate", "--as", "school-head"), 2, "--replace"
+    )
+    assert_clean_error(
+        run_env(PASSPHRASE, "person-key", "generate", "--as", "mallory"), 2, "mallory"
+    )
+    short = {"INFOSHARE_PERSON_PASSPHRASE": "short"}
+    assert_clean_error(
+        run_env(short, "person-key", "generate", "--as", "school-office"), 2, "at least"
+    )
+    assert_clean_error(run("person-key", "show", "--as", "school-office"), 1, "no registered")
+
+
+def test_passphrase_is_asked_for_twice_unseen_when_not_in_the_environment(home: Path) -> None:
+    assert run("init").exit_code == 0
+    result = CliRunner().invoke(
+        main, ["person-key", "generate", "--as", "school-head"],
+        input="a long test passphrase\na long test passphrase\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "a long test passphrase" not in result.output
+
+
+APPROVE = ["--decision", "SHARE", "--item", "item-1", "--reasons", "Attendance is what is needed."]
+
+
+def test_approve_sign_refuses_locally_what_the_run_would_refuse(home: Path) -> None:
+    assert run("init").exit_code == 0
+    ref = _waiting_school_request()
+    base = ["approve", ref, "--as", "school-head", *APPROVE]
+    assert_clean_error(run_env(PASSPHRASE, *base, "--sign"), 2, "no registered signing key")
+    assert run_env(PASSPHRASE, "person-key", "generate", "--as", "school-head").exit_code == 0
+    wrong = {"INFOSHARE_PERSON_PASSPHRASE": "not the passphrase"}
+    assert_clean_error(run_env(wrong, *base, "--sign"), 2, "wrong passphrase")
+    assert_clean_error(run_env(PASSPHRASE, *base, "--sign", "--code", "ABCDE-FGHIJ"), 2, "not both")
+    short = ["approve", ref, "--as", "school-head", "--decision", "SHARE", "--reasons", "ok"]
+    assert_clean_error(run_env(PASSPHRASE, *short, "--sign"), 2, "reasons")
+    # a good signature gets as far as Prefect (which is not running here)
+    assert_clean_error(run_env(PASSPHRASE, *base, "--sign"), 1, "cannot reach the Prefect API")
+
+
+def test_a_signing_key_can_come_from_the_registry_file(home: Path, tmp_path: Path) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from infoshare.keys import raw_public
+    from infoshare.registry import DEMO_REGISTRY
+
+    public = base64.b64encode(raw_public(Ed25519PrivateKey.generate().public_key())).decode()
+    data = json.loads(DEMO_REGISTRY.read_text())
+    for person in data["people"]:
+        if person["id"] == "insp-hughes":
+            person["signing_key"] = public
+    reg = _write(tmp_path, "registry.json", json.dumps(data))
+    assert run("init", "--registry", str(reg)).exit_code == 0
+    shown = json.loads(run("person-key", "show", "--as", "insp-hughes", "--json").output)
+    assert shown["signing_key"] == public
+    person = next(p for p in data["people"] if p["id"] == "insp-hughes")
+    person["role"] = "Inspecter"
+    bad = _write(tmp_path, "bad.json", json.dumps(data))
+    assert_clean_error(run("registry", "load", str(bad)), 2, "unknown rank 'Inspecter'")

@@ -3,7 +3,9 @@ these run over a real store; the end-to-end tests drive the same code through re
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from infoshare import identity
 from infoshare.models import ShareRequest
 from infoshare.policy import OverrideInput, SignOffInput, Step
+from infoshare.records import record_decision
 from infoshare.steps import apply_override, apply_signoff, run_triage
 from infoshare.store import Store, now_utc
 
@@ -45,19 +48,20 @@ def prepared(store: Store, ref: str) -> None:
 
 
 def test_a_valid_code_proves_the_approver_once(store: Store) -> None:
-    ref, run = take_in(store, "scenario2-hospital.json")
-    prepared(store, ref)
-    store.complete_step(ref, Step.OVERRIDE, actor_id="nurse-lee")
-    code = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
-    assert apply_signoff(store, ref, signoff("caldicott-rao", code)).accepted
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    store.provide_item(ref, "item-1", b"81%", "school-office")
+    code = code_for(store, ref, Step.SIGNOFF, "school-head", run)
+    assert apply_signoff(store, ref, signoff("school-head", code)).accepted
     st = store.step(ref, Step.SIGNOFF)
-    assert st is not None and st.actor_id == "caldicott-rao"
+    assert st is not None and st.status == "DONE" and st.actor_id == "school-head"
     assert "one-time code" in st.public["identity"]
     assert code not in json.dumps(st.public)  # the decision payload hash leaves the code out
     # what was approved is what goes: the content can no longer be changed
     with pytest.raises(KeyError, match="signed off"):
-        store.provide_item(ref, "item-1", b"something else", "nurse-lee")
+        store.provide_item(ref, "item-1", b"something else", "school-office")
     assert set(st.private["approved_content_sha256"]) == {"item-1"}
+    # and the code was spent
+    assert identity.redeem(store, ref, "signoff", "school-head", run, code) is not None
 
 
 @pytest.mark.parametrize(
@@ -109,9 +113,15 @@ def test_requester_and_override_justifier_cannot_sign_off(store: Store) -> None:
          "proportionality": "Children at risk; the minimum is shared.", "subject_informed": True}
     )  # fmt: skip
     assert apply_override(store, ref, override).accepted
-    # the Caldicott Guardian could approve; a nurse who justified the override may not, even if
-    # she held an approver role
-    assert [m.id for m in identity.eligible(store, ref, "signoff")] == ["caldicott-rao"]
+    # the Caldicott Guardian and her deputy could approve; the nurse who justified the override
+    # may not, even if she held an approver role
+    assert [m.id for m in identity.eligible(store, ref, "signoff")] == [
+        "caldicott-rao",
+        "caldicott-deputy",
+    ]
+    v = apply_signoff(store, ref, signoff("nurse-lee", code_for(store, ref, Step.SIGNOFF,
+                                                                 "nurse-lee", run)))  # fmt: skip
+    assert not v.accepted and "justified the consent override" in " ".join(v.reasons)
 
 
 def test_unregistered_or_under_rank_people_get_no_code_and_are_refused(store: Store) -> None:
@@ -160,3 +170,334 @@ def test_malformed_codes_are_refused_before_any_lookup(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
     for bad in ["", "12345-67890", "abcde", "A" * 200]:
         assert identity.redeem(store, ref, "signoff", "school-head", run, bad) is not None
+
+
+# --- role and rank by tier and data type -----------------------------------------------------------
+
+
+def police_request(store: Store, urgency: str) -> tuple[str, str]:
+    """Youth justice asks the police (consent obtained: one approver)."""
+    raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    raw |= {"disclosing_agency": "northshire-police", "urgency": urgency}
+    run_id = str(uuid.uuid4())
+    ref = store.register_request(ShareRequest.model_validate(raw), run_id)
+    assert run_triage(store, ref).accepted
+    store.provide_item(ref, "item-1", b"two call-outs", "pc-ahmed")
+    return ref, run_id
+
+
+@pytest.mark.parametrize(
+    ("urgency", "person", "accepted"),
+    [
+        ("GREEN", "ds-okafor", True),  # a sergeant may sign off GREEN
+        ("GREEN", "pc-ahmed", False),  # a constable never
+        ("RED", "ds-okafor", False),  # RED needs an inspector or above
+        ("RED", "insp-hughes", True),
+        ("AMBER", "ci-patel", True),
+    ],
+)
+def test_police_rank_required_follows_the_tier(
+    store: Store, urgency: str, person: str, accepted: bool
+) -> None:
+    ref, run = police_request(store, urgency)
+    eligible = {m.id for m in identity.eligible(store, ref, "signoff")}
+    assert (person in eligible) == accepted
+    v = apply_signoff(store, ref, signoff(person, code_for(store, ref, Step.SIGNOFF, person, run)))
+    assert v.accepted == accepted, v.reasons
+    if not accepted:
+        assert "Inspector or above" in v.reasons[0] or "Sergeant or above" in v.reasons[0]
+
+
+# --- four eyes -------------------------------------------------------------------------------------
+
+
+def hospital_overridden(store: Store) -> tuple[str, str]:
+    """Scenario 2 at the hospital (RED, consent refused, special-category data): the nurse has
+    justified the override, items are prepared; two approvers must agree."""
+    ref, run = take_in(store, "scenario2-hospital.json")
+    store.provide_item(ref, "item-1", b"dates", "nurse-lee")
+    store.provide_item(ref, "item-2", b"injuries", "nurse-lee")
+    just = code_for(store, ref, Step.OVERRIDE, "nurse-lee", run)
+    override = OverrideInput.model_validate(
+        {"person_id": "nurse-lee", "code": just, "grounds": ["SAFEGUARD_CHILDREN"],
+         "proportionality": "Children at risk; the minimum is shared.", "subject_informed": True}
+    )  # fmt: skip
+    assert apply_override(store, ref, override).accepted
+    return ref, run
+
+
+def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) -> None:
+    ref, run = hospital_overridden(store)
+    later = now_utc() + timedelta(hours=4)
+    old = {m.id: i.code for m, i in identity.issue_for_step(store, ref, "signoff", run, later)}
+    assert set(old) == {"caldicott-rao", "caldicott-deputy"}
+    both = ["item-1", "item-2"]
+    assert apply_signoff(store, ref, signoff("caldicott-rao", old["caldicott-rao"],
+                                             approved_items=both)).accepted  # fmt: skip
+    st = store.step(ref, Step.SIGNOFF)
+    assert st is not None and st.status != "DONE"  # nothing decided yet
+    assert [a["person_id"] for a in st.public["approvals"]] == ["caldicott-rao"]
+    # what the first approved is frozen
+    with pytest.raises(KeyError, match="signed off"):
+        store.provide_item(ref, "item-1", b"changed", "nurse-lee")
+    # the deputy's first code is withdrawn; only she is asked now, with a new code
+    stale = apply_signoff(store, ref, signoff("caldicott-deputy", old["caldicott-deputy"],
+                                              approved_items=both))  # fmt: skip
+    assert not stale.accepted and "already been used" in stale.reasons[0]
+    assert [m.id for m in identity.eligible(store, ref, "signoff")] == ["caldicott-deputy"]
+    ((deputy, renewed),) = identity.issue_for_step(store, ref, "signoff", run, later)
+    assert deputy.id == "caldicott-deputy"
+
+    # refused: the same person again; the override's justifier; the requester; other items
+    rao_again = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
+    same = apply_signoff(store, ref, signoff("caldicott-rao", rao_again, approved_items=both))
+    assert not same.accepted and "someone other than the first approver" in " ".join(same.reasons)
+    for person, fragment in (("nurse-lee", "justified the consent override"),
+                             ("mash-social-worker", "requester")):  # fmt: skip
+        v = apply_signoff(store, ref, signoff(person, "ZZZZZ-ZZZZZ", approved_items=["item-1"]))
+        assert not v.accepted and fragment in " ".join(v.reasons)
+    other = apply_signoff(store, ref, signoff("caldicott-deputy", renewed.code))  # item-1 only
+    assert not other.accepted and "confirms exactly" in " ".join(other.reasons)
+    assert other.locked  # five refused answers: a senior unlocks it, as after any lock-out
+    store.unlock(ref, "signoff", "caldicott-rao", "refusals were tests of the rules")
+
+    second = signoff("caldicott-deputy", renewed.code, approved_items=["item-2", "item-1"])
+    assert apply_signoff(store, ref, second).accepted
+    done = store.step(ref, Step.SIGNOFF)
+    assert done is not None and done.status == "DONE"
+    assert done.public["decision"] == "SHARE_PARTIAL"
+    assert done.public["approved_items"] == ["item-1", "item-2"]
+    assert [a["person_id"] for a in done.public["approvals"]] == [
+        "caldicott-rao",
+        "caldicott-deputy",
+    ]
+    record_decision(store, ref)
+    found = store.record(ref)
+    assert found is not None
+    rec = found[0].public
+    assert [(a["id"], a["role"], a["proof"]) for a in rec["approvers"]] == [
+        ("caldicott-rao", "Caldicott Guardian", "code"),
+        ("caldicott-deputy", "Deputy Caldicott Guardian", "code"),
+    ]
+    assert rec["approvals_required"] == 2
+    assert all(len(a["input_sha256"]) == 64 and a["at"] for a in rec["approvers"])
+    assert rec["override"]["justified_by"]["id"] == "nurse-lee"
+    assert rec["override"]["proof"] == "code" and len(rec["override"]["input_sha256"]) == 64
+
+
+def test_four_eyes_second_approver_can_refuse(store: Store) -> None:
+    ref, run = hospital_overridden(store)
+    rao = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
+    assert apply_signoff(store, ref, signoff("caldicott-rao", rao)).accepted
+    ((_, renewed),) = identity.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(1))
+    veto = signoff("caldicott-deputy", renewed.code, decision="REFUSE", approved_items=[],
+                   reasons="Injury records are not necessary for this plan.")  # fmt: skip
+    assert apply_signoff(store, ref, veto).accepted
+    done = store.step(ref, Step.SIGNOFF)
+    assert done is not None and done.status == "DONE"
+    assert (done.public["decision"], done.public["approved_items"]) == ("REFUSE", [])
+    assert done.actor_id == "caldicott-deputy"
+    assert done.private["approved_content_sha256"] == {}  # nothing can be sent
+
+
+def test_four_eyes_can_be_turned_off_per_agency(env: dict[str, str], tmp_path: Path) -> None:
+    from infoshare.config import load_settings
+    from infoshare.registry import DEMO_REGISTRY
+    from infoshare.setup import initialise
+
+    raw = json.loads(DEMO_REGISTRY.read_text())
+    for agency in raw["agencies"]:
+        if agency["id"] == "northshire-hospitals":
+            agency["four_eyes"] = False
+    reg = tmp_path / "registry.json"
+    reg.write_text(json.dumps(raw))
+    store = Store(load_settings(env))
+    try:
+        initialise(store, reg)
+        ref, run = hospital_overridden(store)
+        rao = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
+        assert apply_signoff(store, ref, signoff("caldicott-rao", rao)).accepted
+        assert store.step(ref, Step.SIGNOFF).status == "DONE"  # type: ignore[union-attr]
+    finally:
+        store.close()
+
+
+def test_a_refusal_by_the_first_approver_needs_no_second(store: Store) -> None:
+    ref, run = hospital_overridden(store)
+    rao = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
+    no = signoff("caldicott-rao", rao, decision="SEND_BACK", approved_items=[],
+                 reasons="Say which attendances matter.")  # fmt: skip
+    assert apply_signoff(store, ref, no).accepted
+    done = store.step(ref, Step.SIGNOFF)
+    assert done is not None and done.status == "DONE" and done.public["decision"] == "DEFER"
+
+
+# --- signed answers (infoshare approve --sign) -----------------------------------------------------
+
+PASSPHRASE = "correct horse battery"  # noqa: S105 - a test key's passphrase
+
+
+def signed(store: Store, ref: str, inp: SignOffInput, signer: str) -> SignOffInput:
+    key = identity.load_person_key(store.settings, signer, PASSPHRASE)
+    sig = identity.sign_answer(store, ref, "signoff", inp, key)
+    return inp.model_copy(update={"code": None, "signature": sig})
+
+
+def school_with_keys(store: Store) -> tuple[str, str]:
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    store.provide_item(ref, "item-1", b"81%", "school-office")
+    for person in ("school-head", "school-dsl"):
+        identity.generate_person_key(store, person, PASSPHRASE)
+    return ref, run
+
+
+def test_a_signature_with_the_registered_key_proves_the_approver(store: Store) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    from infoshare.chain import canonical_json
+
+    ref, run = school_with_keys(store)
+    path = identity.person_key_path(store.settings, "school-head")
+    assert path.stat().st_mode & 0o777 == 0o600
+    kept = json.loads(path.read_bytes())
+    assert (
+        kept["kdf"]["name"] == "scrypt"
+        and kept["key_id"] == identity.registered_key(store, "school-head").key_id
+    )  # type: ignore[union-attr]
+    private = identity.load_person_key(store.settings, "school-head", PASSPHRASE)
+    raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    assert raw not in path.read_bytes() and base64.b64encode(raw) not in path.read_bytes()
+    answer = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
+    assert apply_signoff(store, ref, answer).accepted
+    record_decision(store, ref)
+    found = store.record(ref)
+    assert found is not None
+    (approver,) = found[0].public["approvers"]
+    assert approver["id"] == "school-head" and approver["proof"] == "signature"
+    payload = approver["signed_payload"]
+    assert (payload["run_id"], payload["step"], payload["decision"], payload["items"]) == (
+        run, "signoff", "SHARE", ["item-1"]
+    )  # fmt: skip
+    assert payload["request_sha256"] == identity.request_hash(store, ref)
+    assert payload["answer_sha256"] == approver["input_sha256"]
+    # anyone can check it again from the record alone (and the key id against the registry)
+    Ed25519PublicKey.from_public_bytes(base64.b64decode(approver["public_key"])).verify(
+        base64.b64decode(approver["signature"]), canonical_json(payload)
+    )
+    assert approver["key_id"] == identity.registered_key(store, "school-head").key_id  # type: ignore[union-attr]
+
+
+def _forged(store: Store, ref: str, run: str) -> SignOffInput:
+    return signoff("school-head", "ABCDE-FGHIJ").model_copy(
+        update={"code": None, "signature": base64.b64encode(os.urandom(64)).decode()}
+    )
+
+
+def _other_persons_key(store: Store, ref: str, run: str) -> SignOffInput:
+    return signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-dsl")
+
+
+def _changed_after_signing(store: Store, ref: str, run: str) -> SignOffInput:
+    inp = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
+    return inp.model_copy(update={"reasons": "Everything is needed, share it all."})
+
+
+def _other_run(store: Store, ref: str, run: str) -> SignOffInput:
+    other, _ = take_in(store, "scenario1-school-attendance.json")
+    return signed(store, other, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
+
+
+def _no_registered_key(store: Store, ref: str, run: str) -> SignOffInput:
+    return signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head").model_copy(
+        update={"approver_id": "school-office"}  # no key, no rank: refused on rank first
+    )
+
+
+def _code_and_signature(store: Store, ref: str, run: str) -> SignOffInput:
+    good = code_for(store, ref, Step.SIGNOFF, "school-head", run)
+    inp = signed(store, ref, signoff("school-head", good), "school-head")
+    return inp.model_copy(update={"code": good})
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_forged, "does not verify"),
+        (_other_persons_key, "does not verify"),
+        (_changed_after_signing, "does not verify"),
+        (_other_run, "does not verify"),
+        (_code_and_signature, "not both"),
+    ],
+    ids=["forged", "other-persons-key", "changed-after-signing", "other-run", "code-and-signature"],
+)
+def test_bad_signatures_are_refused_like_wrong_codes(store: Store, make: Any, reason: str) -> None:
+    ref, run = school_with_keys(store)
+    inp = make(store, ref, run)
+    v = apply_signoff(store, ref, inp)
+    assert not v.accepted and reason in " ".join(v.reasons), v.reasons
+    assert store.step(ref, Step.SIGNOFF).status != "DONE"  # type: ignore[union-attr]
+    (refused,) = [e for e in store.audit_trail(ref) if e.event == "input refused"]
+    assert refused.actor_id == "school-head" and "Identity not proven" in refused.detail
+    assert inp.signature not in refused.detail
+    assert store.attempts(ref, Step.SIGNOFF) == 1  # it counts toward the lock
+
+
+def test_a_person_without_a_registered_key_cannot_sign(store: Store) -> None:
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    store.provide_item(ref, "item-1", b"81%", "school-office")
+    identity.generate_person_key(store, "school-dsl", PASSPHRASE)
+    # the headteacher signs with a key that was never registered for her
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    inp = signoff("school-head", "ABCDE-FGHIJ")
+    sig = identity.sign_answer(store, ref, "signoff", inp, Ed25519PrivateKey.generate())
+    v = apply_signoff(store, ref, inp.model_copy(update={"code": None, "signature": sig}))
+    assert not v.accepted and "no signing key is registered for school-head" in v.reasons[0]
+
+
+def test_forged_signatures_lock_the_step(store: Store) -> None:
+    ref, run = school_with_keys(store)
+    verdicts = [apply_signoff(store, ref, _forged(store, ref, run)) for _ in range(5)]
+    assert [v.locked for v in verdicts] == [False, False, False, False, True]
+    good = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
+    assert apply_signoff(store, ref, good).locked
+
+
+def test_person_keys_need_a_registered_person_and_a_passphrase(store: Store) -> None:
+    with pytest.raises(identity.PersonKeyError, match="not registered"):
+        identity.generate_person_key(store, "mallory", PASSPHRASE)
+    with pytest.raises(identity.PersonKeyError, match="at least"):
+        identity.generate_person_key(store, "school-head", "short")
+    first = identity.generate_person_key(store, "school-head", PASSPHRASE)
+    with pytest.raises(identity.PersonKeyError, match="already has"):
+        identity.generate_person_key(store, "school-head", PASSPHRASE)
+    with pytest.raises(identity.PersonKeyError, match="wrong passphrase"):
+        identity.load_person_key(store.settings, "school-head", "not the passphrase")
+    second = identity.generate_person_key(store, "school-head", PASSPHRASE, replace=True)
+    assert second.key_id != first.key_id
+    assert identity.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
+    # loading the registry again does not bring anything back or fail
+    from infoshare.setup import initialise
+
+    initialise(store)
+    assert identity.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
+
+
+def test_an_override_justification_can_be_signed_too(store: Store) -> None:
+    ref, run = take_in(store, "scenario2-hospital.json")
+    identity.generate_person_key(store, "nurse-lee", PASSPHRASE)
+    key = identity.load_person_key(store.settings, "nurse-lee", PASSPHRASE)
+    inp = OverrideInput.model_validate(
+        {"person_id": "nurse-lee", "grounds": ["SAFEGUARD_CHILDREN"],
+         "proportionality": "Children at risk; the minimum is shared.", "subject_informed": True}
+    )  # fmt: skip
+    sig = identity.sign_answer(store, ref, "override", inp, key)
+    # a signature made for the sign-off step does not answer the override
+    wrong_step = identity.sign_answer(store, ref, "signoff", inp, key)
+    refused = apply_override(store, ref, inp.model_copy(update={"signature": wrong_step}))
+    assert not refused.accepted and "does not verify" in refused.reasons[0]
+    assert apply_override(store, ref, inp.model_copy(update={"signature": sig})).accepted
+    st = store.step(ref, Step.OVERRIDE)
+    assert st is not None and st.public["proof"] == "signature"
+    assert st.public["signed_payload"]["decision"] == "OVERRIDE"

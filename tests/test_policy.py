@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from infoshare.config import load_settings
 from infoshare.models import ConsentStatus, Decision, OverrideGround, ShareRequest
 from infoshare.policy import (
+    FirstApproval,
     OverrideInput,
     SignOffChoice,
     SignOffInput,
@@ -24,9 +25,16 @@ from infoshare.policy import (
     is_trawl,
     needs_override,
     signoff_decision,
+    signoff_requirement,
     triage,
 )
-from infoshare.registry import DEMO_REGISTRY, Partnership, read_registry_file
+from infoshare.registry import (
+    DEMO_REGISTRY,
+    Partnership,
+    RegistryError,
+    parse_registry,
+    read_registry_file,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # Inside the demo ISA (NCSP-ISA-2026-01 runs 2026-01-01 .. 2030-12-31 inclusive).
@@ -532,3 +540,136 @@ def test_answer_forms_refuse_malformed_codes(code: str) -> None:
     with pytest.raises(ValidationError, match="code"):
         SignOffInput.model_validate({"approver_id": "x", "code": code, "decision": "REFUSE",
                                      "reasons": "Not necessary here."})  # fmt: skip
+
+
+# --- who may sign off: role or rank by tier and data type, four eyes ------------------------------
+
+
+def police_disclosing(urgency: str, **changes: Any) -> ShareRequest:
+    return req(SCHOOL, disclosing_agency="northshire-police", urgency=urgency, **changes)
+
+
+@pytest.mark.parametrize(
+    ("urgency", "lowest"),
+    [("EMERGENCY", "Inspector"), ("RED", "Inspector"), ("AMBER", "Inspector"),
+     ("GREEN", "Sergeant"), ("ROUTINE", "Sergeant")],
+)  # fmt: skip
+def test_police_rank_needed_depends_on_the_tier(p: Partnership, urgency: str, lowest: str) -> None:
+    need = signoff_requirement(police_disclosing(urgency), p)
+    assert need is not None
+    assert need.roles[0] == lowest and need.roles[-1] == "Chief Superintendent"
+    assert need.text == f"{lowest} or above"
+    assert "Constable" not in need.roles
+
+
+def test_special_category_data_at_the_hospital_needs_its_caldicott_guardian(
+    p: Partnership,
+) -> None:
+    special = signoff_requirement(req(HOSPITAL), p)
+    plain = signoff_requirement(req(HOSPITAL, special_category_data=False), p)
+    assert special is not None and plain is not None
+    assert special.roles == ("Caldicott Guardian", "Deputy Caldicott Guardian")
+    assert "Medical Director" in plain.roles  # the agency's default approver roles
+
+
+@pytest.mark.parametrize(
+    ("changes", "approvals"),
+    [
+        ({}, 2),  # RED, consent refused, special-category data
+        ({"urgency": "AMBER"}, 2),  # special-category data alone is enough
+        ({"special_category_data": False, "sensitive_condition": "NONE"}, 2),  # RED alone
+        ({"urgency": "GREEN", "special_category_data": False, "sensitive_condition": "NONE"}, 1),
+        ({"consent": "OBTAINED"}, 1),  # no override, no four eyes
+    ],
+)
+def test_four_eyes_for_overrides_on_red_or_special_category(
+    p: Partnership, changes: dict[str, Any], approvals: int
+) -> None:
+    need = signoff_requirement(req(HOSPITAL, **changes), p)
+    assert need is not None and need.approvals == approvals
+
+
+def test_sergeant_may_sign_off_green_but_not_red(p: Partnership) -> None:
+    green, red = police_disclosing("GREEN"), police_disclosing("RED")
+    prepared = {"item-1"}
+    assert check_signoff(signoff("ds-okafor", items=["item-1"]), green, p, prepared).accepted
+    v = check_signoff(signoff("ds-okafor", items=["item-1"]), red, p, prepared)
+    assert has_reason(v.reasons, "needs Inspector or above")
+    v = check_signoff(signoff("pc-ahmed", items=["item-1"]), green, p, prepared)
+    assert has_reason(v.reasons, "needs Sergeant or above")
+
+
+FIRST = FirstApproval("caldicott-rao", SignOffChoice.SHARE, ("item-1", "item-2"))
+
+
+@pytest.mark.parametrize(
+    ("inp", "override_by", "fragment"),
+    [
+        (signoff("caldicott-rao"), None, "someone other than the first approver"),
+        (signoff("caldicott-deputy"), "caldicott-deputy", "justified the consent override"),
+        (signoff("mash-social-worker"), None, "requester cannot"),
+        (signoff("caldicott-deputy", items=["item-1"]), None, "confirms exactly"),
+    ],
+    ids=["same-approver-twice", "justifier", "requester", "different-items"],
+)
+def test_four_eyes_second_approval_refusals(
+    p: Partnership, inp: SignOffInput, override_by: str | None, fragment: str
+) -> None:
+    v = check_signoff(inp, req(HOSPITAL), p, PREPARED, override_by=override_by, first=FIRST)
+    assert has_reason(v.reasons, fragment), v.reasons
+
+
+def test_four_eyes_second_approver_confirms_or_refuses(p: Partnership) -> None:
+    confirm = signoff("caldicott-deputy", items=["item-2", "item-1"])
+    assert check_signoff(confirm, req(HOSPITAL), p, PREPARED, first=FIRST).accepted
+    veto = signoff("caldicott-deputy", "REFUSE", [])
+    assert check_signoff(veto, req(HOSPITAL), p, PREPARED, first=FIRST).accepted
+
+
+def demo_registry_with(agency: str, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DEMO_REGISTRY.read_text())
+    for a in data["agencies"]:
+        if a["id"] == agency:
+            a.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"signoff_rules": [{"tiers": ["RED"], "min_rank": "Inspecter"}]},
+         "agency 'northshire-police' signoff_rules.0: unknown rank 'Inspecter'"),
+        ({"approver_roles": ["Inspector", "Chief Inspecter"]},
+         "agency 'northshire-police': unknown rank 'Chief Inspecter'"),
+        ({"signoff_rules": [{"tiers": ["RED"], "roles": ["Constabel"]}]},
+         "unknown rank 'Constabel'"),
+        ({"signoff_rules": [{"tiers": ["RED"]}]}, "give exactly one of min_rank or roles"),
+        ({"signoff_rules": [{"tiers": ["RED"], "min_rank": "Inspector", "roles": ["Sergeant"]}]},
+         "give exactly one of min_rank or roles"),
+        ({"ranks": ["Constable", "Sergeant", "Inspector"], "approver_roles": ["Inspector"]},
+         "person 'ci-patel' has unknown rank 'Chief Inspector' for 'northshire-police'"),
+        ({"signoff_rules": [{"tiers": ["PURPLE"], "min_rank": "Inspector"}]},
+         "agencies.0.signoff_rules.0.tiers.0"),
+    ],
+    ids=["rule-rank", "approver-role", "rule-role", "no-who", "both-who", "person-rank",
+         "unknown-tier"],
+)  # fmt: skip
+def test_registry_names_unknown_ranks_and_bad_rules(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(RegistryError) as err:
+        parse_registry(demo_registry_with("northshire-police", **changes))
+    assert message in str(err.value)
+
+
+def test_registry_rules_without_ranks_name_the_missing_list() -> None:
+    bad = demo_registry_with(
+        "northshire-council", signoff_rules=[{"tiers": ["RED"], "min_rank": "Director"}]
+    )
+    with pytest.raises(RegistryError, match="unknown rank 'Director'; ranks: none"):
+        parse_registry(bad)
+
+
+def test_registry_checks_signing_keys() -> None:
+    data = json.loads(DEMO_REGISTRY.read_text())
+    data["people"][0]["signing_key"] = "bm90IGEga2V5"  # base64, but not 32 bytes
+    with pytest.raises(RegistryError, match="person 'pc-ahmed': signing_key must be"):
+        parse_registry(data)

@@ -17,11 +17,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Mailbox, Stack, example
+from conftest import Mailbox, Stack, example, wait_until
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
-from infoshare import prefect_api
+from infoshare import identity, prefect_api
 from infoshare.envelope import open_bytes
 from infoshare.keys import key_id, raw_public
 from infoshare.store import Store
@@ -71,6 +71,7 @@ def drive(s: Scenario, store: Store, mailbox: Mailbox) -> None:
     try:
         s.run_id = prefect_api.submit({"request": example(s.file)}).id
         last_pause = None
+        prepared = False
         answers = list(s.answers)
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -82,9 +83,10 @@ def drive(s: Scenario, store: Store, mailbox: Mailbox) -> None:
             if kind == "PAUSED" and state_id != last_pause:
                 s.ref = store.ref_for_run(s.run_id) or ""
                 waiting = store.meta(s.ref).status
-                if s.prepare and waiting == "AWAITING_SIGNOFF":
+                if s.prepare and waiting == "AWAITING_SIGNOFF" and not prepared:
                     for item, content in s.prepare.items():
                         store.provide_item(s.ref, item, content.encode(), s.preparer)
+                    prepared = True  # frozen from the first approval on
                 step, data = answers.pop(0)
                 assert waiting == f"AWAITING_{step.upper()}", (waiting, step)
                 if "code" not in data:
@@ -174,11 +176,20 @@ SCENARIOS = {
         answers=[
             OVERRIDE_BY_REQUESTER,
             override_by("nurse-lee"),
+            # RED, consent overridden, special-category data: four eyes
             signoff(
                 "caldicott-rao",
                 "SHARE",
                 ["item-1", "item-2"],
                 "Necessary to safeguard the children; mental health history not necessary.",
+            ),
+            # the first approver cannot also be the second (her own, now withdrawn, code)
+            signoff("caldicott-rao", "SHARE", ["item-1", "item-2"], "Confirming my approval."),
+            signoff(
+                "caldicott-deputy",
+                "SHARE",
+                ["item-1", "item-2"],
+                "Agree: attendance dates and injuries only; the children are at risk.",
             ),
         ],
         prepare={
@@ -197,6 +208,7 @@ SCENARIOS = {
                 ["item-1"],
                 "Disturbance records are necessary to protect the children.",
             ),
+            signoff("housing-head", "SHARE", ["item-1"], "Agreed: necessary and proportionate."),
         ],
         prepare={"item-1": "4 noise/disturbance reports, Jan-Nov 2026."},
         preparer="housing-officer",
@@ -298,10 +310,13 @@ def test_envelope_reaches_requester_and_holds_only_approved_items(
     assert "81%" not in json.dumps(rec)
 
 
-def test_consent_refused_is_overridden_and_signed_off(
-    scenarios: dict[str, Scenario], stack_store: Store
+def test_consent_refused_is_overridden_and_signed_off_by_four_eyes(
+    scenarios: dict[str, Scenario], stack_store: Store, mailbox: Mailbox
 ) -> None:
-    for key, approver in (("hospital", "caldicott-rao"), ("housing", "housing-manager")):
+    for key, approvers in (
+        ("hospital", ["caldicott-rao", "caldicott-deputy"]),
+        ("housing", ["housing-manager", "housing-head"]),
+    ):
         s = scenarios[key]
         assert s.final_state == "COMPLETED", key
         rec = record_of(stack_store, s)
@@ -309,7 +324,12 @@ def test_consent_refused_is_overridden_and_signed_off(
         assert rec["override"]["grounds"] == ["SAFEGUARD_CHILDREN", "PREVENT_OFFENCES"]
         assert rec["override"]["subject_informed"] is False
         assert "reprisal" in rec["personal"]["override"]["not_informed_reason"]
-        assert rec["approvers"][0]["id"] == approver
+        # four eyes: two different approvers, each proven by the code mailed to them
+        assert [a["id"] for a in rec["approvers"]] == approvers, key
+        assert [a["proof"] for a in rec["approvers"]] == ["code", "code"]
+        assert rec["approvals_required"] == 2
+        assert rec["approvers"][0]["at"] < rec["approvers"][1]["at"]
+        assert rec["override"]["proof"] == "code"
         assert rec["shared"]["with"] == "northshire-mash"
     hospital = record_of(stack_store, scenarios["hospital"])
     assert hospital["decision"] == "SHARE_PARTIAL"
@@ -318,7 +338,17 @@ def test_consent_refused_is_overridden_and_signed_off(
     refused = [
         e for e in stack_store.audit_trail(scenarios["hospital"].ref) if e.event == "input refused"
     ]
-    assert [e.actor_id for e in refused] == ["mash-social-worker"]
+    assert [e.actor_id for e in refused] == ["mash-social-worker", "caldicott-rao"]
+    assert "someone other than the first approver" in refused[1].detail
+    # the deputy was asked to sign off twice: her first code was withdrawn at the first
+    # approval, and a new one sent for the second
+    asked = [
+        m for m in mailbox.messages
+        if m["X-Infoshare-Reference"] == scenarios["hospital"].ref
+        and m["X-Infoshare-Kind"] == "approval_needed"
+        and "owen.hale@hospitals.northshire.example" in str(m["To"])
+    ]  # fmt: skip
+    assert len(asked) == 2
 
 
 def test_trawl_is_refused_with_reasons_and_recorded(
@@ -437,3 +467,57 @@ def test_the_requester_is_told_by_mail_and_nothing_personal_is_in_any_mail(
                 assert person["date_of_birth"] not in everything
         for content in s.prepare.values():
             assert content not in everything
+
+
+def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> None:
+    """The headteacher signs with her own key (``infoshare approve --sign``); an answer with a
+    forged signature, as anyone who can reach the Prefect API could send, is refused first."""
+    import base64
+    import os
+
+    from click.testing import CliRunner
+
+    from infoshare.cli import main
+
+    env = {"INFOSHARE_PERSON_PASSPHRASE": "the headteacher's own passphrase"}
+    made = CliRunner().invoke(
+        main, ["person-key", "generate", "--as", "school-head", "--replace"], env=env
+    )
+    assert made.exit_code == 0, made.output
+    run_id = prefect_api.submit({"request": example("scenario1-school-attendance.json")}).id
+
+    def paused_after(seen: str | None) -> str | None:
+        state_id, kind, _ = run_state(run_id)
+        ref = stack_store.ref_for_run(run_id)
+        waiting = ref is not None and stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+        return state_id if kind == "PAUSED" and state_id != seen and waiting else None
+
+    first = wait_until("the run to wait for sign-off", lambda: paused_after(None), TIMEOUT)
+    ref = stack_store.ref_for_run(run_id)
+    assert ref is not None
+    stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 90%.", "school-office")
+    answer = ["--decision", "SHARE", "--item", "item-1",
+              "--reasons", "Attendance summary only: it is what the plan needs."]  # fmt: skip
+    forged = {"approver_id": "school-head", "decision": "SHARE", "approved_items": ["item-1"],
+              "reasons": "Attendance summary only: it is what the plan needs.",
+              "signature": base64.b64encode(os.urandom(64)).decode()}  # fmt: skip
+    resume_when_ready(run_id, forged)
+    wait_until("the run to wait again", lambda: paused_after(first), TIMEOUT)
+
+    signed = CliRunner().invoke(main, ["approve", ref, "--as", "school-head", "--sign", *answer],
+                                env=env)  # fmt: skip
+    assert signed.exit_code == 0, signed.output
+    wait_until("the run to finish", lambda: run_state(run_id)[1] == "COMPLETED", TIMEOUT)
+    found = stack_store.record(ref)
+    assert found is not None
+    rec = found[0].public
+    assert rec["decision"] == "SHARE_PARTIAL"
+    (approver,) = rec["approvers"]
+    assert (approver["id"], approver["proof"]) == ("school-head", "signature")
+    assert approver["signed_payload"]["run_id"] == run_id
+    registered = identity.registered_key(stack_store, "school-head")
+    assert registered is not None and approver["key_id"] == registered.key_id
+    refused = [e for e in stack_store.audit_trail(ref) if e.event == "input refused"]
+    assert [e.actor_id for e in refused] == ["school-head"]
+    assert "does not verify" in refused[0].detail
+    assert forged["signature"] not in refused[0].detail

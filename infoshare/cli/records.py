@@ -78,7 +78,8 @@ def _record_text(d: dict[str, Any]) -> str:
         o = d["override"]
         lines.append(f"  override: {', '.join(o['grounds'])} by {o['justified_by']['id']}")
     for a in d.get("approvers", []):
-        lines.append(f"  signed off by {a.get('name')} ({a.get('role')}) at {a.get('at')}")
+        lines.append(f"  signed off by {a.get('name')} ({a.get('role')}) at {a.get('at')}, "
+                     f"proven by {a.get('proof', 'code')}")  # fmt: skip
     if d.get("shared"):
         s = d["shared"]
         lines.append(

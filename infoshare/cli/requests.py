@@ -1,8 +1,10 @@
-"""Submitting requests and answering them: ``submit``, ``requests``, ``provide``, ``approve``, ``justify``."""
+"""Submitting requests and answering them: ``submit``, ``requests``, ``provide``, ``approve``,
+``justify``, ``inbox``, ``unlock``, and people's own signing keys (``person-key``)."""
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,12 @@ from infoshare.cli.common import (
     ref_for,
     validation_message,
 )
+from infoshare.keys import key_id, raw_public
 from infoshare.models import OverrideGround, ShareRequest
-from infoshare.policy import SignOffChoice
+from infoshare.policy import OverrideInput, SignOffChoice, SignOffInput, Step
 from infoshare.store import Store, now_utc
+
+PASSPHRASE_ENV = "INFOSHARE_PERSON_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 
 # --- requests ----------------------------------------------------------------------------------
 
@@ -43,8 +48,14 @@ def _load_request(path: Path) -> ShareRequest:
 
 
 code_option = click.option(
-    "--code", prompt="One-time code", hide_input=True,
-    help="The one-time code infoshare sent you (asked for, unseen, if not given here).",
+    "--code",
+    help="The one-time code infoshare sent you (asked for, unseen, if neither this nor --sign "
+    "is given).",
+)
+sign_option = click.option(
+    "--sign", is_flag=True,
+    help="Prove it is you with your own signing key instead of a code (see `infoshare "
+    f"person-key generate`); its passphrase from ${PASSPHRASE_ENV} or asked for.",
 )  # fmt: skip
 
 
@@ -167,10 +178,53 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
           f"{ref}: answer submitted; the run checks it and goes on (or asks again).")  # fmt: skip
 
 
+def _passphrase(person: str, confirm: bool = False) -> str:
+    return os.environ.get(PASSPHRASE_ENV) or str(
+        click.prompt(f"Passphrase of {person}'s signing key", hide_input=True,
+                     confirmation_prompt=confirm)
+    )  # fmt: skip
+
+
+def _answer(
+    store: Store, ref: str, step: Step, form: type[OverrideInput | SignOffInput],
+    data: dict[str, Any], code: str | None, sign: bool,
+) -> dict[str, Any]:  # fmt: skip
+    """The answer with its proof of identity: the one-time code, or a signature with the
+    person's own key over the run, step, decision, items, request hash and the whole answer."""
+    if sign and code:
+        fail("give --code or --sign, not both", 2)
+    if not sign:
+        data = {**data, "code": code or click.prompt("One-time code", hide_input=True)}
+    try:
+        answer = form.model_validate(data)
+    except ValidationError as exc:
+        fail(f"not a valid answer: {validation_message(exc)}", 2)
+        raise  # unreachable
+    if not sign:
+        return data
+    if store.meta(ref).flow_run_id is None:
+        fail(f"{ref} has no flow run", 2)
+    registered = identity.registered_key(store, answer.person)
+    if registered is None:
+        fail(f"{answer.person} has no registered signing key: `infoshare person-key generate "
+             f"--as {answer.person}` makes and registers one", 2)  # fmt: skip
+    assert registered is not None
+    try:
+        key = identity.load_person_key(store.settings, answer.person, _passphrase(answer.person))
+    except identity.PersonKeyError as exc:
+        fail(str(exc), 2)
+        raise  # unreachable
+    if key_id(raw_public(key.public_key())) != registered.key_id:
+        fail(f"the signing key on this machine is not the one registered for {answer.person} "
+             f"(key {registered.key_id}); sign on the machine that holds it", 2)  # fmt: skip
+    return {**data, "signature": identity.sign_answer(store, ref, step.value, answer, key)}
+
+
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
 @code_option
+@sign_option
 @click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
 @click.option("--reasons", required=True, help="Reasons for the decision.")
@@ -178,21 +232,22 @@ def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None
 @click.option("--dpo-advice", default="", help="The DPO's advice, if sought.")
 @json_option
 def approve(
-    target: str, person: str, code: str, decision: str, items: tuple[str, ...], reasons: str,
-    redactions: str, dpo_advice: str, as_json: bool,
+    target: str, person: str, code: str | None, sign: bool, decision: str, items: tuple[str, ...],
+    reasons: str, redactions: str, dpo_advice: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer the senior sign-off of a waiting request (reference or flow run id)."""
     store = open_store()
     ref = ref_for(target, store)
-    data = {"approver_id": person, "code": code, "decision": decision, "approved_items": list(items),
+    data = {"approver_id": person, "decision": decision, "approved_items": list(items),
             "reasons": reasons, "redactions": redactions, "dpo_advice": dpo_advice}  # fmt: skip
-    _resume(ref, store, data, as_json)
+    _resume(ref, store, _answer(store, ref, Step.SIGNOFF, SignOffInput, data, code, sign), as_json)
 
 
 @main.command()
 @click.argument("target")
 @click.option("--as", "person", required=True, help="Your person id.")
 @code_option
+@sign_option
 @click.option(
     "--ground", "grounds", multiple=True, required=True,
     type=click.Choice([g.value for g in OverrideGround]),
@@ -202,15 +257,16 @@ def approve(
 @click.option("--not-informed-reason", default="", help="Why the subject has not been told.")
 @json_option
 def justify(
-    target: str, person: str, code: str, grounds: tuple[str, ...], proportionality: str,
-    informed: bool, not_informed_reason: str, as_json: bool,
+    target: str, person: str, code: str | None, sign: bool, grounds: tuple[str, ...],
+    proportionality: str, informed: bool, not_informed_reason: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer the consent-override justification of a waiting request."""
     store = open_store()
     ref = ref_for(target, store)
-    data = {"person_id": person, "code": code, "grounds": list(grounds), "proportionality": proportionality,
+    data = {"person_id": person, "grounds": list(grounds), "proportionality": proportionality,
             "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
-    _resume(ref, store, data, as_json)
+    _resume(ref, store, _answer(store, ref, Step.OVERRIDE, OverrideInput, data, code, sign),
+            as_json)  # fmt: skip
 
 
 @main.command()
@@ -258,3 +314,55 @@ def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None
     store.unlock(ref, step, person, why.strip())
     emit(as_json, {"reference": ref, "step": step, "unlocked_by": person},
          f"{ref} {step}: unlocked; the next answer is checked as usual")  # fmt: skip
+
+
+# --- people's own signing keys -------------------------------------------------------------------
+
+
+@main.group("person-key")
+def person_key() -> None:
+    """Your own Ed25519 signing key, to answer with `--sign` instead of a one-time code."""
+
+
+@person_key.command("generate")
+@click.option("--as", "person", required=True, help="Your person id.")
+@click.option("--replace", is_flag=True, help="Replace your key (the old one stops working).")
+@json_option
+def person_key_generate(person: str, replace: bool, as_json: bool) -> None:
+    """Make your signing key here and register its public half for you.
+
+    The private key is kept encrypted under your passphrase (from $INFOSHARE_PERSON_PASSPHRASE
+    or asked for) in $INFOSHARE_HOME/keys/people, readable by you only."""
+    store = open_store()
+    if store.partnership().member(person) is None:
+        fail(f"{person!r} is not registered in the partnership", 2)
+    try:
+        made = identity.generate_person_key(store, person, _passphrase(person, confirm=True),
+                                            replace=replace)  # fmt: skip
+    except identity.PersonKeyError as exc:
+        fail(str(exc), 2)
+        raise  # unreachable
+    emit(
+        as_json,
+        {"person": person, "key_id": made.key_id, "signing_key": made.public_b64,
+         "private_key": str(made.path)},
+        f"{person}: signing key {made.key_id} registered; private key {made.path} (encrypted "
+        f"under your passphrase).\nTo keep it when the registry is loaded elsewhere, add to "
+        f'{person}\'s registry entry: "signing_key": "{made.public_b64}"',
+    )  # fmt: skip
+
+
+@person_key.command("show")
+@click.option("--as", "person", required=True, help="A person id.")
+@json_option
+def person_key_show(person: str, as_json: bool) -> None:
+    """The signing key registered for a person (public half only)."""
+    store = open_store()
+    if store.partnership().member(person) is None:
+        fail(f"{person!r} is not registered in the partnership", 2)
+    key = identity.registered_key(store, person)
+    if key is None:
+        fail(f"{person} has no registered signing key", 1)
+    assert key is not None
+    emit(as_json, {"person": person, "key_id": key.key_id, "signing_key": key.public_b64},
+         f"{person}: signing key {key.key_id} ({key.public_b64})")  # fmt: skip

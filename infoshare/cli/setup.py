@@ -194,6 +194,15 @@ def registry_show(as_json: bool) -> None:
             "approver_roles": list(a.approver_roles),
             "deputy": a.deputy,
             "on_call": list(a.on_call),
+            "signoff_rules": [
+                {
+                    "tiers": sorted(r.tiers),
+                    "special_category": r.special_category,
+                    "roles": list(r.roles),
+                }
+                for r in a.signoff_rules
+            ],  # fmt: skip
+            "four_eyes": a.four_eyes,
             "people": [{"id": m.id, "name": m.name, "role": m.role} for m in p.members_of(a.id)],
         }
         for a in p.agencies.values()
@@ -205,5 +214,11 @@ def registry_show(as_json: bool) -> None:
             + (f"; deputy: {a['deputy']}" if a["deputy"] else "")
             + (f"; on call: {', '.join(a['on_call'])}" if a["on_call"] else "")
         )
+        for rule in a["signoff_rules"]:
+            when = "/".join(rule["tiers"]) or "any tier"
+            data_kind = ", special-category data" if rule["special_category"] else ""
+            lines.append(f"    ({when}{data_kind}): {', '.join(rule['roles'])}")
+        if a["four_eyes"]:
+            lines.append("    four eyes on overrides of RED/EMERGENCY or special-category data")
         lines += [f"    {m['id']:<20} {m['role']}" for m in a["people"]]
     emit(as_json, data, "\n".join(lines) or "the registry is empty: run `infoshare init`")
