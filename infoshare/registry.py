@@ -216,6 +216,13 @@ def parse_registry(raw: dict[str, Any]) -> RegistrySpec:
     for p in spec.people:
         if p.agency not in agency_ids:
             raise RegistryError(f"person {p.id!r} belongs to unknown agency {p.agency!r}")
+        if p.agency in ranked and p.role not in ranked[p.agency]:
+            raise RegistryError(
+                f"person {p.id!r} has unknown rank {p.role!r} for {p.agency!r}; its ranks are: "
+                f"{', '.join(ranked[p.agency])}"
+            )
+        if p.signing_key is not None:
+            signing_public_key(p.signing_key, f"person {p.id!r}")
     people = {p.id: p for p in spec.people}
     for a in spec.agencies:
         for role, pid in [("deputy", a.deputy)] + [("on_call", p) for p in a.on_call]:
@@ -229,13 +236,6 @@ def parse_registry(raw: dict[str, Any]) -> RegistrySpec:
                     f"agency {a.id!r}: {role} {pid!r} is a {person.role}, not one of its "
                     f"approver roles ({', '.join(a.approver_roles)})"
                 )
-        if p.agency in ranked and p.role not in ranked[p.agency]:
-            raise RegistryError(
-                f"person {p.id!r} has unknown rank {p.role!r} for {p.agency!r}; its ranks are: "
-                f"{', '.join(ranked[p.agency])}"
-            )
-        if p.signing_key is not None:
-            signing_public_key(p.signing_key, f"person {p.id!r}")
     for isa in spec.isas:
         unknown = set(isa.parties) - agency_ids
         if unknown:
