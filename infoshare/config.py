@@ -3,6 +3,7 @@
 INFOSHARE_HOME          where the embedded store, keys and inboxes live (default ~/.infoshare)
 INFOSHARE_DATABASE_URL  any SQLAlchemy URL for our store (default SQLite under INFOSHARE_HOME)
 INFOSHARE_MASTER_KEY    base64 key that wraps per-request data keys (default: a 0600 key file)
+INFOSHARE_KEY_PASSPHRASE  protects agency private keys (default: the master key protects them)
 INFOSHARE_TIERS         JSON object overriding tier budgets in hours, e.g. {"RED": 2}
 INFOSHARE_CHECKPOINT_EVERY  sign each agency's decision-record chain every N records (100)
 """
@@ -41,6 +42,7 @@ class Settings:
     prefect_ui_url: str = "http://127.0.0.1:4200"
     master_key_b64: str | None = field(default=None, repr=False)
     checkpoint_every: int = 100  # sign each agency's chain head every N decision records
+    key_passphrase: str | None = field(default=None, repr=False)
 
     @property
     def keys_dir(self) -> Path:
@@ -87,6 +89,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         prefect_ui_url=ui,
         master_key_b64=env.get("INFOSHARE_MASTER_KEY") or None,
         checkpoint_every=_positive_int(env, "INFOSHARE_CHECKPOINT_EVERY", 100),
+        key_passphrase=env.get("INFOSHARE_KEY_PASSPHRASE") or None,
     )
 
 

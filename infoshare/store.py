@@ -114,7 +114,9 @@ class Store:
             create_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
-        self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
+        self.keys = AgencyKeyStore(
+            self.settings.keys_dir, self.master, self.settings.key_passphrase
+        )
 
     def close(self) -> None:
         self.engine.dispose()
