@@ -1,6 +1,6 @@
 """The ``infoshare`` command: set-up, submitting and answering requests, records, envelopes."""
 
-from infoshare.cli import envelopes, outbox, records, reports, requests, setup  # noqa: F401  (register commands)
+from infoshare.cli import envelopes, keys, outbox, records, reports, requests, setup  # noqa: F401  (register commands)
 from infoshare.cli.common import main
 
 __all__ = ["main"]
