@@ -32,13 +32,14 @@ class SetupReport:
 def initialise(store: Store, registry_file: Path = registry.DEMO_REGISTRY) -> SetupReport:
     """Load (or refresh) the registry and create key pairs for agencies that have none here.
 
-    Safe to run again: existing keys are kept, registry entries are updated in place."""
+    Safe to run again: existing keys are kept, registry entries are updated in place; an agency
+    whose keys are registered but held on another machine is left alone."""
     spec = registry.read_registry_file(registry_file)
     with store.session() as s:
         registry.load_registry(s, spec)
     created = []
     for agency in spec.agencies:
-        if store.keys.has_keys(agency.id):
+        if store.keys.has_keys(agency.id) or _registered_keys(store, agency.id, now_utc()):
             continue
         create_agency_keys(store, agency.id, now_utc())
         created.append(agency.id)
@@ -52,13 +53,15 @@ def require_agency(store: Store, agency_id: str) -> None:
         )
 
 
+def _registered_keys(store: Store, agency_id: str, now: datetime) -> list[str]:
+    with store.session() as s:
+        return [r.key_id for r in registry.agency_public_keys(s, agency_id) if r.not_after > now]
+
+
 def create_agency_keys(store: Store, agency_id: str, now: datetime) -> list[PublicKeyInfo]:
     """An agency's first key pairs: private keys here, public keys in the registry."""
     require_agency(store, agency_id)
-    with store.session() as s:
-        registered = [
-            r.key_id for r in registry.agency_public_keys(s, agency_id) if r.not_after > now
-        ]
+    registered = _registered_keys(store, agency_id, now)
     if registered and not store.keys.has_keys(agency_id):
         raise KeyStoreError(
             f"agency {agency_id!r} already has keys in the registry ({', '.join(registered)}) "
