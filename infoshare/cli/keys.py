@@ -48,10 +48,11 @@ def _t(at: datetime) -> str:
 def key_table(store: Store, agency: str, now: datetime) -> list[dict[str, Any]]:
     """The agency's registered public keys with validity and status, newest first per kind."""
     from infoshare import registry
+    from infoshare.keys import ENCRYPTION, KINDS
     from infoshare.setup import require_agency
 
     require_agency(store, agency)
-    held = {k.key_id for kind in ("x25519", "ed25519") for k in store.keys.local_keys(agency, kind)}
+    held = {k.key_id for k in store.keys.local_keys(agency)}
     with store.session() as s:
         rows = registry.agency_public_keys(s, agency)
         newest = {
@@ -59,13 +60,13 @@ def key_table(store: Store, agency: str, now: datetime) -> list[dict[str, Any]]:
                 (r.key_id for r in rows if r.kind == kind and r.not_before <= now < r.not_after),
                 None,
             )
-            for kind in ("x25519", "ed25519")
+            for kind in KINDS
         }
         return [
             {
                 "key_id": r.key_id,
                 "kind": r.kind,
-                "use": "encryption" if r.kind == "x25519" else "signing",
+                "use": "encryption" if r.kind == ENCRYPTION else "signing",
                 "public_key": base64.b64encode(r.public_raw).decode(),
                 "not_before": _t(r.not_before),
                 "not_after": _t(r.not_after),
