@@ -277,6 +277,7 @@ def main() -> None:
                     "MB/s": size / 1e6 / secs if secs else 0.0,
                     "seconds": secs,
                     "peak_rss_MiB": max(m[1] for m in all_runs) / 1024,
+                    "runs_seconds": [m[0] for m in all_runs],
                 }
             results.append(row)
             print(f"{_label(size)} done (1-min load {load:.2f})", file=sys.stderr)
