@@ -3,6 +3,7 @@
 INFOSHARE_HOME          where the embedded store, keys and inboxes live (default ~/.infoshare)
 INFOSHARE_DATABASE_URL  any SQLAlchemy URL for our store (default SQLite under INFOSHARE_HOME)
 INFOSHARE_MASTER_KEY    base64 key that wraps per-request data keys (default: a 0600 key file)
+INFOSHARE_KEY_PASSPHRASE  protects agency private keys (default: the master key protects them)
 INFOSHARE_TIERS         JSON object overriding tier budgets in hours, e.g. {"RED": 2}
 INFOSHARE_CHECKPOINT_EVERY  sign each agency's decision-record chain every N records (100)
 INFOSHARE_RETENTION_PERSONAL  keep a closed request's personal data this long after its
@@ -170,6 +171,7 @@ class Settings:
     retention: Retention = field(default_factory=Retention)
     step_due: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STEP_DUE))
     emergency_confirm: timedelta = DEFAULT_EMERGENCY_CONFIRM
+    key_passphrase: str | None = field(default=None, repr=False)
 
     @property
     def keys_dir(self) -> Path:
@@ -225,6 +227,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
                 int(DEFAULT_EMERGENCY_CONFIRM.total_seconds() // 60),
             )
         ),
+        key_passphrase=env.get("INFOSHARE_KEY_PASSPHRASE") or None,
     )
 
 

@@ -1,26 +1,66 @@
 """Agency key pairs: X25519 to receive envelopes, Ed25519 to sign what the agency discloses.
 
-Private keys live under ``$INFOSHARE_HOME/keys/agencies/<agency>/`` as PKCS#8 PEM, encrypted with
-a key derived from the store's master key, mode 0600. Public keys go into the registry.
+Private keys live under ``$INFOSHARE_HOME/keys/agencies/<agency>/<kind>-<key id>.key``, one JSON
+file each, mode 0600 in a 0700 directory. The raw private key is encrypted with AES-256-GCM under
+a key derived with scrypt from a secret:
+
+* ``INFOSHARE_KEY_PASSPHRASE`` (or a passphrase typed at ``infoshare keys --ask-passphrase``)
+  when it is set, or
+* the store's master key (``INFOSHARE_MASTER_KEY`` or its 0600 key file) otherwise, so the
+  embedded default needs no set-up.
+
+Each file says which of the two protects it, so a missing or wrong passphrase gets a clear
+error. The file's metadata (agency, kind, key id, KDF parameters) is the associated data, so it
+cannot be altered or swapped. The newest file of a kind is the agency's current key; rotation
+writes new files, removes the retired signing key and keeps retired decryption keys for
+``DECRYPTION_KEY_RETENTION`` so envelopes sealed to them still open. Public keys and their
+validity live in the registry (``registry.add_public_keys``).
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
+import json
+import os
+import stat
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from infoshare.crypto import MasterKey, write_secret_file
 
 ENCRYPTION = "x25519"
 SIGNING = "ed25519"
+KINDS = (ENCRYPTION, SIGNING)
+PASSPHRASE_ENV = "INFOSHARE_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
+FILE_FORMAT = "infoshare-agency-private-key/1"
+# 32 MiB and about 0.1 s per derivation; derived keys are cached per process and salt.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# A retired decryption key is kept this long after it stopped being current: longer than any
+# rotation overlap (at most MAX_OVERLAP) plus the longest envelope lifetime (30 days).
+DECRYPTION_KEY_RETENTION = timedelta(days=365)
+MAX_OVERLAP = timedelta(days=90)
 
 
-class KeyNotFound(LookupError):
+class KeyStoreError(Exception):
+    """A private key cannot be used: missing, unreadable, too open, or the wrong passphrase."""
+
+
+class KeyNotFound(KeyStoreError, LookupError):
+    pass
+
+
+class WrongPassphrase(KeyStoreError):
     pass
 
 
@@ -41,54 +81,242 @@ class PublicKeyInfo:
     public_raw: bytes
 
 
-class AgencyKeyStore:
-    def __init__(self, keys_dir: Path, master: MasterKey) -> None:
-        self.root = keys_dir / "agencies"
-        self._password = master.derive("agency-private-keys")
+@dataclass(frozen=True)
+class LocalKey:
+    """What this machine holds for one private key (never the key itself)."""
 
-    def _path(self, agency_id: str, kind: str) -> Path:
-        return self.root / agency_id / f"{kind}.pem"
+    agency_id: str
+    kind: str
+    key_id: str
+    created: datetime
+    path: Path
+
+
+@dataclass(frozen=True)
+class Rotation:
+    agency_id: str
+    new: list[PublicKeyInfo]
+    retired: list[LocalKey]  # the keys that were current before
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _aad(meta: dict[str, Any]) -> bytes:
+    return json.dumps(meta, sort_keys=True, separators=(",", ":")).encode()
+
+
+def check_private_mode(path: Path) -> None:
+    """Refuse a private key file that others could read or write (like ssh does)."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise KeyStoreError(
+            f"private key file {path} has mode {mode:04o}; it must be readable by its owner "
+            f"only: chmod 600 {path}"
+        )
+
+
+class AgencyKeyStore:
+    def __init__(self, keys_dir: Path, master: MasterKey, passphrase: str | None = None) -> None:
+        self.root = keys_dir / "agencies"
+        self._master_secret = master.derive("agency-private-keys")
+        self.passphrase = passphrase or None
+        self._derived: dict[tuple[str, bytes, int, int, int], bytes] = {}
+        self._salt: bytes | None = None  # one salt for the keys this process writes
+
+    # --- secrets --------------------------------------------------------------------------
+
+    def _secret(self, protected_by: str, path: Path) -> bytes:
+        if protected_by == "master-key":
+            return self._master_secret
+        if protected_by != "passphrase":
+            raise KeyStoreError(f"private key file {path} is protected by unknown {protected_by!r}")
+        if self.passphrase is None:
+            raise WrongPassphrase(
+                f"private key file {path} is protected by a passphrase: set {PASSPHRASE_ENV} "
+                "(`infoshare keys` commands also take --ask-passphrase)"
+            )
+        return self.passphrase.encode()
+
+    def _kek(self, protected_by: str, path: Path, salt: bytes, n: int, r: int, p: int) -> bytes:
+        secret = self._secret(protected_by, path)
+        cache = (protected_by, hashlib.sha256(secret + salt).digest(), n, r, p)
+        if cache not in self._derived:
+            self._derived[cache] = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+        return self._derived[cache]
+
+    # --- files ----------------------------------------------------------------------------
+
+    def _dir(self, agency_id: str) -> Path:
+        return self.root / agency_id
+
+    def _write(
+        self, agency_id: str, kind: str, raw_private: bytes, pub: bytes, at: datetime
+    ) -> Path:
+        kid = key_id(pub)
+        path = self._dir(agency_id) / f"{kind}-{kid}.key"
+        if self._salt is None:
+            self._salt = os.urandom(16)
+        protected_by = "master-key" if self.passphrase is None else "passphrase"
+        meta = {
+            "format": FILE_FORMAT,
+            "agency": agency_id,
+            "kind": kind,
+            "key_id": kid,
+            "created": _time(at),
+            "protected_by": protected_by,
+            "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
+                    "salt": _b64(self._salt)},
+            "cipher": "AES-256-GCM",
+        }  # fmt: skip
+        kek = self._kek(protected_by, path, self._salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+        nonce = os.urandom(12)
+        body = {**meta, "nonce": _b64(nonce),
+                "ciphertext": _b64(AESGCM(kek).encrypt(nonce, raw_private, _aad(meta)))}  # fmt: skip
+        self._dir(agency_id).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_secret_file(path, json.dumps(body, indent=2).encode())
+        return path
+
+    def _read_meta(self, path: Path) -> dict[str, Any]:
+        try:
+            body: dict[str, Any] = json.loads(path.read_bytes())
+            if body.get("format") != FILE_FORMAT:
+                raise ValueError("not an infoshare private key file")
+            return body
+        except (OSError, ValueError) as exc:
+            raise KeyStoreError(f"private key file {path} is unreadable: {exc}") from exc
+
+    def _decrypt(self, key: LocalKey) -> bytes:
+        check_private_mode(key.path)
+        body = self._read_meta(key.path)
+        meta = {k: v for k, v in body.items() if k not in ("nonce", "ciphertext")}
+        kdf = meta["kdf"]
+        try:
+            salt, nonce = base64.b64decode(kdf["salt"]), base64.b64decode(body["nonce"])
+            ct = base64.b64decode(body["ciphertext"])
+            kek = self._kek(meta["protected_by"], key.path, salt, kdf["n"], kdf["r"], kdf["p"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KeyStoreError(f"private key file {key.path} is malformed") from exc
+        try:
+            return AESGCM(kek).decrypt(nonce, ct, _aad(meta))
+        except InvalidTag as exc:
+            which = (
+                PASSPHRASE_ENV if meta["protected_by"] == "passphrase" else "the store's master key"
+            )
+            raise WrongPassphrase(
+                f"private key file {key.path} does not open: wrong passphrase ({which}), or the "
+                "file was altered"
+            ) from exc
+
+    def local_keys(self, agency_id: str, kind: str | None = None) -> list[LocalKey]:
+        """This machine's private keys of an agency, newest first (the first of a kind is
+        current)."""
+        out = []
+        for path in self._dir(agency_id).glob("*.key"):
+            meta = self._read_meta(path)
+            if kind is not None and meta.get("kind") != kind:
+                continue
+            if (
+                meta.get("agency") != agency_id
+                or path.name != f"{meta['kind']}-{meta['key_id']}.key"
+            ):
+                raise KeyStoreError(f"private key file {path} does not match its name or agency")
+            created = datetime.strptime(meta["created"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            out.append(
+                LocalKey(agency_id, meta["kind"], meta["key_id"], created.replace(tzinfo=UTC), path)
+            )
+        return sorted(out, key=lambda k: (k.created, k.key_id), reverse=True)
+
+    def _current(self, agency_id: str, kind: str) -> LocalKey:
+        keys = self.local_keys(agency_id, kind)
+        if not keys:
+            raise KeyNotFound(f"no {kind} private key for agency {agency_id!r} on this machine")
+        return keys[0]
 
     def has_keys(self, agency_id: str) -> bool:
-        return all(self._path(agency_id, k).exists() for k in (ENCRYPTION, SIGNING))
+        return all(self.local_keys(agency_id, k) for k in KINDS)
 
-    def generate(self, agency_id: str) -> list[PublicKeyInfo]:
-        """Create both key pairs for an agency; refuses to overwrite existing keys."""
-        enc = X25519PrivateKey.generate()
-        sig = Ed25519PrivateKey.generate()
-        out = []
-        for kind, priv in ((ENCRYPTION, enc), (SIGNING, sig)):
-            pem = priv.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.BestAvailableEncryption(self._password),
-            )
-            write_secret_file(self._path(agency_id, kind), pem)
-            pub = raw_public(priv.public_key())
-            out.append(PublicKeyInfo(agency_id, kind, key_id(pub), pub))
+    # --- operations -----------------------------------------------------------------------
+
+    def _new_pair(self, agency_id: str, at: datetime) -> list[PublicKeyInfo]:
+        enc, sig = X25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+        out, written = [], []
+        try:
+            for kind, priv in ((ENCRYPTION, enc), (SIGNING, sig)):
+                raw = priv.private_bytes(
+                    serialization.Encoding.Raw,
+                    serialization.PrivateFormat.Raw,
+                    serialization.NoEncryption(),
+                )
+                pub = raw_public(priv.public_key())
+                written.append(self._write(agency_id, kind, raw, pub, at))
+                out.append(PublicKeyInfo(agency_id, kind, key_id(pub), pub))
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
         return out
 
-    def _load(self, agency_id: str, kind: str) -> object:
-        path = self._path(agency_id, kind)
-        if not path.exists():
-            raise KeyNotFound(f"no {kind} private key for agency {agency_id!r} on this machine")
-        return serialization.load_pem_private_key(path.read_bytes(), password=self._password)
+    def generate(self, agency_id: str, at: datetime | None = None) -> list[PublicKeyInfo]:
+        """Create both key pairs for an agency; refuses when it already has keys here."""
+        if any(self.local_keys(agency_id, k) for k in KINDS):
+            raise KeyStoreError(
+                f"agency {agency_id!r} already has keys on this machine; "
+                f"use `infoshare keys rotate --agency {agency_id}`"
+            )
+        return self._new_pair(agency_id, at or datetime.now(UTC))
+
+    def rotate(self, agency_id: str, at: datetime | None = None) -> Rotation:
+        """Write new current key pairs. Call ``finish`` once the registry knows them (the old
+        signing key is then destroyed), or ``undo_new`` if it could not be told."""
+        retired = [self._current(agency_id, k) for k in KINDS]
+        for k in retired:  # the old keys must still open before they are replaced
+            self._decrypt(k)
+        at = at or datetime.now(UTC)
+        if any(at <= k.created for k in retired):
+            at = max(k.created for k in retired) + timedelta(microseconds=1)
+        return Rotation(agency_id, self._new_pair(agency_id, at), retired)
+
+    def undo_new(self, agency_id: str, infos: list[PublicKeyInfo]) -> None:
+        """Delete keys just made (the registry could not be told about them)."""
+        for info in infos:
+            (self._dir(agency_id) / f"{info.kind}-{info.key_id}.key").unlink(missing_ok=True)
+
+    def finish(self, rotation: Rotation, now: datetime) -> list[LocalKey]:
+        """Remove the retired signing key and decryption keys past their retention; returns
+        what was removed."""
+        removed = [k for k in rotation.retired if k.kind == SIGNING]
+        keys = self.local_keys(rotation.agency_id, ENCRYPTION)
+        for newer, older in zip(keys, keys[1:], strict=False):
+            if newer.created + DECRYPTION_KEY_RETENTION <= now:
+                removed.append(older)
+        for k in removed:
+            with contextlib.suppress(FileNotFoundError):
+                k.path.unlink()
+        return removed
+
+    # --- use ------------------------------------------------------------------------------
 
     def decryption_key(self, agency_id: str) -> X25519PrivateKey:
-        key = self._load(agency_id, ENCRYPTION)
-        assert isinstance(key, X25519PrivateKey)
-        return key
+        return X25519PrivateKey.from_private_bytes(
+            self._decrypt(self._current(agency_id, ENCRYPTION))
+        )
 
     def decryption_keys(self, agency_id: str) -> list[X25519PrivateKey]:
         """The current decryption key and every retired one still kept (rotation overlap)."""
-        keys = [self.decryption_key(agency_id)]
-        for path in sorted((self.root / agency_id).glob(f"{ENCRYPTION}-*.pem")):
-            key = serialization.load_pem_private_key(path.read_bytes(), password=self._password)
-            assert isinstance(key, X25519PrivateKey)
-            keys.append(key)
-        return keys
+        keys = self.local_keys(agency_id, ENCRYPTION)
+        if not keys:
+            raise KeyNotFound(
+                f"no {ENCRYPTION} private key for agency {agency_id!r} on this machine"
+            )
+        return [X25519PrivateKey.from_private_bytes(self._decrypt(k)) for k in keys]
 
     def signing_key(self, agency_id: str) -> Ed25519PrivateKey:
-        key = self._load(agency_id, SIGNING)
-        assert isinstance(key, Ed25519PrivateKey)
-        return key
+        return Ed25519PrivateKey.from_private_bytes(
+            self._decrypt(self._current(agency_id, SIGNING))
+        )

@@ -561,3 +561,48 @@ def person_key(session: Session, person_id: str) -> PersonKeyRow | None:
             PersonKeyRow.person_id == person_id, PersonKeyRow.retired_at.is_(None)
         )
     ).first()
+
+
+def agency_public_keys(session: Session, agency_id: str) -> list[AgencyKeyRow]:
+    """Every public key registered for an agency, newest first within each kind."""
+    return list(
+        session.scalars(
+            select(AgencyKeyRow)
+            .where(AgencyKeyRow.agency_id == agency_id)
+            .order_by(AgencyKeyRow.kind, AgencyKeyRow.not_before.desc(), AgencyKeyRow.key_id)
+        )
+    )
+
+
+def valid_public_keys(session: Session, agency_id: str, kind: str, at: datetime) -> list[bytes]:
+    """The agency's keys of ``kind`` valid at ``at``, newest first: during a rotation overlap a
+    sender seals to all of them."""
+    return list(
+        session.scalars(
+            select(AgencyKeyRow.public_raw)
+            .where(
+                AgencyKeyRow.agency_id == agency_id,
+                AgencyKeyRow.kind == kind,
+                AgencyKeyRow.not_before <= at,
+                AgencyKeyRow.not_after > at,
+            )
+            .order_by(AgencyKeyRow.not_before.desc(), AgencyKeyRow.key_id)
+        )
+    )
+
+
+def key_status(row: AgencyKeyRow, newest_valid: str | None, at: datetime) -> str:
+    """current (the newest key of its kind valid now), overlap (still valid, superseded),
+    retired (no longer valid) or pending (not valid yet)."""
+    if row.key_id == newest_valid:
+        return "current"
+    if row.not_before > at:
+        return "pending"
+    return "overlap" if row.not_after > at else "retired"
+
+
+def end_key_validity(session: Session, key_id: str, at: datetime) -> None:
+    """Shorten a key's validity to end at ``at`` (rotation); never lengthens it."""
+    row = session.get(AgencyKeyRow, key_id)
+    if row is not None and row.not_after > at:
+        row.not_after = at

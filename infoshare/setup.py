@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from infoshare import registry
+from infoshare.keys import (
+    ENCRYPTION,
+    MAX_OVERLAP,
+    KeyStoreError,
+    LocalKey,
+    PublicKeyInfo,
+)
 from infoshare.store import Store, now_utc
 
 KEY_VALIDITY = timedelta(days=2 * 365)
+CLOCK_SKEW = timedelta(minutes=5)  # a new key is valid from a little before it was made
+DEFAULT_OVERLAP = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -23,18 +32,77 @@ class SetupReport:
 def initialise(store: Store, registry_file: Path = registry.DEMO_REGISTRY) -> SetupReport:
     """Load (or refresh) the registry and create key pairs for agencies that have none here.
 
-    Safe to run again: existing keys are kept, registry entries are updated in place."""
+    Safe to run again: existing keys are kept, registry entries are updated in place; an agency
+    whose keys are registered but held on another machine is left alone."""
     spec = registry.read_registry_file(registry_file)
     store.reindex_subjects()  # records written before the subject index existed
     with store.session() as s:
         registry.load_registry(s, spec)
     created = []
-    now = now_utc()
     for agency in spec.agencies:
-        if store.keys.has_keys(agency.id):
+        if store.keys.has_keys(agency.id) or _registered_keys(store, agency.id, now_utc()):
             continue
-        infos = store.keys.generate(agency.id)
-        with store.session() as s:
-            registry.add_public_keys(s, infos, now - timedelta(minutes=5), now + KEY_VALIDITY)
+        create_agency_keys(store, agency.id, now_utc())
         created.append(agency.id)
     return SetupReport(len(spec.agencies), len(spec.people), len(spec.isas), created)
+
+
+def require_agency(store: Store, agency_id: str) -> None:
+    if store.partnership().agency(agency_id) is None:
+        raise KeyStoreError(
+            f"unknown agency {agency_id!r}: not in the registry (see `infoshare registry show`)"
+        )
+
+
+def _registered_keys(store: Store, agency_id: str, now: datetime) -> list[str]:
+    with store.session() as s:
+        return [r.key_id for r in registry.agency_public_keys(s, agency_id) if r.not_after > now]
+
+
+def create_agency_keys(store: Store, agency_id: str, now: datetime) -> list[PublicKeyInfo]:
+    """An agency's first key pairs: private keys here, public keys in the registry."""
+    require_agency(store, agency_id)
+    registered = _registered_keys(store, agency_id, now)
+    if registered and not store.keys.has_keys(agency_id):
+        raise KeyStoreError(
+            f"agency {agency_id!r} already has keys in the registry ({', '.join(registered)}) "
+            "but not on this machine; rotate them where they are held"
+        )
+    infos = store.keys.generate(agency_id, now)
+    try:
+        with store.session() as s:
+            registry.add_public_keys(s, infos, now - CLOCK_SKEW, now + KEY_VALIDITY)
+    except BaseException:
+        store.keys.undo_new(agency_id, infos)
+        raise
+    return infos
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    new: list[PublicKeyInfo]
+    overlap_until: datetime
+    removed: list[LocalKey]
+
+
+def rotate_agency_keys(
+    store: Store, agency_id: str, now: datetime, overlap: timedelta = DEFAULT_OVERLAP
+) -> RotationReport:
+    """New current key pairs. The old encryption key stays valid for ``overlap`` (senders seal
+    to both meanwhile) and its private key is kept for the retention period; the old signing
+    key stops being valid now and its private key is destroyed."""
+    require_agency(store, agency_id)
+    if not timedelta(0) <= overlap <= MAX_OVERLAP:
+        raise KeyStoreError(f"the overlap must be between 0 and {MAX_OVERLAP.days} days")
+    rotation = store.keys.rotate(agency_id, now)
+    try:
+        with store.session() as s:
+            for old in rotation.retired:
+                end = now + overlap if old.kind == ENCRYPTION else now
+                registry.end_key_validity(s, old.key_id, end)
+            registry.add_public_keys(s, rotation.new, now - CLOCK_SKEW, now + KEY_VALIDITY)
+    except BaseException:
+        store.keys.undo_new(agency_id, rotation.new)
+        raise
+    removed = store.keys.finish(rotation, now)
+    return RotationReport(rotation.new, now + overlap, removed)

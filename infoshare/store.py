@@ -134,7 +134,9 @@ class Store:
             upgrade_schema(self.engine)  # a store made by an earlier version
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
-        self.keys = AgencyKeyStore(self.settings.keys_dir, self.master)
+        self.keys = AgencyKeyStore(
+            self.settings.keys_dir, self.master, self.settings.key_passphrase
+        )
         self._index_key = self.master.derive("subject-index")
 
     def close(self) -> None:

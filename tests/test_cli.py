@@ -65,20 +65,20 @@ def test_init_json(home: Path) -> None:
     assert (data["agencies"], data["people"], data["isas"]) == (7, 22, 1)
     assert set(data["keys_created"]) == AGENCIES
     for kind in ("x25519", "ed25519"):
-        key = home / "keys" / "agencies" / "northshire-police" / f"{kind}.pem"
+        (key,) = (home / "keys" / "agencies" / "northshire-police").glob(f"{kind}-*.key")
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
-        assert b"ENCRYPTED PRIVATE KEY" in key.read_bytes()
+        assert json.loads(key.read_bytes())["kdf"]["name"] == "scrypt"
     assert stat.S_IMODE((home / "keys" / "master.key").stat().st_mode) == 0o600
 
 
 def test_init_again_keeps_keys(home: Path) -> None:
     assert run("init", "--json").exit_code == 0
-    key = home / "keys" / "agencies" / "northshire-mash" / "x25519.pem"
-    before = key.read_bytes()
+    keys = home / "keys" / "agencies" / "northshire-mash"
+    before = {k.name: k.read_bytes() for k in keys.iterdir()}
     again = run("init", "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["keys_created"] == []
-    assert key.read_bytes() == before
+    assert {k.name: k.read_bytes() for k in keys.iterdir()} == before
 
 
 def test_init_with_missing_registry(home: Path, tmp_path: Path) -> None:

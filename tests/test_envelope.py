@@ -543,6 +543,29 @@ def test_directory_open_releases_nothing_on_failure(tmp_path: Path, big: Sealed)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_large_envelope_releases_nothing_before_the_signature(tmp_path: Path) -> None:
+    """Large payloads are hashed on a helper thread while chunks are decrypted into staging:
+    an altered chunk (not re-signed) or a forged one (re-signed) leaves nothing behind."""
+    items = [SealedItem("item-1", "Bulk", os.urandom(10 * CHUNK_SIZE + 7), "bulk.bin")]
+    large = _seal(items)
+    parts = Parts.of(large.data)
+    assert len(parts.chunks) == 11
+    assert _open(large.data).items[0].content == items[0].content
+    pos = parts.regions()["chunk5"].start + 100
+    altered = bytearray(large.data)
+    altered[pos] ^= 1
+    with pytest.raises(EnvelopeError, match="signature does not verify"):
+        _open_to(tmp_path / "out", bytes(altered))
+    body = bytearray(parts.body())
+    body[pos] ^= 1
+    forged = bytes(body) + SENDER.sign(SIG_CONTEXT + hashlib.sha256(bytes(body)).digest())
+    with pytest.raises(EnvelopeError, match="chunk 5 does not decrypt"):
+        _open_to(tmp_path / "out", forged)
+    assert list(tmp_path.iterdir()) == []
+    _open_to(tmp_path / "out", large.data)
+    assert (tmp_path / "out" / "bulk.bin").read_bytes() == items[0].content
+
+
 def test_directory_open_refuses_a_non_empty_destination(tmp_path: Path, big: Sealed) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "x").write_text("keep me")

@@ -4,6 +4,7 @@
 from infoshare.cli import (  # noqa: F401
     envelopes,
     intake,
+    keys,
     outbox,
     records,
     reports,

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from infoshare import prefect_api, registry
 from infoshare.config import ConfigError
+from infoshare.keys import KeyStoreError
 from infoshare.store import Store, UnknownRequest, default_store
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -57,6 +58,8 @@ class _Group(click.Group):
         except registry.RegistryError as exc:
             fail(str(exc), 2)
         except ConfigError as exc:
+            fail(str(exc), 2)
+        except KeyStoreError as exc:
             fail(str(exc), 2)
 
 

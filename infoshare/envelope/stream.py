@@ -1,19 +1,27 @@
 """Sealing and opening v1 envelopes over file objects, in constant memory.
 
-Sealing writes sequentially (the output need not seek). Opening makes two passes over a seekable
-source (a pipe is first copied to an anonymous temporary file): pass 1 checks the layout and the
-sender's signature; pass 2 decrypts into a sink that releases nothing until every chunk has
-authenticated and the bytes read are the bytes that were verified.
+Sealing writes sequentially (the output need not seek). Opening reads a seekable source once
+(a pipe is first copied to an anonymous temporary file): each chunk is hashed into the signed
+transcript and decrypted into a sink that stages it privately; the sink releases the items only
+after the sender's signature over the whole transcript has verified and every other check has
+passed (see docs/envelope-v1.md, "Opening").
+
+Speed: chunks are read with ``readinto`` and encrypted/decrypted with ``encrypt_into`` /
+``decrypt_into`` into a few reused buffers (no per-chunk allocation); for large payloads the
+transcript's SHA-256, the slowest step, runs on a helper thread (hashlib releases the GIL), so
+it overlaps reading, AES-GCM and writing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import shutil
 import struct
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,12 +39,14 @@ from infoshare.envelope.format import (
     CT_CHUNK,
     KEY_LEN,
     MAGIC,
+    MAX_CHUNKS,
     MAX_HEADER,
     MAX_MANIFEST,
     MAX_RECIPIENTS,
     PREFIX_LEN,
     SIG_CONTEXT,
     SIG_LEN,
+    TAG_LEN,
     WRAP_INFO,
     WRAP_LEN,
     EnvelopeError,
@@ -54,6 +64,8 @@ from infoshare.keys import key_id, raw_public
 HPKE_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 DEFAULT_LIFETIME = timedelta(days=14)
 _READ = 1 << 20
+THREADED_HASH_MIN_CHUNKS = 8  # below 512 KiB a helper thread costs more than it saves
+_RING = 4  # chunk buffers in flight between the caller and the hashing thread
 
 # (recipient public key, file key, HPKE info) -> 80-byte wrap. Tests inject a deterministic one.
 Wrapper = Callable[[X25519PublicKey, bytes, bytes], bytes]
@@ -91,32 +103,100 @@ class SealInfo:
         return self.header.message_id
 
 
-class _Writer:
-    """Writes to ``out`` while hashing the transcript (everything before the trailer)."""
+class _Transcript:
+    """SHA-256 of everything before the trailer, fed chunk by chunk in order.
 
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-        self.transcript = hashlib.sha256()
-        self.size = 0
+    With ``threaded`` the hashing runs on a helper thread: chunks are handed over from a small
+    ring of reusable buffers, and a buffer is handed out again only after it has been hashed.
+    ``buffer`` gives the next free buffer to fill; ``add`` hashes a view of it."""
 
-    def write(self, data: bytes) -> None:
-        self.out.write(data)
-        self.transcript.update(data)
-        self.size += len(data)
+    def __init__(self, first: bytes, threaded: bool) -> None:
+        self._hash = hashlib.sha256(first)
+        self._bufs = [memoryview(bytearray(CT_CHUNK)) for _ in range(_RING if threaded else 1)]
+        self._next = 0
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._free = threading.Semaphore(_RING)
+            self._queue: queue.SimpleQueue[memoryview | None] = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._run, name="envelope-sha256", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while (view := self._queue.get()) is not None:
+            self._hash.update(view)
+            self._free.release()
+
+    def buffer(self) -> memoryview:
+        if self._thread is not None:
+            self._free.acquire()
+        buf = self._bufs[self._next]
+        self._next = (self._next + 1) % len(self._bufs)
+        return buf
+
+    def add(self, view: memoryview) -> None:
+        if self._thread is not None:
+            self._queue.put(view)
+        else:
+            self._hash.update(view)
+
+    def close(self) -> None:
+        """Wait for the helper thread to hash what it was given, and stop it."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def result(self) -> hashlib._Hash:
+        self.close()
+        return self._hash
 
 
-def _plaintext(manifest: bytes, items: Sequence[Item]) -> Iterator[bytes]:
-    yield struct.pack(">I", len(manifest)) + manifest
-    for item in items:
-        left = item.size
-        while left:
-            piece = item.source.read(min(left, CHUNK_SIZE))
-            if not piece:
+def _read_into(src: BinaryIO, buf: memoryview) -> int:
+    """``readinto`` where the file object has it (no copy), else ``read``."""
+    readinto = getattr(src, "readinto", None)
+    if readinto is not None:
+        return int(readinto(buf) or 0)
+    data = src.read(len(buf))
+    buf[: len(data)] = data
+    return len(data)
+
+
+class _PlainReader:
+    """Fills chunk buffers from the plaintext stream ``u32 len || manifest || item contents``,
+    checking that every item holds exactly its stated size."""
+
+    def __init__(self, manifest: bytes, items: Sequence[Item]) -> None:
+        self.head = memoryview(struct.pack(">I", len(manifest)) + manifest)
+        self.items = items
+        self.index = 0  # the item being read
+        self.left = items[0].size if items else 0
+
+    def fill(self, buf: memoryview) -> None:
+        pos = min(len(self.head), len(buf))
+        buf[:pos] = self.head[:pos]
+        self.head = self.head[pos:]
+        while pos < len(buf):
+            while self.left == 0:
+                self._next_item()
+            item = self.items[self.index]
+            got = _read_into(item.source, buf[pos : pos + min(self.left, len(buf) - pos)])
+            if not got:
                 raise EnvelopeError(f"item {item.item_id} is shorter than its stated size")
-            left -= len(piece)
-            yield piece
+            pos += got
+            self.left -= got
+
+    def _next_item(self) -> None:
+        item = self.items[self.index]
         if item.source.read(1):
             raise EnvelopeError(f"item {item.item_id} is longer than its stated size")
+        self.index += 1
+        if self.index < len(self.items):
+            self.left = self.items[self.index].size
+
+    def finish(self) -> None:
+        """After the last chunk: every remaining (empty) item ends where it should."""
+        while self.index < len(self.items):
+            self._next_item()
 
 
 def seal(
@@ -159,39 +239,54 @@ def seal(
         raise ValueError("file key must be 32 bytes")
     header_hash = hashlib.sha256(header_bytes).digest()
     wraps = [wrap(r, fk, WRAP_INFO + header_hash) for r in recipients]
+    if any(len(w) != WRAP_LEN for w in wraps):
+        raise EnvelopeError("key wrap has the wrong length")
     aead = AESGCM(payload_key(fk, header.message_id, header_hash))
+    # The plaintext's length is known, so each chunk is filled exactly and the last is known.
+    left = 4 + len(manifest) + sum(i.size for i in items)
+    n_chunks = max(1, -(-left // CHUNK_SIZE))
+    if n_chunks > MAX_CHUNKS:
+        raise EnvelopeError("the items are too large for one envelope")
 
-    w = _Writer(out)
-    w.write(MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes)
-    for wrapped in wraps:
-        if len(wrapped) != WRAP_LEN:
-            raise EnvelopeError("key wrap has the wrong length")
-        w.write(wrapped)
-    buf = bytearray()
-    index = 0
-    for piece in _plaintext(manifest, items):
-        buf += piece
-        while len(buf) > CHUNK_SIZE:  # more follows this chunk, so it is not the last
-            w.write(aead.encrypt(nonce(index, False), bytes(buf[:CHUNK_SIZE]), None))
-            del buf[:CHUNK_SIZE]
-            index += 1
-    w.write(aead.encrypt(nonce(index, True), bytes(buf), None))
-    signature = sender.sign(SIG_CONTEXT + w.transcript.digest())
-    whole = w.transcript.copy()
-    whole.update(signature)
+    first = b"".join([MAGIC, struct.pack(">I", len(header_bytes)), header_bytes, *wraps])
+    out.write(first)
+    transcript = _Transcript(first, threaded=n_chunks >= THREADED_HASH_MIN_CHUNKS)
+    try:
+        reader = _PlainReader(manifest, items)
+        plain = memoryview(bytearray(min(left, CHUNK_SIZE)))
+        for index in range(n_chunks):
+            size = min(left, CHUNK_SIZE)
+            reader.fill(plain[:size])
+            chunk = transcript.buffer()[: size + TAG_LEN]
+            aead.encrypt_into(nonce(index, index == n_chunks - 1), plain[:size], None, chunk)
+            out.write(chunk)
+            transcript.add(chunk)
+            left -= size
+        reader.finish()
+        digest = transcript.result()
+    finally:
+        transcript.close()
+    signature = sender.sign(SIG_CONTEXT + digest.digest())
     out.write(signature)
-    return SealInfo(header, whole.hexdigest(), w.size + SIG_LEN)
+    envelope_size = len(first) + n_chunks * TAG_LEN + 4 + len(manifest)
+    envelope_size += sum(i.size for i in items) + SIG_LEN
+    whole = digest.copy()
+    whole.update(signature)
+    return SealInfo(header, whole.hexdigest(), envelope_size)
 
 
 # --- opening ---------------------------------------------------------------------------------
 
 
 class Sink(Protocol):
-    """Receives an envelope's items during pass 2; nothing is released before ``commit``."""
+    """Receives an envelope's items while it is read, before the sender's signature has been
+    checked: it must stage them where nobody else can read them and release nothing before
+    ``commit`` (``abort`` discards). ``data`` is valid only during the call (the buffer is
+    reused)."""
 
     def begin(self, item: ManifestItem) -> None: ...
 
-    def write(self, data: bytes) -> None: ...
+    def write(self, data: memoryview) -> None: ...
 
     def commit(self, header: Header, items: list[ManifestItem]) -> None: ...
 
@@ -207,7 +302,7 @@ class MemorySink:
     def begin(self, item: ManifestItem) -> None:
         self._current = self._parts.setdefault(item.item_id, bytearray())
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: memoryview) -> None:
         assert self._current is not None
         self._current += data
 
@@ -242,7 +337,7 @@ class DirectorySink:
         fd = os.open(self.staging / item.file_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._fh = os.fdopen(fd, "wb")
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: memoryview) -> None:
         assert self._fh is not None
         self._fh.write(data)
 
@@ -286,8 +381,7 @@ class _Payload:
             self.sink.begin(self.items[self.index])
             self.left = self.items[self.index].size
 
-    def feed(self, data: bytes) -> None:
-        view = memoryview(data)
+    def feed(self, view: memoryview) -> None:
         while self.items is None:
             if not view:
                 return
@@ -307,7 +401,7 @@ class _Payload:
             if self.left == 0:
                 raise EnvelopeError("payload is longer than its manifest says")
             take = min(len(view), self.left)
-            self.sink.write(bytes(view[:take]))
+            self.sink.write(view[:take])
             self.left -= take
             view = view[take:]
             self._next_item()
@@ -337,15 +431,6 @@ def _seekable(src: BinaryIO) -> tuple[BinaryIO, bool]:
     return tmp, True
 
 
-def _hash_range(src: BinaryIO, n: int, h: hashlib._Hash) -> None:
-    while n:
-        data = src.read(min(n, _READ))
-        if not data:
-            raise EnvelopeError("envelope is truncated")
-        h.update(data)
-        n -= len(data)
-
-
 def open_envelope(
     source: BinaryIO,
     sink: Sink,
@@ -365,6 +450,25 @@ def open_envelope(
     finally:
         if temporary:
             src.close()
+
+
+def _unwrap(
+    header: Header, wraps: bytes, header_hash: bytes, keys: Sequence[X25519PrivateKey]
+) -> AESGCM:
+    mine = {key_id(raw_public(k.public_key())): k for k in keys}
+    slot = next((i for i, kid in enumerate(header.recipients) if kid in mine), None)
+    if slot is None:
+        raise EnvelopeError("envelope is not addressed to any of this agency's keys")
+    wrapped = wraps[slot * WRAP_LEN : (slot + 1) * WRAP_LEN]
+    try:
+        file_key = HPKE_SUITE.decrypt(
+            wrapped, mine[header.recipients[slot]], info=WRAP_INFO + header_hash
+        )
+    except Exception as exc:  # InvalidTag, or a low-order ephemeral key
+        raise EnvelopeError("the key wrap for this agency's key does not open") from exc
+    if len(file_key) != KEY_LEN:
+        raise EnvelopeError("the key wrap holds a key of the wrong length")
+    return AESGCM(payload_key(file_key, header.message_id, header_hash))
 
 
 def _open(
@@ -398,54 +502,56 @@ def _open(
     sender = sender_key(header.sender_key_id, header.created)
     if sender is None:
         raise EnvelopeError(f"unknown sender key {header.sender_key_id} (not in the registry)")
-    # 3. pass 1: signature over everything before the trailer
-    transcript = hashlib.sha256(prefix + header_bytes + wraps)
-    _hash_range(src, region, transcript)
+    # Steps 4-6 need only the header: check them now, so an envelope that will be refused is
+    # not decrypted, but report them after the signature (step 3), in the documented order.
+    problem: EnvelopeError | None = None
+    if now >= header.expires:
+        problem = EnvelopeError(f"envelope expired at {header.to_json()['expires']}")
+    elif header.created > now + CLOCK_SKEW:
+        problem = EnvelopeError("envelope was created in the future")
+    elif seen is not None and seen.seen(header.message_id):
+        problem = EnvelopeError(f"envelope {header.message_id} was already opened here (replay)")
+    aead: AESGCM | None = None
+    if problem is None:
+        try:
+            aead = _unwrap(header, wraps, header_hash, keys)
+        except EnvelopeError as exc:
+            problem = exc
+    # 3 and 7. one pass: hash every chunk into the transcript and decrypt it into the sink,
+    # which stages it privately; a failure stops the decryption but not the hashing.
+    first = prefix + header_bytes + wraps
+    transcript = _Transcript(first, threaded=n_chunks >= THREADED_HASH_MIN_CHUNKS)
+    payload = _Payload(sink)
+    try:
+        plain = memoryview(bytearray(min(region, CT_CHUNK) - TAG_LEN))
+        for index in range(n_chunks):
+            last = index == n_chunks - 1
+            size = region - index * CT_CHUNK if last else CT_CHUNK
+            chunk = transcript.buffer()[:size]
+            if _read_into(src, chunk) != size:
+                raise EnvelopeError("envelope is truncated")
+            transcript.add(chunk)
+            if aead is None:
+                continue
+            try:
+                aead.decrypt_into(nonce(index, last), chunk, None, plain[: size - TAG_LEN])
+                payload.feed(plain[: size - TAG_LEN])
+            except InvalidTag:
+                problem = EnvelopeError(f"chunk {index} does not decrypt: altered or reordered")
+                aead = None
+            except EnvelopeError as exc:
+                problem, aead = exc, None
+        digest = transcript.result().digest()
+    finally:
+        transcript.close()
     signature = _read_exact(src, SIG_LEN)
     try:
-        sender.verify(signature, SIG_CONTEXT + transcript.digest())
+        sender.verify(signature, SIG_CONTEXT + digest)
     except InvalidSignature as exc:
         raise EnvelopeError("signature does not verify: not from this sender, or altered") from exc
-    # 4. time
-    if now >= header.expires:
-        raise EnvelopeError(f"envelope expired at {header.to_json()['expires']}")
-    if header.created > now + CLOCK_SKEW:
-        raise EnvelopeError("envelope was created in the future")
-    # 5. replay
-    if seen is not None and seen.seen(header.message_id):
-        raise EnvelopeError(f"envelope {header.message_id} was already opened here (replay)")
-    # 6. key wrap
-    mine = {key_id(raw_public(k.public_key())): k for k in keys}
-    slot = next((i for i, kid in enumerate(header.recipients) if kid in mine), None)
-    if slot is None:
-        raise EnvelopeError("envelope is not addressed to any of this agency's keys")
-    wrapped = wraps[slot * WRAP_LEN : (slot + 1) * WRAP_LEN]
-    try:
-        file_key = HPKE_SUITE.decrypt(
-            wrapped, mine[header.recipients[slot]], info=WRAP_INFO + header_hash
-        )
-    except Exception as exc:  # InvalidTag, or a low-order ephemeral key
-        raise EnvelopeError("the key wrap for this agency's key does not open") from exc
-    if len(file_key) != KEY_LEN:
-        raise EnvelopeError("the key wrap holds a key of the wrong length")
-    aead = AESGCM(payload_key(file_key, header.message_id, header_hash))
-    # 7. pass 2: decrypt into the sink while checking the bytes are those verified
-    src.seek(start)
-    again = hashlib.sha256()
-    _hash_range(src, PREFIX_LEN + hlen + wraps_len, again)
-    payload = _Payload(sink)
-    for index in range(n_chunks):
-        last = index == n_chunks - 1
-        chunk = src.read(CT_CHUNK if not last else region - index * CT_CHUNK)
-        again.update(chunk)
-        try:
-            plain = aead.decrypt(nonce(index, last), chunk, None)
-        except InvalidTag as exc:
-            raise EnvelopeError(f"chunk {index} does not decrypt: altered or reordered") from exc
-        payload.feed(plain)
+    if problem is not None:
+        raise problem
     items = payload.finish()
-    if again.digest() != transcript.digest():
-        raise EnvelopeError("envelope changed while being opened")
     # 8. replay claim, then 9. release
     if seen is not None and not seen.claim(
         header.message_id, header.sender_key_id, header.expires, now
