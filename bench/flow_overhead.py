@@ -662,11 +662,20 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["INFOSHARE_HOME"] = str(home)
 
             from infoshare.config import load_settings
+            from infoshare.registry import DEMO_REGISTRY
             from infoshare.setup import initialise
             from infoshare.store import Store
 
+            # Four eyes off for the hospital, so that share-request has the two human steps
+            # the baseline has (a second approval would be one more pause and resume).
+            registry = json.loads(DEMO_REGISTRY.read_text())
+            for agency in registry["agencies"]:
+                if agency["id"] == "northshire-hospitals":
+                    agency["four_eyes"] = False
+            registry_file = tmp / "registry.json"
+            registry_file.write_text(json.dumps(registry))
             store = Store(load_settings())
-            initialise(store)
+            initialise(store, registry_file)
             pythonpath = os.pathsep.join(p for p in (str(code), os.environ.get("PYTHONPATH")) if p)
             env = server.subprocess_env(
                 {

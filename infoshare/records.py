@@ -48,7 +48,6 @@ from infoshare.reports import render_page
 from infoshare.store import StepState, Store, chain_fields, normal_name, now_utc
 from infoshare.timeliness import EXPIRY
 
-RECORD_RETENTION = timedelta(days=6 * 365)
 REVIEW_AFTER = timedelta(days=365)
 
 
@@ -201,7 +200,10 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
         "approvers": [],
         "shared": None,
         "review_date": (decided_at + REVIEW_AFTER).date().isoformat(),
-        "retain_record_until": (decided_at + RECORD_RETENTION).date().isoformat(),
+        "retain_record_until": store.settings.retention.record_for(meta.disclosing_agency)
+        .after(decided_at)
+        .date()
+        .isoformat(),
     }
     personal: dict[str, Any] = {
         "subjects": [s.model_dump(mode="json") for s in req.subjects],

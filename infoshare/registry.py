@@ -470,10 +470,6 @@ class Intake:
     ca_pem: str | None  # None: the system's trust store
 
 
-def _intake_table(session: Session) -> None:
-    AgencyIntakeRow.__table__.create(session.connection(), checkfirst=True)  # type: ignore[attr-defined]
-
-
 def _read_ca(agency_id: str, path: Path) -> str:
     from cryptography.x509 import load_pem_x509_certificates
 
@@ -489,7 +485,6 @@ def _read_ca(agency_id: str, path: Path) -> str:
 
 def _load_intakes(session: Session, spec: RegistrySpec) -> None:
     """The registry file is the truth: an agency listed without ``intake`` loses its endpoint."""
-    _intake_table(session)
     for a in spec.agencies:
         row = session.get(AgencyIntakeRow, a.id)
         if a.intake is None:
@@ -501,7 +496,6 @@ def _load_intakes(session: Session, spec: RegistrySpec) -> None:
 
 
 def intake_of(session: Session, agency_id: str) -> Intake | None:
-    _intake_table(session)
     row = session.get(AgencyIntakeRow, agency_id)
     return None if row is None else Intake(row.agency_id, row.url, row.ca_pem)
 
