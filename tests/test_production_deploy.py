@@ -93,6 +93,9 @@ def test_deploy_all_and_process_worker_with_cli_approval(
                 **store_env,
             }
         )
+        # No SMTP: codes go to the outbox, where this test (a new user) reads them. The
+        # session-wide `stack` fixture sets INFOSHARE_SMTP_URL in this process for its flows.
+        env.pop("INFOSHARE_SMTP_URL", None)
         cli(env, "init")
         prefect(env, "work-pool", "create", "infoshare", "--type", "process")
         prefect(env, "deploy", "--all")
