@@ -75,8 +75,17 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """Settings for a test's own store: SQLite in a fresh home. Modules that test on every
-    backend override this with one that uses the ``backend`` fixture."""
+    backend override it: ``env = every_backend`` (or a fixture built on ``every_backend``)."""
     return {"INFOSHARE_HOME": str(tmp_path / "home")}
+
+
+@pytest.fixture
+def every_backend(tmp_path: Path, backend: str | None) -> dict[str, str]:
+    """``env`` for a test run once per backend (see ``backend``)."""
+    e = {"INFOSHARE_HOME": str(tmp_path / "home")}
+    if backend:
+        e["INFOSHARE_DATABASE_URL"] = backend
+    return e
 
 
 @pytest.fixture

@@ -28,12 +28,8 @@ SCHOOL = "scenario1-school-attendance.json"  # asks the academy: deputy and on-c
 
 
 @pytest.fixture
-def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
-    """Every test here on SQLite, and on PostgreSQL where INFOSHARE_TEST_POSTGRES_URL is set."""
-    e = {"INFOSHARE_HOME": str(tmp_path / "home")}
-    if backend:
-        e["INFOSHARE_DATABASE_URL"] = backend
-    return e
+def env(every_backend: dict[str, str]) -> dict[str, str]:
+    return every_backend  # every test here on SQLite, and on PostgreSQL when configured
 
 
 def london(*args: int) -> datetime:

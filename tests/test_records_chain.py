@@ -50,11 +50,8 @@ def example(name: str) -> ShareRequest:
 
 
 @pytest.fixture
-def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
-    e = {"INFOSHARE_HOME": str(tmp_path / "home"), "INFOSHARE_CHECKPOINT_EVERY": "4"}
-    if backend:
-        e["INFOSHARE_DATABASE_URL"] = backend
-    return e
+def env(every_backend: dict[str, str]) -> dict[str, str]:
+    return {**every_backend, "INFOSHARE_CHECKPOINT_EVERY": "4"}
 
 
 def _append(store: Store, n: int, scenario: str = "scenario3-trawl.json") -> list[str]:

@@ -51,11 +51,8 @@ LONG_AGO = NOW - timedelta(days=3 * 365)  # closed three years ago: past the 2-y
 
 
 @pytest.fixture
-def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
-    e = {"INFOSHARE_HOME": str(tmp_path / "home")}
-    if backend:
-        e["INFOSHARE_DATABASE_URL"] = backend
-    return e
+def env(every_backend: dict[str, str]) -> dict[str, str]:
+    return every_backend  # every test here on SQLite, and on PostgreSQL when configured
 
 
 def _request(scenario: str, **changes: Any) -> ShareRequest:

@@ -51,11 +51,8 @@ def example(name: str) -> ShareRequest:
 
 
 @pytest.fixture
-def env(tmp_path: Path, backend: str | None) -> dict[str, str]:
-    e = {"INFOSHARE_HOME": str(tmp_path / "home")}
-    if backend:
-        e["INFOSHARE_DATABASE_URL"] = backend
-    return e
+def env(every_backend: dict[str, str]) -> dict[str, str]:
+    return every_backend  # every test here on SQLite, and on PostgreSQL when configured
 
 
 def test_postgres_store_uses_its_own_schema(store: Store, backend: str | None) -> None:
