@@ -930,8 +930,14 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
     )
     with store.session() as s:
         head = s.get(DecisionChainRow, agency)
-        total = (head.seq if head else 0) + (
-            s.scalar(select(func.count()).where(DecisionRecordRow.requesting_agency == agency)) or 0
+        floor = _floor_row(s, agency)  # records up to it were deleted under retention
+        total = (
+            (head.seq if head else 0)
+            - (floor.seq if floor else 0)
+            + (
+                s.scalar(select(func.count()).where(DecisionRecordRow.requesting_agency == agency))
+                or 0
+            )
         )
         disposed = sum(
             s.scalar(select(func.count()).where(RequestRow.wrapped_key.is_(None), column == agency))
