@@ -587,7 +587,7 @@ def test_only_a_prefix_past_its_period_is_deleted_and_the_rest_still_verifies(
 ) -> None:
     first = _closed(store, monkeypatch, NOW - 8 * YEAR)
     second = _closed(store, monkeypatch, NOW - 7 * YEAR)
-    checkpoint(store, COUNCIL)  # at #2: below the floor to come, kept and no longer checked
+    checkpoint(store, COUNCIL)  # at #2: the first floor stands on it, the second is above it
     inside = _closed(store, monkeypatch, NOW - YEAR)  # #3: inside its 6 years
     after = _closed(store, monkeypatch, NOW - 7 * YEAR)  # #4: past, but after #3 in the chain
     before = _snapshot(store)
@@ -759,3 +759,36 @@ def test_a_store_made_before_floors_is_upgraded(
         assert upgraded.record(ref) is None and verify(upgraded, COUNCIL)[0].ok
     finally:
         upgraded.close()
+
+
+def test_nothing_is_deleted_from_a_chain_that_does_not_verify_or_without_the_key(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = _closed(store, monkeypatch, NOW - 7 * YEAR)
+    changed = _closed(store, monkeypatch, NOW - YEAR)
+    with store.engine.begin() as conn:  # someone alters a later record, triggers off
+        if store.engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER decision_records_no_update"))
+        else:
+            conn.execute(text("ALTER TABLE decision_records DISABLE TRIGGER USER"))
+        conn.execute(
+            update(DecisionRecordRow).where(DecisionRecordRow.ref == changed).values(urgency="x")
+        )
+    report = retention.run(store, NOW, prefect=False)
+    assert report.records_deleted == [] and store.record(old) is not None
+    [problem] = report.problems
+    assert f"{COUNCIL}'s records past their retention not deleted" in problem
+    assert "#2" in problem and "modified" in problem
+
+
+def test_records_wait_where_this_machine_cannot_sign_the_floor(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = _closed(store, monkeypatch, NOW - 7 * YEAR)
+    for key in (store.settings.keys_dir / "agencies" / COUNCIL).glob("ed25519-*.key"):
+        key.unlink()
+    report = retention.run(store, NOW, prefect=False)
+    assert report.ok and report.records_deleted == []
+    [waits] = report.records_kept
+    assert waits.agency == COUNCIL and "signing key" in waits.because
+    assert store.record(old) is not None and verify(store, COUNCIL)[0].ok
