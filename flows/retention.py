@@ -2,6 +2,7 @@
 
     dispose of the personal data of closed requests past their period (crypto-shredding)
     -> delete their Prefect runs, and finished share-request runs past their period
+    -> delete decision records past their own period (oldest first, behind a signed chain floor)
     -> vacuum the SQLite databases (ours, and Prefect's when it is on this machine)
 
 Like the watchdog, the deployed flow takes no parameters: a clock set forward through the API

@@ -10,6 +10,7 @@ and an auditor can re-implement them from docs/records-canonical-form.md.
 - ``record_hash``: SHA-256 of a record's canonical form, which includes the previous record's
   hash and the record's position (``seq``) in its disclosing agency's chain.
 - checkpoints: the chain head (agency, seq, head hash) signed with the agency's Ed25519 key.
+- floors: where a chain starts once its oldest records were deleted under retention (signed).
 """
 
 from __future__ import annotations
@@ -253,3 +254,49 @@ def sign_checkpoint(
     unsigned = Checkpoint(agency, seq, head, at, key_id(pub), b"", pub)
     sig = key.sign(canonical_json(unsigned.statement()))
     return Checkpoint(agency, seq, head, at, unsigned.key_id, sig, pub)
+
+
+# --- floors --------------------------------------------------------------------------------------
+
+FLOOR_FORMAT = "infoshare-chain-floor/1"
+
+
+@dataclass(frozen=True)
+class Floor:
+    """Where a chain starts after records 1..``seq`` were deleted under the record retention
+    rule: ``head`` is record ``seq``'s hash, which record ``seq`` + 1 links to. Signed with the
+    agency's key at the deletion (``at``), next to the checkpoint signed at ``seq``."""
+
+    agency: str
+    seq: int
+    head: str
+    at: datetime
+    key_id: str
+    signature: bytes
+
+    def statement(self) -> dict[str, Any]:
+        return {
+            "format": FLOOR_FORMAT,
+            "agency": self.agency,
+            "seq": self.seq,
+            "head": self.head,
+            "at": timestamp(self.at),
+            "key_id": self.key_id,
+        }
+
+    def verify(self, public_raw: bytes) -> bool:
+        if key_id(public_raw) != self.key_id:
+            return False
+        try:
+            Ed25519PublicKey.from_public_bytes(public_raw).verify(
+                self.signature, canonical_json(self.statement())
+            )
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+def sign_floor(key: Ed25519PrivateKey, agency: str, seq: int, head: str, at: datetime) -> Floor:
+    kid = key_id(raw_public(key.public_key()))
+    unsigned = Floor(agency, seq, head, at, kid, b"")
+    return Floor(agency, seq, head, at, kid, key.sign(canonical_json(unsigned.statement())))

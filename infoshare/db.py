@@ -208,6 +208,27 @@ class DecisionCheckpointRow(Base):
     signature: Mapped[str] = mapped_column(String(200))
 
 
+class DecisionChainFloorRow(Base):
+    """Where an agency's chain now starts: records 1..``seq`` were deleted under the record
+    retention rule, ``head_sha256`` is record ``seq``'s hash (what record ``seq`` + 1 links to)
+    and ``checkpoint_id`` the checkpoint the agency's key signed at ``seq`` before the deletion;
+    ``signature`` is the agency key's signature of the floor itself (``chain.Floor``), so a floor
+    cannot be moved up to an older genuine checkpoint without the key. One row per deletion,
+    append-only; each must lie beyond the last and match its checkpoint (triggers). The record
+    triggers allow DELETE of records at or below the agency's floor."""
+
+    __tablename__ = "decision_chain_floors"
+    __table_args__ = (UniqueConstraint("agency", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agency: Mapped[str] = mapped_column(String(64), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head_sha256: Mapped[str] = mapped_column(String(64))
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("decision_checkpoints.id"))
+    at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(200))
+
+
 class AuditEventRow(Base):
     """Who did what to which request, and refused attempts. Never personal data, never codes."""
 
@@ -249,7 +270,7 @@ for _column in ("disclosing_agency", "requesting_agency"):
         postgresql_where=RequestRow.wrapped_key.is_(None),
     )
 
-_APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints")
+_APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints", "decision_chain_floors")
 
 # The sanctioned disposal: an UPDATE of a not yet disposed record that sets ``disposed_at`` and
 # leaves the ciphertext columns NULL, every other column unchanged. Anything else is refused.
@@ -262,14 +283,40 @@ _DISPOSAL_SQLITE = " AND ".join(
         *(f"NEW.{c} IS OLD.{c}" for c in _KEPT if c != "disposed_at"),
     ]
 )
-_SANCTIONED_UPDATE_SQLITE = {"decision_records": f"WHEN NOT ({_DISPOSAL_SQLITE})"}
+# The sanctioned deletion (record retention): a record at or below its agency's chain floor,
+# which is signed, recorded and only moves forward (``decision_chain_floors``).
+_FLOOR = "COALESCE((SELECT MAX(f.seq) FROM decision_chain_floors f WHERE f.agency = {}), 0)"
+_BELOW_FLOOR = f"OLD.chain_seq <= {_FLOOR.format('OLD.disclosing_agency')}"
+_SANCTIONED_SQLITE = {
+    ("decision_records", "UPDATE"): f"WHEN NOT ({_DISPOSAL_SQLITE})",
+    ("decision_records", "DELETE"): f"WHEN NOT ({_BELOW_FLOOR})",
+}
+# A new floor: beyond the agency's last one, onto a stored checkpoint of that seq and head.
+_FLOOR_FORWARD = f"""NEW.seq > {_FLOOR.format("NEW.agency")} AND EXISTS (
+    SELECT 1 FROM decision_checkpoints c WHERE c.id = NEW.checkpoint_id
+    AND c.agency = NEW.agency AND c.seq = NEW.seq AND c.head_sha256 = NEW.head_sha256)"""  # noqa: S608 (constants only)
+_FLOOR_REFUSED = (
+    "decision records are append-only: a chain floor only moves forward, onto a stored "
+    "checkpoint at its seq"
+)
+# Triggers whose text depends on this version (columns, exceptions): dropped and made again.
+_REBUILT_SQLITE = (
+    "decision_records_no_update",
+    "decision_records_no_delete",
+    "decision_chain_floors_forward",
+)
 
 _APPEND_ONLY_SQLITE = [
-    f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()}
-        BEFORE {op} ON {table} {_SANCTIONED_UPDATE_SQLITE.get(table, "") if op == "UPDATE" else ""}
+    *(
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()}
+        BEFORE {op} ON {table} {_SANCTIONED_SQLITE.get((table, op), "")}
         BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"""
-    for table in _APPEND_ONLY_TABLES
-    for op in ("UPDATE", "DELETE")
+        for table in _APPEND_ONLY_TABLES
+        for op in ("UPDATE", "DELETE")
+    ),
+    f"""CREATE TRIGGER IF NOT EXISTS decision_chain_floors_forward
+        BEFORE INSERT ON decision_chain_floors WHEN NOT ({_FLOOR_FORWARD})
+        BEGIN SELECT RAISE(ABORT, '{_FLOOR_REFUSED}'); END""",
 ]
 _ROW_GUARD = {"decision_records": "infoshare_records_disposal"}
 _DISPOSABLE_JSONB = " - ".join(f"'{c}'" for c in (*_DISPOSABLE, "disposed_at"))
@@ -282,8 +329,17 @@ _APPEND_ONLY_POSTGRES = [
             AND {" AND ".join(f"NEW.{c} IS NULL" for c in _DISPOSABLE)}
             AND (to_jsonb(NEW) - {_DISPOSABLE_JSONB}) = (to_jsonb(OLD) - {_DISPOSABLE_JSONB})
          THEN RETURN NEW; END IF;
+         IF TG_OP = 'DELETE' AND {_BELOW_FLOOR} THEN RETURN OLD; END IF;
          RAISE EXCEPTION 'decision records are append-only';
        END $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION infoshare_floor_forward() RETURNS trigger AS $$
+       BEGIN
+         IF {_FLOOR_FORWARD} THEN RETURN NEW; END IF;
+         RAISE EXCEPTION '{_FLOOR_REFUSED}';
+       END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS decision_chain_floors_forward ON decision_chain_floors",
+    """CREATE TRIGGER decision_chain_floors_forward BEFORE INSERT ON decision_chain_floors
+       FOR EACH ROW EXECUTE FUNCTION infoshare_floor_forward()""",
     *(
         stmt
         for table in _APPEND_ONLY_TABLES
@@ -333,8 +389,9 @@ def missing_tables(engine: Engine) -> set[str]:
 def _install_triggers(engine: Engine) -> None:
     sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as conn:
-        if sqlite:  # its UPDATE trigger names the record's columns: rebuild it with them
-            conn.execute(text("DROP TRIGGER IF EXISTS decision_records_no_update"))
+        if sqlite:  # these name this version's columns and exceptions: rebuild them
+            for trigger in _REBUILT_SQLITE:
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
         for stmt in _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES:
             conn.execute(text(stmt))
 
@@ -369,7 +426,8 @@ def upgrade_schema(engine: Engine) -> None:
     """Bring a store made by an earlier version up to date; idempotent and additive only (no
     migrations framework yet): new tables, new nullable columns, new indexes, and the current
     append-only triggers when anything changed (e.g. ``disposed_at``, which the disposal update
-    the record triggers allow depends on)."""
+    the record triggers allow depends on, or ``decision_chain_floors``, which the deletion
+    below a floor depends on)."""
     created = missing_tables(engine)
     if created:
         Base.metadata.create_all(engine)

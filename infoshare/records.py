@@ -12,13 +12,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import ColumnElement, Select, Text, cast, func, select, type_coerce
+from sqlalchemy import ColumnElement, Select, Text, cast, delete, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,15 +26,18 @@ from infoshare.chain import (
     GENESIS,
     CanonicalFormError,
     Checkpoint,
+    Floor,
     canonical_json,
     sha256_hex,
     sign_checkpoint,
+    sign_floor,
     stored_digest,
     timestamp,
 )
 from infoshare.db import (
     AgencyKeyRow,
     AgencyRow,
+    DecisionChainFloorRow,
     DecisionChainRow,
     DecisionCheckpointRow,
     DecisionRecordRow,
@@ -409,7 +412,9 @@ class ChainReport:
     head_sha256: str = GENESIS
     checkpoints: int = 0  # signatures checked and matched
     external_checkpoints: int = 0
+    floor_seq: int = 0  # records 1..floor_seq were deleted under retention (0: none)
     problem: Problem | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -424,7 +429,9 @@ class ChainReport:
             "head_sha256": self.head_sha256,
             "checkpoints_checked": self.checkpoints,
             "external_checkpoints_checked": self.external_checkpoints,
+            "floor_seq": self.floor_seq,
             "first_problem": None if self.problem is None else self.problem.__dict__,
+            "notes": self.notes,
         }
 
 
@@ -446,12 +453,48 @@ def _check_agency(s: Session, agency: str) -> None:
         raise UnknownAgency(agency)
 
 
+def _floor_row(s: Session, agency: str) -> DecisionChainFloorRow | None:
+    """The agency's current chain floor (its highest), or None when no record was deleted."""
+    return s.scalar(
+        select(DecisionChainFloorRow)
+        .where(DecisionChainFloorRow.agency == agency)
+        .order_by(DecisionChainFloorRow.seq.desc())
+        .limit(1)
+    )
+
+
+def _floor_problem(s: Session, r: DecisionChainFloorRow, keys: dict[str, bytes]) -> str | None:
+    """What is wrong with a chain floor: its own signature, or the checkpoint it stands on
+    (None when both verify under the agency's registered keys and agree with it)."""
+    try:
+        floor = Floor(r.agency, r.seq, r.head_sha256, r.at, r.key_id, bytes.fromhex(r.signature))
+    except ValueError:
+        floor = None
+    if floor is None or not floor.verify(keys.get(r.key_id, b"")):
+        return (
+            f"the chain floor at #{r.seq} has no valid signature by {r.agency}: "
+            "it was forged or altered"
+        )
+    cp_row = s.get(DecisionCheckpointRow, r.checkpoint_id)
+    if cp_row is None or (cp_row.agency, cp_row.seq, cp_row.head_sha256) != (
+        r.agency,
+        r.seq,
+        r.head_sha256,
+    ):
+        return f"the chain floor at #{r.seq} does not match the checkpoint it stands on"
+    cp = _cp_from_row(cp_row)
+    if not cp.verify(keys.get(cp.key_id, b"")):
+        return f"the checkpoint under the chain floor at #{r.seq} has no valid signature"
+    return None
+
+
 def chain_agencies(store: Store) -> list[str]:
     """Every agency with a chain, records or checkpoints in the store."""
     with store.session() as s:
         found = set(s.scalars(select(DecisionChainRow.agency)))
         found |= set(s.scalars(select(DecisionRecordRow.disclosing_agency).distinct()))
         found |= set(s.scalars(select(DecisionCheckpointRow.agency).distinct()))
+        found |= set(s.scalars(select(DecisionChainFloorRow.agency).distinct()))
     return sorted(found)
 
 
@@ -590,18 +633,53 @@ def _hash_matches(s: Session, row: Sequence[Any]) -> bool:
 def verify_chain(
     store: Store, agency: str, external: list[Checkpoint] | None = None
 ) -> ChainReport:
-    """Check every link, hash and checkpoint signature of one agency's chain."""
+    """Check every link, hash and checkpoint signature of one agency's chain.
+
+    Once records were deleted under retention the chain starts after its floor: the floor's
+    signature and the checkpoint it stands on must verify, and record floor + 1 must link to
+    the floor's head. Stored checkpoints below the floor are kept but not checked (what they
+    signed is gone); a checkpoint file below it is noted, one at it must match the floor."""
     report = ChainReport(agency)
     with store.session() as s:
         keys = _signing_keys(s, agency)
+        floor = _floor_row(s, agency)
+        start, prev = 1, GENESIS
+        if floor is not None:
+            wrong = _floor_problem(s, floor, keys)
+            if wrong is not None:
+                report.problem = Problem(floor.seq, None, wrong)
+                return report
+            report.floor_seq, start, prev = floor.seq, floor.seq + 1, floor.head_sha256
         checkpoints: dict[int, list[tuple[Checkpoint, bool]]] = {}
         for r in s.scalars(
-            select(DecisionCheckpointRow).where(DecisionCheckpointRow.agency == agency)
+            select(DecisionCheckpointRow).where(
+                DecisionCheckpointRow.agency == agency, DecisionCheckpointRow.seq >= start
+            )
         ):
             checkpoints.setdefault(r.seq, []).append((_cp_from_row(r), False))
         for cp in external or []:
-            checkpoints.setdefault(cp.seq, []).append((cp, True))
-        _walk(s, report, checkpoints=checkpoints, keys=keys)
+            if cp.seq >= start:
+                checkpoints.setdefault(cp.seq, []).append((cp, True))
+            elif cp.seq < report.floor_seq:
+                report.notes.append(
+                    f"the checkpoint file for #{cp.seq} is below the floor: records up to "
+                    f"#{report.floor_seq} were deleted under retention, it cannot be checked"
+                )
+            elif cp.key_id not in keys or not cp.verify(keys[cp.key_id]):
+                msg = f"the checkpoint file for #{cp.seq} has no valid signature by {agency}"
+                report.problem = Problem(cp.seq, None, msg)
+                return report
+            elif cp.head != prev:
+                report.problem = Problem(
+                    cp.seq,
+                    None,
+                    f"the chain floor at #{cp.seq} differs from the checkpoint file signed "
+                    f"{cp.signed_at:%Y-%m-%d %H:%M} UTC: the chain was rewritten",
+                )
+                return report
+            else:
+                report.external_checkpoints += 1
+        _walk(s, report, from_seq=start, from_prev=prev, checkpoints=checkpoints, keys=keys)
         if report.problem:
             return report
         last = report.head_seq
@@ -654,11 +732,14 @@ def checkpoint(store: Store, agency: str, seq: int | None = None) -> Checkpoint:
         head = s.get(DecisionChainRow, agency)
         top = head.seq if head else 0
         seq = top if seq is None else seq
-        if seq < 1 or seq > top:
+        floor = _floor_row(s, agency)
+        bottom = floor.seq if floor else 1
+        if seq < bottom or seq > top:
             raise ChainError(
                 f"{agency} has no decision records yet"
                 if top == 0
-                else f"{agency}'s chain has records #1 to #{top}, not #{seq}"
+                else f"{agency}'s chain has records #{bottom} to #{top}, not #{seq}"
+                + (" (the records before were deleted under retention)" if floor else "")
             )
         existing = s.scalar(
             select(DecisionCheckpointRow).where(
@@ -706,6 +787,85 @@ def checkpoint(store: Store, agency: str, seq: int | None = None) -> Checkpoint:
     except IntegrityError:  # another process signed the same record first: use theirs
         return checkpoint(store, agency, seq)
     return cp
+
+
+@dataclass(frozen=True)
+class PrefixDeleted:
+    """Records ``first``..``floor.seq`` of one chain deleted, and the floor that replaced them."""
+
+    floor: Floor
+    first: int
+    refs: list[str]
+    checkpoint: Checkpoint
+
+
+def delete_prefix(store: Store, agency: str, seq: int) -> PrefixDeleted:
+    """Delete the agency's records up to ``seq`` (a prefix of its chain), keeping the proof of
+    the rest: the whole chain is verified first (no deleting evidence of tampering), the head
+    at ``seq`` is signed (``checkpoint``), then one transaction, under the chain's lock, records
+    the floor at ``seq`` signed with the agency's key and deletes the records, which the record
+    triggers then allow. Which records are due is the caller's rule (``infoshare.retention``).
+
+    Raises ``ChainError`` (chain does not verify, nothing to delete) or ``KeyNotFound``."""
+    report = verify_chain(store, agency)
+    if report.problem is not None:
+        raise ChainError(f"not deleting {agency}'s records: {report.problem.message}")
+    if seq <= report.floor_seq:
+        raise ChainError(f"{agency}'s records up to #{report.floor_seq} are already deleted")
+    cp = checkpoint(store, agency, seq)
+    key = store.keys.signing_key(agency)
+    with store.session() as s:
+        store._lock_chains(s, {agency})
+        below = _floor_row(s, agency)
+        first = below.seq + 1 if below else 1
+        if first > seq:
+            raise ChainError(f"{agency}'s records up to #{seq} were deleted meanwhile")
+        cp_id = s.scalar(
+            select(DecisionCheckpointRow.id).where(
+                DecisionCheckpointRow.agency == agency,
+                DecisionCheckpointRow.seq == seq,
+                DecisionCheckpointRow.head_sha256 == cp.head,
+            )
+        )
+        if cp_id is None:
+            raise ChainError(f"the checkpoint at #{seq} of {agency} is not stored")
+        floor = sign_floor(key, agency, seq, cp.head, now_utc())
+        s.add(
+            DecisionChainFloorRow(
+                agency=agency,
+                seq=seq,
+                head_sha256=cp.head,
+                checkpoint_id=cp_id,
+                at=floor.at,
+                key_id=floor.key_id,
+                signature=floor.signature.hex(),
+            )
+        )
+        s.flush()  # the floor first: the record triggers allow deletion only below it
+        in_prefix = (DecisionRecordRow.disclosing_agency == agency) & (
+            DecisionRecordRow.chain_seq <= seq
+        )
+        refs = list(
+            s.scalars(
+                select(DecisionRecordRow.ref).where(in_prefix).order_by(DecisionRecordRow.chain_seq)
+            )
+        )
+        s.execute(delete(DecisionRecordRow).where(in_prefix))
+        for ref in refs:
+            store._audit(
+                s, ref, "retention", None, "decision record deleted", f"{agency} floor #{seq}"
+            )
+        store._audit(
+            s,
+            None,
+            "retention",
+            None,
+            "records deleted",
+            f"{agency}: records #{first} to #{seq} ({len(refs)}) deleted under the record "
+            f"retention rule; chain floor at #{seq}, head {cp.head}, signed checkpoint "
+            f"{cp.key_id}",
+        )
+    return PrefixDeleted(floor, first, refs, cp)
 
 
 def auto_checkpoint(store: Store, agency: str, seq: int) -> None:
@@ -770,8 +930,14 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
     )
     with store.session() as s:
         head = s.get(DecisionChainRow, agency)
-        total = (head.seq if head else 0) + (
-            s.scalar(select(func.count()).where(DecisionRecordRow.requesting_agency == agency)) or 0
+        floor = _floor_row(s, agency)  # records up to it were deleted under retention
+        total = (
+            (head.seq if head else 0)
+            - (floor.seq if floor else 0)
+            + (
+                s.scalar(select(func.count()).where(DecisionRecordRow.requesting_agency == agency))
+                or 0
+            )
         )
         disposed = sum(
             s.scalar(select(func.count()).where(RequestRow.wrapped_key.is_(None), column == agency))

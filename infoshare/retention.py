@@ -17,9 +17,15 @@ The rules (``Settings.retention``, from INFOSHARE_RETENTION_*; per disclosing ag
   resume input Prefect held before infoshare redacted them) are gone from the files too. Our own
   SQLite store is vacuumed the same way after a disposal (it also zeroes freed pages as it goes:
   ``PRAGMA secure_delete``).
-- **Decision records** past their own period (default 6 years) are kept and reported: deleting
-  one would break its agency's hash chain and every checkpoint after it. They can go only once a
-  checkpoint-preserving archive exists (not built yet); ``retention run`` says how many wait.
+- **Decision records** past their own period (default 6 years) are deleted, a prefix of each
+  agency's chain at a time (records 1..k, oldest first, all past their period and with their
+  personal data already disposed of): ``records.delete_prefix`` verifies the chain, signs a
+  checkpoint at k and, in one transaction, records the signed chain floor at k and deletes the
+  records (the record triggers allow deleting below the floor, nothing else). Verification then
+  starts after the floor, so the rest of the chain still proves itself. A record still inside
+  its period stops the prefix: records after it wait even when past theirs (they are reported).
+  Then what is left of those requests (the request row, its steps) goes too, once their Prefect
+  run is gone; the audit trail stays.
 
 ``run`` is what ``infoshare retention run`` and the daily ``retention`` deployment call.
 """
@@ -29,7 +35,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,9 +44,10 @@ from urllib.parse import urlparse
 
 from sqlalchemy import make_url, or_, select
 
-from infoshare import prefect_api
+from infoshare import prefect_api, records
 from infoshare.config import Period
 from infoshare.db import DecisionRecordRow, RequestRow
+from infoshare.keys import KeyNotFound
 from infoshare.store import DISPOSAL, Disposal, Store, now_utc
 
 SHARE_REQUEST_FLOW = "share-request"
@@ -73,12 +80,14 @@ class Due:
 
 @dataclass(frozen=True)
 class RecordsKept:
-    """Decision records of one agency past their own retention period, kept (see above)."""
+    """Decision records of one agency past their own retention period that must wait: a record
+    before them (in chain order) cannot go yet, and only a prefix of a chain can (see above)."""
 
     agency: str
     period: Period
     count: int
     oldest: datetime
+    because: str
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,14 +95,38 @@ class RecordsKept:
             "period": str(self.period),
             "records": self.count,
             "oldest_decided_at": self.oldest.isoformat(),
-            "kept_because": KEPT_BECAUSE,
+            "kept_because": self.because,
         }
 
 
-KEPT_BECAUSE = (
-    "deleting a decision record would break its agency's hash chain and every checkpoint after "
-    "it; records are kept until a checkpoint-preserving archive exists"
-)
+@dataclass
+class RecordsDue:
+    """Records ``first``..``last`` of one agency's chain, past their period: deleted (or, in a
+    dry run, to delete), with the chain floor left in their place."""
+
+    agency: str
+    period: Period
+    first: int
+    last: int
+    oldest: datetime
+    newest: datetime
+    floor: dict[str, Any] | None = None  # the signed floor and checkpoint, once deleted
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "period": str(self.period),
+            "from_seq": self.first,
+            "to_seq": self.last,
+            "records": self.count,
+            "oldest_decided_at": self.oldest.isoformat(),
+            "newest_decided_at": self.newest.isoformat(),
+            "floor": self.floor,
+        }
 
 
 @dataclass(frozen=True)
@@ -119,7 +152,9 @@ class RetentionReport:
     now: datetime
     dry_run: bool
     disposed: list[Due] = field(default_factory=list)
+    records_deleted: list[RecordsDue] = field(default_factory=list)
     records_kept: list[RecordsKept] = field(default_factory=list)
+    requests_deleted: list[str] = field(default_factory=list)  # of records deleted
     runs_of_disposed: list[str] = field(default_factory=list)  # Prefect run ids
     old_runs: list[str] = field(default_factory=list)  # finished runs past the runs period
     compacted: list[Compacted] = field(default_factory=list)
@@ -137,7 +172,11 @@ class RetentionReport:
             "disposed" if not self.dry_run else "would_dispose": [
                 d.as_dict() for d in self.disposed
             ],
+            "records_deleted" if not self.dry_run else "records_would_delete": [
+                r.as_dict() for r in self.records_deleted
+            ],
             "records_past_retention_kept": [k.as_dict() for k in self.records_kept],
+            "requests_deleted": self.requests_deleted,
             "prefect_runs_of_disposed_requests": self.runs_of_disposed,
             "prefect_runs_past_retention": self.old_runs,
             "compacted": [c.as_dict() for c in self.compacted],
@@ -178,26 +217,74 @@ def due_for_disposal(store: Store, now: datetime) -> list[tuple[str, str, dateti
     ]
 
 
-def records_past_retention(store: Store, now: datetime) -> list[RecordsKept]:
+def records_past_retention(
+    store: Store,
+    now: datetime,
+    disposed: Collection[str] = (),
+) -> tuple[list[RecordsDue], list[RecordsKept]]:
+    """Per agency, the prefix of its chain that can go at ``now`` (records 1..k after the
+    floor, in chain order, each past its period with its personal data disposed of, or about
+    to be: ``disposed`` in a dry run) and the records past their period that must wait."""
     rules = store.settings.retention
     shortest = min(
         [rules.record, *(a["record"] for a in rules.agencies.values() if "record" in a)],
         key=Period.at_least,
     )
-    found: dict[str, list[datetime]] = {}
+    past: dict[str, dict[int, datetime]] = {}
     with store.session() as s:
         rows = s.execute(
-            select(DecisionRecordRow.disclosing_agency, DecisionRecordRow.decided_at).where(
-                DecisionRecordRow.decided_at <= now - shortest.at_least()
-            )
+            select(
+                DecisionRecordRow.disclosing_agency,
+                DecisionRecordRow.chain_seq,
+                DecisionRecordRow.decided_at,
+            ).where(DecisionRecordRow.decided_at <= now - shortest.at_least())
         )
-        for agency, decided_at in rows:
+        for agency, seq, decided_at in rows:
             if rules.record_for(agency).after(decided_at) <= now:
-                found.setdefault(agency, []).append(decided_at)
-    return [
-        RecordsKept(agency, rules.record_for(agency), len(times), min(times))
-        for agency, times in sorted(found.items())
-    ]
+                past.setdefault(agency, {})[seq] = decided_at
+        due, kept = [], []
+        for agency, times in sorted(past.items()):
+            period = rules.record_for(agency)
+            chain = s.execute(
+                select(
+                    DecisionRecordRow.chain_seq,
+                    DecisionRecordRow.ref,
+                    DecisionRecordRow.decided_at,
+                    DecisionRecordRow.disposed_at,
+                )
+                .where(DecisionRecordRow.disclosing_agency == agency)
+                .order_by(DecisionRecordRow.chain_seq)
+                .execution_options(yield_per=1000)
+            )
+            prefix: list[int] = []
+            because = ""
+            for seq, ref, decided_at, disposed_at in chain:
+                if seq not in times:
+                    because = (
+                        f"record #{seq} before them is inside its period (decided "
+                        f"{decided_at:%Y-%m-%d}); only the oldest records of a chain can go"
+                    )
+                    break
+                if disposed_at is None and ref not in disposed:
+                    because = f"record #{seq}'s personal data is not disposed of yet"
+                    break
+                prefix.append(seq)
+            if prefix:
+                first, last = prefix[0], prefix[-1]
+                due.append(
+                    RecordsDue(
+                        agency,
+                        period,
+                        first,
+                        last,
+                        min(times[q] for q in prefix),
+                        max(times[q] for q in prefix),
+                    )
+                )
+            waiting = [t for q, t in times.items() if not prefix or q > prefix[-1]]
+            if waiting:
+                kept.append(RecordsKept(agency, period, len(waiting), min(waiting), because))
+    return due, kept
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -225,13 +312,13 @@ def run(
             else store.dispose_personal(ref, now_utc(), rule)
         )
         report.disposed.append(Due(ref, agency, closed_at, rule, disposal))
-    report.records_kept = records_past_retention(store, now)
     if prefect:
         _prefect_runs(store, report)
     else:
         report.notes.append("Prefect left alone (--no-prefect): its runs are deleted next time")
+    _delete_records(store, report)
     if not dry_run:
-        if report.disposed:
+        if report.disposed or report.records_deleted:
             _compact(report, "infoshare store", store_sqlite_path(store))
         if prefect and not report.problems:  # a server we could not reach: not ours to touch
             _compact(report, "Prefect database", prefect_sqlite_path(env, store.settings.home))
@@ -242,10 +329,43 @@ def run(
             "retention run",
             f"clock {now.isoformat()}: personal data of {len(report.disposed)} request(s) "
             f"disposed; {len(report.runs_of_disposed) + len(report.old_runs)} Prefect run(s) "
-            f"deleted; {sum(k.count for k in report.records_kept)} record(s) past their "
-            f"retention kept; {len(report.problems)} problem(s)",
+            f"deleted; {sum(r.count for r in report.records_deleted)} decision record(s) past "
+            f"their retention deleted ("
+            + ", ".join(f"{r.agency} #{r.first}-#{r.last}" for r in report.records_deleted)
+            + f"), {len(report.requests_deleted)} request row(s) with them; "
+            f"{sum(k.count for k in report.records_kept)} record(s) past their retention kept "
+            f"for now; {len(report.problems)} problem(s)",
         )
     return report
+
+
+def _delete_records(store: Store, report: RetentionReport) -> None:
+    """Delete (or list) each chain's prefix past its period, then what is left of its requests."""
+    disposed = {d.ref for d in report.disposed} if report.dry_run else set()
+    due, report.records_kept = records_past_retention(store, report.now, disposed)
+    if report.dry_run:
+        report.records_deleted = due
+        return
+    for d in due:
+        try:
+            done = records.delete_prefix(store, d.agency, d.last)
+        except KeyNotFound:  # another machine signs for this agency: its records wait here
+            because = "this machine does not hold the agency's signing key to sign the floor"
+            report.records_kept.append(RecordsKept(d.agency, d.period, d.count, d.oldest, because))
+            continue
+        except records.ChainError as exc:
+            report.problems.append(f"{d.agency}'s records past their retention not deleted: {exc}")
+            continue
+        d.first = done.first
+        d.floor = {
+            "seq": done.floor.seq,
+            "head_sha256": done.floor.head,
+            "key_id": done.floor.key_id,
+            "at": done.floor.at.isoformat(),
+            "checkpoint_signed_at": done.checkpoint.signed_at.isoformat(),
+        }
+        report.records_deleted.append(d)
+    report.requests_deleted = store.delete_requests_without_record()
 
 
 def _prefect_runs(store: Store, report: RetentionReport) -> None:

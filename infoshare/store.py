@@ -639,6 +639,31 @@ class Store:
             row.public = {**row.public, "prefect_run": outcome}
             self._audit(s, ref, DISPOSAL, None, "prefect run data deleted", outcome)
 
+    def delete_requests_without_record(self) -> list[str]:
+        """Delete what is left of requests whose decision record was deleted under the record
+        retention rule (``records.delete_prefix``): the request row, its steps and any item
+        contents, code rows or index entries. Only requests whose personal data was disposed of
+        and whose Prefect run is gone (step ``disposal`` DONE) and that have no record; the
+        audit trail stays. Returns their references."""
+        with self.session() as s:
+            refs = list(
+                s.scalars(
+                    select(StepRow.ref).where(
+                        StepRow.step == DISPOSAL,
+                        StepRow.status == DONE,
+                        StepRow.ref.not_in(select(DecisionRecordRow.ref)),
+                    )
+                )
+            )
+            for start in range(0, len(refs), 500):
+                part = refs[start : start + 500]
+                for table in (StepRow, ItemContentRow, OneTimeCodeRow, SubjectIndexRow):
+                    s.execute(delete(table).where(table.ref.in_(part)))
+                s.execute(delete(RequestRow).where(RequestRow.ref.in_(part)))
+            for ref in refs:
+                self._audit(s, ref, DISPOSAL, None, "request deleted", "its record was deleted")
+        return refs
+
     # --- audit ------------------------------------------------------------------------------
 
     def _audit(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,17 +20,19 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 from conftest import Mailbox, Stack, example, wait_until
-from sqlalchemy import delete, select, text, update
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 import infoshare.records as records_module
 import infoshare.store as store_module
-from infoshare import identity, prefect_api, retention
+from infoshare import chain, identity, prefect_api, retention
 from infoshare.cli import main
 from infoshare.config import ConfigError, Period, load_settings
 from infoshare.db import (
     AuditEventRow,
     Base,
+    DecisionChainFloorRow,
     DecisionCheckpointRow,
     DecisionRecordRow,
     ItemContentRow,
@@ -206,8 +209,8 @@ def test_per_agency_period_applies_to_that_agencys_requests(
         _closed(s, monkeypatch, LONG_AGO, "scenario1-school-attendance.json")
         report = retention.run(s, NOW, dry_run=True, prefect=False)
         assert [d.ref for d in report.disposed] == [council]
-        kept = retention.run(s, NOW + timedelta(days=7 * 365), dry_run=True, prefect=False)
-        assert {k.agency for k in kept.records_kept} == {COUNCIL, SCHOOL}
+        later = retention.run(s, NOW + timedelta(days=7 * 365), dry_run=True, prefect=False)
+        assert {r.agency for r in later.records_deleted} == {COUNCIL, SCHOOL}
     finally:
         s.close()
 
@@ -302,16 +305,27 @@ def test_subject_search_after_disposal_finds_the_record_but_not_the_person(
     assert gone.exit_code == 2 and "was disposed of under the retention rules" in gone.stderr
 
 
-def test_records_past_their_own_period_are_kept_and_said_so(
+def test_records_past_their_own_period_are_deleted_by_the_command(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = store_module.default_store()
-    ref = _closed(store, monkeypatch, NOW - timedelta(days=7 * 365))
-    result = run_cli("retention", "run", "--no-prefect")
+    old = _closed(store, monkeypatch, NOW - timedelta(days=7 * 365))
+    kept = _closed(store, monkeypatch, NOW - timedelta(days=365))
+    dry = run_cli("retention", "run", "--dry-run", "--no-prefect")
+    assert dry.exit_code == 0, dry.output
+    assert f"would delete {COUNCIL} #1 to #1 (1, decided" in dry.stdout
+    assert "would sign a checkpoint and the chain floor at #1" in dry.stdout
+    assert store.record(old) is not None
+    result = run_cli("retention", "run", "--no-prefect", "--json")
     assert result.exit_code == 0, result.output
-    assert f"{COUNCIL}: 1 record(s) older than 6y" in result.stdout
-    assert "break its agency's hash chain" in result.stdout
-    assert store.record(ref) is not None and verify(store, COUNCIL)[0].ok
+    [deleted] = json.loads(result.stdout)["records_deleted"]
+    assert (deleted["agency"], deleted["from_seq"], deleted["to_seq"]) == (COUNCIL, 1, 1)
+    assert deleted["floor"]["seq"] == 1 and len(deleted["floor"]["head_sha256"]) == 64
+    assert store.record(old) is None and store.record(kept) is not None
+    checked = run_cli("records", "verify", "--json")
+    assert checked.exit_code == 0, checked.output
+    [council] = [c for c in json.loads(checked.stdout)["chains"] if c["agency"] == COUNCIL]
+    assert council["floor_seq"] == 1 and council["records"] == 1
 
 
 @pytest.mark.parametrize(
@@ -547,3 +561,231 @@ def test_a_store_made_before_retention_is_upgraded(
         assert verify(upgraded, COUNCIL)[0].ok
     finally:
         upgraded.close()
+
+
+# --- decision records past their own period: a prefix of the chain, behind a signed floor -------
+
+YEAR = timedelta(days=365)
+
+
+def _floors_unguarded(store: Store) -> None:
+    """What an attacker with the database owner's rights does first: switch the floor
+    table's triggers off."""
+    with store.engine.begin() as conn:
+        if store.engine.dialect.name == "sqlite":
+            for op in ("update", "delete"):
+                conn.execute(text(f"DROP TRIGGER decision_chain_floors_no_{op}"))
+        else:
+            conn.execute(text("ALTER TABLE decision_chain_floors DISABLE TRIGGER USER"))
+
+
+def test_only_a_prefix_past_its_period_is_deleted_and_the_rest_still_verifies(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _closed(store, monkeypatch, NOW - 8 * YEAR)
+    second = _closed(store, monkeypatch, NOW - 7 * YEAR)
+    checkpoint(store, COUNCIL)  # at #2: the first floor stands on it, the second is above it
+    inside = _closed(store, monkeypatch, NOW - YEAR)  # #3: inside its 6 years
+    after = _closed(store, monkeypatch, NOW - 7 * YEAR)  # #4: past, but after #3 in the chain
+    before = _snapshot(store)
+
+    dry = retention.run(store, NOW, dry_run=True, prefect=False)
+    [due] = dry.records_deleted
+    assert (due.agency, due.first, due.last, due.floor) == (COUNCIL, 1, 2, None)
+    [waits] = dry.records_kept
+    assert waits.count == 1 and "record #3 before them is inside its period" in waits.because
+    assert _snapshot(store) == before
+
+    report = retention.run(store, NOW, prefect=False)
+    assert report.ok, report.problems
+    [done] = report.records_deleted
+    assert (done.first, done.last) == (1, 2) and done.floor is not None
+    assert store.record(first) is None and store.record(second) is None
+    assert store.record(inside) is not None and store.record(after) is not None
+    [council] = verify(store, COUNCIL)
+    assert council.ok, council.problem
+    assert (council.floor_seq, council.records, council.head_seq) == (2, 2, 4)
+    # the Prefect runs of #1 and #2 are not deleted yet (--no-prefect): their requests stay
+    assert report.requests_deleted == []
+    with store.session() as s:
+        assert s.get(RequestRow, first) is not None
+        events = s.scalars(select(AuditEventRow).where(AuditEventRow.ref == first)).all()
+        run_logged = s.scalars(
+            select(AuditEventRow.detail).where(AuditEventRow.event == "retention run")
+        ).all()[-1]
+    assert "decision record deleted" in [e.event for e in events]
+    assert f"{COUNCIL} #1-#2" in run_logged
+
+    for ref in (first, second):
+        store.run_data_deleted(ref, "deleted")
+    again = retention.run(store, NOW, prefect=False)
+    assert again.records_deleted == [] and sorted(again.requests_deleted) == sorted([first, second])
+    with store.session() as s:
+        assert s.get(RequestRow, first) is None
+        assert s.scalars(select(StepRow).where(StepRow.ref == first)).all() == []
+        assert s.scalars(select(AuditEventRow).where(AuditEventRow.ref == first)).all()
+
+    # the chain goes on after the floor: appends, checkpoints and verification as before
+    newer = _closed(store, monkeypatch, NOW)
+    assert store.record(newer)[0].chain_seq == 5  # type: ignore[index]
+    assert checkpoint(store, COUNCIL).seq == 5
+    with pytest.raises(records_module.ChainError, match="deleted under retention"):
+        checkpoint(store, COUNCIL, 1)
+    assert verify(store, COUNCIL)[0].ok
+
+    # later, once #3 is past its period too, #3 and #4 go: the floor moves forward
+    later = retention.run(store, NOW + 6 * YEAR, prefect=False)
+    [moved] = later.records_deleted
+    assert (moved.first, moved.last) == (3, 4)
+    [council] = verify(store, COUNCIL)
+    assert council.ok and (council.floor_seq, council.records) == (4, 1)
+
+
+def test_deleting_beyond_the_floor_or_moving_it_back_is_refused(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _closed(store, monkeypatch, NOW - 7 * YEAR)
+    kept = _closed(store, monkeypatch, NOW - YEAR)
+    other = _closed(store, monkeypatch, NOW - YEAR, "scenario1-school-attendance.json")
+    assert retention.run(store, NOW, prefect=False).records_deleted[0].last == 1
+    with store.session() as s:
+        floor = s.scalars(select(DecisionChainFloorRow)).all()
+    assert [(f.agency, f.seq) for f in floor] == [(COUNCIL, 1)]
+    [f] = floor
+    again = {
+        "agency": COUNCIL, "seq": 1, "head_sha256": f.head_sha256, "checkpoint_id": f.checkpoint_id,
+        "at": NOW, "key_id": f.key_id, "signature": f.signature,
+    }  # fmt: skip
+    cp2 = checkpoint(store, COUNCIL, 2)
+    with store.session() as s:
+        cp2_id = s.scalar(select(DecisionCheckpointRow.id).where(DecisionCheckpointRow.seq == 2))
+    refused = [
+        delete(DecisionRecordRow).where(DecisionRecordRow.ref == kept),  # above the floor
+        delete(DecisionRecordRow).where(DecisionRecordRow.ref == other),  # a chain with no floor
+        insert(DecisionChainFloorRow).values(again),  # not forward
+        insert(DecisionChainFloorRow).values({**again, "seq": 0}),  # backwards
+        insert(DecisionChainFloorRow).values({**again, "seq": 2}),  # not its checkpoint's head
+        insert(DecisionChainFloorRow).values({**again, "seq": 2, "head_sha256": cp2.head}),
+        update(DecisionChainFloorRow).values(seq=2),
+        delete(DecisionChainFloorRow),
+        delete(DecisionCheckpointRow).where(DecisionCheckpointRow.seq == 1),
+    ]
+    assert [_refused(store, stmt) for stmt in refused] == [True] * len(refused)
+    if store.engine.dialect.name == "postgresql":
+        assert _refused(store, text("TRUNCATE decision_chain_floors CASCADE"))
+    assert store.record(kept) is not None and store.record(other) is not None
+    assert cp2_id is not None and verify(store, COUNCIL)[0].ok
+
+
+def test_a_forged_or_altered_floor_is_reported(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _closed(store, monkeypatch, NOW - 7 * YEAR)
+    victim = _closed(store, monkeypatch, NOW - YEAR)
+    _closed(store, monkeypatch, NOW - YEAR)
+    retention.run(store, NOW, prefect=False)
+    assert verify(store, COUNCIL)[0].ok
+    # forged: a floor at #2 on a genuine checkpoint, signed with a key that is not the agency's;
+    # the triggers accept it (they cannot check signatures), so record #2 can then be deleted
+    cp = checkpoint(store, COUNCIL, 2)
+    with store.session() as s:
+        cp_id = s.scalar(select(DecisionCheckpointRow.id).where(DecisionCheckpointRow.seq == 2))
+    fake = chain.sign_floor(Ed25519PrivateKey.generate(), COUNCIL, 2, cp.head, NOW)
+    row = {
+        "agency": COUNCIL, "seq": 2, "head_sha256": cp.head, "checkpoint_id": cp_id, "at": NOW,
+        "key_id": fake.key_id, "signature": fake.signature.hex(),
+    }  # fmt: skip
+    with store.engine.begin() as conn:
+        conn.execute(insert(DecisionChainFloorRow).values(row))
+        conn.execute(delete(DecisionRecordRow).where(DecisionRecordRow.ref == victim))
+    [council] = verify(store, COUNCIL)
+    assert not council.ok and council.problem is not None
+    assert "chain floor at #2 has no valid signature" in council.problem.message
+
+    # altered: the genuine floor at #1 changed to claim #2 (triggers switched off first)
+    _floors_unguarded(store)
+    with store.engine.begin() as conn:
+        conn.execute(delete(DecisionChainFloorRow).where(DecisionChainFloorRow.seq == 2))
+        conn.execute(
+            update(DecisionChainFloorRow).values(seq=2, head_sha256=cp.head, checkpoint_id=cp_id)
+        )
+    [council] = verify(store, COUNCIL)
+    assert council.problem is not None and "no valid signature" in council.problem.message
+
+
+def test_a_checkpoint_file_below_the_floor_is_noted_and_one_at_it_must_match(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _closed(store, monkeypatch, NOW - 8 * YEAR)
+    old = checkpoint(store, COUNCIL)  # a file the DPO keeps, at #1
+    _closed(store, monkeypatch, NOW - 7 * YEAR)
+    _closed(store, monkeypatch, NOW)
+    at_floor = checkpoint(store, COUNCIL, 2)
+    retention.run(store, NOW, prefect=False)
+    [below] = verify(store, COUNCIL, old)
+    assert below.ok and "below the floor" in below.notes[0]
+    [at] = verify(store, COUNCIL, at_floor)
+    assert at.ok and at.external_checkpoints == 1
+    rewritten = replace(at_floor, head="1" * 64)
+    [bad] = verify(store, COUNCIL, rewritten)
+    assert bad.problem is not None and "no valid signature" in bad.problem.message
+
+
+def test_a_store_made_before_floors_is_upgraded(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = Store(load_settings(env))
+    initialise(s)
+    ref = _closed(s, monkeypatch, NOW - 7 * YEAR)
+    with s.engine.begin() as conn:  # as it was: no floor table, record DELETE always refused
+        conn.execute(text("DROP TABLE decision_chain_floors"))
+        if s.engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER decision_records_no_delete"))
+            conn.execute(
+                text(
+                    "CREATE TRIGGER decision_records_no_delete BEFORE DELETE ON decision_records "
+                    "BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"
+                )
+            )
+    s.close()
+    upgraded = Store(load_settings(env))
+    try:
+        report = retention.run(upgraded, NOW, prefect=False)
+        assert report.ok, report.problems
+        assert [r.last for r in report.records_deleted] == [1]
+        assert upgraded.record(ref) is None and verify(upgraded, COUNCIL)[0].ok
+    finally:
+        upgraded.close()
+
+
+def test_nothing_is_deleted_from_a_chain_that_does_not_verify_or_without_the_key(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = _closed(store, monkeypatch, NOW - 7 * YEAR)
+    changed = _closed(store, monkeypatch, NOW - YEAR)
+    with store.engine.begin() as conn:  # someone alters a later record, triggers off
+        if store.engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER decision_records_no_update"))
+        else:
+            conn.execute(text("ALTER TABLE decision_records DISABLE TRIGGER USER"))
+        conn.execute(
+            update(DecisionRecordRow).where(DecisionRecordRow.ref == changed).values(urgency="x")
+        )
+    report = retention.run(store, NOW, prefect=False)
+    assert report.records_deleted == [] and store.record(old) is not None
+    [problem] = report.problems
+    assert f"{COUNCIL}'s records past their retention not deleted" in problem
+    assert "#2" in problem and "modified" in problem
+
+
+def test_records_wait_where_this_machine_cannot_sign_the_floor(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = _closed(store, monkeypatch, NOW - 7 * YEAR)
+    for key in (store.settings.keys_dir / "agencies" / COUNCIL).glob("ed25519-*.key"):
+        key.unlink()
+    report = retention.run(store, NOW, prefect=False)
+    assert report.ok and report.records_deleted == []
+    [waits] = report.records_kept
+    assert waits.agency == COUNCIL and "signing key" in waits.because
+    assert store.record(old) is not None and verify(store, COUNCIL)[0].ok

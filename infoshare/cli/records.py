@@ -200,6 +200,8 @@ def records_verify(agency: str | None, checkpoint_file: Path | None, as_json: bo
         checked = f"{r.checkpoints} signed checkpoint(s)"
         if r.external_checkpoints:
             checked += f" and {r.external_checkpoints} from {checkpoint_file}"
+        if r.floor_seq:
+            checked += f", the signed floor at #{r.floor_seq} (records before deleted)"
         if r.problem is None:
             lines.append(
                 f"{r.agency}: OK, {r.records} record(s), head #{r.head_seq} {r.head_sha256}, "
@@ -207,6 +209,7 @@ def records_verify(agency: str | None, checkpoint_file: Path | None, as_json: bo
             )
         else:
             lines.append(f"{r.agency}: BROKEN: {r.problem.message}")
+        lines += [f"  note: {n}" for n in r.notes]
     emit(
         as_json,
         {"ok": all(r.ok for r in reports), "chains": [r.as_dict() for r in reports]},

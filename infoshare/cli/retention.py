@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import click
 
 from infoshare.cli.common import emit, fail, json_option, main, open_store
-from infoshare.retention import KEPT_BECAUSE, RetentionReport, run
+from infoshare.retention import RetentionReport, run
 
 FUTURE_SLACK = timedelta(minutes=5)  # clocks of two machines may differ a little
 
@@ -62,7 +62,8 @@ def retention_run(dry_run: bool, now_value: str | None, no_prefect: bool, as_jso
     """Dispose of the personal data of requests closed longer ago than their retention period
     (data key, sealed request, step answers, item contents, one-time codes, the record's
     personal part); delete their Prefect runs and finished runs past their period; vacuum the
-    SQLite databases. Decision records themselves are kept (see the output)."""
+    SQLite databases. Decision records past their own period go too, the oldest of each
+    agency's chain first, leaving a signed chain floor so the rest still verifies."""
     now = _clock(now_value, dry_run)
     store = open_store()
     report = run(store, now, dry_run=dry_run, prefect=not no_prefect)
@@ -93,15 +94,25 @@ def _text(r: RetentionReport) -> str:
             f"Compacted the {c.name} ({c.path}): {c.bytes_before} -> {c.bytes_after} bytes "
             "(vacuumed, WAL truncated)."
         )
-    if r.records_kept:
-        lines.append("Decision records past their own retention period, kept:")
-        lines += [
-            f"  {k.agency}: {k.count} record(s) older than {k.period}, oldest decided "
-            f"{k.oldest:%Y-%m-%d}"
-            for k in r.records_kept
-        ]
-        lines.append(f"  (kept because {KEPT_BECAUSE})")
-    else:
+    gone = "would delete" if r.dry_run else "deleted"
+    for rd in r.records_deleted:
+        floor = (
+            f"chain floor at #{rd.last} signed {rd.floor['at'][:16]} (key {rd.floor['key_id']})"
+            if rd.floor
+            else f"would sign a checkpoint and the chain floor at #{rd.last}"
+        )
+        lines.append(
+            f"Decision records: {gone} {rd.agency} #{rd.first} to #{rd.last} ({rd.count}, decided "
+            f"{rd.oldest:%Y-%m-%d} to {rd.newest:%Y-%m-%d}, older than {rd.period});\n      {floor}"
+        )
+    if r.requests_deleted:
+        lines.append(f"Deleted {len(r.requests_deleted)} request row(s) of deleted records.")
+    for k in r.records_kept:
+        lines.append(
+            f"Decision records kept for now: {k.agency}: {k.count} record(s) older than "
+            f"{k.period}, oldest decided {k.oldest:%Y-%m-%d}, because {k.because}"
+        )
+    if not r.records_deleted and not r.records_kept:
         lines.append("Decision records: none past their own retention period.")
     lines += [f"Note: {n}" for n in r.notes]
     lines += [f"PROBLEM: {p}" for p in r.problems]
@@ -122,7 +133,7 @@ def retention_rules(as_json: bool) -> None:
     }
     lines = [
         f"personal data of a closed request: {rules.personal} after the decision",
-        f"decision records: {rules.record} (then kept until an archive exists)",
+        f"decision records: {rules.record} (then deleted, oldest first, behind a signed floor)",
         f"finished share-request runs in Prefect: {rules.runs}",
         *(f"  {a}: " + ", ".join(f"{k} {v}" for k, v in p.items()) for a, p in agencies.items()),
     ]
