@@ -111,6 +111,8 @@ def test_outcome_says_what_happened_with_reasons(decision: str, words: str) -> N
     assert f"<strong>{words}</strong>" in html
     for body in (text, html):
         assert "No specific offence was named" in body and "No Inspector countersignature" in body
+        # the approver's own words (personal data) are read securely, not mailed: say how
+        assert f"infoshare records show {n.reference} --personal" in body
 
 
 def test_one_time_code_appears_only_where_it_belongs() -> None:
