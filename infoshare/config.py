@@ -16,6 +16,12 @@ INFOSHARE_STEP_DUE      JSON object: when each person's step is due, as a fracti
                         budget (in the budget's own time), e.g. {"override": 0.5, "signoff": 0.75}
 INFOSHARE_EMERGENCY_CONFIRM_MINUTES  how long an on-call approver has to confirm an EMERGENCY
                         share before the request falls back to the RED path (15)
+
+Mail is read by notifications/config.py (this package never imports Prefect):
+INFOSHARE_SMTP_URL      smtp://user:pass@host:587 or smtps://host:465 (unset: the outbox)
+INFOSHARE_SMTP_BLOCK    or: the name of a Prefect EmailServerCredentials block holding the
+                        server and login (not both: setting both is an error)
+INFOSHARE_MAIL_FROM, INFOSHARE_SMTP_CA_FILE  the From address; CA certificates to trust
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Notifications: render a :class:`Notice` into an email and deliver it. No Prefect here.
+"""Notifications: render a :class:`Notice` into an email and deliver it. No Prefect here, except
+``notifications.block``, imported only when INFOSHARE_SMTP_BLOCK names a Prefect block.
 
 The whole API::
 
@@ -21,9 +22,11 @@ HTML), with Subject like ``[infoshare] Sign-off needed: ISR-... (RED, due 14:00)
 INFOSHARE_MAIL_FROM, a Message-ID and ``X-Infoshare-Reference``/``X-Infoshare-Kind`` headers.
 A bad value raises :class:`NoticeError` (a ValueError) naming the field.
 
-``deliver(msg, settings)`` sends over SMTP when INFOSHARE_SMTP_URL is set (see
-``notifications.config``), retrying transient failures a bounded number of times, and otherwise
-writes to the maildir outbox ``$INFOSHARE_HOME/outbox`` (read it with ``infoshare outbox``).
+``deliver(msg, settings)`` sends over SMTP when INFOSHARE_SMTP_URL is set, or
+INFOSHARE_SMTP_BLOCK names a Prefect EmailServerCredentials block (see ``notifications.config``
+and ``notifications.block``; setting both is an error), retrying transient failures a bounded
+number of times, and otherwise writes to the maildir outbox ``$INFOSHARE_HOME/outbox`` (read it
+with ``infoshare outbox``).
 Any failure raises :class:`DeliveryError` with a one-line reason; callers decide whether to go
 on (a notification must never stop a decision record being written).
 

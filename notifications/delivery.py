@@ -1,5 +1,10 @@
 """Deliver a rendered message: over SMTP when configured, else into the maildir outbox.
 
+SMTP is configured by INFOSHARE_SMTP_URL or by a Prefect EmailServerCredentials block named in
+INFOSHARE_SMTP_BLOCK (``notifications.block``); both become one :class:`SmtpTarget` and go
+through the same sender below. A block that cannot be loaded is a :class:`DeliveryError`, never
+a quiet fall-back to the outbox.
+
 Sending is retried with exponential backoff on transient failures (4xx replies, refused or
 reset connections, timeouts), within ``MailConfig.attempts`` and ``MailConfig.max_total``
 seconds; a permanent failure (5xx, a TLS certificate that does not verify, bad settings) raises
@@ -37,21 +42,30 @@ class Delivered:
 
 
 def deliver(message: EmailMessage, settings: Settings, mail: MailConfig | None = None) -> Delivered:
-    """Send ``message`` by SMTP if INFOSHARE_SMTP_URL is set, else write it to the outbox."""
+    """Send ``message`` by SMTP if INFOSHARE_SMTP_URL or INFOSHARE_SMTP_BLOCK is set, else
+    write it to the outbox."""
     try:
         mail = mail or MailConfig.from_env()
     except ConfigError as exc:
         raise DeliveryError(str(exc)) from None
     if not message.get("To"):
         raise DeliveryError("the message has no recipient (To)")
-    if mail.smtp is None:
+    if mail.smtp is None and mail.smtp_block is None:
         try:
             return Delivered("outbox", str(write_outbox(message, settings.outbox_dir)))
         except OSError as exc:
             raise DeliveryError(
                 f"cannot write to the outbox {settings.outbox_dir}: {exc.strerror or exc}"
             ) from None
-    return _send_with_retry(message, mail.smtp, mail)
+    target = mail.smtp
+    if target is None:
+        from notifications.block import load_smtp_target  # imports Prefect: only when asked for
+
+        try:
+            target = load_smtp_target(str(mail.smtp_block))
+        except ConfigError as exc:
+            raise DeliveryError(str(exc)) from None
+    return _send_with_retry(message, target, mail)
 
 
 # --- the outbox ---------------------------------------------------------------------------------

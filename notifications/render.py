@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from notifications.config import MailConfig
+from notifications.config import mail_from_env
 from notifications.notice import Kind, Notice
 
 UK = ZoneInfo("Europe/London")
@@ -114,7 +114,7 @@ def render(
 
     ``mail_from`` defaults to INFOSHARE_MAIL_FROM (or infoshare@localhost).
     """
-    sender = mail_from or MailConfig.from_env().mail_from
+    sender = mail_from or mail_from_env()
     now = now or datetime.now(UTC)
     text, html = render_parts(notice)
     msg = EmailMessage()

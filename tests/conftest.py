@@ -60,6 +60,7 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("INFOSHARE_HOME", str(h))
     for var in ("INFOSHARE_DATABASE_URL", "INFOSHARE_MASTER_KEY", "INFOSHARE_TIERS",
                 "INFOSHARE_SMTP_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy",
+                "INFOSHARE_SMTP_BLOCK",
                 "https_proxy", "all_proxy"):  # fmt: skip
         monkeypatch.delenv(var, raising=False)
     with socket.socket() as sock:

@@ -43,6 +43,7 @@ def _notice(kind: Kind = Kind.OVERRIDE_NEEDED, ref: str = "ISR-20260701-AB12CD34
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("INFOSHARE_HOME", str(tmp_path))
     monkeypatch.delenv("INFOSHARE_SMTP_URL", raising=False)
+    monkeypatch.delenv("INFOSHARE_SMTP_BLOCK", raising=False)
     return tmp_path
 
 

@@ -322,3 +322,171 @@ def test_bad_settings_are_one_line_delivery_errors(
     with pytest.raises(DeliveryError, match=message) as err:
         deliver(msg, load_settings({}))
     assert "\n" not in str(err.value)
+
+
+# --- credentials from a Prefect EmailServerCredentials block (INFOSHARE_SMTP_BLOCK) ------------
+# The block lives on the real Prefect server (the session's ``prefect_server``); delivery goes
+# through the normal path, ``deliver(msg, settings)`` reading the environment.
+
+
+@pytest.fixture
+def prefect_api(prefect_server: Any) -> Iterator[str]:
+    """This process talks to the session's Prefect server, with prefect-email's block type
+    registered there (what `prefect block register -m prefect_email` does)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect_email import EmailServerCredentials
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}):
+        EmailServerCredentials.register_type_and_schema()
+        yield str(prefect_server.api_url)
+
+
+def _client_logs(caplog: pytest.LogCaptureFixture) -> str:
+    """What our side logged (infoshare, Prefect, smtplib): not the test SMTP server's own log,
+    which echoes every line it receives at DEBUG."""
+    return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail.log"))
+
+
+def _save_block(name: str, **fields: Any) -> None:
+    from prefect_email import EmailServerCredentials
+
+    EmailServerCredentials(**fields).save(name, overwrite=True)
+
+
+@pytest.fixture
+def block_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No SMTP URL (the session's ``stack`` may have set one in this process), a fresh home."""
+    for var in ("INFOSHARE_SMTP_URL", "INFOSHARE_SMTP_CA_FILE", "INFOSHARE_MAIL_FROM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("INFOSHARE_HOME", str(tmp_path))
+    yield tmp_path
+
+
+def test_block_insecure_delivers_through_the_normal_path(
+    prefect_api: str,
+    prefect_server: Any,
+    mailbox: Any,
+    block_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from prefect_server import scan_database_for
+
+    port = SmtpTarget.parse(mailbox.url).port
+    _save_block("infoshare-mail-plain", smtp_server="127.0.0.1", smtp_port=port,
+                smtp_type="INSECURE")  # fmt: skip
+    monkeypatch.setenv("INFOSHARE_SMTP_BLOCK", "infoshare-mail-plain")
+    msg = render(_notice())
+    with caplog.at_level(logging.DEBUG):
+        got = deliver(msg, load_settings())
+    assert got == Delivered("smtp", f"smtp://127.0.0.1:{port}")
+    arrived = [m for m in mailbox.messages if m["Message-ID"] == msg["Message-ID"]]
+    assert len(arrived) == 1
+    m = arrived[0]
+    assert m["From"] == "infoshare@localhost"
+    assert m["To"].addresses[0].addr_spec == "p.rao@hospital.example"
+    assert m["Subject"].startswith("[infoshare] Sign-off needed: ISR-20260701-AB12CD34 (RED, due ")
+    assert (m["X-Infoshare-Reference"], m["X-Infoshare-Kind"]) == (
+        "ISR-20260701-AB12CD34",
+        "approval_needed",
+    )
+    assert _code_in(m) == CODE
+    assert not (block_env / "outbox").exists()
+    # Loading the block sent nothing of the message to Prefect, and no log carries it.
+    assert scan_database_for(prefect_server, [CODE, "Dr Priya Rao"]) == []
+    for secret in (CODE, "p.rao@hospital.example", "Dr Priya Rao"):
+        assert secret not in _client_logs(caplog)
+
+
+@pytest.mark.parametrize(
+    ("smtp_server", "smtp_type", "login", "where"),
+    [
+        ("starttls", "STARTTLS", True, "smtp+starttls"),
+        ("smtps", "SSL", False, "smtps"),
+    ],
+    indirect=["smtp_server"],
+)
+def test_block_tls_with_login_and_a_private_ca(
+    smtp_server: Server,
+    smtp_type: str,
+    login: bool,
+    where: str,
+    cert: tuple[Path, Path],
+    prefect_api: str,
+    block_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    creds = {"username": "mailer", "password": "s3cret:/@pass"} if login else {}
+    name = f"infoshare-mail-{smtp_type.lower()}"
+    _save_block(name, smtp_server="localhost", smtp_port=smtp_server.port, smtp_type=smtp_type,
+                **creds)  # fmt: skip
+    monkeypatch.setenv("INFOSHARE_SMTP_BLOCK", name)
+    monkeypatch.setenv("INFOSHARE_SMTP_CA_FILE", str(cert[0]))
+    with caplog.at_level(logging.DEBUG):
+        got = deliver(render(_notice()), load_settings())
+    assert got == Delivered("smtp", f"{where}://localhost:{smtp_server.port}")
+    msg = _received(smtp_server)
+    assert msg["X-Infoshare-Reference"] == "ISR-20260701-AB12CD34"
+    assert _code_in(msg) == CODE
+    if smtp_type == "STARTTLS":  # an smtps server speaks only TLS: arriving there proves it
+        _, _, _, session = smtp_server.handler.received[0]
+        assert session.ssl is not None  # the message travelled inside TLS
+    assert [user for _, user in smtp_server.logins] == (["mailer"] if login else [])
+    assert "s3cret" not in _client_logs(caplog)
+
+
+def test_a_missing_block_is_a_clear_error_not_the_outbox(
+    prefect_api: str, block_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INFOSHARE_SMTP_BLOCK", "no-such-mail-block")
+    with pytest.raises(DeliveryError) as err:
+        deliver(render(_notice()), load_settings())
+    assert str(err.value).startswith(
+        "INFOSHARE_SMTP_BLOCK: no EmailServerCredentials block named 'no-such-mail-block' on "
+        f"the Prefect server at PREFECT_API_URL={prefect_api}; register the block type"
+    )
+    assert "\n" not in str(err.value)
+    assert not (block_env / "outbox").exists()  # the user asked for SMTP: no quiet fall-back
+
+
+def test_unreachable_prefect_is_a_clear_error_naming_the_settings(
+    block_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    closed = f"http://127.0.0.1:{_free_port()}/api"  # nothing listens here
+    monkeypatch.setenv("INFOSHARE_SMTP_BLOCK", "infoshare-mail")
+    t0 = time.monotonic()
+    with (
+        temporary_settings(updates={PREFECT_API_URL: closed}),
+        pytest.raises(DeliveryError) as err,
+    ):
+        deliver(render(_notice()), load_settings())
+    assert str(err.value) == (
+        "INFOSHARE_SMTP_BLOCK: cannot load the block 'infoshare-mail' from Prefect at "
+        f"PREFECT_API_URL={closed} (ConnectError); is the Prefect server running?"
+    )
+    assert time.monotonic() - t0 < 15
+    assert not (block_env / "outbox").exists()
+
+
+def test_a_block_that_turns_verification_off_is_refused(
+    prefect_api: str, block_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _save_block("infoshare-mail-unverified", smtp_server="127.0.0.1", smtp_port=_free_port(),
+                smtp_type="STARTTLS", username="mailer", password="hunter2-unverified",  # noqa: S106
+                verify=False)  # fmt: skip
+    monkeypatch.setenv("INFOSHARE_SMTP_BLOCK", "infoshare-mail-unverified")
+    with pytest.raises(DeliveryError, match="turns certificate verification off") as err:
+        deliver(render(_notice()), load_settings())
+    assert "hunter2" not in str(err.value)
+
+
+def test_url_and_block_both_set_is_an_error_naming_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INFOSHARE_SMTP_URL", "smtp://127.0.0.1:25")
+    monkeypatch.setenv("INFOSHARE_SMTP_BLOCK", "infoshare-mail")
+    with pytest.raises(DeliveryError, match="INFOSHARE_SMTP_URL and INFOSHARE_SMTP_BLOCK are both"):
+        deliver(render(_notice()), load_settings({}))
+    cfg = MailConfig.from_env({"INFOSHARE_SMTP_BLOCK": " infoshare-mail "})
+    assert (cfg.smtp, cfg.smtp_block) == (None, "infoshare-mail")
