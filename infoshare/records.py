@@ -925,9 +925,6 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
     search reads only the records about this person; each is then opened and checked."""
     wanted = normal_name(name)
     name_tag, dob_tag = store.subject_tags(name, dob)
-    party = (DecisionRecordRow.disclosing_agency == agency) | (
-        DecisionRecordRow.requesting_agency == agency
-    )
     with store.session() as s:
         head = s.get(DecisionChainRow, agency)
         floor = _floor_row(s, agency)  # records up to it were deleted under retention
@@ -945,15 +942,21 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
             for column in (RequestRow.disclosing_agency, RequestRow.requesting_agency)
         )
         out = SubjectSearch([], total - disposed, disposed)
-        tagged = select(SubjectIndexRow.ref).where(
-            SubjectIndexRow.name_dob_tag == dob_tag
-            if dob_tag
-            else SubjectIndexRow.name_tag == name_tag
+        # the index first (a handful of rows by tag), then those records by their unique ref
+        refs = set(
+            s.scalars(
+                select(SubjectIndexRow.ref).where(
+                    SubjectIndexRow.name_dob_tag == dob_tag
+                    if dob_tag
+                    else SubjectIndexRow.name_tag == name_tag,
+                    (SubjectIndexRow.disclosing_agency == agency)
+                    | (SubjectIndexRow.requesting_agency == agency),
+                )
+            )
         )
-        rows = s.scalars(
-            select(DecisionRecordRow)
-            .where(party, DecisionRecordRow.ref.in_(tagged))
-            .order_by(DecisionRecordRow.decided_at)
+        rows = sorted(
+            s.scalars(select(DecisionRecordRow).where(DecisionRecordRow.ref.in_(sorted(refs)))),
+            key=lambda r: r.decided_at,
         )
         for row in rows:
             opened = store.record_salts(s, row)

@@ -75,24 +75,34 @@ class Report:
         }
 
 
-def timeliness(store: Store, since: datetime, until: datetime) -> Report:
-    """Figures for requests received in [since, until)."""
+def _received(store: Store, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
+    """(tier, agency, received, due, decision, decided at, overridden) of requests received in
+    [since, until): index on received_at, and only the override's presence from the record."""
+    overridden = DecisionRecordRow.public["override"].as_string().is_not(None)
     with store.session() as s:
-        rows = s.execute(
-            select(
-                RequestRow.urgency,
-                RequestRow.disclosing_agency,
-                RequestRow.received_at,
-                RequestRow.due_at,
-                DecisionRecordRow.decision,
-                DecisionRecordRow.decided_at,
-                DecisionRecordRow.public,
+        return [
+            tuple(row)
+            for row in s.execute(
+                select(
+                    RequestRow.urgency,
+                    RequestRow.disclosing_agency,
+                    RequestRow.received_at,
+                    RequestRow.due_at,
+                    DecisionRecordRow.decision,
+                    DecisionRecordRow.decided_at,
+                    overridden,
+                )
+                .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
+                .where(RequestRow.received_at >= since, RequestRow.received_at < until)
             )
-            .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
-            .where(RequestRow.received_at >= since, RequestRow.received_at < until)
-        ).all()
+        ]
+
+
+def _report(rows: list[tuple[Any, ...]], since: datetime, until: datetime) -> Report:
     report = Report(since, until, Figures(), {}, {})
-    for tier, agency, received, due, decision, decided_at, public in rows:
+    for tier, agency, received, due, decision, decided_at, overridden in rows:
+        if not since <= received < until:
+            continue
         for fig in (
             report.overall,
             report.by_tier.setdefault(tier, Figures()),
@@ -105,8 +115,20 @@ def timeliness(store: Store, since: datetime, until: datetime) -> Report:
             fig.on_time += due is None or decided_at <= due
             fig.hours_to_decision.append((decided_at - received).total_seconds() / 3600)
             fig.outcomes[OUTCOMES[Decision(decision)]] += 1
-            fig.overrides += bool((public or {}).get("override"))
+            fig.overrides += bool(overridden)
     return report
+
+
+def timeliness(store: Store, since: datetime, until: datetime) -> Report:
+    """Figures for requests received in [since, until)."""
+    return _report(_received(store, since, until), since, until)
+
+
+def timeliness_periods(store: Store, now: datetime) -> dict[str, Report]:
+    """Today, this week and this month (``periods``), from one query."""
+    spans = periods(now)
+    rows = _received(store, min(a for a, _ in spans.values()), now)
+    return {name: _report(rows, since, until) for name, (since, until) in spans.items()}
 
 
 def periods(now: datetime) -> dict[str, tuple[datetime, datetime]]:
@@ -123,8 +145,7 @@ def periods(now: datetime) -> dict[str, tuple[datetime, datetime]]:
 def summary_markdown(store: Store, now: datetime) -> str:
     """The ``timeliness-summary`` dashboard: one table per period."""
     out = [f"## Timeliness at {now.astimezone(LONDON):%Y-%m-%d %H:%M} (UK time)"]
-    for name, (since, until) in periods(now).items():
-        r = timeliness(store, since, until)
+    for name, r in timeliness_periods(store, now).items():
         out += [
             "",
             f"### {name.capitalize()}",

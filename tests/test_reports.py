@@ -129,3 +129,40 @@ def test_bad_dates_are_refused_clearly(store: Store) -> None:
         main, ["report", "timeliness", "--since", "2026-11-02", "--until", "2026-11-01"]
     )
     assert result.exit_code == 2 and "--until must be after --since" in result.output
+
+
+@pytest.fixture
+def env(every_backend: dict[str, str]) -> dict[str, str]:
+    return every_backend
+
+
+def test_overrides_and_periods_counted_on_every_backend(env: dict[str, str]) -> None:
+    """The dashboard counts a consent override from the record (``public.override``), and
+    today / this week / this month from one query, on SQLite and PostgreSQL."""
+    from infoshare.config import load_settings
+    from infoshare.policy import Step
+
+    s = Store(load_settings(env))
+    initialise(s)
+    try:
+        overridden = s.register_request(example("scenario2-housing.json"), None)
+        plain = s.register_request(example("scenario3-trawl.json"), None)
+        for ref in (overridden, plain):
+            run_triage(s, ref)
+        s.complete_step(
+            overridden, Step.OVERRIDE, actor_id="housing-officer",
+            public={"grounds": ["PROTECT_VULNERABLE"], "subject_informed": False},
+            private={"proportionality": "x", "not_informed_reason": "y"},
+        )  # fmt: skip
+        for ref in (overridden, plain):
+            record_decision(s, ref, failure="test")
+        now = now_utc() + timedelta(minutes=1)
+        by_period = reports.timeliness_periods(s, now)
+        assert set(by_period) == {"today", "this week", "this month"}
+        for r in by_period.values():
+            assert (r.overall.received, r.overall.decided, r.overall.overrides) == (2, 2, 1)
+        alone = reports.timeliness(s, now - timedelta(hours=1), now)
+        assert alone.overall.overrides == 1
+        assert "| **all** | 2 | 2 |" in reports.summary_markdown(s, now)
+    finally:
+        s.close()
