@@ -142,21 +142,26 @@ def main() -> None:
             )
             return row, personal
 
+        # Only the store's work is timed: the records to append are built first.
         single = min(2000, args.records // 10)
-        t0 = time.perf_counter()
+        spent = 0.0
         for i in range(single):
-            assert store.append_record(*record_for(i, refs[i]))
-        single_rate = single / (time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        done = single
+            row = record_for(i, refs[i])
+            t0 = time.perf_counter()
+            assert store.append_record(*row)
+            spent += time.perf_counter() - t0
+        single_rate = single / spent
+        spent = 0.0
         for lo in range(single, args.records, args.batch):
             hi = min(lo + args.batch, args.records)
-            written = store.append_records([record_for(i, refs[i]) for i in range(lo, hi)])
+            batch = [record_for(i, refs[i]) for i in range(lo, hi)]
+            t0 = time.perf_counter()
+            written = store.append_records(batch)
+            spent += time.perf_counter() - t0
             assert all(written)
-            done = hi
-            if done % 100_000 < args.batch:
-                print(f"  {done:,} records appended", flush=True)
-        batch_rate = (args.records - single) / (time.perf_counter() - t0)
+            if hi % 100_000 < args.batch:
+                print(f"  {hi:,} records appended", flush=True)
+        batch_rate = (args.records - single) / spent
 
         t0 = time.perf_counter()
         (report,) = records.verify(store, agency)
