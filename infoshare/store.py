@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Row, delete, func, inspect, select, update
+from sqlalchemy import Row, delete, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -123,6 +123,16 @@ DONE = "DONE"
 WAITING = "WAITING"
 
 
+class _Keyed(Protocol):
+    """What sealing needs of a request: its reference and its wrapped data key."""
+
+    @property
+    def ref(self) -> str: ...
+
+    @property
+    def wrapped_key(self) -> bytes | None: ...
+
+
 class Store:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
@@ -153,12 +163,13 @@ class Store:
 
     # --- sealing ----------------------------------------------------------------------------
 
-    def _data_key(self, row: RequestRow) -> bytes:
+    def _data_key(self, row: _Keyed) -> bytes:
+        """The request's data key, from a request row (or any row with ``ref, wrapped_key``)."""
         if row.wrapped_key is None:
             raise PersonalDataDisposed(row.ref)
         return self.master.unwrap(row.wrapped_key, row.ref)
 
-    def _seal_json(self, row: RequestRow, what: str, obj: Any) -> bytes:
+    def _seal_json(self, row: _Keyed, what: str, obj: Any) -> bytes:
         ctx = f"{row.ref}:{what}".encode()
         return seal(self._data_key(row), json.dumps(obj, default=str).encode(), ctx)
 
@@ -413,37 +424,55 @@ class Store:
         with self.session() as s:
             heads = self._lock_chains(s, {r.disclosing_agency for r, *_ in prepared})
             taken: set[str] = set()
-            requests: dict[str, RequestRow] = {}
+            keys: dict[str, _Keyed] = {}  # (ref, wrapped key): no request loaded or parsed
             for chunk in range(0, len(refs), 500):
                 part = refs[chunk : chunk + 500]
                 taken.update(
                     s.scalars(select(DecisionRecordRow.ref).where(DecisionRecordRow.ref.in_(part)))
                 )
-                requests.update(
+                keys.update(
                     (r.ref, r)
-                    for r in s.scalars(select(RequestRow).where(RequestRow.ref.in_(part)))
+                    for r in s.execute(
+                        select(RequestRow.ref, RequestRow.wrapped_key).where(
+                            RequestRow.ref.in_(part)
+                        )
+                    )
                 )
+            decided, audits = [], []
             for i, (row, personal, commitments, salts) in enumerate(prepared):
                 if row.ref in taken:
                     continue
-                req_row = requests.get(row.ref)
-                if req_row is None:
+                if row.ref not in keys:
                     raise UnknownRequest(row.ref)
                 head = heads[row.disclosing_agency]
                 row.chain_seq = head.seq + 1
                 row.prev_sha256 = head.head_sha256
                 row.personal_commitments = commitments
                 row.record_sha256 = chain_fields(row).digest()
-                row.sealed_personal = self._seal_json(req_row, "record", {**personal, SALTS: salts})
+                row.sealed_personal = self._seal_json(
+                    keys[row.ref], "record", {**personal, SALTS: salts}
+                )
                 s.add(row)
+                s.add_all(self._subject_index(row, personal))
                 head.seq = row.chain_seq
                 head.head_sha256 = row.record_sha256
-                head.updated_at = now_utc()
-                req_row.status = "DECIDED"
-                self._audit(s, row.ref, "record", None, f"decision recorded: {row.decision}")
-                s.add_all(self._subject_index(row, personal))
+                decided.append(row.ref)
+                audits.append(
+                    {"at": now_utc(), "ref": row.ref, "step": "record", "actor_id": None,
+                     "event": f"decision recorded: {row.decision}", "detail": ""}
+                )  # fmt: skip
                 taken.add(row.ref)
                 written[i] = True
+            for head in heads.values():
+                head.updated_at = now_utc()
+            if audits:
+                s.execute(insert(AuditEventRow), audits)
+            for chunk in range(0, len(decided), 500):
+                s.execute(
+                    update(RequestRow)
+                    .where(RequestRow.ref.in_(decided[chunk : chunk + 500]))
+                    .values(status="DECIDED")
+                )
         return written
 
     def subject_tags(self, name: str, dob: str | None = None) -> tuple[str, str | None]:
