@@ -240,9 +240,17 @@ CODE_PATTERN = r"^[A-Z2-7]{5}-?[A-Z2-7]{5}$"
 # An Ed25519 signature (64 bytes) in base64, as `infoshare approve --sign` puts it in the answer.
 SIGNATURE_PATTERN = r"^[A-Za-z0-9+/]{86}==$"
 
-CODE_HELP = "The one-time code infoshare sent you for this request."
+PERSON_ID_HELP = (
+    "Your infoshare person id (like school-head), not your name or email; "
+    "`infoshare registry show` lists them."
+)
+CODE_HELP = (
+    "The one-time code from your email (like ABCDE-FGHIJ). In the UI click **str** first, "
+    "then type it."
+)
 SIGNATURE_HELP = (
-    "Leave empty in the UI: set by `infoshare approve --sign` (your own key) instead of a code."
+    "Leave at **None** in the UI: set by `infoshare approve --sign` (your own key) instead of "
+    "a code."
 )
 
 
@@ -264,9 +272,7 @@ def _signature() -> Any:
 class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
-    person_id: str = Field(
-        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
-    )
+    person_id: str = Field(max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP)
     code: str | None = _code()
     signature: str | None = _signature()
     grounds: list[OverrideGround] = Field(
@@ -293,9 +299,7 @@ class OverrideInput(_Input):
 class SignOffInput(_Input):
     """Senior sign-off of the disclosure."""
 
-    approver_id: str = Field(
-        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
-    )
+    approver_id: str = Field(max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP)
     code: str | None = _code()
     signature: str | None = _signature()
     decision: SignOffChoice = Field(
@@ -328,9 +332,7 @@ class EmergencyChoice(StrEnum):
 class EmergencyInput(_Input):
     """On-call confirmation of an emergency share (risk to life), before sign-off."""
 
-    approver_id: str = Field(
-        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
-    )
+    approver_id: str = Field(max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP)
     code: str | None = _code()
     signature: str | None = _signature()
     decision: EmergencyChoice = Field(
