@@ -181,8 +181,8 @@ class ShareRequest(_Form):
     )
     subjects: list[Person] = Field(
         default_factory=list,
-        description="The person or people the request is about. At least one: a request about "
-        "nobody in particular is refused.",
+        description="**Required** (the form says Optional): the person or people the request is "
+        "about, at least one. A request about nobody in particular is refused.",
     )
     third_parties: list[Person] = Field(
         default_factory=list, description="Other people named in the request, if any."
@@ -198,8 +198,8 @@ class ShareRequest(_Form):
     )
     items: list[RequestedItem] = Field(
         default_factory=list,
-        description="Each specific item of information wanted, with why it is necessary. At "
-        "least one; 'all information held' is refused.",
+        description="**Required** (the form says Optional): each specific item of information "
+        "wanted, with why it is necessary, at least one. 'All information held' is refused.",
     )
     consequence_if_not_shared: str = Field(
         default="",
@@ -235,7 +235,8 @@ class ShareRequest(_Form):
         default="", max_length=2000, description="Why consent was or was not sought or obtained."
     )
     urgency: UrgencyTier = Field(
-        description="EMERGENCY (risk to life), RED (4h), AMBER (24h), GREEN (72h), ROUTINE."
+        description="EMERGENCY (risk to life, 24h), RED (4 working hours), AMBER (24 working "
+        "hours), GREEN (72h), ROUTINE (10 working days)."
     )
     risk_to_life: bool = Field(
         default=False,
