@@ -174,7 +174,8 @@ class ShareRequest(_Form):
         description="Your agency's id in the partnership registry."
     )
     requester_id: Identifier = Field(
-        description="Your person id in the registry; your name, role and contact come from it."
+        title="Requester ID",
+        description="Your person id in the registry; your name, role and contact come from it.",
     )
     disclosing_agency: Identifier = Field(
         description="Registry id of the agency asked to disclose."
@@ -225,11 +226,14 @@ class ShareRequest(_Form):
         description="The legal gateway or power relied on (NONE: the ISA alone).",
     )
     isa_reference: str = Field(
+        title="ISA Reference",
         default="",
         max_length=100,
         description="Information sharing agreement reference, if any (e.g. NCSP-ISA-2026-01).",
     )
-    dpia_considered: bool = Field(default=False, description="Has a DPIA been considered?")
+    dpia_considered: bool = Field(
+        default=False, title="DPIA Considered", description="Has a DPIA been considered?"
+    )
     consent: ConsentStatus = Field(description="Consent status of the subject(s).")
     consent_reason: str = Field(
         default="", max_length=2000, description="Why consent was or was not sought or obtained."

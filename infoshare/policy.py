@@ -272,7 +272,9 @@ def _signature() -> Any:
 class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
-    person_id: str = Field(max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP)
+    person_id: str = Field(
+        title="Person ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
+    )
     code: str | None = _code()
     signature: str | None = _signature()
     grounds: list[OverrideGround] = Field(
@@ -299,7 +301,9 @@ class OverrideInput(_Input):
 class SignOffInput(_Input):
     """Senior sign-off of the disclosure."""
 
-    approver_id: str = Field(max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP)
+    approver_id: str = Field(
+        title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
+    )
     code: str | None = _code()
     signature: str | None = _signature()
     decision: SignOffChoice = Field(
@@ -317,7 +321,9 @@ class SignOffInput(_Input):
     redactions: str = Field(
         default="", max_length=2000, description="Anything withheld or redacted, and why."
     )
-    dpo_advice: str = Field(default="", max_length=2000, description="The DPO's advice, if sought.")
+    dpo_advice: str = Field(
+        default="", title="DPO Advice", max_length=2000, description="The DPO's advice, if sought."
+    )
 
     @property
     def person(self) -> str:
@@ -332,7 +338,9 @@ class EmergencyChoice(StrEnum):
 class EmergencyInput(_Input):
     """On-call confirmation of an emergency share (risk to life), before sign-off."""
 
-    approver_id: str = Field(max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP)
+    approver_id: str = Field(
+        title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
+    )
     code: str | None = _code()
     signature: str | None = _signature()
     decision: EmergencyChoice = Field(
