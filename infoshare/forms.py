@@ -108,16 +108,16 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         "",
         f"{requesting.name if requesting else meta.requesting_agency} asks {disclosing_name}. "
         f"Purpose {pub['purpose']}; consent {pub['consent']}; "
-        f"{pub['subject_count']} subject(s); details (logged) with "
-        f'`infoshare requests show {ref} --as YOUR-ID --why "..."`.',
+        f"{pub['subject_count']} subject(s). Details (logged): "
+        f'`infoshare requests show {ref} --as YOUR-ID --why "..."`',
         "",
     ]
     lines += [f"- **{iid}**: {item['description']}" for iid, item in _items(pub)]
     lines.append("")
     if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
-            "Approve only what is necessary. Items need their content prepared first "
-            f"(`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`)."
+            "Approve only what is necessary. Items need their content prepared first: "
+            f"`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`"
         )
     else:
         lines.append(
