@@ -102,8 +102,10 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             f"**Who:** a practitioner of {disclosing_name}; never the requester.",
         ]
     if state and state.public.get("last_refusal"):
-        lines += ["", "**The previous answer was refused:**"]
-        lines += [f"- {r}" for r in state.public["last_refusal"]]
+        # right under the heading: the box above the fields shows only its first few lines
+        refused = ["**The previous answer was refused:**"]
+        refused += [f"- {r}" for r in state.public["last_refusal"]]
+        lines[1:1] = [*refused, ""]
     lines += [
         "",
         f"{requesting.name if requesting else meta.requesting_agency} asks {disclosing_name}. "
