@@ -102,21 +102,24 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             f"**Who:** a practitioner of {disclosing_name}; never the requester.",
         ]
     if state and state.public.get("last_refusal"):
-        lines += ["", "**The previous answer was refused:**"]
-        lines += [f"- {r}" for r in state.public["last_refusal"]]
+        # right under the heading: the box above the fields shows only its first few lines
+        refused = ["**The previous answer was refused:**"]
+        refused += [f"- {r}" for r in state.public["last_refusal"]]
+        lines[1:1] = [*refused, ""]
     lines += [
         "",
         f"{requesting.name if requesting else meta.requesting_agency} asks {disclosing_name}. "
         f"Purpose {pub['purpose']}; consent {pub['consent']}; "
-        f"{pub['subject_count']} subject(s), details with `infoshare requests show {ref}`.",
+        f"{pub['subject_count']} subject(s). Details (logged): "
+        f'`infoshare requests show {ref} --as YOUR-ID --why "..."`',
         "",
     ]
     lines += [f"- **{iid}**: {item['description']}" for iid, item in _items(pub)]
     lines.append("")
     if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
-            "Approve only what is necessary. Items need their content prepared first "
-            f"(`infoshare provide {ref} ITEM`)."
+            "Approve only what is necessary. Items need their content prepared first: "
+            f"`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`"
         )
     else:
         lines.append(
@@ -177,5 +180,6 @@ Codes: gateways CDA1998_S115 (Crime and Disorder Act 1998 s.115), DPA_SCH2_P1_PA
 Sch 2 para 2 crime exemption), PCSC2022_S16 (serious violence duty), COMMON_LAW_POLICING (e.g.
 Clare's and Sarah's law), COURT_ORDER. Tiers: EMERGENCY (risk to life: tick "risk to life"; an
 on-call approver confirms within minutes, the items are shared at once and signed off within
-24 h), RED 4 h, AMBER 24 h, GREEN 72 h, ROUTINE 10 days.
+24 h), RED 4 working hours, AMBER 24 working hours, GREEN 72 h, ROUTINE 10 working days
+(working time is the disclosing agency's office hours).
 """

@@ -174,15 +174,16 @@ class ShareRequest(_Form):
         description="Your agency's id in the partnership registry."
     )
     requester_id: Identifier = Field(
-        description="Your person id in the registry; your name, role and contact come from it."
+        title="Requester ID",
+        description="Your person id in the registry; your name, role and contact come from it.",
     )
     disclosing_agency: Identifier = Field(
         description="Registry id of the agency asked to disclose."
     )
     subjects: list[Person] = Field(
         default_factory=list,
-        description="The person or people the request is about. At least one: a request about "
-        "nobody in particular is refused.",
+        description="**Required** (the form says Optional): the person or people the request is "
+        "about, at least one. A request about nobody in particular is refused.",
     )
     third_parties: list[Person] = Field(
         default_factory=list, description="Other people named in the request, if any."
@@ -198,8 +199,8 @@ class ShareRequest(_Form):
     )
     items: list[RequestedItem] = Field(
         default_factory=list,
-        description="Each specific item of information wanted, with why it is necessary. At "
-        "least one; 'all information held' is refused.",
+        description="**Required** (the form says Optional): each specific item of information "
+        "wanted, with why it is necessary, at least one. 'All information held' is refused.",
     )
     consequence_if_not_shared: str = Field(
         default="",
@@ -225,17 +226,21 @@ class ShareRequest(_Form):
         description="The legal gateway or power relied on (NONE: the ISA alone).",
     )
     isa_reference: str = Field(
+        title="ISA Reference",
         default="",
         max_length=100,
         description="Information sharing agreement reference, if any (e.g. NCSP-ISA-2026-01).",
     )
-    dpia_considered: bool = Field(default=False, description="Has a DPIA been considered?")
+    dpia_considered: bool = Field(
+        default=False, title="DPIA Considered", description="Has a DPIA been considered?"
+    )
     consent: ConsentStatus = Field(description="Consent status of the subject(s).")
     consent_reason: str = Field(
         default="", max_length=2000, description="Why consent was or was not sought or obtained."
     )
     urgency: UrgencyTier = Field(
-        description="EMERGENCY (risk to life), RED (4h), AMBER (24h), GREEN (72h), ROUTINE."
+        description="EMERGENCY (risk to life, 24h), RED (4 working hours), AMBER (24 working "
+        "hours), GREEN (72h), ROUTINE (10 working days)."
     )
     risk_to_life: bool = Field(
         default=False,

@@ -240,9 +240,17 @@ CODE_PATTERN = r"^[A-Z2-7]{5}-?[A-Z2-7]{5}$"
 # An Ed25519 signature (64 bytes) in base64, as `infoshare approve --sign` puts it in the answer.
 SIGNATURE_PATTERN = r"^[A-Za-z0-9+/]{86}==$"
 
-CODE_HELP = "The one-time code infoshare sent you for this request."
+PERSON_ID_HELP = (
+    "Your infoshare person id (like school-head), not your name or email; "
+    "`infoshare registry show` lists them."
+)
+CODE_HELP = (
+    "The one-time code from your email (like ABCDE-FGHIJ). In the UI click **str** first, "
+    "then type it."
+)
 SIGNATURE_HELP = (
-    "Leave empty in the UI: set by `infoshare approve --sign` (your own key) instead of a code."
+    "Leave at **None** in the UI: set by `infoshare approve --sign` (your own key) instead of "
+    "a code."
 )
 
 
@@ -265,7 +273,7 @@ class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
     person_id: str = Field(
-        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
+        title="Person ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
     code: str | None = _code()
     signature: str | None = _signature()
@@ -294,7 +302,7 @@ class SignOffInput(_Input):
     """Senior sign-off of the disclosure."""
 
     approver_id: str = Field(
-        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
+        title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
     code: str | None = _code()
     signature: str | None = _signature()
@@ -313,7 +321,9 @@ class SignOffInput(_Input):
     redactions: str = Field(
         default="", max_length=2000, description="Anything withheld or redacted, and why."
     )
-    dpo_advice: str = Field(default="", max_length=2000, description="The DPO's advice, if sought.")
+    dpo_advice: str = Field(
+        default="", title="DPO Advice", max_length=2000, description="The DPO's advice, if sought."
+    )
 
     @property
     def person(self) -> str:
@@ -329,7 +339,7 @@ class EmergencyInput(_Input):
     """On-call confirmation of an emergency share (risk to life), before sign-off."""
 
     approver_id: str = Field(
-        max_length=64, pattern=r"^[a-z0-9-]+$", description="Your person id in the registry."
+        title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
     code: str | None = _code()
     signature: str | None = _signature()
