@@ -244,13 +244,9 @@ PERSON_ID_HELP = (
     "Your infoshare person id (like school-head), not your name or email; "
     "`infoshare registry show` lists them."
 )
-CODE_HELP = (
-    "The one-time code from your email (like ABCDE-FGHIJ). In the UI click **str** first, "
-    "then type it."
-)
+CODE_HELP = "The one-time code from your email (like ABCDE-FGHIJ)."
 SIGNATURE_HELP = (
-    "Leave at **None** in the UI: set by `infoshare approve --sign` (your own key) instead of "
-    "a code."
+    "Leave empty in the UI: set by `infoshare approve --sign` (your own key) instead of a code."
 )
 
 
@@ -261,12 +257,14 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
 
+# Plain strings, empty when not given: an optional (``str | None``) field shows in Prefect's
+# resume form as a type switch set to None, with no box to type the code into.
 def _code() -> Any:
-    return Field(default=None, pattern=CODE_PATTERN, description=CODE_HELP)
+    return Field(default="", pattern=f"^$|{CODE_PATTERN}", description=CODE_HELP)
 
 
 def _signature() -> Any:
-    return Field(default=None, pattern=SIGNATURE_PATTERN, description=SIGNATURE_HELP)
+    return Field(default="", pattern=f"^$|{SIGNATURE_PATTERN}", description=SIGNATURE_HELP)
 
 
 class OverrideInput(_Input):
@@ -275,8 +273,8 @@ class OverrideInput(_Input):
     person_id: str = Field(
         title="Person ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
-    code: str | None = _code()
-    signature: str | None = _signature()
+    code: str = _code()
+    signature: str = _signature()
     grounds: list[OverrideGround] = Field(
         min_length=1, description="Public-interest grounds for sharing without consent."
     )
@@ -304,8 +302,8 @@ class SignOffInput(_Input):
     approver_id: str = Field(
         title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
-    code: str | None = _code()
-    signature: str | None = _signature()
+    code: str = _code()
+    signature: str = _signature()
     decision: SignOffChoice = Field(
         description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
     )
@@ -341,8 +339,8 @@ class EmergencyInput(_Input):
     approver_id: str = Field(
         title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
-    code: str | None = _code()
-    signature: str | None = _signature()
+    code: str = _code()
+    signature: str = _signature()
     decision: EmergencyChoice = Field(
         description="CONFIRM: share the items ticked below now, sign-off follows within 24 "
         "hours. DECLINE: no emergency share; the request follows the RED path."

@@ -535,7 +535,7 @@ def test_the_override_justifier_cannot_also_sign_off(p: Partnership) -> None:
     assert not v.accepted and "cannot also sign it off" in v.reasons[0]
 
 
-@pytest.mark.parametrize("code", ["", "abc", "ABCDE-FGHI1", "<script>", "ABCDE-FGHIJK"])
+@pytest.mark.parametrize("code", ["abc", "ABCDE-FGHI1", "<script>", "ABCDE-FGHIJK", " "])
 def test_answer_forms_refuse_malformed_codes(code: str) -> None:
     with pytest.raises(ValidationError, match="code"):
         SignOffInput.model_validate({"approver_id": "x", "code": code, "decision": "REFUSE",
