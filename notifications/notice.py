@@ -63,6 +63,7 @@ class Notice:
     link               Prefect UI URL of the run (http or https)
     recipient_name     who the message is for (a member of staff, never the data subject)
     recipient_email    their registered contact address
+    recipient_id       their infoshare person id, which they type into the resume form
     due                the step's deadline, an aware datetime (shown in UK time); required for
                        approval_needed, override_needed, reminder and escalation
     step               the waiting step, e.g. "override" or "signoff" (optional)
@@ -82,6 +83,7 @@ class Notice:
     link: str
     recipient_name: str
     recipient_email: str
+    recipient_id: str = ""
     due: datetime | None = None
     step: str | None = None
     code: str | None = field(default=None, repr=False)

@@ -46,6 +46,7 @@ def _notice(store: Store, ref: str, kind: Kind, to: Member, **extra: object) -> 
         tier=meta.urgency,
         link=run_link(store, meta.flow_run_id or ""),
         recipient_name=to.name,
+        recipient_id=to.id,
         recipient_email=to.email,
         **{"items": _items(meta.public), **extra},  # type: ignore[arg-type]
     )
@@ -97,7 +98,7 @@ def send_codes(store: Store, ref: str, step: Step) -> int:
                     code=issued.code),
             member,
         )  # fmt: skip
-    get_run_logger().info("%s: %s codes sent to %d people", ref, step.value, sent)
+    get_run_logger().info("%s: %s code(s) sent to %d person(s)", ref, step.value, sent)
     return sent
 
 

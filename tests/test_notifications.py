@@ -115,6 +115,14 @@ def test_outcome_says_what_happened_with_reasons(decision: str, words: str) -> N
         assert f"infoshare records show {n.reference} --personal" in body
 
 
+def test_code_notice_says_which_person_id_to_type() -> None:
+    """The resume form asks for the person's infoshare id: the message with the code says it."""
+    text, html = parts(render(notice(Kind.APPROVAL_NEEDED, recipient_id="caldicott-rao"), now=NOW))
+    assert "enter your infoshare id (caldicott-rao) and this code" in " ".join(text.split())
+    assert "<code>caldicott-rao</code>" in html
+    assert "sign in" not in text  # there is no sign-in: the request is opened in infoshare
+
+
 def test_one_time_code_appears_only_where_it_belongs() -> None:
     text, html = parts(render(notice(Kind.APPROVAL_NEEDED), now=NOW))
     assert "Your one-time code: 482-193-775" in text and "482-193-775" in html
