@@ -85,9 +85,9 @@ def test_open_requests_dashboard_is_soonest_first_with_rag(store: Store) -> None
     rows = reports.open_requests_table(timeliness.open_requests(store), now)
     assert [row["reference"] for row in rows] == [refs["open"]]
     (row,) = rows
-    assert row["RAG"] == "GREEN" and row["tier"] == "RED"
+    assert row["RAG status"] == reports.RAG_WORDS["GREEN"] and row["tier"] == "RED"
     later = reports.open_requests_table(timeliness.open_requests(store), now + timedelta(days=30))
-    assert later[0]["RAG"] == "RED" and later[0]["time left (h)"] < 0
+    assert later[0]["RAG status"] == reports.RAG_WORDS["RED"] and later[0]["time left (h)"] < 0
     assert "Morwenna" not in json.dumps(rows)
 
 

@@ -19,6 +19,7 @@ from flows.watchdog import watchdog_at
 from infoshare import prefect_api, timeliness
 from infoshare.models import UrgencyTier
 from infoshare.policy import Step
+from infoshare.reports import RAG_WORDS
 from infoshare.store import Store, now_utc
 
 HEAD = "helen.price@academy.northshire.example"  # the school's headteacher, told first
@@ -76,7 +77,7 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     assert prefect_api.run(run_id).state_type == "PAUSED"  # a minute early: still waiting
     # the dashboard people watch shows it, in the red with a minute to go
     rows = {row["reference"]: row for row in latest_artifact(stack, "timeliness-open-requests")}
-    assert rows[ref]["RAG"] == "RED" and rows[ref]["step"] == "AWAITING_SIGNOFF"
+    assert rows[ref]["RAG status"] == RAG_WORDS["RED"] and rows[ref]["step"] == "AWAITING_SIGNOFF"
     assert "### This month" in latest_artifact(stack, "timeliness-summary")
 
     swept = watchdog_at(now=due + timedelta(minutes=1))
