@@ -66,6 +66,10 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--batch", type=int, default=1000, help="records per append transaction")
     ap.add_argument("--database-url", help="default: SQLite in a temp dir")
+    ap.add_argument(
+        "--spread-days", type=int, default=SIX_YEARS.days,
+        help="received times spread evenly over this many days before now (default 6 years)",
+    )  # fmt: skip
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="infoshare-records-") as home:
@@ -83,8 +87,9 @@ def main() -> None:
         template_public, template_personal = found[0].public, found[1]
         agency = req.disclosing_agency
         now = now_utc()
-        start = now - SIX_YEARS
-        step = SIX_YEARS / args.records
+        spread = timedelta(days=args.spread_days)
+        start = now - spread
+        step = spread / args.records
 
         print(f"filling {args.records:,} records ({store.engine.dialect.name}) ...", flush=True)
         refs: list[str] = []

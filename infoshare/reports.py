@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from infoshare.db import DecisionRecordRow, RequestRow
 from infoshare.models import Decision
@@ -77,25 +77,39 @@ class Report:
 
 def _received(store: Store, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
     """(tier, agency, received, due, decision, decided at, overridden) of requests received in
-    [since, until): index on received_at, and only the override's presence from the record."""
+    [since, until), from covering indexes wherever possible (a month is thousands of rows)."""
     overridden = DecisionRecordRow.public["override"].as_string().is_not(None)
+    times: list[Any] = [
+        RequestRow.received_at, RequestRow.due_at, DecisionRecordRow.decided_at
+    ]  # fmt: skip
     with store.session() as s:
+        if s.get_bind().dialect.name == "sqlite":  # times as stored (UTC text): parsed below
+            times = [type_coerce(c, String()) for c in times]
+        received, due, decided = times
         return [
-            tuple(row)
-            for row in s.execute(
+            (tier, agency, _utc(at), _utc(due_at), decision, _utc(decided_at), override)
+            for tier, agency, at, due_at, decision, decided_at, override in s.execute(
                 select(
                     RequestRow.urgency,
                     RequestRow.disclosing_agency,
-                    RequestRow.received_at,
-                    RequestRow.due_at,
+                    received,
+                    due,
                     DecisionRecordRow.decision,
-                    DecisionRecordRow.decided_at,
+                    decided,
                     overridden,
                 )
                 .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
                 .where(RequestRow.received_at >= since, RequestRow.received_at < until)
             )
         ]
+
+
+def _utc(value: str | datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime; SQLite's text parsed by ``fromisoformat`` (many
+    times faster than the generic type processor, which matters at a month of requests)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _report(rows: list[tuple[Any, ...]], since: datetime, until: datetime) -> Report:
