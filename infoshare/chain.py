@@ -174,6 +174,18 @@ def stored_digest(
     )
 
 
+def _signed_by(public_raw: bytes, kid: str, signature: bytes, statement: dict[str, Any]) -> bool:
+    """The statement's canonical JSON carries a valid Ed25519 signature by this key (whose id
+    the statement names)."""
+    if key_id(public_raw) != kid:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, canonical_json(statement))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
 # --- checkpoints ---------------------------------------------------------------------------------
 
 
@@ -202,15 +214,7 @@ class Checkpoint:
         }
 
     def verify(self, public_raw: bytes) -> bool:
-        if key_id(public_raw) != self.key_id:
-            return False
-        try:
-            Ed25519PublicKey.from_public_bytes(public_raw).verify(
-                self.signature, canonical_json(self.statement())
-            )
-        except (InvalidSignature, ValueError):
-            return False
-        return True
+        return _signed_by(public_raw, self.key_id, self.signature, self.statement())
 
     def to_file(self) -> dict[str, Any]:
         return {
@@ -285,15 +289,7 @@ class Floor:
         }
 
     def verify(self, public_raw: bytes) -> bool:
-        if key_id(public_raw) != self.key_id:
-            return False
-        try:
-            Ed25519PublicKey.from_public_bytes(public_raw).verify(
-                self.signature, canonical_json(self.statement())
-            )
-        except (InvalidSignature, ValueError):
-            return False
-        return True
+        return _signed_by(public_raw, self.key_id, self.signature, self.statement())
 
 
 def sign_floor(key: Ed25519PrivateKey, agency: str, seq: int, head: str, at: datetime) -> Floor:
