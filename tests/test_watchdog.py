@@ -190,38 +190,6 @@ def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_st
     assert "Tobias" not in json.dumps(params) and "1990-09-09" not in json.dumps(params)
 
 
-def test_a_run_killed_after_its_sign_off_still_ends_with_a_record(
-    stack: Stack, stack_store: Store, mailbox: Mailbox
-) -> None:
-    """SIGKILL of the execution that carries out an approved sign-off (the transfer step's
-    process): within one sweep the request has a FAILED record that names the crash and says
-    nothing was shared, since no delivery happened."""
-    from test_share_request_flow import resume_when_ready
-
-    run_id, ref = submit_and_wait_for(
-        stack_store, "scenario1-school-attendance.json", "AWAITING_SIGNOFF"
-    )
-    stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
-    resume_when_ready(
-        run_id,
-        {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
-         "decision": "SHARE", "approved_items": ["item-1"],
-         "reasons": "Attendance baseline is necessary for the intervention plan."},
-    )  # fmt: skip
-    pid = wait_until("the resumed run's process", lambda: _process_of(run_id), timeout=120)
-    os.kill(pid, signal.SIGKILL)
-    wait_until(
-        "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
-    )
-    watchdog_at(now=now_utc())
-    found = stack_store.record(ref)
-    assert found is not None and found[0].decision == "FAILED"
-    assert "Crashed" in " ".join(found[0].public["reasons"])
-    assert found[0].public["shared"] is None
-    assert not any(i["shared"] for i in found[0].public["items"])
-    assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
-
-
 def test_a_request_whose_run_vanished_is_recorded_from_infoshares_side(
     stack: Stack, stack_store: Store
 ) -> None:
