@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -9,10 +10,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -131,11 +134,29 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 @dataclass
+class Hold:
+    """A message the SMTP server keeps waiting for its reply: the sender stays blocked in that
+    notification (so in that step, at a known point) until the hold is released; the message
+    is then refused (451), as a mail server that went away would."""
+
+    kind: str
+    run_id: str
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def matches(self, msg: EmailMessage) -> bool:
+        body = msg.get_body(("plain",))
+        text = body.get_content() if body else ""
+        return msg["X-Infoshare-Kind"] == self.kind and self.run_id in text
+
+
+@dataclass
 class Mailbox:
     """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
 
     url: str
     messages: list[EmailMessage]
+    holds: list[Hold] = field(default_factory=list)
 
     def codes(self, ref: str, email: str) -> list[str]:
         """One-time codes sent to ``email`` for request ``ref``, oldest first."""
@@ -151,6 +172,17 @@ class Mailbox:
     def latest_code(self, ref: str, email: str) -> str:
         return wait_until(f"a code for {email} on {ref}", lambda: self.codes(ref, email), 60)[-1]
 
+    @contextmanager
+    def hold(self, kind: str, run_id: str) -> Iterator[Hold]:
+        """Hold the first ``kind`` notice of run ``run_id`` (its link names the run)."""
+        held = Hold(kind, run_id)
+        self.holds.append(held)
+        try:
+            yield held
+        finally:
+            held.released.set()
+            self.holds.remove(held)
+
 
 CODE_LINE = re.compile(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
 
@@ -159,13 +191,18 @@ CODE_LINE = re.compile(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
 def mailbox() -> Iterator[Mailbox]:
     from aiosmtpd.controller import Controller
 
-    messages: list[EmailMessage] = []
+    box = Mailbox("", [])
 
     class Keep:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            messages.append(
-                cast(EmailMessage, message_from_bytes(envelope.content, policy=default_policy))
-            )
+            msg = cast(EmailMessage, message_from_bytes(envelope.content, policy=default_policy))
+            for held in list(box.holds):
+                if not held.arrived.is_set() and held.matches(msg):
+                    held.arrived.set()
+                    while not held.released.is_set():
+                        await asyncio.sleep(0.05)
+                    return "451 4.3.0 held by the test, not delivered"
+            box.messages.append(msg)
             return "250 OK"
 
     with socket.socket() as sock:
@@ -174,7 +211,8 @@ def mailbox() -> Iterator[Mailbox]:
     controller = Controller(Keep(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield Mailbox(f"smtp://127.0.0.1:{port}?starttls=0", messages)
+        box.url = f"smtp://127.0.0.1:{port}?starttls=0"
+        yield box
     finally:
         controller.stop()
 

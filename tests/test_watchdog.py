@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import Mailbox, Stack, example, wait_until
+import pytest
+from conftest import Hold, Mailbox, Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 
@@ -188,6 +189,94 @@ def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_st
     assert "Crashed" in found[0].public["reasons"][0]
     params = httpx.get(f"{stack.api_url}/flow_runs/{run_id}", timeout=10).json()["parameters"]
     assert "Tobias" not in json.dumps(params) and "1990-09-09" not in json.dumps(params)
+
+
+OFFICER = "tom.baker@homes.northshire.example"  # the housing officer who justifies overrides
+
+
+def _kill_when_held(run_id: str, held: Hold) -> None:
+    """SIGKILL the run's process while it is blocked sending the held notice, then wait for
+    Prefect to mark the run Crashed (the runner sees the process die)."""
+    assert held.arrived.wait(180), f"the run never sent its {held.kind} notice"
+    pid = _process_of(run_id)
+    assert pid is not None, "the run's process is gone: it was not blocked in the notice"
+    os.kill(pid, signal.SIGKILL)
+    wait_until(
+        "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
+    )
+
+
+def _override_answer(mailbox: Mailbox, ref: str) -> dict[str, Any]:
+    return {
+        "person_id": "housing-officer",
+        "code": mailbox.latest_code(ref, OFFICER),
+        "grounds": ["SAFEGUARD_CHILDREN"],
+        "proportionality": "Only the disturbance reports, nothing else.",
+        "subject_informed": False,
+        "not_informed_reason": "Telling the mother now would raise the risk of reprisal.",
+    }
+
+
+@pytest.mark.parametrize("step", ["override", "signoff", "transfer"])
+def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
+    step: str, stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """SIGKILL of the run's process at a known point of each step with a process of its own:
+    while opening the override (after triage and the consent check), while opening the sign-off
+    (in the execution that took the override justification), and in the transfer (after the
+    delivery, while telling the requester). The run is held there by the mail server not
+    answering the step's notice. One sweep later the request has exactly one decision record
+    that says truthfully what happened."""
+    from test_share_request_flow import resume_when_ready
+
+    if step == "transfer":
+        run_id = prefect_api.submit({"request": example("scenario1-school-attendance.json")}).id
+        ref = wait_until("the run to take the request in", lambda: stack_store.ref_for_run(run_id))
+        wait_until("the sign-off to wait", lambda: stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+                   and prefect_api.run(run_id).state_type == "PAUSED")  # fmt: skip
+        stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
+        with mailbox.hold("delivery_notice", run_id) as held:
+            resume_when_ready(
+                run_id,
+                {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
+                 "decision": "SHARE", "approved_items": ["item-1"],
+                 "reasons": "Attendance baseline is necessary for the intervention plan."},
+            )  # fmt: skip
+            _kill_when_held(run_id, held)
+    else:
+        run_id = prefect_api.submit({"request": example("scenario2-housing.json")}).id
+        if step == "override":
+            with mailbox.hold("override_needed", run_id) as held:
+                _kill_when_held(run_id, held)
+            ref = stack_store.ref_for_run(run_id)
+            assert ref is not None
+        else:
+            ref = wait_until(
+                "the run to take the request in", lambda: stack_store.ref_for_run(run_id)
+            )
+            wait_until("the override to wait", lambda: stack_store.meta(ref).status
+                       == "AWAITING_OVERRIDE" and prefect_api.run(run_id).state_type == "PAUSED")  # fmt: skip
+            with mailbox.hold("approval_needed", run_id) as held:
+                resume_when_ready(run_id, _override_answer(mailbox, ref))
+                _kill_when_held(run_id, held)
+
+    watchdog_at(now=now_utc())
+    found = stack_store.record(ref)
+    assert found is not None, f"{ref} has no decision record after a sweep"
+    record = found[0].public
+    if step == "transfer":
+        # the envelope was delivered before the process died: the record says so
+        assert record["decision"] == "SHARE_PARTIAL", record["reasons"]  # item-1 of two
+        assert record["reasons"] == ["Approved at sign-off and delivered."]
+        assert [i["id"] for i in record["items"] if i["shared"]] == ["item-1"]
+        assert record["shared"]["with"] == "northshire-yjs"  # the requesting agency
+    else:
+        assert record["decision"] == "FAILED"
+        assert "Crashed" in " ".join(record["reasons"])
+        assert record["shared"] is None and not any(i["shared"] for i in record["items"])
+        # what was decided before the crash is on the record
+        assert (record["override"] is not None) == (step == "signoff")
+    assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
 
 
 def test_a_request_whose_run_vanished_is_recorded_from_infoshares_side(
