@@ -88,12 +88,24 @@ def _outcome(
             return decision, ["Decided at sign-off; see the approver's reasons."]
         if transfer and transfer.status == "DONE":
             return decision, ["Approved at sign-off and delivered."]
-        return Decision.FAILED, [
-            f"Approved for sharing but not delivered: {failure or 'transfer did not complete'}"
-        ]
+        return Decision.FAILED, [_not_delivered("Approved for sharing", transfer, failure)]
     if failure:
         return Decision.FAILED, [f"The run ended before a decision was made: {failure}"]
     return Decision.FAILED, ["The run ended before a decision was made."]
+
+
+def _not_delivered(approved: str, transfer: StepState | None, failure: str | None) -> str:
+    """Why approved items are not on the record as shared. An envelope sealed but with no
+    delivery confirmed may still have reached the recipient (the process can die between the
+    two): the record says so rather than claim it was not sent."""
+    why = failure or "transfer did not complete"
+    if transfer is None or not transfer.public.get("envelope_id"):
+        return f"{approved} but not delivered: {why}"
+    return (
+        f"{approved}; envelope {transfer.public['envelope_id']} was sealed, but no delivery "
+        f"was confirmed ({why}). No receipt proves it was received; ask the recipient agency "
+        "whether it arrived."
+    )
 
 
 def _emergency_outcome(
@@ -107,8 +119,7 @@ def _emergency_outcome(
     transfer = steps.get(Step.TRANSFER)
     if not (transfer and transfer.status == "DONE"):
         return Decision.FAILED, [
-            "Confirmed for an emergency share but not delivered: "
-            f"{failure or 'transfer did not complete'}"
+            _not_delivered("Confirmed for an emergency share", transfer, failure)
         ]
     shared = set(transfer.public.get("items", []))
     decision = Decision.SHARE_FULL if shared == set(items) else Decision.SHARE_PARTIAL

@@ -347,6 +347,13 @@ def transfer(
     done = store.step(ref, Step.TRANSFER)
     if done is not None and done.status == DONE:
         return done.public
+    if (recorded := store.record(ref)) is not None:
+        # the request is closed: e.g. its run was marked Crashed after going silent and was
+        # recorded FAILED, yet its process was alive after all; the record must stay true
+        raise TransferError(
+            f"the request already has its decision record ({recorded[0].decision}): "
+            "nothing more is sent for it"
+        )
     signoff = emergency.authorising_step(store, ref)
     if signoff is None or signoff.status != DONE or not signoff.public.get("approved_items"):
         raise TransferError("nothing was approved for sharing")

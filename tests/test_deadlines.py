@@ -18,9 +18,9 @@ from infoshare.models import ShareRequest
 from infoshare.policy import EmergencyInput, SignOffInput, Step
 from infoshare.records import record_decision
 from infoshare.registry import DEMO_REGISTRY, RegistryError, parse_registry, read_registry_file
-from infoshare.steps import apply_emergency, apply_signoff, run_triage, transfer
+from infoshare.steps import TransferError, apply_emergency, apply_signoff, run_triage, transfer
 from infoshare.store import Store, now_utc
-from infoshare.transport import DirectoryInbox
+from infoshare.transport import DirectoryInbox, RetryPolicy
 from infoshare.worktime import LONDON
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -291,6 +291,40 @@ def test_an_emergency_share_never_signed_off_says_so(store: Store, tmp_path: Pat
     assert public["decision"] == "SHARE_PARTIAL"  # it was shared: the record says so
     assert public["emergency"]["retrospective_signoff"] is None
     assert "never ratified" in public["reasons"][1]
+
+
+def test_a_crash_between_sealing_and_a_confirmed_delivery_is_recorded_truthfully(
+    store: Store, tmp_path: Path
+) -> None:
+    """The envelope was sealed and delivery tried, but no delivery was confirmed before the run
+    died: the record shares nothing (no receipt proves it arrived) yet does not claim it was not
+    sent. Once recorded, the request is closed: a late transfer is refused."""
+    ref, run_id = emergency_request(store, now_utc())
+    store.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
+    wait_for(store, ref, Step.EMERGENCY, now_utc())
+    assert confirm(store, ref, run_id)
+    blocked = tmp_path / "inbox"
+    blocked.mkdir()
+    (blocked / "northshire-yjs").write_text("not a directory")  # the share is broken
+    with pytest.raises(TransferError, match="inbox write failed"):
+        transfer(store, ref, DirectoryInbox(blocked), policy=RetryPolicy(attempts=2),
+                 sleep=lambda _: None)  # fmt: skip
+    staged = store.step(ref, Step.TRANSFER)
+    assert staged is not None and staged.status != "DONE"
+    record_decision(store, ref, "the run ended Crashed")
+    found = store.record(ref)
+    assert found is not None
+    public = found[0].public
+    assert public["decision"] == "FAILED" and public["shared"] is None
+    assert not any(i["shared"] for i in public["items"])
+    (reason,) = public["reasons"]
+    assert f"envelope {staged.public['envelope_id']} was sealed" in reason
+    assert "no delivery was confirmed (the run ended Crashed)" in reason
+    assert "ask the recipient agency whether it arrived" in reason
+
+    with pytest.raises(TransferError, match="already has its decision record"):
+        transfer(store, ref, DirectoryInbox(tmp_path / "good"))
+    assert not (tmp_path / "good").exists()
 
 
 def test_no_on_call_confirmation_in_time_falls_back_to_red(store: Store) -> None:
