@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from prefect.logging import get_run_logger
+from prefect.exceptions import MissingContextError
+from prefect.logging import get_logger, get_run_logger
 
 from infoshare import identity, timeliness
 from infoshare.policy import Step
@@ -27,6 +28,14 @@ _KIND = {
     Step.SIGNOFF: Kind.APPROVAL_NEEDED,
     Step.EMERGENCY: Kind.APPROVAL_NEEDED,
 }
+
+
+def _log() -> Any:
+    """The run's logger, or infoshare's own outside a run (a state hook runs in the worker)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return get_logger("infoshare.notify")
 
 
 def run_link(store: Store, run_id: str) -> str:
@@ -60,7 +69,7 @@ def _items(public: dict[str, Any], only: set[str] | None = None) -> tuple[tuple[
 def _send(
     store: Store, ref: str, step: str | None, build: Callable[[], Notice], to: Member
 ) -> bool:
-    log = get_run_logger()
+    log = _log()
     try:
         notice = build()
         where = deliver(render(notice), store.settings)
@@ -98,7 +107,7 @@ def send_codes(store: Store, ref: str, step: Step) -> int:
                     code=issued.code),
             member,
         )  # fmt: skip
-    get_run_logger().info("%s: %s code(s) sent to %d person(s)", ref, step.value, sent)
+    _log().info("%s: %s code(s) sent to %d person(s)", ref, step.value, sent)
     return sent
 
 
@@ -143,7 +152,7 @@ def send_lockout_alert(store: Store, ref: str, step: Step, attempts: int) -> Non
     p = store.partnership()
     agency = p.agency(meta.disclosing_agency)
     if agency is None or not agency.dpo_email:
-        get_run_logger().error("%s locked: no data-protection lead registered to tell", ref)
+        _log().error("%s locked: no data-protection lead registered to tell", ref)
         return
     dpo = Member("dpo", agency.id, f"Data-protection lead, {agency.name}", "DPO", agency.dpo_email)
     _send(store, ref, step.value,
@@ -151,17 +160,28 @@ def send_lockout_alert(store: Store, ref: str, step: Step, attempts: int) -> Non
           dpo)  # fmt: skip
 
 
-def send_outcome(store: Store, ref: str, record: dict[str, Any]) -> None:
-    """Tell the requester what was decided, the reasons on the record and what was shared."""
+def send_outcome(store: Store, ref: str) -> None:
+    """Tell the requester what was decided, the reasons on the record and what was shared, once
+    the record exists. Marked as sent only after the mail server took it: a process that dies in
+    between sends it again on recovery rather than never (at least once)."""
+    found = store.record(ref)
+    done = store.step(ref, OUTCOME_NOTICE)
+    if found is None or (done is not None and done.status == "DONE"):
+        return
+    record = found[0].public
     meta = store.meta(ref)
     requester = store.partnership().member(meta.requester_id)
-    if requester is None:
-        return
-    shared = {i["id"] for i in record["items"] if i["shared"]}
-    _send(store, ref, None,
-          lambda: _notice(store, ref, Kind.OUTCOME, requester, decision=record["decision"],
-                          reasons=tuple(record["reasons"]), items=_items(meta.public, shared)),
-          requester)  # fmt: skip
+    if requester is not None:
+        shared = {i["id"] for i in record["items"] if i["shared"]}
+        _send(store, ref, None,
+              lambda: _notice(store, ref, Kind.OUTCOME, requester, decision=record["decision"],
+                              reasons=tuple(record["reasons"]),
+                              items=_items(meta.public, shared)),
+              requester)  # fmt: skip
+    store.complete_step(ref, OUTCOME_NOTICE)
+
+
+OUTCOME_NOTICE = "outcome-notice"
 
 
 def send_reminders(store: Store, ref: str, step: Step) -> int:
@@ -200,7 +220,7 @@ def send_delivery_escalation(store: Store, ref: str, reason: str) -> None:
     meta = store.meta(ref)
     agency = store.partnership().agency(meta.disclosing_agency)
     if agency is None or not agency.dpo_email:
-        get_run_logger().error("%s not delivered: no data-protection lead registered to tell", ref)
+        _log().error("%s not delivered: no data-protection lead registered to tell", ref)
         return
     dpo = Member("dpo", agency.id, f"Data-protection lead, {agency.name}", "DPO", agency.dpo_email)
     _send(store, ref, Step.TRANSFER.value,

@@ -45,7 +45,9 @@ def record_ended_run(flow_run: FlowRun, state_name: str) -> RecordSummary:
         redact_run(flow_run.id, req, ref)
     elif not is_done(store, ref, Step.INTAKE):
         redact_run(flow_run.id, store.request(ref), ref)
-    return record_decision(store, ref, f"the run ended {state_name}")
+    summary = record_decision(store, ref, f"the run ended {state_name}")
+    send_outcome(store, ref)  # the requester is told, also when the run died after its record
+    return summary
 
 
 @task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
@@ -62,10 +64,8 @@ def record(ref: str, failure: str | None = None) -> RecordSummary:
     found = store.record(ref)
     if found is None:
         return summary
-    # each once, even when this task is retried after the record was written
-    if store.step(ref, "outcome-notice") is None:
-        store.complete_step(ref, "outcome-notice")
-        send_outcome(store, ref, found[0].public)
+    send_outcome(store, ref)
+    # once, even when this task is retried after the record was written
     if store.step(ref, "decision-artifact") is None:
         create_markdown_artifact(
             key=f"decision-{ref.lower()}",
