@@ -7,6 +7,9 @@ INFOSHARE_SERVE_LIMIT       concurrent runs (default 8)
 INFOSHARE_WATCHDOG_SECONDS  how often the timeliness watchdog runs (default 60; 0: not served)
 INFOSHARE_RETENTION_CRON    when the retention job runs, London time (default daily 02:30,
                             "30 2 * * *"; "off": not served)
+PREFECT_FLOWS_HEARTBEAT_FREQUENCY  how often a flow-run process reports that it is alive
+                            (default here 60 s); a run silent for three periods is marked
+                            Crashed and recorded
 """
 
 from __future__ import annotations
@@ -21,11 +24,22 @@ from prefect.schedules import Cron
 
 from flows.retention import RETENTION_CRON, RETENTION_TIMEZONE, retention
 from flows.share_request import share_request
-from flows.watchdog import RECORD_ENDED_RUN_TRIGGER, record_ended_run_flow, watchdog
+from flows.watchdog import (
+    HEARTBEAT_SECONDS,
+    RECORD_ENDED_RUN_TRIGGER,
+    record_ended_run_flow,
+    silent_run_trigger,
+    watchdog,
+)
 
 
 def main() -> None:
     limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
+    # flow-run processes (started from this one) report that they are alive this often; a run
+    # silent for three periods is marked Crashed and recorded (a machine that died)
+    heartbeat = int(
+        os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
+    )
     every = int(os.environ.get("INFOSHARE_WATCHDOG_SECONDS", "60"))
     deployments = [
         cast(
@@ -34,7 +48,9 @@ def main() -> None:
         cast(
             RunnerDeployment,
             record_ended_run_flow.to_deployment(
-                name="record-ended-run", tags=["infoshare"], triggers=[RECORD_ENDED_RUN_TRIGGER]
+                name="record-ended-run",
+                tags=["infoshare"],
+                triggers=[RECORD_ENDED_RUN_TRIGGER, silent_run_trigger(heartbeat)],
             ),
         ),
     ]

@@ -16,11 +16,12 @@ deployed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prefect import flow
 from prefect.events import DeploymentEventTrigger
+from prefect.events.schemas.automations import Posture
 
 from tasks.timeliness import (
     checkpoint_chains,
@@ -63,24 +64,66 @@ def sweep(clock: datetime) -> dict[str, Any]:
 
 
 @flow(name="record-ended-run", persist_result=False, log_prints=False)
-def record_ended_run_flow(flow_run_id: str) -> str | None:
+def record_ended_run_flow(flow_run_id: str, silent_seconds: int = 0) -> str | None:
     """Triggered when a share-request run ends Failed, Crashed, Cancelled or TimedOut: its
     decision record within seconds, not only at the next sweep. Idempotent: the server can
     emit two Failed states for one run, and the run's own hooks may have recorded it already.
-    This also covers a run cancelled while suspended, when no hook runs."""
-    return record_run_if_ended(flow_run_id)
+    This also covers a run cancelled while suspended, when no hook runs.
+
+    Also triggered (with ``silent_seconds``) when a running share-request run stops sending
+    heartbeats: its machine died with the worker on it, so nobody else will mark it Crashed."""
+    return record_run_if_ended(flow_run_id, silent_seconds)
 
 
-# The automation that triggers it (prefect.yaml declares the same for `prefect deploy`).
+_SHARE_REQUEST_RUNS: dict[str, Any] = {
+    "match": {"prefect.resource.id": "prefect.flow-run.*"},
+    "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": "share-request"},
+}
+_RUN_ID = "{{ event.resource.id.split('.')[-1] }}"
+
+# The automations that trigger it (prefect.yaml declares the same for `prefect deploy`).
 RECORD_ENDED_RUN_TRIGGER = DeploymentEventTrigger(
     name="record share-request runs that ended badly",
-    match={"prefect.resource.id": "prefect.flow-run.*"},
-    match_related={"prefect.resource.role": "flow", "prefect.resource.name": "share-request"},
+    **_SHARE_REQUEST_RUNS,
     expect={
         "prefect.flow-run.Failed",
         "prefect.flow-run.Crashed",
         "prefect.flow-run.Cancelled",
         "prefect.flow-run.TimedOut",
     },
-    parameters={"flow_run_id": "{{ event.resource.id.split('.')[-1] }}"},
+    parameters={"flow_run_id": _RUN_ID},
 )
+
+
+# How often a flow-run process reports that it is alive (PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+# Prefect's default 180 s), as flows.serve and prefect.yaml set it.
+HEARTBEAT_SECONDS = 60
+# Three heartbeats missed: a busy machine may be late with one, never with three.
+MISSED_HEARTBEATS = 3
+
+
+def silent_run_trigger(every: int) -> DeploymentEventTrigger:
+    """A run that was Pending or Running and then, for three heartbeat periods, neither sent a
+    heartbeat nor changed state (Suspended, Completed, Failed, ...) has lost its process."""
+    silent = every * MISSED_HEARTBEATS
+    return DeploymentEventTrigger(
+        name="record share-request runs whose process went silent",
+        **_SHARE_REQUEST_RUNS,
+        posture=Posture.Proactive,
+        after={"prefect.flow-run.heartbeat", "prefect.flow-run.Pending"},
+        expect={
+            "prefect.flow-run.heartbeat",
+            "prefect.flow-run.Running",
+            "prefect.flow-run.Paused",
+            "prefect.flow-run.Suspended",
+            "prefect.flow-run.Completed",
+            "prefect.flow-run.Failed",
+            "prefect.flow-run.Crashed",
+            "prefect.flow-run.Cancelling",
+            "prefect.flow-run.Cancelled",
+            "prefect.flow-run.TimedOut",
+        },
+        for_each={"prefect.resource.id"},
+        within=timedelta(seconds=silent),
+        parameters={"flow_run_id": _RUN_ID, "silent_seconds": silent},
+    )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.orchestration import get_client
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import (
     FlowFilter,
     FlowFilterName,
@@ -20,15 +21,17 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import State, StateType
+from prefect.client.schemas.responses import OrchestrationResult
 from prefect.exceptions import ObjectNotFound, PrefectException
 from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
+from prefect.states import Crashed
 
 from infoshare import reports, timeliness
 from infoshare.records import due_checkpoints, record_decision
 from infoshare.store import default_store
-from tasks.notify import send_escalation, send_reminders
+from tasks.notify import send_escalation, send_outcome, send_reminders
 from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
@@ -164,6 +167,7 @@ def _reconcile_in_transit(now: datetime) -> list[str]:
                 run = client.read_flow_run(UUID(r.flow_run_id or ""))
             except ObjectNotFound:
                 summary = record_decision(store, r.ref, "the run was deleted")
+                send_outcome(store, r.ref)
                 recorded.append(summary.ref)
                 continue
             if run.state is None or not run.state.is_final():
@@ -195,12 +199,18 @@ def publish_dashboards(now: datetime) -> int:
 
 
 @task(name="record-ended-run", cache_policy=NO_CACHE)
-def record_run_if_ended(flow_run_id: str) -> str | None:
+def record_run_if_ended(flow_run_id: str, silent_seconds: int = 0) -> str | None:
     """Record one share-request run that ended Failed, Crashed or Cancelled, if it has no
-    record yet; returns its reference."""
+    record yet; returns its reference.
+
+    ``silent_seconds`` > 0: the run sent no heartbeat for that long while Pending or Running,
+    so nothing is left to report its end (its process and the worker that started it died with
+    their machine). It is marked Crashed first, then recorded."""
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(UUID(flow_run_id))
-    state = run.state
+        state = run.state
+        if silent_seconds > 0 and state is not None and state.type in GONE_SILENT:
+            state = _mark_crashed(client, run.id, silent_seconds) or state
     if state is None or state.type not in ENDED_BADLY:
         return None
     summary = record_ended_run(run, state.name or state.type.value)
@@ -209,3 +219,25 @@ def record_run_if_ended(flow_run_id: str) -> str | None:
         "written" if summary.written else "already present", summary.decision.value,
     )  # fmt: skip
     return summary.ref
+
+
+GONE_SILENT = (StateType.PENDING, StateType.RUNNING)
+
+
+def _mark_crashed(
+    client: SyncPrefectClient, run_id: UUID, silent_seconds: int
+) -> State[Any] | None:
+    """Propose Crashed for a run that went silent; the server refuses it if the run has moved
+    on meanwhile (then its own end is recorded as usual). Returns the run's state after."""
+    result: OrchestrationResult[Any] = client.set_flow_run_state(
+        run_id,
+        Crashed(
+            message=f"No heartbeat for {silent_seconds} s: the process running it, or its "
+            "machine, stopped without reporting (marked by infoshare)"
+        ),
+    )
+    get_run_logger().warning(
+        "flow run %s sent no heartbeat for %d s: marking it Crashed (%s)",
+        run_id, silent_seconds, result.status.value,
+    )  # fmt: skip
+    return result.state

@@ -140,14 +140,15 @@ class Hold:
     is then refused (451), as a mail server that went away would."""
 
     kind: str
-    run_id: str
+    needle: str  # in the message's text: the run's id (in its link), or an item's description
     arrived: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
+    message: EmailMessage | None = None
 
     def matches(self, msg: EmailMessage) -> bool:
         body = msg.get_body(("plain",))
         text = body.get_content() if body else ""
-        return msg["X-Infoshare-Kind"] == self.kind and self.run_id in text
+        return msg["X-Infoshare-Kind"] == self.kind and self.needle in text
 
 
 @dataclass
@@ -173,9 +174,9 @@ class Mailbox:
         return wait_until(f"a code for {email} on {ref}", lambda: self.codes(ref, email), 60)[-1]
 
     @contextmanager
-    def hold(self, kind: str, run_id: str) -> Iterator[Hold]:
-        """Hold the first ``kind`` notice of run ``run_id`` (its link names the run)."""
-        held = Hold(kind, run_id)
+    def hold(self, kind: str, needle: str) -> Iterator[Hold]:
+        """Hold the first ``kind`` notice whose text contains ``needle``."""
+        held = Hold(kind, needle)
         self.holds.append(held)
         try:
             yield held
@@ -198,6 +199,7 @@ def mailbox() -> Iterator[Mailbox]:
             msg = cast(EmailMessage, message_from_bytes(envelope.content, policy=default_policy))
             for held in list(box.holds):
                 if not held.arrived.is_set() and held.matches(msg):
+                    held.message = msg
                     held.arrived.set()
                     while not held.released.is_set():
                         await asyncio.sleep(0.05)
@@ -256,6 +258,8 @@ def stack(
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
         "INFOSHARE_WATCHDOG_SECONDS": "0",
         "INFOSHARE_SMTP_URL": mailbox.url,
+        # the least Prefect allows, so a run that goes silent is found within 90 s
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
     }
     env = prefect_server.subprocess_env(extra)
     store = Store(load_settings(env))

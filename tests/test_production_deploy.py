@@ -206,3 +206,26 @@ def wait_for_record(env: dict[str, str], ref: str, tmp_path: Path) -> dict[str, 
 
     result: dict[str, Any] = _poll("the decision record", tmp_path, check)
     return result
+
+
+def test_prefect_yaml_declares_the_same_recording_automations_as_serve() -> None:
+    """prefect.yaml (production) and flows.serve (embedded) declare the automations that record
+    runs which ended badly or went silent: they must not drift apart."""
+    import yaml
+    from prefect.events import DeploymentEventTrigger
+
+    from flows.watchdog import HEARTBEAT_SECONDS, RECORD_ENDED_RUN_TRIGGER, silent_run_trigger
+
+    deployments = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    (recorder,) = [d for d in deployments if d["name"] == "record-ended-run"]
+    declared = [
+        DeploymentEventTrigger.model_validate({k: v for k, v in t.items() if k != "type"})
+        for t in recorder["triggers"]
+    ]
+    expected = [RECORD_ENDED_RUN_TRIGGER, silent_run_trigger(HEARTBEAT_SECONDS)]
+    assert [t.model_dump(exclude={"name"}) for t in declared] == [
+        t.model_dump(exclude={"name"}) for t in expected
+    ]
+    (share,) = [d for d in deployments if d["name"] == "share-request"]
+    env = share["work_pool"]["job_variables"]["env"]
+    assert env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == str(HEARTBEAT_SECONDS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import Hold, Mailbox, Stack, example, wait_until
+from conftest import ROOT, Hold, Mailbox, Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 
@@ -217,25 +220,26 @@ def _override_answer(mailbox: Mailbox, ref: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("step", ["override", "signoff", "transfer"])
+@pytest.mark.parametrize("step", ["override", "signoff", "transfer", "record"])
 def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
     step: str, stack: Stack, stack_store: Store, mailbox: Mailbox
 ) -> None:
     """SIGKILL of the run's process at a known point of each step with a process of its own:
     while opening the override (after triage and the consent check), while opening the sign-off
-    (in the execution that took the override justification), and in the transfer (after the
-    delivery, while telling the requester). The run is held there by the mail server not
-    answering the step's notice. One sweep later the request has exactly one decision record
-    that says truthfully what happened."""
+    (in the execution that took the override justification), in the transfer (after the
+    delivery, while telling the requester it is in their inbox), and after the record was
+    written (while telling the requester the outcome). The run is held there by the mail server
+    not answering the step's notice. One sweep later the request has exactly one decision
+    record that says truthfully what happened, and the requester has been told the outcome."""
     from test_share_request_flow import resume_when_ready
 
-    if step == "transfer":
+    if step in ("transfer", "record"):
         run_id = prefect_api.submit({"request": example("scenario1-school-attendance.json")}).id
         ref = wait_until("the run to take the request in", lambda: stack_store.ref_for_run(run_id))
         wait_until("the sign-off to wait", lambda: stack_store.meta(ref).status == "AWAITING_SIGNOFF"
                    and prefect_api.run(run_id).state_type == "PAUSED")  # fmt: skip
         stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
-        with mailbox.hold("delivery_notice", run_id) as held:
+        with mailbox.hold("delivery_notice" if step == "transfer" else "outcome", run_id) as held:
             resume_when_ready(
                 run_id,
                 {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
@@ -264,7 +268,7 @@ def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
     found = stack_store.record(ref)
     assert found is not None, f"{ref} has no decision record after a sweep"
     record = found[0].public
-    if step == "transfer":
+    if step in ("transfer", "record"):
         # the envelope was delivered before the process died: the record says so
         assert record["decision"] == "SHARE_PARTIAL", record["reasons"]  # item-1 of two
         assert record["reasons"] == ["Approved at sign-off and delivered."]
@@ -276,6 +280,56 @@ def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
         assert record["shared"] is None and not any(i["shared"] for i in record["items"])
         # what was decided before the crash is on the record
         assert (record["override"] is not None) == (step == "signoff")
+    assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
+    told = [m for m in mailbox.messages
+            if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == "outcome"]  # fmt: skip
+    assert len(told) == 1  # the requester is told, once
+    said = "Shared with" if record["decision"] == "SHARE_PARTIAL" else "could not be completed"
+    assert said in told[0].get_body(("plain",)).get_content()
+
+
+def test_a_run_whose_machine_died_is_marked_crashed_and_recorded(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """A machine that dies takes the worker with it, so nobody tells Prefect the run ended: it
+    would stay Running. Here the run is a plain ``python`` process (no runner watching it),
+    SIGKILLed while it opens the override. With no heartbeat for three periods (3 x 30 s in
+    the test stack), the automation declared with the deployments marks it Crashed and records
+    it, with no sweep."""
+    request = example("scenario2-housing.json")
+    marker = f"Disturbance reports, unit-{uuid.uuid4().hex[:8]}"
+    request["items"][0]["description"] = marker
+    script = (
+        "import json, sys\n"
+        "from flows.share_request import share_request\n"
+        "from infoshare.models import ShareRequest\n"
+        "share_request(ShareRequest.model_validate(json.load(sys.stdin)))\n"
+    )
+    with mailbox.hold("override_needed", marker) as held:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script], cwd=ROOT, env=stack.env,
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(request).encode())
+        proc.stdin.close()
+        try:
+            assert held.arrived.wait(180), "the run never asked for the override"
+        finally:
+            proc.kill()
+            proc.wait()
+    assert held.message is not None
+    ref = held.message["X-Infoshare-Reference"]
+    run_id = stack_store.meta(ref).flow_run_id
+    assert run_id is not None and prefect_api.run(run_id).state_type == "RUNNING"
+
+    found = wait_until("the silent run to be recorded", lambda: stack_store.record(ref), 240)
+    run = prefect_api.run(run_id)
+    assert run.state_type == "CRASHED" and "No heartbeat for 90 s" in (run.state_message or "")
+    assert found[0].decision == "FAILED"
+    assert found[0].public["reasons"] == [
+        "The run ended before a decision was made: the run ended Crashed"
+    ]
     assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
 
 
