@@ -28,6 +28,10 @@ STEP_TEXT = {
     "emergency": "on-call confirmation of an emergency share",
 }
 
+EMERGENCY_TITLE = "Emergency confirmation needed now"
+# The `infoshare` command that answers each step from the command line.
+ANSWER_COMMAND = {"override": "justify", "signoff": "approve", "emergency": "confirm"}
+
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -38,7 +42,7 @@ _ENV = Environment(
 )
 
 # Values the templates may use besides the Notice fields; all derived from the Notice.
-DERIVED = ("due_text", "step_text", "outcome_text", "kind_title")
+DERIVED = ("due_text", "step_text", "outcome_text", "kind_title", "answer_command")
 
 KIND_TITLE = {
     Kind.APPROVAL_NEEDED: "Senior sign-off needed",
@@ -73,7 +77,11 @@ def subject(notice: Notice, now: datetime | None = None) -> str:
     ref, tier, due = notice.reference, notice.tier, _due_short(notice.due, now)
     step = STEP_TEXT.get(notice.step or "", notice.step or "a decision")
     text = {
-        Kind.APPROVAL_NEEDED: f"Sign-off needed: {ref} ({tier}{due})",
+        Kind.APPROVAL_NEEDED: (
+            f"{EMERGENCY_TITLE}: {ref} ({tier}{due})"
+            if notice.step == "emergency"
+            else f"Sign-off needed: {ref} ({tier}{due})"
+        ),
         Kind.OVERRIDE_NEEDED: f"Override justification needed: {ref} ({tier}{due})",
         Kind.REMINDER: f"Reminder, {step} waiting: {ref} ({tier}{due})",
         Kind.ESCALATION: f"Escalation: {ref} needs a decision ({tier}{due})",
@@ -91,7 +99,12 @@ def context(notice: Notice) -> dict[str, Any]:
     ctx["due_text"] = _due_long(notice.due)
     ctx["step_text"] = STEP_TEXT.get(notice.step or "", notice.step) if notice.step else None
     ctx["outcome_text"] = notice.outcome_text
-    ctx["kind_title"] = KIND_TITLE[notice.kind]
+    ctx["kind_title"] = (
+        EMERGENCY_TITLE
+        if notice.kind is Kind.APPROVAL_NEEDED and notice.step == "emergency"
+        else KIND_TITLE[notice.kind]
+    )
+    ctx["answer_command"] = ANSWER_COMMAND.get(notice.step or "", "approve")
     return ctx
 
 

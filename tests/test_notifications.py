@@ -123,6 +123,21 @@ def test_code_notice_says_which_person_id_to_type() -> None:
     assert "sign in" not in text  # there is no sign-in: the request is opened in infoshare
 
 
+def test_the_on_call_confirmation_is_asked_for_as_an_emergency_not_a_sign_off() -> None:
+    n = notice(Kind.APPROVAL_NEEDED, step="emergency", tier="EMERGENCY", code=None,
+               recipient_id="school-dsl")  # fmt: skip
+    msg = render(n, now=NOW)
+    text, html = parts(msg)
+    assert str(msg["Subject"]).startswith("[infoshare] Emergency confirmation needed now: ISR-")
+    flat = " ".join(text.split())
+    assert "a life is at risk" in flat and "CONFIRM the items to share at once" in flat
+    assert "senior sign-off by" not in flat
+    assert "infoshare confirm ... --as school-dsl" in flat  # the command for this step
+    assert "Emergency confirmation needed now" in html
+    signoff = " ".join(parts(render(notice(Kind.APPROVAL_NEEDED, code=None), now=NOW))[0].split())
+    assert "needs your senior sign-off" in signoff and "infoshare approve ..." in signoff
+
+
 def test_one_time_code_appears_only_where_it_belongs() -> None:
     text, html = parts(render(notice(Kind.APPROVAL_NEEDED), now=NOW))
     assert "Your one-time code: 482-193-775" in text and "482-193-775" in html

@@ -15,12 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT, Hold, Mailbox, Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 
 from flows.watchdog import watchdog_at
 from infoshare import prefect_api, timeliness
+from infoshare.cli import main
 from infoshare.models import UrgencyTier
 from infoshare.policy import Step
 from infoshare.reports import RAG_WORDS
@@ -419,12 +421,16 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
     stack_store.provide_item(
         ref, "item-1", b"Absent since Monday; last seen at school.", "school-office"
     )
-    resume_when_ready(
-        run_id,
-        {"approver_id": "school-dsl", "code": mailbox.latest_code(ref, DEPUTY),
-         "decision": "CONFIRM", "approved_items": ["item-1"],
-         "reasons": "Missing and at risk tonight: attendance locates the young person."},
+    # the on-call approver answers from the command line, with the code mailed to her
+    confirmed = CliRunner().invoke(
+        main,
+        ["confirm", ref, "--as", "school-dsl", "--code", mailbox.latest_code(ref, DEPUTY),
+         "--decision", "CONFIRM", "--item", "item-1",
+         "--reasons", "Missing and at risk tonight: attendance locates the young person."],
+        env=stack.env,
     )  # fmt: skip
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "answer submitted" in confirmed.output
     wait_until(
         "the share, then the wait for sign-off",
         lambda: (

@@ -1,5 +1,5 @@
 """Submitting requests and answering them: ``submit``, ``requests``, ``provide``, ``approve``,
-``justify``, ``inbox``, ``unlock``, and people's own signing keys (``person-key``)."""
+``justify``, ``confirm`` (emergencies), ``inbox``, ``unlock``, and people's own signing keys (``person-key``)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,14 @@ from infoshare.cli.common import (
 )
 from infoshare.keys import key_id, raw_public
 from infoshare.models import OverrideGround, ShareRequest
-from infoshare.policy import OverrideInput, SignOffChoice, SignOffInput, Step
+from infoshare.policy import (
+    EmergencyChoice,
+    EmergencyInput,
+    OverrideInput,
+    SignOffChoice,
+    SignOffInput,
+    Step,
+)
 from infoshare.store import Store, now_utc
 
 PASSPHRASE_ENV = "INFOSHARE_PERSON_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
@@ -186,7 +193,7 @@ def _passphrase(person: str, confirm: bool = False) -> str:
 
 
 def _answer(
-    store: Store, ref: str, step: Step, form: type[OverrideInput | SignOffInput],
+    store: Store, ref: str, step: Step, form: type[OverrideInput | SignOffInput | EmergencyInput],
     data: dict[str, Any], code: str | None, sign: bool,
 ) -> dict[str, Any]:  # fmt: skip
     """The answer with its proof of identity: the one-time code, or a signature with the
@@ -266,6 +273,29 @@ def justify(
     data = {"person_id": person, "grounds": list(grounds), "proportionality": proportionality,
             "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
     _resume(ref, store, _answer(store, ref, Step.OVERRIDE, OverrideInput, data, code, sign),
+            as_json)  # fmt: skip
+
+
+@main.command()
+@click.argument("target")
+@click.option("--as", "person", required=True, help="Your person id (an on-call approver).")
+@code_option
+@sign_option
+@click.option("--decision", type=click.Choice([c.value for c in EmergencyChoice]), required=True)
+@click.option("--item", "items", multiple=True, help="An item to share now (repeat; CONFIRM).")
+@click.option("--reasons", required=True, help="Why sharing now is (or is not) necessary.")
+@json_option
+def confirm(
+    target: str, person: str, code: str | None, sign: bool, decision: str, items: tuple[str, ...],
+    reasons: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Answer the on-call confirmation of an EMERGENCY request (risk to life): CONFIRM shares the
+    items now, sign-off follows; DECLINE sends it down the RED path."""
+    store = open_store()
+    ref = ref_for(target, store)
+    data = {"approver_id": person, "decision": decision, "approved_items": list(items),
+            "reasons": reasons}  # fmt: skip
+    _resume(ref, store, _answer(store, ref, Step.EMERGENCY, EmergencyInput, data, code, sign),
             as_json)  # fmt: skip
 
 
