@@ -8,6 +8,7 @@ code) and the flow goes on; the notification layer itself retries transient SMTP
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -30,7 +31,7 @@ _KIND = {
 }
 
 
-def _log() -> Any:
+def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
     """The run's logger, or infoshare's own outside a run (a state hook runs in the worker)."""
     try:
         return get_run_logger()
