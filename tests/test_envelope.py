@@ -709,8 +709,9 @@ def test_unsafe_file_names_are_refused(version: Version, name: str) -> None:
 
 
 def _sizes() -> st.SearchStrategy[list[int]]:
-    """Item sizes near chunk boundaries, near the boundaries of the slabs the chunks are
-    processed in, and small."""
+    """Item sizes near chunk boundaries, near slab boundaries (v1 hashes on the helper thread,
+    in slabs, from 8 chunks on; the large-envelope test forces each path for each version), and
+    small."""
     near = st.builds(
         lambda k, d: max(0, k * CHUNK_SIZE + d), st.integers(0, 3), st.integers(-300, 300)
     )

@@ -7,13 +7,13 @@ transcript and decrypted into a sink that stages it privately; the sink releases
 after the sender's signature over the whole transcript has verified and every other check has
 passed (see docs/envelope-v1.md, "Opening").
 
-Speed: the chunks are processed a slab at a time (up to ``SLAB_CHUNKS`` consecutive chunks, one
-``readinto`` and one ``write``), encrypted/decrypted with ``encrypt_into`` / ``decrypt_into``
-into a few reused buffers (no per-chunk allocation). For large payloads the transcript hash
-runs on a helper thread (hashlib and blake3 release the GIL while they hash), so it overlaps
-reading, AES-GCM and writing; a whole slab is handed over at a time, so the two threads seldom
-wait for the GIL. Version 2's BLAKE3 transcript hashes several times faster than version 1's
-SHA-256, which kept version 1 well below the speed of the bare cipher loop.
+Speed: chunks are encrypted/decrypted with ``encrypt_into`` / ``decrypt_into`` into a few
+reused buffers (no per-chunk allocation). For large payloads the transcript hash runs on a
+helper thread (hashlib and blake3 release the GIL while they hash), so it overlaps reading,
+AES-GCM and writing; the chunks are then read, written and hashed a slab (``SLAB_CHUNKS``
+chunks) at a time, so the two threads seldom wait for each other or for the GIL. Version 2's
+BLAKE3 transcript hashes several times faster than version 1's SHA-256, which kept version 1
+well below the speed of the bare cipher loop.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ from infoshare.keys import key_id, raw_public
 HPKE_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 DEFAULT_LIFETIME = timedelta(days=14)
 _READ = 1 << 20
-SLAB_CHUNKS = 8  # chunks read, written and hashed at a time (512 KiB of plaintext)
+SLAB_CHUNKS = 8  # chunks per slab when hashing on the thread (512 KiB of plaintext)
 # Hash on a helper thread from this many chunks on, by version: below, starting a thread costs
 # more than it saves (measured on this project's VM, see bench/README.md).
 THREADED_HASH_MIN_CHUNKS = {1: 8, 2: 64}
@@ -113,17 +113,22 @@ class SealInfo:
 
 
 class _Transcript:
-    """The version's hash ``T`` of everything before the trailer, fed slab by slab in order.
+    """The version's hash ``T`` of everything before the trailer, fed in order a slab at a time:
+    ``slab_chunks`` consecutive chunks, the unit in which the caller reads, writes and hashes.
 
-    ``buffer`` gives the next free slab buffer to fill; ``add`` hashes a view of it. With
-    ``threaded`` the hashing runs on a helper thread: slabs are handed over from a small ring of
-    reused buffers, and a buffer is handed out again only after it has been hashed. Buffers are
-    allocated as they are first needed (a small envelope needs one)."""
+    ``buffer`` gives the next free slab buffer to fill; ``add`` hashes a view of it. A large
+    payload is hashed on a helper thread, in slabs of ``SLAB_CHUNKS`` chunks taken from a ring of
+    reused buffers; a buffer is handed out again only after it has been hashed. A small one is
+    hashed inline one chunk at a time: no thread to start, and buffers as small as a chunk (on
+    this VM, first touching fresh memory costs about 0.5 ms per MiB). Buffers are allocated as
+    they are first needed."""
 
-    def __init__(self, version: Version, first: bytes, slab_len: int, threaded: bool) -> None:
+    def __init__(self, version: Version, first: bytes, n_chunks: int, region_len: int) -> None:
         self._hash = version.transcript_hash()
         self._hash.update(first)
-        self._slab_len = slab_len
+        threaded = n_chunks >= THREADED_HASH_MIN_CHUNKS[version.number]
+        self.slab_chunks = SLAB_CHUNKS if threaded else 1
+        self._slab_len = min(region_len, self.slab_chunks * CT_CHUNK)
         self._ring = _RING if threaded else 1
         self._bufs: list[memoryview] = []
         self._next = 0
@@ -164,15 +169,6 @@ class _Transcript:
     def digest(self) -> bytes:
         self.close()
         return self._hash.digest()
-
-
-def _transcript(version: Version, first: bytes, n_chunks: int, region_len: int) -> _Transcript:
-    return _Transcript(
-        version,
-        first,
-        slab_len=min(region_len, SLAB_CHUNKS * CT_CHUNK),
-        threaded=n_chunks >= THREADED_HASH_MIN_CHUNKS[version.number],
-    )
 
 
 def _read_into(src: BinaryIO, buf: memoryview) -> int:
@@ -286,17 +282,18 @@ def seal(
 
     first = b"".join([version.magic, struct.pack(">I", len(header_bytes)), header_bytes, *wraps])
     out.write(first)
-    transcript = _transcript(version, first, n_chunks, region_len)
+    transcript = _Transcript(version, first, n_chunks, region_len)
+    step = transcript.slab_chunks
     try:
         reader = _PlainReader(manifest, items)
-        plain = memoryview(bytearray(min(plain_len, SLAB_CHUNKS * CHUNK_SIZE)))
+        plain = memoryview(bytearray(min(plain_len, step * CHUNK_SIZE)))
         left = plain_len
-        for base in range(0, n_chunks, SLAB_CHUNKS):  # base: the slab's first chunk
-            size = min(left, SLAB_CHUNKS * CHUNK_SIZE)
+        for base in range(0, n_chunks, step):  # base: the slab's first chunk
+            size = min(left, step * CHUNK_SIZE)
             reader.fill(plain[:size])
             slab = transcript.buffer()
             end = 0
-            for index in range(base, min(base + SLAB_CHUNKS, n_chunks)):
+            for index in range(base, min(base + step, n_chunks)):
                 pt = plain[(index - base) * CHUNK_SIZE : size][:CHUNK_SIZE]
                 ct = slab[end : end + len(pt) + TAG_LEN]
                 aead.encrypt_into(nonce(index, index == n_chunks - 1), pt, None, ct)
@@ -563,12 +560,13 @@ def _open(
             problem = exc
     # 3 and 7. one pass: hash every chunk into the transcript and decrypt it into the sink,
     # which stages it privately; a failure stops the decryption but not the hashing.
-    transcript = _transcript(version, prefix + header_bytes + wraps, n_chunks, region)
+    transcript = _Transcript(version, prefix + header_bytes + wraps, n_chunks, region)
+    step = transcript.slab_chunks
     payload = _Payload(sink)
     try:
-        plain = memoryview(bytearray(min(region, SLAB_CHUNKS * CHUNK_SIZE)))
-        for base in range(0, n_chunks, SLAB_CHUNKS):  # base: the slab's first chunk
-            size = min(region - base * CT_CHUNK, SLAB_CHUNKS * CT_CHUNK)
+        plain = memoryview(bytearray(min(region, step * CHUNK_SIZE)))
+        for base in range(0, n_chunks, step):  # base: the slab's first chunk
+            size = min(region - base * CT_CHUNK, step * CT_CHUNK)
             slab = transcript.buffer()[:size]
             if _read_full(src, slab) != size:
                 raise EnvelopeError("envelope is truncated")
@@ -576,7 +574,7 @@ def _open(
             if aead is None:
                 continue
             end, failed = 0, None
-            for index in range(base, min(base + SLAB_CHUNKS, n_chunks)):
+            for index in range(base, min(base + step, n_chunks)):
                 ct = slab[(index - base) * CT_CHUNK :][:CT_CHUNK]
                 pt = plain[end : end + len(ct) - TAG_LEN]
                 try:
