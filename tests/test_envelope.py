@@ -370,6 +370,19 @@ def test_non_canonical_header_is_rejected(sealed: Sealed) -> None:
         _open(parts.signed())
 
 
+@pytest.mark.parametrize(
+    ("created", "reason"),
+    [("\u0662\u0660\u0662\u0666-11-26T10:00:00Z", "not a UTC time"),  # Arabic-Indic digits
+     ("2026-11-26T10:00:00+00:00", "not a UTC time"),
+     ("2026-02-30T10:00:00Z", "not a valid time")],
+)  # fmt: skip
+def test_header_times_are_strict(sealed: Sealed, created: str, reason: str) -> None:
+    parts = Parts.of(sealed.data)
+    parts.set_header(canonical({**Header.parse(parts.header).to_json(), "created": created}))
+    with pytest.raises(EnvelopeError, match=reason):
+        _open(parts.signed())
+
+
 @pytest.mark.parametrize("cut", [0, 3, MAGIC_LEN, PREFIX_LEN, PREFIX_LEN + 10, -SIG_LEN - 1,
                                  -SIG_LEN, -1])  # fmt: skip
 def test_truncated_is_rejected(big: Sealed, cut: int) -> None:
