@@ -9,7 +9,7 @@ runs in a fresh process and its peak RSS is that process's ``ru_maxrss`` (``os.w
   ``DirectorySink`` but without its fsync (age does not fsync either); a separate row gives the
   real ``DirectorySink`` (with fsync: what ``infoshare open`` does);
 * raw AES-256-GCM: the same 64 KiB chunks with the same counter nonces, read and written
-  ``SLAB`` chunks at a time as infoshare does, ``readinto`` + ``AESGCM.encrypt_into`` /
+  ``SLAB`` chunks at a time for large files and one at a time for small ones, as infoshare does, ``readinto`` + ``AESGCM.encrypt_into`` /
   ``decrypt_into`` into reused buffers + ``write``: the fastest plain loop ``cryptography``
   allows, without the transcript hash, signature or staging;
 * age: ``age -r <X25519 recipient> -o OUT IN`` and ``age -d -i IDENTITY -o OUT IN``.
@@ -47,7 +47,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 64 * 1024
 TAG = 16
-SLAB = 8  # chunks per read and write in the raw loops: infoshare.envelope.stream.SLAB_CHUNKS
+# The raw loops read and write like infoshare.envelope.stream: SLAB_CHUNKS chunks per call for a
+# payload of THREADED_HASH_MIN_CHUNKS[2] chunks or more, one chunk per call below that.
+SLAB, SLAB_FROM = 8, 64
 
 
 # --- workers: one operation each, in a fresh process ------------------------------------------
@@ -118,13 +120,14 @@ def _worker(op: str, src: Path, dst: Path, keys: Path, seal_version: int | None)
         grow = TAG if sealing else -TAG  # output bytes minus input bytes, per chunk
         size = src.stat().st_size
         n = max(1, -(-size // step))
-        inbuf = memoryview(bytearray(min(size, SLAB * step)))
-        outbuf = memoryview(bytearray(min(size, SLAB * step) + SLAB * TAG))
+        slab = SLAB if n >= SLAB_FROM else 1
+        inbuf = memoryview(bytearray(min(size, slab * step)))
+        outbuf = memoryview(bytearray(min(size, slab * step) + slab * TAG))
         with src.open("rb") as inp, dst.open("wb") as out:
-            for base in range(0, n, SLAB):
+            for base in range(0, n, slab):
                 got = inp.readinto(inbuf)
                 end = 0
-                for i in range(base, min(base + SLAB, n)):
+                for i in range(base, min(base + slab, n)):
                     piece = inbuf[(i - base) * step : got][:step]
                     crypt(nonce(i, i == n - 1), piece, None, outbuf[end : end + len(piece) + grow])
                     end += len(piece) + grow
