@@ -8,9 +8,10 @@ runs in a fresh process and its peak RSS is that process's ``ru_maxrss`` (``os.w
 * infoshare open: ``open_envelope`` into a staging directory renamed into place, like
   ``DirectorySink`` but without its fsync (age does not fsync either); a separate row gives the
   real ``DirectorySink`` (with fsync: what ``infoshare open`` does);
-* raw AES-256-GCM: the same 64 KiB chunks with the same counter nonces, ``readinto`` +
-  ``AESGCM.encrypt_into`` / ``decrypt_into`` into reused buffers + ``write``: the fastest plain
-  loop ``cryptography`` allows, without the transcript hash, signature or staging;
+* raw AES-256-GCM: the same 64 KiB chunks with the same counter nonces, read and written
+  ``SLAB`` chunks at a time for large files and one at a time for small ones, as infoshare does, ``readinto`` + ``AESGCM.encrypt_into`` /
+  ``decrypt_into`` into reused buffers + ``write``: the fastest plain loop ``cryptography``
+  allows, without the transcript hash, signature or staging;
 * age: ``age -r <X25519 recipient> -o OUT IN`` and ``age -d -i IDENTITY -o OUT IN``.
 
 Before every operation the page cache is synced (``os.sync``, not timed), so no operation pays
@@ -18,8 +19,10 @@ for writing back the previous one's output, and each repeat starts with a differ
 
 Times of the Python operations are measured inside the worker from opening the input to closing
 the output (interpreter start and imports, ~0.2 s, excluded); age's are wall time of the whole
-process (it starts in about a millisecond). MB/s is 10^6 bytes of plaintext per second; the
-median of ``--repeat`` runs is reported. Every output is checked against the input once.
+process, so they include its start-up, which is measured separately on an empty file and
+reported. MB/s is 10^6 bytes of plaintext per second; the median of ``--repeat`` runs is
+reported. Every output is checked against the input once. ``--seal-version N`` seals format
+version N instead of the default (for code that has versions).
 
     .venv/bin/python bench/envelope_throughput.py [--sizes 1M,64M,1G] [--repeat 3] [--dir DIR]
 """
@@ -44,12 +47,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 64 * 1024
 TAG = 16
+# The raw loops read and write like infoshare.envelope.stream: SLAB_CHUNKS chunks per call for a
+# payload of THREADED_HASH_MIN_CHUNKS[2] chunks or more, one chunk per call below that.
+SLAB, SLAB_FROM = 8, 64
 
 
 # --- workers: one operation each, in a fresh process ------------------------------------------
 
 
-def _worker(op: str, src: Path, dst: Path, keys: Path) -> float:
+def _worker(op: str, src: Path, dst: Path, keys: Path, seal_version: int | None) -> float:
     from datetime import UTC, datetime
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -66,6 +72,12 @@ def _worker(op: str, src: Path, dst: Path, keys: Path) -> float:
 
     if op in ("seal", "open", "open-fsync", "idle"):  # the raw loops import nothing of ours
         from infoshare.envelope import DirectorySink, Item, fixed_sender, open_envelope, seal
+
+        version: dict[str, Any] = {}
+        if seal_version is not None:
+            from infoshare.envelope import VERSIONS
+
+            version["version"] = VERSIONS[seal_version]
 
         class NoSyncSink(DirectorySink):
             def _close(self) -> None:
@@ -87,6 +99,7 @@ def _worker(op: str, src: Path, dst: Path, keys: Path) -> float:
                 recipients=[recipient.public_key()],
                 sender=sender,
                 created=now,
+                **version,
             )
     elif op in ("open", "open-fsync"):
         sink = DirectorySink(dst) if op == "open-fsync" else NoSyncSink(dst)
@@ -99,26 +112,26 @@ def _worker(op: str, src: Path, dst: Path, keys: Path) -> float:
                 seen=None,
                 now=now,
             )
-    elif op == "raw-seal":
+    elif op in ("raw-seal", "raw-open"):
         aead = AESGCM(aes_key)
+        sealing = op == "raw-seal"
+        crypt = aead.encrypt_into if sealing else aead.decrypt_into
+        step = CHUNK if sealing else CHUNK + TAG  # input bytes per chunk
+        grow = TAG if sealing else -TAG  # output bytes minus input bytes, per chunk
         size = src.stat().st_size
-        n = max(1, -(-size // CHUNK))
-        plain, ct = memoryview(bytearray(CHUNK)), memoryview(bytearray(CHUNK + TAG))
+        n = max(1, -(-size // step))
+        slab = SLAB if n >= SLAB_FROM else 1
+        inbuf = memoryview(bytearray(min(size, slab * step)))
+        outbuf = memoryview(bytearray(min(size, slab * step) + slab * TAG))
         with src.open("rb") as inp, dst.open("wb") as out:
-            for i in range(n):
-                got = inp.readinto(plain)
-                aead.encrypt_into(nonce(i, i == n - 1), plain[:got], None, ct[: got + TAG])
-                out.write(ct[: got + TAG])
-    elif op == "raw-open":
-        aead = AESGCM(aes_key)
-        size = src.stat().st_size
-        n = max(1, -(-size // (CHUNK + TAG)))
-        plain, ct = memoryview(bytearray(CHUNK)), memoryview(bytearray(CHUNK + TAG))
-        with src.open("rb") as inp, dst.open("wb") as out:
-            for i in range(n):
-                got = inp.readinto(ct)
-                aead.decrypt_into(nonce(i, i == n - 1), ct[:got], None, plain[: got - TAG])
-                out.write(plain[: got - TAG])
+            for base in range(0, n, slab):
+                got = inp.readinto(inbuf)
+                end = 0
+                for i in range(base, min(base + slab, n)):
+                    piece = inbuf[(i - base) * step : got][:step]
+                    crypt(nonce(i, i == n - 1), piece, None, outbuf[end : end + len(piece) + grow])
+                    end += len(piece) + grow
+                out.write(outbuf[:end])
     else:
         raise SystemExit(f"unknown operation {op}")
     return time.perf_counter() - start
@@ -191,11 +204,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", type=Path, help="where the files go (default: a temp dir)")
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose infoshare runs")
+    ap.add_argument("--seal-version", type=int, help="format version to seal (default: current)")
     ap.add_argument("--worker", nargs=4, metavar=("OP", "SRC", "DST", "KEYS"))
     args = ap.parse_args()
     if args.worker:
         op, src, dst, keys = args.worker
-        print(json.dumps({"seconds": _worker(op, Path(src), Path(dst), Path(keys))}))
+        seconds = _worker(op, Path(src), Path(dst), Path(keys), args.seal_version)
+        print(json.dumps({"seconds": seconds}))
         return
     if shutil.which("age") is None:
         raise SystemExit("age is not installed (Debian/Ubuntu: apt-get install -y age)")
@@ -224,6 +239,8 @@ def main() -> None:
 
         def py(op: str, src: Path, dst: Path) -> tuple[float, int]:
             cmd = [sys.executable, __file__, "--worker", op, str(src), str(dst), str(keys)]
+            if args.seal_version is not None:
+                cmd += ["--seal-version", str(args.seal_version)]
             _wall, rss, out = _run(cmd, env)
             return json.loads(out)["seconds"], rss
 
@@ -234,6 +251,16 @@ def main() -> None:
 
         machine = _machine()
         load_start = os.getloadavg()
+        # age is timed as a whole process: how much of that is start-up, key parsing and header
+        empty = work / "empty.bin"
+        empty.write_bytes(b"")
+        age(False, empty, work / "empty.age")
+        startup = {
+            "seal": statistics.median(age(False, empty, work / "empty.age")[0] for _ in range(5)),
+            "open": statistics.median(
+                age(True, work / "empty.age", work / "empty.out")[0] for _ in range(5)
+            ),
+        }
         results: list[dict[str, Any]] = []
         for size in [_size(s) for s in args.sizes.split(",")]:
             plain = work / "plain.bin"
@@ -244,31 +271,34 @@ def main() -> None:
             runs: dict[str, list[tuple[float, int]]] = {"idle": [py("idle", plain, plain)]}
             load = os.getloadavg()[0]
             for rep in range(args.repeat):
-                sealed, opened = work / "sealed.isenv", work / "opened"
+                sealed, opened, o2 = work / "sealed.isenv", work / "opened", work / "o2"
                 rawct, rawpt = work / "raw.ct", work / "raw.pt"
                 agect, agept = work / "plain.age", work / "age.pt"
+                # (name, operation, its plaintext output to check, files done with after it)
                 tools = [
-                    [("infoshare seal", partial(py, "seal", plain, sealed)),
-                     ("infoshare open", partial(py, "open", sealed, opened)),
-                     ("infoshare open + fsync", partial(py, "open-fsync", sealed, work / "o2"))],
-                    [("raw seal", partial(py, "raw-seal", plain, rawct)),
-                     ("raw open", partial(py, "raw-open", rawct, rawpt))],
-                    [("age seal", partial(age, False, plain, agect)),
-                     ("age open", partial(age, True, agect, agept))],
+                    [("infoshare seal", partial(py, "seal", plain, sealed), None, []),
+                     ("infoshare open", partial(py, "open", sealed, opened),
+                      opened / "payload.bin", [opened]),
+                     ("infoshare open + fsync", partial(py, "open-fsync", sealed, o2),
+                      o2 / "payload.bin", [o2, sealed])],
+                    [("raw seal", partial(py, "raw-seal", plain, rawct), None, []),
+                     ("raw open", partial(py, "raw-open", rawct, rawpt), rawpt, [rawpt, rawct])],
+                    [("age seal", partial(age, False, plain, agect), None, []),
+                     ("age open", partial(age, True, agect, agept), agept, [agept, agect])],
                 ]  # fmt: skip
                 # each repeat starts with a different tool, so none always runs first or last
                 for steps in tools[rep % 3 :] + tools[: rep % 3]:
-                    for name, step in steps:
+                    for name, step, output, done in steps:
                         os.sync()  # no dirty pages left over from the previous operation
                         runs.setdefault(name, []).append(step())
-                if rep == 0:
-                    for out in (opened / "payload.bin", work / "o2" / "payload.bin", rawpt, agept):
-                        if _sha256(out) != digest:
-                            raise SystemExit(f"{out} does not match the input")
-                for p in (sealed, rawct, rawpt, agect, agept):
-                    p.unlink()
-                shutil.rmtree(opened)
-                shutil.rmtree(work / "o2")
+                        if rep == 0 and output is not None and _sha256(output) != digest:
+                            raise SystemExit(f"{output} does not match the input")
+                        # Delete outputs as soon as they are not needed, so every operation
+                        # starts with the same files in the page cache (at 1 GiB, a write into
+                        # fresh guest memory on this VM runs at half the speed of one into
+                        # memory just freed, which made the later operations of a repeat slow).
+                        for path in done:
+                            shutil.rmtree(path) if path.is_dir() else path.unlink()
             plain.unlink()
             row: dict[str, Any] = {"size": size, "load_1min": load}
             for name, all_runs in runs.items():
@@ -283,6 +313,8 @@ def main() -> None:
             print(f"{_label(size)} done (1-min load {load:.2f})", file=sys.stderr)
         report = {
             "machine": machine,
+            "seal_version": args.seal_version,
+            "age_empty_file_seconds": startup,
             "repeat": args.repeat,
             "load_start": load_start,
             "load_end": os.getloadavg(),
@@ -301,7 +333,9 @@ def _table(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [
         f"{m['cpu']}, {m['cores']} cores; Python {m['python']}, cryptography {m['cryptography']} "
-        f"({m['openssl']}), {m['age']}; commit {m['commit']}; median of {report['repeat']}; "
+        f"({m['openssl']}), {m['age']}; commit {m['commit']}; sealing format "
+        f"{'v' + str(report['seal_version']) if report['seal_version'] else 'default'}; "
+        f"median of {report['repeat']}; "
         f"load average {report['load_start'][0]:.2f} at start, {report['load_end'][0]:.2f} at end",
         "",
         "| size | operation | infoshare MB/s | raw AES-GCM MB/s | age MB/s | infoshare / raw "
@@ -323,10 +357,13 @@ def _table(report: dict[str, Any]) -> str:
             f"{fs['peak_rss_MiB']:.1f} |"
         )
     idle = max(r["idle"]["peak_rss_MiB"] for r in report["results"])
+    empty = report["age_empty_file_seconds"]
     lines += [
         "",
         f"A worker that only imports infoshare.envelope and loads the keys peaks at {idle:.1f} MiB "
-        "(the raw loop imports only cryptography).",
+        "(the raw loop imports only cryptography). age's times include its process start-up: it "
+        f"seals an empty file in {empty['seal'] * 1e3:.1f} ms and opens it in "
+        f"{empty['open'] * 1e3:.1f} ms (median of 5).",
     ]
     return "\n".join(lines)
 

@@ -1,4 +1,5 @@
-"""Envelope v1 (docs/envelope-v1.md): round trips, tampering, replay, keys, and the inbox."""
+"""Envelopes (docs/envelope-v1.md, docs/envelope-v2.md): round trips, tampering, replay, keys,
+and the inbox. Every test that seals runs for each format version (the ``version`` fixture)."""
 
 from __future__ import annotations
 
@@ -33,16 +34,21 @@ from infoshare.envelope import (
     open_envelope,
     seal,
     seal_items,
+    stream,
 )
 from infoshare.envelope.format import (
+    BY_MAGIC,
     CHUNK_SIZE,
     CT_CHUNK,
-    MAGIC,
+    MAGIC_LEN,
     MAX_RECIPIENTS,
     PREFIX_LEN,
-    SIG_CONTEXT,
     SIG_LEN,
+    V1,
+    V2,
+    VERSIONS,
     WRAP_LEN,
+    Version,
     canonical,
 )
 from infoshare.keys import key_id, raw_public
@@ -67,7 +73,13 @@ BIG = [
 ]
 
 
+@pytest.fixture(scope="module", params=VERSIONS.values(), ids=[f"v{n}" for n in VERSIONS])
+def version(request: pytest.FixtureRequest) -> Version:
+    return request.param  # type: ignore[no-any-return]
+
+
 def _seal(
+    version: Version,
     items: list[SealedItem] = ITEMS,
     recipients: list[X25519PublicKey] | None = None,
     sender: Ed25519PrivateKey = SENDER,
@@ -80,7 +92,17 @@ def _seal(
         recipients=recipients or [RECIPIENT.public_key()],
         sender=sender,
         now=CREATED,
+        version=version,
     )
+
+
+def _sign(body: bytes, sender: Ed25519PrivateKey = SENDER, rules: Version | None = None) -> bytes:
+    """``body`` and a trailer that is ``sender``'s real signature over it, made by the rules
+    (transcript hash, signature context) of the version its preamble names, or of ``rules``."""
+    version = rules or BY_MAGIC[body[:MAGIC_LEN]]
+    transcript = version.transcript_hash()
+    transcript.update(body)
+    return body + sender.sign(version.sig_context + transcript.digest())
 
 
 def _open(data: bytes, **kw: Any) -> Any:
@@ -98,9 +120,17 @@ class Parts:
     chunks: list[bytes]
     sig: bytes
 
+    @property
+    def version(self) -> Version:
+        return BY_MAGIC[self.prefix[:MAGIC_LEN]]
+
+    def set_header(self, header: bytes, version: Version | None = None) -> None:
+        self.header = header
+        self.prefix = (version or self.version).magic + struct.pack(">I", len(header))
+
     @classmethod
     def of(cls, data: bytes) -> Parts:
-        (hlen,) = struct.unpack_from(">I", data, len(MAGIC))
+        (hlen,) = struct.unpack_from(">I", data, MAGIC_LEN)
         header = data[PREFIX_LEN : PREFIX_LEN + hlen]
         n = len(Header.parse(header).recipients)
         w0 = PREFIX_LEN + hlen
@@ -128,18 +158,17 @@ class Parts:
 
     def signed(self, sender: Ed25519PrivateKey = SENDER) -> bytes:
         """Re-sign as the rightful sender: the other layers must still catch the change."""
-        body = self.body()
-        return body + sender.sign(SIG_CONTEXT + hashlib.sha256(body).digest())
+        return _sign(self.body(), sender)
 
 
 @pytest.fixture(scope="module")
-def sealed() -> Sealed:
-    return _seal()
+def sealed(version: Version) -> Sealed:
+    return _seal(version)
 
 
 @pytest.fixture(scope="module")
-def big() -> Sealed:
-    return _seal(BIG)
+def big(version: Version) -> Sealed:
+    return _seal(version, BIG)
 
 
 # --- round trips ---------------------------------------------------------------------------------
@@ -167,8 +196,8 @@ def test_multi_chunk_round_trip(big: Sealed) -> None:
     ]
 
 
-def test_each_seal_is_a_new_message(sealed: Sealed) -> None:
-    again = _seal()
+def test_each_seal_is_a_new_message(version: Version, sealed: Sealed) -> None:
+    again = _seal(version)
     assert again.message_id != sealed.message_id
     assert again.data != sealed.data
 
@@ -187,15 +216,15 @@ def test_nothing_about_the_items_is_readable_in_transit(sealed: Sealed) -> None:
     }  # fmt: skip
 
 
-def test_rotation_overlap_either_key_opens() -> None:
+def test_rotation_overlap_either_key_opens(version: Version) -> None:
     old, new = X25519PrivateKey.generate(), X25519PrivateKey.generate()
-    s = _seal(recipients=[new.public_key(), old.public_key()])
+    s = _seal(version, recipients=[new.public_key(), old.public_key()])
     assert len(Parts.of(s.data).wraps) == 2
     for keys in ([old], [new], [X25519PrivateKey.generate(), old]):
         assert _open(s.data, keys=keys).items[0].content == ITEMS[0].content
 
 
-def test_streams_in_constant_memory(tmp_path: Path) -> None:
+def test_streams_in_constant_memory(tmp_path: Path, version: Version) -> None:
     size = 24 * 1024 * 1024
     src = tmp_path / "big.bin"
     with src.open("wb") as fh:
@@ -213,6 +242,7 @@ def test_streams_in_constant_memory(tmp_path: Path) -> None:
                 recipients=[RECIPIENT.public_key()],
                 sender=SENDER,
                 created=CREATED,
+                version=version,
             )
         sealed_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
@@ -228,8 +258,8 @@ def test_streams_in_constant_memory(tmp_path: Path) -> None:
         opened_peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert info.sha256 == hashlib.sha256(env.read_bytes()).hexdigest()
-    assert opened.items[0].size == size
+    assert info.size == env.stat().st_size and info.header.version is version
+    assert opened.items[0].size == size and opened.header.version is version
     assert max(sealed_peak, opened_peak) < 4 * 1024 * 1024, (sealed_peak, opened_peak)
     with (tmp_path / "out" / "extract.bin").open("rb") as a, src.open("rb") as b:
         assert (
@@ -316,7 +346,7 @@ def test_flips_are_caught_even_when_re_signed_by_the_sender(big: Sealed, region:
     for pos in _edges_and_samples(r, 24):
         bad = bytearray(parts.body())
         bad[pos] ^= 0x01
-        forged = bytes(bad) + SENDER.sign(SIG_CONTEXT + hashlib.sha256(bytes(bad)).digest())
+        forged = _sign(bytes(bad))
         try:
             _open(forged)
         except EnvelopeError:
@@ -328,21 +358,32 @@ def test_flips_are_caught_even_when_re_signed_by_the_sender(big: Sealed, region:
 def test_header_change_re_signed_does_not_decrypt(sealed: Sealed) -> None:
     parts = Parts.of(sealed.data)
     h = Header.parse(parts.header).to_json()
-    parts.header = canonical({**h, "transfer_id": "ISR-OTHER"})
-    parts.prefix = MAGIC + struct.pack(">I", len(parts.header))
+    parts.set_header(canonical({**h, "transfer_id": "ISR-OTHER"}))
     with pytest.raises(EnvelopeError, match="key wrap"):
         _open(parts.signed())
 
 
 def test_non_canonical_header_is_rejected(sealed: Sealed) -> None:
     parts = Parts.of(sealed.data)
-    parts.header = parts.header.replace(b'"v":1', b'"v": 1')
-    parts.prefix = MAGIC + struct.pack(">I", len(parts.header))
+    parts.set_header(parts.header.replace(b'"v":', b'"v": '))
     with pytest.raises(EnvelopeError, match="canonical"):
         _open(parts.signed())
 
 
-@pytest.mark.parametrize("cut", [0, 3, len(MAGIC), PREFIX_LEN, PREFIX_LEN + 10, -SIG_LEN - 1,
+@pytest.mark.parametrize(
+    ("created", "reason"),
+    [("\u0662\u0660\u0662\u0666-11-26T10:00:00Z", "not a UTC time"),  # Arabic-Indic digits
+     ("2026-11-26T10:00:00+00:00", "not a UTC time"),
+     ("2026-02-30T10:00:00Z", "not a valid time")],
+)  # fmt: skip
+def test_header_times_are_strict(sealed: Sealed, created: str, reason: str) -> None:
+    parts = Parts.of(sealed.data)
+    parts.set_header(canonical({**Header.parse(parts.header).to_json(), "created": created}))
+    with pytest.raises(EnvelopeError, match=reason):
+        _open(parts.signed())
+
+
+@pytest.mark.parametrize("cut", [0, 3, MAGIC_LEN, PREFIX_LEN, PREFIX_LEN + 10, -SIG_LEN - 1,
                                  -SIG_LEN, -1])  # fmt: skip
 def test_truncated_is_rejected(big: Sealed, cut: int) -> None:
     with pytest.raises(EnvelopeError):
@@ -371,9 +412,11 @@ def test_reordered_chunks_are_rejected_even_re_signed(big: Sealed) -> None:
         _open(parts.signed())
 
 
-def test_chunk_swapped_from_another_envelope_is_rejected_even_re_signed(big: Sealed) -> None:
+def test_chunk_swapped_from_another_envelope_is_rejected_even_re_signed(
+    version: Version, big: Sealed
+) -> None:
     """Same sender, same recipient, same items: the per-message key still tells them apart."""
-    other = Parts.of(_seal(BIG).data)
+    other = Parts.of(_seal(version, BIG).data)
     parts = Parts.of(big.data)
     parts.chunks[1] = other.chunks[1]
     with pytest.raises(EnvelopeError, match="chunk 1 does not decrypt"):
@@ -382,18 +425,91 @@ def test_chunk_swapped_from_another_envelope_is_rejected_even_re_signed(big: Sea
         _open(parts.body() + parts.sig)
 
 
-def test_wrap_moved_from_another_envelope_is_rejected(sealed: Sealed) -> None:
+def test_wrap_moved_from_another_envelope_is_rejected(version: Version, sealed: Sealed) -> None:
     parts = Parts.of(sealed.data)
-    parts.wraps = Parts.of(_seal().data).wraps
+    parts.wraps = Parts.of(_seal(version).data).wraps
     with pytest.raises(EnvelopeError, match="key wrap"):
         _open(parts.signed())
 
 
 def test_not_an_envelope_is_rejected() -> None:
-    with pytest.raises(EnvelopeError, match="not an infoshare v1 envelope"):
-        _open(b"PK\x03\x04 some zip file")
-    with pytest.raises(EnvelopeError, match="not an infoshare v1 envelope"):
-        _open(b"ISENV0\n" + bytes(100))
+    for junk in (b"PK\x03\x04 some zip file", b"ISENV0\n" + bytes(100), b"ISENV3\n" + bytes(100)):
+        with pytest.raises(EnvelopeError, match="not an infoshare v1 envelope nor a v2 envelope"):
+            _open(junk)
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+def test_seals_version_2_by_default() -> None:
+    s = seal_items(
+        ITEMS,
+        transfer_id="ISR-1",
+        decision_sha256=DECISION,
+        recipients=[RECIPIENT.public_key()],
+        sender=SENDER,
+        now=CREATED,
+    )
+    assert s.data.startswith(b"ISENV2\n")
+    header = _open(s.data).header
+    assert header.version is V2
+    assert header.to_json()["v"] == 2 and header.to_json()["suite"].endswith("/BLAKE3-Ed25519")
+
+
+def _other(version: Version) -> Version:
+    return V1 if version is V2 else V2
+
+
+def test_preamble_and_header_must_name_the_same_version(version: Version, sealed: Sealed) -> None:
+    """The preamble picks the transcript hash: it must agree with the header's ``v``, even when
+    the sender re-signs under the rules of the version the preamble names."""
+    parts = Parts.of(sealed.data)
+    parts.set_header(parts.header, _other(version))
+    for data in (parts.signed(), parts.body() + parts.sig):
+        with pytest.raises(EnvelopeError, match="header says version .*, the preamble"):
+            _open(data)
+
+
+def test_relabelled_as_the_other_version_and_re_signed_does_not_open(
+    version: Version, big: Sealed
+) -> None:
+    """Preamble, header ``v`` and suite all changed to the other version and re-signed by the
+    sender under its rules: the wrap and the payload key are bound to the version's labels and
+    to the header hash, so the file key does not come out."""
+    other = _other(version)
+    parts = Parts.of(big.data)
+    h = Header.parse(parts.header).to_json()
+    parts.set_header(canonical({**h, "v": other.number, "suite": other.suite}), other)
+    with pytest.raises(EnvelopeError, match="key wrap"):
+        _open(parts.signed())
+
+
+def test_signature_is_over_the_versions_own_transcript(version: Version, sealed: Sealed) -> None:
+    """A real signature by the sender over the body, but with the other version's transcript
+    hash or signature context, does not verify."""
+    body = Parts.of(sealed.data).body()
+    other = _other(version)
+    own = version.transcript_hash()
+    own.update(body)
+    foreign = other.transcript_hash()
+    foreign.update(body)
+    assert own.digest() != foreign.digest()
+    for message in (
+        version.sig_context + foreign.digest(),
+        other.sig_context + own.digest(),
+        own.digest(),
+    ):
+        with pytest.raises(EnvelopeError, match="signature does not verify"):
+            _open(body + SENDER.sign(message))
+    assert _open(_sign(body)).items[0].content == ITEMS[0].content
+
+
+def test_each_version_has_its_own_labels() -> None:
+    labels = [
+        (v.magic, v.suite, v.wrap_info, v.payload_info, v.sig_context) for v in VERSIONS.values()
+    ]
+    assert all(len(set(column)) == len(VERSIONS) for column in zip(*labels, strict=True))
+    assert all(len(v.magic) == MAGIC_LEN for v in VERSIONS.values())
 
 
 # --- keys, time, replay --------------------------------------------------------------------------
@@ -480,9 +596,9 @@ LOW_ORDER = [
 
 
 @pytest.mark.parametrize("point", LOW_ORDER, ids=range(len(LOW_ORDER)))
-def test_low_order_recipient_key_is_refused_when_sealing(point: bytes) -> None:
+def test_low_order_recipient_key_is_refused_when_sealing(version: Version, point: bytes) -> None:
     with pytest.raises(EnvelopeError, match="low-order"):
-        _seal(recipients=[X25519PublicKey.from_public_bytes(point)])
+        _seal(version, recipients=[X25519PublicKey.from_public_bytes(point)])
 
 
 @pytest.mark.parametrize("point", LOW_ORDER, ids=range(len(LOW_ORDER)))
@@ -493,19 +609,18 @@ def test_low_order_ephemeral_key_in_a_wrap_is_rejected(sealed: Sealed, point: by
         _open(parts.signed())
 
 
-def test_oversized_recipient_list_is_refused() -> None:
+def test_oversized_recipient_list_is_refused(version: Version) -> None:
     keys = [X25519PrivateKey.generate().public_key() for _ in range(MAX_RECIPIENTS + 1)]
     with pytest.raises(EnvelopeError, match="too many recipient keys"):
-        _seal(recipients=keys)
-    _seal(recipients=keys[:MAX_RECIPIENTS])
+        _seal(version, recipients=keys)
+    _seal(version, recipients=keys[:MAX_RECIPIENTS])
 
 
 def test_oversized_recipient_list_is_rejected_before_reading_wraps(sealed: Sealed) -> None:
     parts = Parts.of(sealed.data)
     h = Header.parse(parts.header).to_json()
     h["recipients"] = [os.urandom(16).hex() for _ in range(MAX_RECIPIENTS + 1)]
-    parts.header = canonical(h)
-    parts.prefix = MAGIC + struct.pack(">I", len(parts.header))
+    parts.set_header(canonical(h))
     with pytest.raises(EnvelopeError, match="too many recipient keys"):
         _open(parts.signed())
 
@@ -537,29 +652,39 @@ def test_directory_open_releases_nothing_on_failure(tmp_path: Path, big: Sealed)
     parts = Parts.of(big.data)
     bad = bytearray(parts.body())
     bad[parts.regions()["chunk2"].start + 5] ^= 1  # the last chunk: items 1 and 2 came first
-    forged = bytes(bad) + SENDER.sign(SIG_CONTEXT + hashlib.sha256(bytes(bad)).digest())
+    forged = _sign(bytes(bad))
     with pytest.raises(EnvelopeError, match="chunk 2"):
         _open_to(tmp_path / "out", forged)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_large_envelope_releases_nothing_before_the_signature(tmp_path: Path) -> None:
-    """Large payloads are hashed on a helper thread while chunks are decrypted into staging:
-    an altered chunk (not re-signed) or a forged one (re-signed) leaves nothing behind."""
+@pytest.mark.parametrize("threaded", [False, True], ids=["hash-inline", "hash-on-thread"])
+@pytest.mark.parametrize("chunk", [5, 7, 8, 10])
+def test_large_envelope_releases_nothing_before_the_signature(
+    tmp_path: Path, version: Version, threaded: bool, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large payloads are read, hashed and decrypted a slab of chunks at a time, the hash on a
+    helper thread or inline, while chunks are decrypted into staging: an altered chunk (not
+    re-signed) or a forged one (re-signed), in the first slab or the last, at its edges or
+    inside, leaves nothing behind."""
+    monkeypatch.setattr(stream, "SLAB_CHUNKS", 8)
+    monkeypatch.setattr(
+        stream, "THREADED_HASH_MIN_CHUNKS", dict.fromkeys(VERSIONS, 1 if threaded else 1 << 40)
+    )
     items = [SealedItem("item-1", "Bulk", os.urandom(10 * CHUNK_SIZE + 7), "bulk.bin")]
-    large = _seal(items)
+    large = _seal(version, items)
     parts = Parts.of(large.data)
     assert len(parts.chunks) == 11
     assert _open(large.data).items[0].content == items[0].content
-    pos = parts.regions()["chunk5"].start + 100
+    pos = parts.regions()[f"chunk{chunk}"].start + 100
     altered = bytearray(large.data)
     altered[pos] ^= 1
     with pytest.raises(EnvelopeError, match="signature does not verify"):
         _open_to(tmp_path / "out", bytes(altered))
     body = bytearray(parts.body())
     body[pos] ^= 1
-    forged = bytes(body) + SENDER.sign(SIG_CONTEXT + hashlib.sha256(bytes(body)).digest())
-    with pytest.raises(EnvelopeError, match="chunk 5 does not decrypt"):
+    forged = _sign(bytes(body))
+    with pytest.raises(EnvelopeError, match=f"chunk {chunk} does not decrypt"):
         _open_to(tmp_path / "out", forged)
     assert list(tmp_path.iterdir()) == []
     _open_to(tmp_path / "out", large.data)
@@ -588,19 +713,27 @@ def test_item_shorter_than_its_size_is_refused_when_sealing() -> None:
 
 
 @pytest.mark.parametrize("name", ["../etc/passwd", ".hidden", "a/b", "", "x" * 101])
-def test_unsafe_file_names_are_refused(name: str) -> None:
+def test_unsafe_file_names_are_refused(version: Version, name: str) -> None:
     with pytest.raises(EnvelopeError, match="file name"):
-        _seal([SealedItem("item-1", "d", b"x", name or "/")])
+        _seal(version, [SealedItem("item-1", "d", b"x", name or "/")])
 
 
 # --- properties over sizes around chunk boundaries -----------------------------------------------
 
 
 def _sizes() -> st.SearchStrategy[list[int]]:
+    """Item sizes near chunk boundaries, near slab boundaries (v1 hashes on the helper thread,
+    in slabs, from 8 chunks on; the large-envelope test forces each path for each version), and
+    small."""
     near = st.builds(
         lambda k, d: max(0, k * CHUNK_SIZE + d), st.integers(0, 3), st.integers(-300, 300)
     )
-    return st.lists(st.one_of(near, st.integers(0, 40)), min_size=1, max_size=3)
+    slab = st.builds(
+        lambda k, d: max(0, k * stream.SLAB_CHUNKS * CHUNK_SIZE + d),
+        st.integers(1, 2),
+        st.integers(-300, 300),
+    )
+    return st.lists(st.one_of(near, slab, st.integers(0, 40)), min_size=1, max_size=3)
 
 
 _prop = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -608,16 +741,18 @@ _prop = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCh
 
 @_prop
 @given(sizes=_sizes(), seed=st.integers(0, 255))
-def test_property_round_trip(sizes: list[int], seed: int) -> None:
+def test_property_round_trip(version: Version, sizes: list[int], seed: int) -> None:
     items = [SealedItem(f"item-{i}", "d", bytes([seed ^ i]) * n) for i, n in enumerate(sizes)]
-    s = _seal(items)
+    s = _seal(version, items)
     assert [i.content for i in _open(s.data).items] == [i.content for i in items]
 
 
 @_prop
 @given(sizes=_sizes(), data=st.data())
-def test_property_any_truncation_or_extension_is_rejected(sizes: list[int], data: Any) -> None:
-    s = _seal([SealedItem(f"item-{i}", "d", b"\x5a" * n) for i, n in enumerate(sizes)])
+def test_property_any_truncation_or_extension_is_rejected(
+    version: Version, sizes: list[int], data: Any
+) -> None:
+    s = _seal(version, [SealedItem(f"item-{i}", "d", b"\x5a" * n) for i, n in enumerate(sizes)])
     cut = data.draw(st.integers(0, len(s.data) - 1))
     with pytest.raises(EnvelopeError):
         _open(s.data[:cut])
@@ -628,10 +763,14 @@ def test_property_any_truncation_or_extension_is_rejected(sizes: list[int], data
 
 @_prop
 @given(sizes=_sizes(), data=st.data())
-def test_property_re_signed_chunk_truncation_is_rejected(sizes: list[int], data: Any) -> None:
+def test_property_re_signed_chunk_truncation_is_rejected(
+    version: Version, sizes: list[int], data: Any
+) -> None:
     """Dropping trailing chunks or cutting inside the chunk region and re-signing as the sender
     still fails (the STREAM last-chunk flag and the tags)."""
-    parts = Parts.of(_seal([SealedItem("item-0", "d", b"\x01" * n) for n in sizes[:1]]).data)
+    parts = Parts.of(
+        _seal(version, [SealedItem("item-0", "d", b"\x01" * n) for n in sizes[:1]]).data
+    )
     body = b"".join(parts.chunks)
     cut = data.draw(st.integers(0, len(body) - 1))
     parts.chunks = [body[:cut]] if cut else []
@@ -666,11 +805,13 @@ def test_inbox_repeat_delivery_is_a_no_op(tmp_path: Path, sealed: Sealed) -> Non
     assert len(list((tmp_path / "northshire-mash").iterdir())) == 1
 
 
-def test_inbox_refuses_different_bytes_under_same_id(tmp_path: Path, sealed: Sealed) -> None:
+def test_inbox_refuses_different_bytes_under_same_id(
+    tmp_path: Path, version: Version, sealed: Sealed
+) -> None:
     inbox = DirectoryInbox(tmp_path)
     d = inbox.deliver("northshire-mash", sealed.message_id, sealed.data)
     with pytest.raises(DeliveryRefused, match="different envelope"):
-        inbox.deliver("northshire-mash", sealed.message_id, _seal().data)
+        inbox.deliver("northshire-mash", sealed.message_id, _seal(version).data)
     assert Path(d.location).read_bytes() == sealed.data
 
 

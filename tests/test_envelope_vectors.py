@@ -1,7 +1,8 @@
-"""Envelope v1 test vectors (tests/vectors/): fixed keys and fixed randomness, checked both ways.
+"""Envelope test vectors (tests/vectors/), one index per format version: fixed keys and fixed
+randomness, checked both ways. Version 2 seals the same inputs as version 1.
 
-Regenerate (only when the format changes, which needs a new version) with
-``.venv/bin/python tests/test_envelope_vectors.py --write``.
+Regenerate (only when a format version is added: the vectors of an existing version never
+change) with ``.venv/bin/python tests/test_envelope_vectors.py --write``.
 
 The HPKE wrap here is RFC 9180 base-mode single-shot Seal written out step by step, so the
 ephemeral key can be fixed; production code uses ``cryptography``'s HPKE, which must open it.
@@ -27,11 +28,21 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
 from infoshare.envelope import EnvelopeError, Item, open_bytes, seal
-from infoshare.envelope.format import parse_time, payload_key
+from infoshare.envelope.format import V1, V2, VERSIONS, Version, parse_time, payload_key
 from infoshare.envelope.stream import Wrapper
 
 VECTORS = Path(__file__).parent / "vectors"
-INDEX = VECTORS / "envelope-v1.json"
+VERSION_IDS = [f"v{n}" for n in VERSIONS]
+
+
+def _index_path(version: Version) -> Path:
+    return VECTORS / f"envelope-v{version.number}.json"
+
+
+def _file(version: Version, name: str) -> str:
+    """v1's files kept their unprefixed names; later versions' names start with the version."""
+    return f"{name}.isenv" if version is V1 else f"v{version.number}-{name}.isenv"
+
 
 # --- RFC 9180: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM, mode_base -------------------
 
@@ -144,7 +155,7 @@ def _time(v: dict[str, Any], name: str) -> datetime:
     return parse_time(v[name], name)
 
 
-def seal_vector(v: dict[str, Any]) -> bytes:
+def seal_vector(version: Version, v: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     seal(
         out,
@@ -164,6 +175,7 @@ def seal_vector(v: dict[str, Any]) -> bytes:
         sender=_sender(v),
         created=_time(v, "created"),
         expires=_time(v, "expires"),
+        version=version,
         file_key=bytes.fromhex(v["file_key"]),
         message_id=v["message_id"],
         wrap=fixed_wrap([_x(k) for k in v["ephemeral_private_keys"]]),
@@ -171,79 +183,108 @@ def seal_vector(v: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def _intermediates(v: dict[str, Any], data: bytes) -> dict[str, str]:
+def _intermediates(version: Version, v: dict[str, Any], data: bytes) -> dict[str, str]:
     hlen = int.from_bytes(data[7:11], "big")
     header = data[11 : 11 + hlen]
     h = hashlib.sha256(header).digest()
+    transcript = version.transcript_hash()
+    transcript.update(data[:-64])
     return {
         "header_sha256": h.hex(),
-        "payload_key": payload_key(bytes.fromhex(v["file_key"]), v["message_id"], h).hex(),
-        "transcript_sha256": hashlib.sha256(data[:-64]).hexdigest(),
+        "payload_key": payload_key(version, bytes.fromhex(v["file_key"]), v["message_id"], h).hex(),
+        f"transcript_{transcript.name}": transcript.digest().hex(),  # type: ignore[attr-defined]
         "envelope_sha256": hashlib.sha256(data).hexdigest(),
     }
 
 
-def _rejects(_valid: bytes) -> list[tuple[str, str, Callable[[bytes], bytes]]]:
-    def flip(pos: int) -> Callable[[bytes], bytes]:
-        return lambda d: d[:pos] + bytes([d[pos] ^ 1]) + d[pos + 1 :]
+def _flip(pos: int) -> Callable[[bytes], bytes]:
+    return lambda d: d[:pos] + bytes([d[pos] ^ 1]) + d[pos + 1 :]
 
-    return [
-        ("flipped-last-chunk-byte", "signature does not verify", flip(-70)),
-        ("flipped-header-byte", "header", flip(20)),
+
+def _signed_over_sha256_transcript(d: bytes) -> bytes:
+    """Version 2 with the trailer a real signature by the sender, but over a SHA-256
+    transcript (version 1's hash) with version 2's context: an opener must use BLAKE3."""
+    body = d[:-64]
+    sender = _sender(_definitions()[0])
+    return body + sender.sign(V2.sig_context + hashlib.sha256(body).digest())
+
+
+def _rejects(version: Version) -> list[tuple[str, str, Callable[[bytes], bytes]]]:
+    common = [
+        ("flipped-last-chunk-byte", "signature does not verify", _flip(-70)),
+        ("flipped-header-byte", "header", _flip(20)),
         ("trailer-removed", "signature does not verify", lambda d: d[:-64]),
     ]
+    if version is V1:
+        return common
+    return [
+        *common,
+        ("preamble-says-v1", "header says version 2, the preamble 1",
+         lambda d: V1.magic + d[len(V1.magic) :]),
+        ("signed-over-sha256-transcript", "signature does not verify",
+         _signed_over_sha256_transcript),
+    ]  # fmt: skip
 
 
-def write() -> None:
+def write(version: Version) -> None:
     VECTORS.mkdir(exist_ok=True)
     index: dict[str, Any] = {
-        "format": "infoshare envelope v1 (docs/envelope-v1.md)",
+        "format": f"infoshare envelope v{version.number} (docs/envelope-v{version.number}.md)",
         "vectors": [],
         "must_reject": [],
     }
     for v in _definitions():
-        data = seal_vector(v)
-        (VECTORS / f"{v['name']}.isenv").write_bytes(data)
-        index["vectors"].append({**v, **_intermediates(v, data), "envelope": f"{v['name']}.isenv"})
+        data = seal_vector(version, v)
+        (VECTORS / _file(version, v["name"])).write_bytes(data)
+        index["vectors"].append(
+            {**v, **_intermediates(version, v, data), "envelope": _file(version, v["name"])}
+        )
     first = index["vectors"][0]
     valid = (VECTORS / first["envelope"]).read_bytes()
-    for name, reason, alter in _rejects(valid):
-        (VECTORS / f"reject-{name}.isenv").write_bytes(alter(valid))
+    for name, reason, alter in _rejects(version):
+        (VECTORS / _file(version, f"reject-{name}")).write_bytes(alter(valid))
         index["must_reject"].append(
             {
                 "name": name,
-                "envelope": f"reject-{name}.isenv",
+                "envelope": _file(version, f"reject-{name}"),
                 "open_as": first["name"],
                 "reason": reason,
             }  # fmt: skip
         )
-    INDEX.write_text(json.dumps(index, indent=1) + "\n")
+    _index_path(version).write_text(json.dumps(index, indent=1) + "\n")
 
 
 # --- the checks ----------------------------------------------------------------------------------
 
 
-def _index() -> dict[str, Any]:
-    return json.loads(INDEX.read_text())
+def _index(version: Version) -> dict[str, Any]:
+    return json.loads(_index_path(version).read_text())
 
 
-def _by_name() -> dict[str, dict[str, Any]]:
-    return {v["name"]: v for v in _index()["vectors"]}
+def _by_name(version: Version) -> dict[str, dict[str, Any]]:
+    return {v["name"]: v for v in _index(version)["vectors"]}
 
 
-@pytest.mark.parametrize("name", [v["name"] for v in _definitions()])
-def test_sealing_the_fixed_inputs_reproduces_the_vector(name: str) -> None:
-    v = _by_name()[name]
-    data = seal_vector(v)
+_each_version = pytest.mark.parametrize("version", VERSIONS.values(), ids=VERSION_IDS)
+_each_vector = pytest.mark.parametrize("name", [v["name"] for v in _definitions()])
+
+
+@_each_version
+@_each_vector
+def test_sealing_the_fixed_inputs_reproduces_the_vector(version: Version, name: str) -> None:
+    v = _by_name(version)[name]
+    data = seal_vector(version, v)
     assert data == (VECTORS / v["envelope"]).read_bytes()
-    assert _intermediates(v, data) == {k: v[k] for k in _intermediates(v, data)}
+    assert _intermediates(version, v, data) == {k: v[k] for k in _intermediates(version, v, data)}
 
 
-@pytest.mark.parametrize("name", [v["name"] for v in _definitions()])
-def test_vector_opens_with_each_recipient_key(name: str) -> None:
-    v = _by_name()[name]
+@_each_version
+@_each_vector
+def test_vector_opens_with_each_recipient_key(version: Version, name: str) -> None:
+    v = _by_name(version)[name]
     data = (VECTORS / v["envelope"]).read_bytes()
     assert hashlib.sha256(data).hexdigest() == v["envelope_sha256"]
+    assert data.startswith(version.magic)
     for k in v["recipient_private_keys"]:
         opened = open_bytes(
             data, keys=[_x(k)], sender_key=_sender(v).public_key(), now=_time(v, "open_at")
@@ -252,22 +293,31 @@ def test_vector_opens_with_each_recipient_key(name: str) -> None:
             (i["id"], i["description"], i["file_name"], i["content_hex"]) for i in v["items"]
         ]
         assert opened.header.message_id == v["message_id"]
+        assert opened.header.version is version
 
 
-def test_definitions_match_the_stored_inputs() -> None:
+@_each_version
+def test_definitions_match_the_stored_inputs(version: Version) -> None:
     """The vector file is exactly what the definitions here produce (no hand edits)."""
     for d in _definitions():
-        stored = _by_name()[d["name"]]
+        stored = _by_name(version)[d["name"]]
         assert {k: stored[k] for k in d} == d
 
 
-@pytest.mark.parametrize("name", [name for name, _, _ in _rejects(b"")])
-def test_must_reject_vectors_are_rejected(name: str) -> None:
-    (entry,) = [e for e in _index()["must_reject"] if e["name"] == name]
-    v = _by_name()[entry["open_as"]]
+@pytest.mark.parametrize(
+    ("version", "name"),
+    [(v, name) for v in VERSIONS.values() for name, _, _ in _rejects(v)],
+    ids=[f"v{v.number}-{name}" for v in VERSIONS.values() for name, _, _ in _rejects(v)],
+)
+def test_must_reject_vectors_are_rejected(version: Version, name: str) -> None:
+    (entry,) = [e for e in _index(version)["must_reject"] if e["name"] == name]
+    v = _by_name(version)[entry["open_as"]]
+    data = (VECTORS / entry["envelope"]).read_bytes()
+    valid = (VECTORS / v["envelope"]).read_bytes()
+    assert data == {n: alter for n, _, alter in _rejects(version)}[name](valid)
     with pytest.raises(EnvelopeError, match=entry["reason"]):
         open_bytes(
-            (VECTORS / entry["envelope"]).read_bytes(),
+            data,
             keys=[_x(v["recipient_private_keys"][0])],
             sender_key=_sender(v).public_key(),
             now=_time(v, "open_at"),
@@ -277,4 +327,5 @@ def test_must_reject_vectors_are_rejected(name: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: test_envelope_vectors.py --write")
-    write()
+    for each in VERSIONS.values():
+        write(each)

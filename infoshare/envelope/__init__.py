@@ -1,6 +1,8 @@
-"""The sealed envelope that carries approved items to the recipient agency (format v1).
+"""The sealed envelope that carries approved items to the recipient agency.
 
-The format is written down in ``docs/envelope-v1.md``. ``stream`` seals and opens over file
+The format is written down in ``docs/envelope-v1.md`` and ``docs/envelope-v2.md`` (what version
+2 changes). Sealing writes version 2 unless told otherwise; opening accepts versions 1 and 2.
+``stream`` seals and opens over file
 objects in constant memory; ``seal_items`` / ``open_bytes`` below are the in-memory interface
 the transfer step and small callers use.
 """
@@ -18,11 +20,14 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 from infoshare.envelope.format import (
     CHUNK_SIZE,
+    CURRENT,
     MAGIC,
     MAX_RECIPIENTS,
+    VERSIONS,
     EnvelopeError,
     Header,
     ManifestItem,
+    Version,
 )
 from infoshare.envelope.replay import MemorySeenStore, SeenStore, SqlSeenStore
 from infoshare.envelope.stream import (
@@ -39,8 +44,10 @@ from infoshare.keys import key_id, raw_public
 
 __all__ = [
     "CHUNK_SIZE",
+    "CURRENT",
     "MAGIC",
     "MAX_RECIPIENTS",
+    "VERSIONS",
     "DirectorySink",
     "EnvelopeError",
     "Header",
@@ -56,6 +63,7 @@ __all__ = [
     "SeenStore",
     "SenderLookup",
     "SqlSeenStore",
+    "Version",
     "fixed_sender",
     "open_bytes",
     "open_envelope",
@@ -101,6 +109,7 @@ def seal_items(
     sender: Ed25519PrivateKey,
     now: datetime | None = None,
     expires: datetime | None = None,
+    version: Version = CURRENT,
 ) -> Sealed:
     """Seal in-memory items to every key in ``recipients`` (all of the agency's current keys)."""
     out = io.BytesIO()
@@ -116,6 +125,7 @@ def seal_items(
         sender=sender,
         created=now or datetime.now(UTC),
         expires=expires,
+        version=version,
     )
     return Sealed(info.message_id, out.getvalue())
 

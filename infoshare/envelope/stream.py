@@ -1,4 +1,5 @@
-"""Sealing and opening v1 envelopes over file objects, in constant memory.
+"""Sealing and opening envelopes (every version in ``format.VERSIONS``) over file objects, in
+constant memory.
 
 Sealing writes sequentially (the output need not seek). Opening reads a seekable source once
 (a pipe is first copied to an anonymous temporary file): each chunk is hashed into the signed
@@ -6,10 +7,13 @@ transcript and decrypted into a sink that stages it privately; the sink releases
 after the sender's signature over the whole transcript has verified and every other check has
 passed (see docs/envelope-v1.md, "Opening").
 
-Speed: chunks are read with ``readinto`` and encrypted/decrypted with ``encrypt_into`` /
-``decrypt_into`` into a few reused buffers (no per-chunk allocation); for large payloads the
-transcript's SHA-256, the slowest step, runs on a helper thread (hashlib releases the GIL), so
-it overlaps reading, AES-GCM and writing.
+Speed: chunks are encrypted/decrypted with ``encrypt_into`` / ``decrypt_into`` into a few
+reused buffers (no per-chunk allocation). For large payloads the transcript hash runs on a
+helper thread (hashlib and blake3 release the GIL while they hash), so it overlaps reading,
+AES-GCM and writing; the chunks are then read, written and hashed a slab (``SLAB_CHUNKS``
+chunks) at a time, so the two threads seldom wait for each other or for the GIL. Version 2's
+BLAKE3 transcript hashes several times faster than version 1's SHA-256, which kept version 1
+well below the speed of the bare cipher loop.
 """
 
 from __future__ import annotations
@@ -34,24 +38,26 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from infoshare.envelope.format import (
+    BY_MAGIC,
     CHUNK_SIZE,
     CLOCK_SKEW,
     CT_CHUNK,
+    CURRENT,
     KEY_LEN,
-    MAGIC,
+    MAGIC_LEN,
     MAX_CHUNKS,
     MAX_HEADER,
     MAX_MANIFEST,
     MAX_RECIPIENTS,
     PREFIX_LEN,
-    SIG_CONTEXT,
     SIG_LEN,
     TAG_LEN,
-    WRAP_INFO,
+    VERSIONS,
     WRAP_LEN,
     EnvelopeError,
     Header,
     ManifestItem,
+    Version,
     chunk_count,
     encode_manifest,
     nonce,
@@ -64,8 +70,12 @@ from infoshare.keys import key_id, raw_public
 HPKE_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 DEFAULT_LIFETIME = timedelta(days=14)
 _READ = 1 << 20
-THREADED_HASH_MIN_CHUNKS = 8  # below 512 KiB a helper thread costs more than it saves
-_RING = 4  # chunk buffers in flight between the caller and the hashing thread
+SLAB_CHUNKS = 8  # chunks per slab when hashing on the thread (512 KiB of plaintext)
+# Hash on a helper thread from this many chunks on, by version: below, starting a thread costs
+# more than it saves (measured on this project's VM, see bench/README.md).
+THREADED_HASH_MIN_CHUNKS = {1: 8, 2: 64}
+_RING = 3  # slab buffers in flight between the caller and the hashing thread
+_NOT_AN_ENVELOPE = "not an infoshare " + " nor a ".join(f"v{v} envelope" for v in VERSIONS)
 
 # (recipient public key, file key, HPKE info) -> 80-byte wrap. Tests inject a deterministic one.
 Wrapper = Callable[[X25519PublicKey, bytes, bytes], bytes]
@@ -95,7 +105,6 @@ class Item:
 @dataclass(frozen=True)
 class SealInfo:
     header: Header
-    sha256: str
     size: int
 
     @property
@@ -104,21 +113,30 @@ class SealInfo:
 
 
 class _Transcript:
-    """SHA-256 of everything before the trailer, fed chunk by chunk in order.
+    """The version's hash ``T`` of everything before the trailer, fed in order a slab at a time:
+    ``slab_chunks`` consecutive chunks, the unit in which the caller reads, writes and hashes.
 
-    With ``threaded`` the hashing runs on a helper thread: chunks are handed over from a small
-    ring of reusable buffers, and a buffer is handed out again only after it has been hashed.
-    ``buffer`` gives the next free buffer to fill; ``add`` hashes a view of it."""
+    ``buffer`` gives the next free slab buffer to fill; ``add`` hashes a view of it. A large
+    payload is hashed on a helper thread, in slabs of ``SLAB_CHUNKS`` chunks taken from a ring of
+    reused buffers; a buffer is handed out again only after it has been hashed. A small one is
+    hashed inline one chunk at a time: no thread to start, and buffers as small as a chunk (on
+    this VM, first touching fresh memory costs about 0.5 ms per MiB). Buffers are allocated as
+    they are first needed."""
 
-    def __init__(self, first: bytes, threaded: bool) -> None:
-        self._hash = hashlib.sha256(first)
-        self._bufs = [memoryview(bytearray(CT_CHUNK)) for _ in range(_RING if threaded else 1)]
+    def __init__(self, version: Version, first: bytes, n_chunks: int, region_len: int) -> None:
+        self._hash = version.transcript_hash()
+        self._hash.update(first)
+        threaded = n_chunks >= THREADED_HASH_MIN_CHUNKS[version.number]
+        self.slab_chunks = SLAB_CHUNKS if threaded else 1
+        self._slab_len = min(region_len, self.slab_chunks * CT_CHUNK)
+        self._ring = _RING if threaded else 1
+        self._bufs: list[memoryview] = []
         self._next = 0
         self._thread: threading.Thread | None = None
         if threaded:
             self._free = threading.Semaphore(_RING)
             self._queue: queue.SimpleQueue[memoryview | None] = queue.SimpleQueue()
-            self._thread = threading.Thread(target=self._run, name="envelope-sha256", daemon=True)
+            self._thread = threading.Thread(target=self._run, name="envelope-hash", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
@@ -129,8 +147,10 @@ class _Transcript:
     def buffer(self) -> memoryview:
         if self._thread is not None:
             self._free.acquire()
+        if self._next == len(self._bufs):
+            self._bufs.append(memoryview(bytearray(self._slab_len)))
         buf = self._bufs[self._next]
-        self._next = (self._next + 1) % len(self._bufs)
+        self._next = (self._next + 1) % self._ring
         return buf
 
     def add(self, view: memoryview) -> None:
@@ -146,9 +166,9 @@ class _Transcript:
             self._thread.join()
             self._thread = None
 
-    def result(self) -> hashlib._Hash:
+    def digest(self) -> bytes:
         self.close()
-        return self._hash
+        return self._hash.digest()
 
 
 def _read_into(src: BinaryIO, buf: memoryview) -> int:
@@ -159,6 +179,14 @@ def _read_into(src: BinaryIO, buf: memoryview) -> int:
     data = src.read(len(buf))
     buf[: len(data)] = data
     return len(data)
+
+
+def _read_full(src: BinaryIO, buf: memoryview) -> int:
+    """Fill ``buf`` unless the source ends first; the number of bytes read."""
+    pos = 0
+    while pos < len(buf) and (got := _read_into(src, buf[pos:])):
+        pos += got
+    return pos
 
 
 class _PlainReader:
@@ -209,13 +237,15 @@ def seal(
     sender: Ed25519PrivateKey,
     created: datetime,
     expires: datetime | None = None,
+    version: Version = CURRENT,
     file_key: bytes | None = None,
     message_id: str | None = None,
     wrap: Wrapper = hpke_wrap,
 ) -> SealInfo:
     """Seal ``items`` for every key in ``recipients`` and write the envelope to ``out``.
 
-    ``file_key``, ``message_id`` and ``wrap`` exist for test vectors; leave them unset."""
+    ``version`` is the format version to write: the current one unless an older opener must
+    read it. ``file_key``, ``message_id`` and ``wrap`` exist for test vectors; leave them unset."""
     if len(recipients) > MAX_RECIPIENTS:
         raise EnvelopeError(
             f"too many recipient keys ({len(recipients)}; at most {MAX_RECIPIENTS})"
@@ -229,6 +259,7 @@ def seal(
         recipients=tuple(key_id(raw_public(r)) for r in recipients),
         created=created,
         expires=(expires or created + DEFAULT_LIFETIME).replace(microsecond=0),
+        version=version,
     )
     header_bytes = header.encode()
     manifest = encode_manifest(
@@ -238,41 +269,44 @@ def seal(
     if len(fk) != KEY_LEN:
         raise ValueError("file key must be 32 bytes")
     header_hash = hashlib.sha256(header_bytes).digest()
-    wraps = [wrap(r, fk, WRAP_INFO + header_hash) for r in recipients]
+    wraps = [wrap(r, fk, version.wrap_info + header_hash) for r in recipients]
     if any(len(w) != WRAP_LEN for w in wraps):
         raise EnvelopeError("key wrap has the wrong length")
-    aead = AESGCM(payload_key(fk, header.message_id, header_hash))
+    aead = AESGCM(payload_key(version, fk, header.message_id, header_hash))
     # The plaintext's length is known, so each chunk is filled exactly and the last is known.
-    left = 4 + len(manifest) + sum(i.size for i in items)
-    n_chunks = max(1, -(-left // CHUNK_SIZE))
+    plain_len = 4 + len(manifest) + sum(i.size for i in items)
+    n_chunks = max(1, -(-plain_len // CHUNK_SIZE))
     if n_chunks > MAX_CHUNKS:
         raise EnvelopeError("the items are too large for one envelope")
+    region_len = plain_len + n_chunks * TAG_LEN
 
-    first = b"".join([MAGIC, struct.pack(">I", len(header_bytes)), header_bytes, *wraps])
+    first = b"".join([version.magic, struct.pack(">I", len(header_bytes)), header_bytes, *wraps])
     out.write(first)
-    transcript = _Transcript(first, threaded=n_chunks >= THREADED_HASH_MIN_CHUNKS)
+    transcript = _Transcript(version, first, n_chunks, region_len)
+    step = transcript.slab_chunks
     try:
         reader = _PlainReader(manifest, items)
-        plain = memoryview(bytearray(min(left, CHUNK_SIZE)))
-        for index in range(n_chunks):
-            size = min(left, CHUNK_SIZE)
+        plain = memoryview(bytearray(min(plain_len, step * CHUNK_SIZE)))
+        left = plain_len
+        for base in range(0, n_chunks, step):  # base: the slab's first chunk
+            size = min(left, step * CHUNK_SIZE)
             reader.fill(plain[:size])
-            chunk = transcript.buffer()[: size + TAG_LEN]
-            aead.encrypt_into(nonce(index, index == n_chunks - 1), plain[:size], None, chunk)
-            out.write(chunk)
-            transcript.add(chunk)
+            slab = transcript.buffer()
+            end = 0
+            for index in range(base, min(base + step, n_chunks)):
+                pt = plain[(index - base) * CHUNK_SIZE : size][:CHUNK_SIZE]
+                ct = slab[end : end + len(pt) + TAG_LEN]
+                aead.encrypt_into(nonce(index, index == n_chunks - 1), pt, None, ct)
+                end += len(ct)
+            out.write(slab[:end])
+            transcript.add(slab[:end])
             left -= size
         reader.finish()
-        digest = transcript.result()
+        digest = transcript.digest()
     finally:
         transcript.close()
-    signature = sender.sign(SIG_CONTEXT + digest.digest())
-    out.write(signature)
-    envelope_size = len(first) + n_chunks * TAG_LEN + 4 + len(manifest)
-    envelope_size += sum(i.size for i in items) + SIG_LEN
-    whole = digest.copy()
-    whole.update(signature)
-    return SealInfo(header, whole.hexdigest(), envelope_size)
+    out.write(sender.sign(version.sig_context + digest))
+    return SealInfo(header, len(first) + region_len + SIG_LEN)
 
 
 # --- opening ---------------------------------------------------------------------------------
@@ -440,7 +474,8 @@ def open_envelope(
     seen: SeenStore | None,
     now: datetime,
 ) -> Opened:
-    """Verify, then decrypt ``source`` into ``sink``; see docs/envelope-v1.md, "Opening"."""
+    """Verify, then decrypt ``source`` (any supported version) into ``sink``; see
+    docs/envelope-v1.md, "Opening"."""
     src, temporary = _seekable(source)
     try:
         return _open(src, sink, keys, sender_key, seen, now)
@@ -455,6 +490,7 @@ def open_envelope(
 def _unwrap(
     header: Header, wraps: bytes, header_hash: bytes, keys: Sequence[X25519PrivateKey]
 ) -> AESGCM:
+    version = header.version
     mine = {key_id(raw_public(k.public_key())): k for k in keys}
     slot = next((i for i, kid in enumerate(header.recipients) if kid in mine), None)
     if slot is None:
@@ -462,13 +498,13 @@ def _unwrap(
     wrapped = wraps[slot * WRAP_LEN : (slot + 1) * WRAP_LEN]
     try:
         file_key = HPKE_SUITE.decrypt(
-            wrapped, mine[header.recipients[slot]], info=WRAP_INFO + header_hash
+            wrapped, mine[header.recipients[slot]], info=version.wrap_info + header_hash
         )
     except Exception as exc:  # InvalidTag, or a low-order ephemeral key
         raise EnvelopeError("the key wrap for this agency's key does not open") from exc
     if len(file_key) != KEY_LEN:
         raise EnvelopeError("the key wrap holds a key of the wrong length")
-    return AESGCM(payload_key(file_key, header.message_id, header_hash))
+    return AESGCM(payload_key(version, file_key, header.message_id, header_hash))
 
 
 def _open(
@@ -484,15 +520,20 @@ def _open(
     src.seek(start)
     # 1. preamble and header
     prefix = src.read(PREFIX_LEN)
-    if not prefix.startswith(MAGIC[: len(prefix)]) or len(prefix) < len(MAGIC):
-        raise EnvelopeError("not an infoshare v1 envelope")
+    version = BY_MAGIC.get(prefix[:MAGIC_LEN])
+    if version is None:
+        raise EnvelopeError(_NOT_AN_ENVELOPE)
     if len(prefix) < PREFIX_LEN:
         raise EnvelopeError("envelope is truncated")
-    (hlen,) = struct.unpack_from(">I", prefix, len(MAGIC))
+    (hlen,) = struct.unpack_from(">I", prefix, MAGIC_LEN)
     if not 1 <= hlen <= MAX_HEADER:
         raise EnvelopeError("header length is out of range")
     header_bytes = _read_exact(src, hlen)
     header = Header.parse(header_bytes)
+    if header.version is not version:
+        raise EnvelopeError(
+            f"header says version {header.version.number}, the preamble {version.number}"
+        )
     header_hash = hashlib.sha256(header_bytes).digest()
     wraps_len = WRAP_LEN * len(header.recipients)
     wraps = _read_exact(src, wraps_len)
@@ -519,34 +560,41 @@ def _open(
             problem = exc
     # 3 and 7. one pass: hash every chunk into the transcript and decrypt it into the sink,
     # which stages it privately; a failure stops the decryption but not the hashing.
-    first = prefix + header_bytes + wraps
-    transcript = _Transcript(first, threaded=n_chunks >= THREADED_HASH_MIN_CHUNKS)
+    transcript = _Transcript(version, prefix + header_bytes + wraps, n_chunks, region)
+    step = transcript.slab_chunks
     payload = _Payload(sink)
     try:
-        plain = memoryview(bytearray(min(region, CT_CHUNK) - TAG_LEN))
-        for index in range(n_chunks):
-            last = index == n_chunks - 1
-            size = region - index * CT_CHUNK if last else CT_CHUNK
-            chunk = transcript.buffer()[:size]
-            if _read_into(src, chunk) != size:
+        plain = memoryview(bytearray(min(region, step * CHUNK_SIZE)))
+        for base in range(0, n_chunks, step):  # base: the slab's first chunk
+            size = min(region - base * CT_CHUNK, step * CT_CHUNK)
+            slab = transcript.buffer()[:size]
+            if _read_full(src, slab) != size:
                 raise EnvelopeError("envelope is truncated")
-            transcript.add(chunk)
+            transcript.add(slab)
             if aead is None:
                 continue
+            end, failed = 0, None
+            for index in range(base, min(base + step, n_chunks)):
+                ct = slab[(index - base) * CT_CHUNK :][:CT_CHUNK]
+                pt = plain[end : end + len(ct) - TAG_LEN]
+                try:
+                    aead.decrypt_into(nonce(index, index == n_chunks - 1), ct, None, pt)
+                except InvalidTag:
+                    failed = EnvelopeError(f"chunk {index} does not decrypt: altered or reordered")
+                    break
+                end += len(pt)
             try:
-                aead.decrypt_into(nonce(index, last), chunk, None, plain[: size - TAG_LEN])
-                payload.feed(plain[: size - TAG_LEN])
-            except InvalidTag:
-                problem = EnvelopeError(f"chunk {index} does not decrypt: altered or reordered")
-                aead = None
+                payload.feed(plain[:end])  # the chunks before a failed one come first
             except EnvelopeError as exc:
-                problem, aead = exc, None
-        digest = transcript.result().digest()
+                failed = exc
+            if failed is not None:
+                problem, aead = failed, None
+        digest = transcript.digest()
     finally:
         transcript.close()
     signature = _read_exact(src, SIG_LEN)
     try:
-        sender.verify(signature, SIG_CONTEXT + digest)
+        sender.verify(signature, version.sig_context + digest)
     except InvalidSignature as exc:
         raise EnvelopeError("signature does not verify: not from this sender, or altered") from exc
     if problem is not None:
