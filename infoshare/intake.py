@@ -1,6 +1,6 @@
 """The HTTPS intake endpoint: ``infoshare intake serve --agency X`` (an ASGI app).
 
-    POST /envelopes   body: one v1 envelope; header ``Idempotency-Key: <its message id>``
+    POST /envelopes   body: one envelope (v1 or v2); header ``Idempotency-Key: <its message id>``
       201  stored; body: the receipt signed by agency X (``infoshare.receipts``)
       200  already stored (a retry): the same receipt again, nothing stored twice
       400  missing or malformed Idempotency-Key, or not the envelope's message id

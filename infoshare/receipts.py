@@ -26,7 +26,7 @@ from infoshare.chain import canonical_json, timestamp
 from infoshare.keys import key_id, raw_public
 
 RECEIPT_FORMAT = "infoshare-delivery-receipt/1"
-ENVELOPE_MEDIA_TYPE = "application/vnd.infoshare.envelope-v1"
+ENVELOPE_MEDIA_TYPE = "application/vnd.infoshare.envelope"  # any version: the preamble says which
 _FIELDS = {
     "format",
     "message_id",
