@@ -15,10 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-from sqlalchemy import select
 
 from infoshare import emergency, identity, registry
-from infoshare.db import AgencyKeyRow
 from infoshare.envelope import SealedItem, seal_items
 from infoshare.identity import MAX_FAILED_ATTEMPTS
 from infoshare.keys import ENCRYPTION, key_id
@@ -408,18 +406,7 @@ def _seal(
     now = now_utc()
     with store.session() as s:
         # every key valid now: during a rotation overlap the recipient may hold either
-        recipient_raws = list(
-            s.scalars(
-                select(AgencyKeyRow.public_raw)
-                .where(
-                    AgencyKeyRow.agency_id == meta.requesting_agency,
-                    AgencyKeyRow.kind == ENCRYPTION,
-                    AgencyKeyRow.not_before <= now,
-                    AgencyKeyRow.not_after > now,
-                )
-                .order_by(AgencyKeyRow.not_before.desc(), AgencyKeyRow.key_id)
-            )
-        )
+        recipient_raws = registry.valid_public_keys(s, meta.requesting_agency, ENCRYPTION, now)
     if not recipient_raws:
         raise TransferError(f"no current encryption key registered for {meta.requesting_agency}")
     descriptions = dict(zip(req.item_ids(), (i.description for i in req.items), strict=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -26,27 +25,14 @@ def open_cmd(envelope: Path, agency: str, out: Path, as_json: bool) -> None:
 
     Nothing is written to OUT unless the sender's signature and every chunk verify; an envelope
     already opened here (same message id) is refused as a replay."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    from sqlalchemy import select
-
-    from infoshare.db import AgencyKeyRow
     from infoshare.envelope import DirectorySink, EnvelopeError, SqlSeenStore, open_envelope
-    from infoshare.keys import SIGNING, KeyNotFound
+    from infoshare.keys import KeyNotFound
+    from infoshare.registry import signing_key_lookup
     from infoshare.store import now_utc
 
     store = open_store()
-
-    def sender_key(kid: str, created: datetime) -> Ed25519PublicKey | None:
-        with store.session() as s:
-            raw = s.scalar(
-                select(AgencyKeyRow.public_raw).where(
-                    AgencyKeyRow.key_id == kid,
-                    AgencyKeyRow.kind == SIGNING,
-                    AgencyKeyRow.not_before <= created,
-                    AgencyKeyRow.not_after > created,
-                )
-            )
-        return None if raw is None else Ed25519PublicKey.from_public_bytes(raw)
+    # whoever signed it must have had a signing key registered and valid when it was sealed
+    sender_key = signing_key_lookup(store.session)
 
     try:
         keys = store.keys.decryption_keys(agency)
