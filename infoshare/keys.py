@@ -291,14 +291,25 @@ class AgencyKeyStore:
         """Remove the retired signing key and decryption keys past their retention; returns
         what was removed."""
         removed = [k for k in rotation.retired if k.kind == SIGNING]
-        keys = self.local_keys(rotation.agency_id, ENCRYPTION)
-        for newer, older in zip(keys, keys[1:], strict=False):
-            if newer.created + DECRYPTION_KEY_RETENTION <= now:
-                removed.append(older)
-        for k in removed:
+        removed += self.expired_decryption_keys(rotation.agency_id, now)
+        self.remove(removed)
+        return removed
+
+    def expired_decryption_keys(self, agency_id: str, now: datetime) -> list[LocalKey]:
+        """Retired decryption keys whose successor has been current for longer than
+        DECRYPTION_KEY_RETENTION: nothing still in flight can need them. The retention job
+        removes them daily, and each rotation does too."""
+        keys = self.local_keys(agency_id, ENCRYPTION)
+        return [
+            older
+            for newer, older in zip(keys, keys[1:], strict=False)
+            if newer.created + DECRYPTION_KEY_RETENTION <= now
+        ]
+
+    def remove(self, keys: list[LocalKey]) -> None:
+        for k in keys:
             with contextlib.suppress(FileNotFoundError):
                 k.path.unlink()
-        return removed
 
     # --- use ------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ from sqlalchemy import make_url, or_, select
 from infoshare import prefect_api, records
 from infoshare.config import Period
 from infoshare.db import DecisionRecordRow, RequestRow
-from infoshare.keys import KeyNotFound
+from infoshare.keys import KeyNotFound, LocalKey
 from infoshare.store import DISPOSAL, Disposal, Store, now_utc
 
 SHARE_REQUEST_FLOW = "share-request"
@@ -158,6 +158,7 @@ class RetentionReport:
     runs_of_disposed: list[str] = field(default_factory=list)  # Prefect run ids
     old_runs: list[str] = field(default_factory=list)  # finished runs past the runs period
     compacted: list[Compacted] = field(default_factory=list)
+    keys_removed: list[LocalKey] = field(default_factory=list)  # decryption keys past retention
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what did not complete
 
@@ -180,6 +181,10 @@ class RetentionReport:
             "prefect_runs_of_disposed_requests": self.runs_of_disposed,
             "prefect_runs_past_retention": self.old_runs,
             "compacted": [c.as_dict() for c in self.compacted],
+            "decryption_keys_removed" if not self.dry_run else "decryption_keys_would_remove": [
+                {"agency": k.agency_id, "key_id": k.key_id, "created": k.created.isoformat()}
+                for k in self.keys_removed
+            ],
             "notes": self.notes,
             "problems": self.problems,
         }
@@ -317,7 +322,11 @@ def run(
     else:
         report.notes.append("Prefect left alone (--no-prefect): its runs are deleted next time")
     _delete_records(store, report)
+    for agency_id in store.partnership().agencies:
+        if store.keys.has_keys(agency_id):
+            report.keys_removed += store.keys.expired_decryption_keys(agency_id, now)
     if not dry_run:
+        store.keys.remove(report.keys_removed)
         if report.disposed or report.records_deleted:
             _compact(report, "infoshare store", store_sqlite_path(store))
         if prefect and not report.problems:  # a server we could not reach: not ours to touch
@@ -333,6 +342,7 @@ def run(
             f"their retention deleted ("
             + ", ".join(f"{r.agency} #{r.first}-#{r.last}" for r in report.records_deleted)
             + f"), {len(report.requests_deleted)} request row(s) with them; "
+            f"{len(report.keys_removed)} decryption key(s) past their retention removed; "
             f"{sum(k.count for k in report.records_kept)} record(s) past their retention kept "
             f"for now; {len(report.problems)} problem(s)",
         )

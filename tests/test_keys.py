@@ -205,6 +205,35 @@ def test_rotation_overlap(cli_home: Path, tmp_path: Path) -> None:
         ] == [new[ENCRYPTION]]
 
 
+def test_the_retention_job_removes_decryption_keys_past_their_retention(cli_home: Path) -> None:
+    """A retired decryption key is kept for DECRYPTION_KEY_RETENTION after its successor became
+    current, then the daily retention job removes it (not only the next rotation)."""
+    from infoshare import retention
+    from infoshare.keys import DECRYPTION_KEY_RETENTION
+
+    ok("init")
+    store = default_store()
+    old = {k["kind"]: k["key_id"] for k in ok("keys", "list", "--agency", RECIPIENT)}
+    ok("keys", "rotate", "--agency", RECIPIENT)
+    old_file = keys_dir(cli_home, RECIPIENT) / f"{ENCRYPTION}-{old[ENCRYPTION]}.key"
+    assert old_file.exists()
+
+    within = retention.run(store, now_utc() + timedelta(days=30), prefect=False)
+    assert within.keys_removed == [] and old_file.exists()
+    later = (now_utc() + DECRYPTION_KEY_RETENTION + timedelta(days=1)).date().isoformat()
+    preview = ok("retention", "run", "--dry-run", "--no-prefect", "--now", later)
+    assert [k["key_id"] for k in preview["decryption_keys_would_remove"]] == [old[ENCRYPTION]]
+    assert old_file.exists()  # a dry run changes nothing
+
+    done = retention.run(store, now_utc() + DECRYPTION_KEY_RETENTION + timedelta(days=1),
+                         prefect=False)  # fmt: skip
+    assert [k.key_id for k in done.keys_removed] == [old[ENCRYPTION]]
+    assert not old_file.exists()
+    listed = {k["key_id"]: k["private_key_here"] for k in ok("keys", "list", "--agency", RECIPIENT)}
+    assert listed[old[ENCRYPTION]] is False  # its public key stays registered
+    assert sum(listed.values()) == 2  # the current pair
+
+
 def test_wrong_or_missing_passphrase_is_refused(
     cli_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

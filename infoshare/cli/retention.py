@@ -114,6 +114,11 @@ def _text(r: RetentionReport) -> str:
         )
     if not r.records_deleted and not r.records_kept:
         lines.append("Decision records: none past their own retention period.")
+    for key in r.keys_removed:
+        lines.append(
+            f"Private decryption key {key.key_id} of {key.agency_id} (made {key.created:%Y-%m-%d}): "
+            f"{'would remove' if r.dry_run else 'removed'}, retired longer than its retention."
+        )
     lines += [f"Note: {n}" for n in r.notes]
     lines += [f"PROBLEM: {p}" for p in r.problems]
     return "\n".join(lines)
