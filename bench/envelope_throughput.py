@@ -18,12 +18,16 @@ runs in a fresh process and its peak RSS is that process's ``ru_maxrss`` (``os.w
 
 All three read and write in the same directory, by default on tmpfs (``/dev/shm``, if it has
 room): on this project's VM the virtual disk's speed moved the raw loop's own opening rate by 2x
-between runs, and disk speed is not a property of the code under test. Before every operation
-the page cache is synced (``os.sync``, not timed), each output is deleted as soon as no later
-operation needs it, and within each repeat the three tools run one after another in an order
-that rotates from repeat to repeat. Besides the medians, the report gives for each size the
-median (and range) of the per-repeat paired ratios, infoshare against raw (and age) in the same
-repeat, which cancels drifts of the machine that span a repeat.
+between runs, and disk speed is not a property of the code under test. The inputs of the opens
+(an envelope, the raw ciphertext, an age file) are made once per size, untimed, so every timed
+operation writes exactly one new file, deleted right after it. Before every operation the page
+cache is synced (``os.sync``) and, from 64 MiB on, the driver pauses ``--settle`` seconds
+(default 3; untimed): on this VM the kernel time of writing 1 GiB into memory freed a moment
+before varied 3x with timing, and the pause made it about the same for every operation. Within
+each repeat the three tools run one after another in an order that rotates from repeat to
+repeat, and the first ``--warmup`` repeat is not counted. Besides the medians, the report gives
+for each size the median (and range) of the per-repeat paired ratios, infoshare against raw (and
+age) in the same repeat, which cancels drifts of the machine that span a repeat.
 
 Times of the Python operations are measured inside the worker from opening the input to closing
 the output (interpreter start and imports, ~0.2 s, excluded), with the CPU time of all the
@@ -32,7 +36,7 @@ its start-up, which is measured separately on an empty file and reported. MB/s i
 plaintext per second. Every output is checked against the input once. ``--seal-version N``
 seals format version N instead of the default (for code that has versions).
 
-    .venv/bin/python bench/envelope_throughput.py [--sizes 1M,64M,1G] [--repeat 9] [--dir DIR]
+    .venv/bin/python bench/envelope_throughput.py [--sizes 1M,64M,1G] [--repeat 9] [--dir DIR] [--settle 3]
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ TAG = 16
 # The raw loops read and write like infoshare.envelope.stream: SLAB_CHUNKS chunks per call for a
 # payload of THREADED_HASH_MIN_CHUNKS[2] chunks or more, one chunk per call below that.
 SLAB, SLAB_FROM = 8, 64
+# From this size on, the driver pauses --settle seconds before each operation (see the docstring).
+SETTLE_FROM = 64 << 20
 # tmpfs; the bench makes its own private directory in it (mkdtemp), so a shared one is safe
 SHM = Path("/dev/shm")  # noqa: S108
 
@@ -224,9 +230,9 @@ def _fs_type(path: Path) -> str:
 
 
 def _default_dir(largest: int) -> Path | None:
-    """``SHM`` when it has room for the files of the largest size (about four at once), else
+    """``SHM`` when it has room for the files of the largest size (five at once), else
     None (the system temp dir)."""
-    if SHM.is_dir() and shutil.disk_usage(SHM).free > 5 * largest + (256 << 20):
+    if SHM.is_dir() and shutil.disk_usage(SHM).free > 6 * largest + (256 << 20):
         return SHM
     print(f"{SHM} is missing or too small: the files go to the temp dir", file=sys.stderr)
     return None
@@ -239,6 +245,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1M,64M,1G")
     ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed repeats first (default 1)")
     ap.add_argument(
         "--dir", type=Path, help="where the files go (default: /dev/shm if it has room)"
     )
@@ -246,6 +253,12 @@ def main() -> None:
         "--fsync-dir",
         type=Path,
         help="where the open + fsync row writes (default: the system temp dir, on disk)",
+    )
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=3.0,
+        help="seconds to pause before each operation of 64 MiB and up (default 3)",
     )
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose infoshare runs")
     ap.add_argument("--seal-version", type=int, help="format version to seal (default: current)")
@@ -319,36 +332,45 @@ def main() -> None:
                     fh.write(os.urandom(min(1 << 20, size)))
             digest = _sha256(plain)
             runs: dict[str, list[Measure]] = {"idle": [py("idle", plain, plain)]}
+            # The inputs of the opens, made once (untimed) and kept, so that every timed
+            # operation writes exactly one new file, deleted right after it: each starts with
+            # the same files present and writes into memory the previous one just freed.
+            sealed, rawct, agect = work / "sealed.isenv", work / "raw.ct", work / "plain.age"
+            py("seal", plain, sealed)
+            py("raw-seal", plain, rawct)
+            age(False, plain, agect)
+            out, opened, o2 = work / "out.bin", work / "opened", disk / "o2"
             load = os.getloadavg()[0]
-            for rep in range(args.repeat):
-                sealed, opened, o2 = work / "sealed.isenv", work / "opened", disk / "o2"
-                rawct, rawpt = work / "raw.ct", work / "raw.pt"
-                agect, agept = work / "plain.age", work / "age.pt"
-                # (name, operation, its plaintext output to check, files done with after it)
+            for rep in range(-args.warmup, args.repeat):  # repeats below 0 warm up, untimed
+                # (name, operation, its plaintext output to check, the output to delete)
                 tools = [
-                    [("infoshare seal", partial(py, "seal", plain, sealed), None, []),
+                    [("infoshare seal", partial(py, "seal", plain, out), None, out),
                      ("infoshare open", partial(py, "open", sealed, opened),
-                      opened / "payload.bin", [opened]),
+                      opened / "payload.bin", opened),
                      ("infoshare open + fsync", partial(py, "open-fsync", sealed, o2),
-                      o2 / "payload.bin", [o2, sealed])],
-                    [("raw seal", partial(py, "raw-seal", plain, rawct), None, []),
-                     ("raw open", partial(py, "raw-open", rawct, rawpt), rawpt, [rawpt, rawct])],
-                    [("age seal", partial(age, False, plain, agect), None, []),
-                     ("age open", partial(age, True, agect, agept), agept, [agept, agect])],
+                      o2 / "payload.bin", o2)],
+                    [("raw seal", partial(py, "raw-seal", plain, out), None, out),
+                     ("raw open", partial(py, "raw-open", rawct, out), out, out)],
+                    [("age seal", partial(age, False, plain, out), None, out),
+                     ("age open", partial(age, True, agect, out), out, out)],
                 ]  # fmt: skip
                 # each repeat starts with a different tool, so none always runs first or last
-                for steps in tools[rep % 3 :] + tools[: rep % 3]:
+                for steps in tools[rep % 3 :] + tools[: rep % 3]:  # (-1 % 3 == 2)
                     for name, step, output, done in steps:
                         os.sync()  # no dirty pages left over from the previous operation
-                        runs.setdefault(name, []).append(step())
+                        if size >= SETTLE_FROM:
+                            time.sleep(args.settle)
+                        measured = step()
+                        if rep >= 0:
+                            runs.setdefault(name, []).append(measured)
                         if rep == 0 and output is not None and _sha256(output) != digest:
                             raise SystemExit(f"{output} does not match the input")
-                        # Delete outputs as soon as they are not needed, so every operation
-                        # starts with the same files in the page cache (at 1 GiB, a write into
-                        # fresh guest memory on this VM runs at half the speed of one into
-                        # memory just freed, which made the later operations of a repeat slow).
-                        for path in done:
-                            shutil.rmtree(path) if path.is_dir() else path.unlink()
+                        # At 1 GiB, writing into guest memory freed a moment before costs this
+                        # VM up to 3x the kernel time it costs otherwise, depending on timing
+                        # (the pause above makes it the same for every operation).
+                        shutil.rmtree(done) if done.is_dir() else done.unlink()
+            for path in (sealed, rawct, agect):
+                path.unlink()
             plain.unlink()
             row: dict[str, Any] = {"size": size, "load_1min": load}
             for name, all_runs in runs.items():
@@ -377,6 +399,8 @@ def main() -> None:
             "seal_version": args.seal_version,
             "age_empty_file_seconds": startup,
             "repeat": args.repeat,
+            "warmup": args.warmup,
+            "settle_seconds": args.settle,
             "load_start": load_start,
             "load_end": os.getloadavg(),
             "results": results,
@@ -398,7 +422,8 @@ def _table(report: dict[str, Any]) -> str:
         f"({m['openssl']}), {m['age']}; commit {m['commit']}; sealing format "
         f"{'v' + str(report['seal_version']) if report['seal_version'] else 'default'}; "
         f"files on {m['files_on']}, open + fsync on {m['fsync_row_on']}; "
-        f"median of {report['repeat']}; "
+        f"median of {report['repeat']} after {report['warmup']} untimed; pause "
+        f"{report['settle_seconds']:g} s before each operation from 64 MiB; "
         f"load average {report['load_start'][0]:.2f} at start, {report['load_end'][0]:.2f} at end",
         "",
         "| size | operation | infoshare MB/s | raw AES-GCM MB/s | age MB/s "
