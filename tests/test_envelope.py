@@ -661,17 +661,18 @@ def test_directory_open_releases_nothing_on_failure(tmp_path: Path, big: Sealed)
 
 def _force_helper(monkeypatch: pytest.MonkeyPatch, helper: str) -> None:
     """Slabs of 8 chunks, and the transcript hashed inline, on a helper thread that only hashes,
-    or on one that reads and hashes ahead of the caller (opening), for every version."""
+    or on one that also does file I/O (reads ahead when opening, writes when sealing), for every
+    version."""
     monkeypatch.setattr(stream, "SLAB_CHUNKS", 8)
     monkeypatch.setattr(
         stream,
         "THREADED_HASH_MIN_CHUNKS",
         dict.fromkeys(VERSIONS, 1 << 40 if helper == "inline" else 1),
     )
-    monkeypatch.setattr(stream, "HELPER_READS", dict.fromkeys(VERSIONS, helper == "read-ahead"))
+    monkeypatch.setattr(stream, "HELPER_IO", dict.fromkeys(VERSIONS, helper == "helper-io"))
 
 
-HELPERS = ["inline", "hash-only", "read-ahead"]
+HELPERS = ["inline", "hash-only", "helper-io"]
 
 
 @pytest.mark.parametrize("helper", HELPERS)
@@ -754,6 +755,48 @@ def test_io_errors_while_opening_stop_the_helper_and_release_nothing(
         )
     assert list(tmp_path.iterdir()) == []
     assert threading.active_count() == threads
+
+
+class _FailingWrite(io.BytesIO):
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.at:
+            raise OSError("disk full")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+def test_write_error_while_sealing_surfaces_and_stops_the_helper(
+    version: Version, helper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write error in the middle of a large envelope (on the helper thread when it writes)
+    surfaces as itself and leaves no helper thread running; the same envelope written to a
+    working output opens."""
+    _force_helper(monkeypatch, helper)
+    content = os.urandom(30 * CHUNK_SIZE)
+    threads = threading.active_count()
+
+    def seal_to(out: io.BytesIO) -> None:
+        seal(
+            out,
+            [Item("item-1", "Bulk", "b.bin", len(content), io.BytesIO(content))],
+            transfer_id="ISR-1",
+            decision_sha256=DECISION,
+            recipients=[RECIPIENT.public_key()],
+            sender=SENDER,
+            created=CREATED,
+            version=version,
+        )
+
+    with pytest.raises(OSError, match="disk full"):
+        seal_to(_FailingWrite(15 * CHUNK_SIZE))
+    assert threading.active_count() == threads
+    good = io.BytesIO()
+    seal_to(good)
+    assert _open(good.getvalue()).items[0].content == content
 
 
 def test_directory_open_refuses_a_non_empty_destination(tmp_path: Path, big: Sealed) -> None:

@@ -76,8 +76,10 @@ SLAB_CHUNKS = 8  # chunks per slab when hashing on the thread (512 KiB of plaint
 # more than it saves (measured on this project's VM, see bench/README.md).
 THREADED_HASH_MIN_CHUNKS = {1: 8, 2: 64}
 _RING = 3  # slab buffers in flight between the caller and the hashing thread
-# Opening, by version: whether the helper thread also reads (see _Region).
-HELPER_READS = {1: False, 2: True}
+# By version: whether the helper thread also does file I/O, reading when opening (see _Region)
+# and writing when sealing (see _Transcript). Not for version 1, whose SHA-256 alone takes the
+# helper longer than the caller's share.
+HELPER_IO = {1: False, 2: True}
 _NOT_AN_ENVELOPE = "not an infoshare " + " nor a ".join(f"v{v} envelope" for v in VERSIONS)
 
 # (recipient public key, file key, HPKE info) -> 80-byte wrap. Tests inject a deterministic one.
@@ -119,17 +121,30 @@ class _Transcript:
     """The version's hash ``T`` of everything before the trailer, fed in order a slab at a time:
     ``slab_chunks`` consecutive chunks, the unit in which the caller reads, writes and hashes.
 
-    ``buffer`` gives the next free slab buffer to fill; ``add`` hashes a view of it. A large
-    payload is hashed on a helper thread, in slabs of ``SLAB_CHUNKS`` chunks taken from a ring of
-    reused buffers; a buffer is handed out again only after it has been hashed. A small one is
+    ``buffer`` gives the next free slab buffer to fill; ``add`` hashes a view of it, and writes it
+    to ``out`` first when ``writes`` is true (else the caller writes it). A large payload is
+    hashed on a helper thread, in slabs of ``SLAB_CHUNKS`` chunks taken from a ring of reused
+    buffers; a buffer is handed out again only after it has been hashed. With a fast hash
+    (``HELPER_IO``: version 2's BLAKE3) the helper also writes the slabs, which splits sealing
+    about evenly: the caller reads and encrypts, the helper writes and hashes. A small payload is
     hashed inline one chunk at a time: no thread to start, and buffers as small as a chunk (on
     this VM, first touching fresh memory costs about 0.5 ms per MiB). Buffers are allocated as
     they are first needed."""
 
-    def __init__(self, version: Version, first: bytes, n_chunks: int, region_len: int) -> None:
+    def __init__(
+        self,
+        version: Version,
+        first: bytes,
+        n_chunks: int,
+        region_len: int,
+        out: BinaryIO | None = None,
+    ) -> None:
         self._hash = version.transcript_hash()
         self._hash.update(first)
         threaded = n_chunks >= THREADED_HASH_MIN_CHUNKS[version.number]
+        self._out = out if threaded and HELPER_IO[version.number] else None
+        self.writes = self._out is not None
+        self._error: BaseException | None = None
         self.slab_chunks = SLAB_CHUNKS if threaded else 1
         self._slab_len = min(region_len, self.slab_chunks * CT_CHUNK)
         self._ring = _RING if threaded else 1
@@ -144,12 +159,19 @@ class _Transcript:
 
     def _run(self) -> None:
         while (view := self._queue.get()) is not None:
+            if self._out is not None and self._error is None:
+                try:
+                    self._out.write(view)
+                except BaseException as exc:  # raised to the caller by buffer() or digest()
+                    self._error = exc
             self._hash.update(view)
             self._free.release()
 
     def buffer(self) -> memoryview:
         if self._thread is not None:
             self._free.acquire()
+            if self._error is not None:
+                raise self._error
         if self._next == len(self._bufs):
             self._bufs.append(memoryview(bytearray(self._slab_len)))
         buf = self._bufs[self._next]
@@ -171,6 +193,8 @@ class _Transcript:
 
     def digest(self) -> bytes:
         self.close()
+        if self._error is not None:
+            raise self._error
         return self._hash.digest()
 
 
@@ -200,7 +224,7 @@ class _Region:
 
     A small payload is read and hashed inline, chunk by chunk. For a large one a helper thread
     works beside the caller (hashlib, blake3 and file reads release the GIL), with a ring of
-    ``_RING`` reused slab buffers. With a fast hash (``HELPER_READS``: version 2's BLAKE3) the
+    ``_RING`` reused slab buffers. With a fast hash (``HELPER_IO``: version 2's BLAKE3) the
     helper reads and hashes ahead while the caller decrypts and writes the slab before: the two
     halves take about the same time, whereas a helper that only hashed left the caller reading,
     decrypting and writing alone (opening ran at 83% of the bare cipher loop instead of 100%).
@@ -221,7 +245,7 @@ class _Region:
         self._ring = _RING if threaded else 1
         self._bufs: list[memoryview] = []
         self._thread: threading.Thread | None = None
-        self._reads = threaded and HELPER_READS[version.number]
+        self._reads = threaded and HELPER_IO[version.number]
         if threaded:
             self._stop = False
             self._free = threading.Semaphore(
@@ -389,7 +413,7 @@ def seal(
 
     first = b"".join([version.magic, struct.pack(">I", len(header_bytes)), header_bytes, *wraps])
     out.write(first)
-    transcript = _Transcript(version, first, n_chunks, region_len)
+    transcript = _Transcript(version, first, n_chunks, region_len, out)
     step = transcript.slab_chunks
     try:
         reader = _PlainReader(manifest, items)
@@ -405,7 +429,8 @@ def seal(
                 ct = slab[end : end + len(pt) + TAG_LEN]
                 aead.encrypt_into(nonce(index, index == n_chunks - 1), pt, None, ct)
                 end += len(ct)
-            out.write(slab[:end])
+            if not transcript.writes:
+                out.write(slab[:end])
             transcript.add(slab[:end])
             left -= size
         reader.finish()
