@@ -7,24 +7,36 @@ runs in a fresh process and its peak RSS is that process's ``ru_maxrss`` (``os.w
   Ed25519 signature, to an envelope file;
 * infoshare open: ``open_envelope`` into a staging directory renamed into place, like
   ``DirectorySink`` but without its fsync (age does not fsync either); a separate row gives the
-  real ``DirectorySink`` (with fsync: what ``infoshare open`` does);
+  real ``DirectorySink`` (with fsync: what ``infoshare open`` does), writing to ``--fsync-dir``
+  on disk, since an fsync on tmpfs does nothing;
 * raw AES-256-GCM: the same 64 KiB chunks with the same counter nonces, read and written
-  ``SLAB`` chunks at a time for large files and one at a time for small ones, as infoshare does, ``readinto`` + ``AESGCM.encrypt_into`` /
-  ``decrypt_into`` into reused buffers + ``write``: the fastest plain loop ``cryptography``
-  allows, without the transcript hash, signature or staging;
+  ``SLAB`` chunks at a time for large files and one at a time for small ones, as infoshare does,
+  ``readinto`` + ``AESGCM.encrypt_into`` / ``decrypt_into`` into reused buffers + ``write``, on
+  one thread: the fastest plain loop ``cryptography`` allows, without the transcript hash,
+  signature or staging;
 * age: ``age -r <X25519 recipient> -o OUT IN`` and ``age -d -i IDENTITY -o OUT IN``.
 
-Before every operation the page cache is synced (``os.sync``, not timed), so no operation pays
-for writing back the previous one's output, and each repeat starts with a different tool.
+All three read and write in the same directory, by default on tmpfs (``/dev/shm``, if it has
+room): on this project's VM the virtual disk's speed moved the raw loop's own opening rate by 2x
+between runs, and disk speed is not a property of the code under test. The inputs of the opens
+(an envelope, the raw ciphertext, an age file) are made once per size, untimed, so every timed
+operation writes exactly one new file, deleted right after it. Before every operation the page
+cache is synced (``os.sync``) and, from 64 MiB on, the driver pauses ``--settle`` seconds
+(default 3; untimed): on this VM the kernel time of writing 1 GiB into memory freed a moment
+before varied 3x with timing, and the pause made it about the same for every operation. Within
+each repeat the three tools run one after another in an order that rotates from repeat to
+repeat, and the first ``--warmup`` repeat is not counted. Besides the medians, the report gives
+for each size the median (and range) of the per-repeat paired ratios, infoshare against raw (and
+age) in the same repeat, which cancels drifts of the machine that span a repeat.
 
 Times of the Python operations are measured inside the worker from opening the input to closing
-the output (interpreter start and imports, ~0.2 s, excluded); age's are wall time of the whole
-process, so they include its start-up, which is measured separately on an empty file and
-reported. MB/s is 10^6 bytes of plaintext per second; the median of ``--repeat`` runs is
-reported. Every output is checked against the input once. ``--seal-version N`` seals format
-version N instead of the default (for code that has versions).
+the output (interpreter start and imports, ~0.2 s, excluded), with the CPU time of all the
+worker's threads over the same span; age's are wall time of the whole process, so they include
+its start-up, which is measured separately on an empty file and reported. MB/s is 10^6 bytes of
+plaintext per second. Every output is checked against the input once. ``--seal-version N``
+seals format version N instead of the default (for code that has versions).
 
-    .venv/bin/python bench/envelope_throughput.py [--sizes 1M,64M,1G] [--repeat 3] [--dir DIR]
+    .venv/bin/python bench/envelope_throughput.py [--sizes 1M,64M,1G] [--repeat 9] [--dir DIR] [--settle 3]
 """
 
 from __future__ import annotations
@@ -50,12 +62,19 @@ TAG = 16
 # The raw loops read and write like infoshare.envelope.stream: SLAB_CHUNKS chunks per call for a
 # payload of THREADED_HASH_MIN_CHUNKS[2] chunks or more, one chunk per call below that.
 SLAB, SLAB_FROM = 8, 64
+# From this size on, the driver pauses --settle seconds before each operation (see the docstring).
+SETTLE_FROM = 64 << 20
+# tmpfs; the bench makes its own private directory in it (mkdtemp), so a shared one is safe
+SHM = Path("/dev/shm")  # noqa: S108
 
 
 # --- workers: one operation each, in a fresh process ------------------------------------------
 
 
-def _worker(op: str, src: Path, dst: Path, keys: Path, seal_version: int | None) -> float:
+def _worker(
+    op: str, src: Path, dst: Path, keys: Path, seal_version: int | None
+) -> tuple[float, float]:
+    """The operation's wall seconds and the CPU seconds of all the process's threads."""
     from datetime import UTC, datetime
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -85,7 +104,7 @@ def _worker(op: str, src: Path, dst: Path, keys: Path, seal_version: int | None)
                     self._fh.close()
                     self._fh = None
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if op == "idle":  # imports and keys only: the floor under the peak RSS of seal and open
         pass
     elif op == "seal":
@@ -134,14 +153,14 @@ def _worker(op: str, src: Path, dst: Path, keys: Path, seal_version: int | None)
                 out.write(outbuf[:end])
     else:
         raise SystemExit(f"unknown operation {op}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 # --- the driver --------------------------------------------------------------------------------
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Run ``cmd``; return (wall seconds, its peak RSS in KiB, its stdout)."""
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Run ``cmd``; return (wall seconds, CPU seconds, its peak RSS in KiB, its stdout)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
@@ -152,7 +171,8 @@ def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int,
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed: {err.read().decode()[-2000:]}")
-        return wall, usage.ru_maxrss, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return wall, cpu, usage.ru_maxrss, out.read().decode()
 
 
 def _sha256(path: Path) -> str:
@@ -198,19 +218,56 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def _fs_type(path: Path) -> str:
+    """The file system type of the mount holding ``path`` (from /proc/mounts)."""
+    best, kind = "", "?"
+    real = str(path.resolve())
+    for line in Path("/proc/mounts").read_text().splitlines():
+        _dev, mount, fstype, *_ = line.split()
+        if (real == mount or real.startswith(mount.rstrip("/") + "/")) and len(mount) > len(best):
+            best, kind = mount, fstype
+    return kind
+
+
+def _default_dir(largest: int) -> Path | None:
+    """``SHM`` when it has room for the files of the largest size (five at once), else
+    None (the system temp dir)."""
+    if SHM.is_dir() and shutil.disk_usage(SHM).free > 6 * largest + (256 << 20):
+        return SHM
+    print(f"{SHM} is missing or too small: the files go to the temp dir", file=sys.stderr)
+    return None
+
+
+Measure = tuple[float, float, int]  # wall seconds, CPU seconds, peak RSS KiB
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1M,64M,1G")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--dir", type=Path, help="where the files go (default: a temp dir)")
+    ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed repeats first (default 1)")
+    ap.add_argument(
+        "--dir", type=Path, help="where the files go (default: /dev/shm if it has room)"
+    )
+    ap.add_argument(
+        "--fsync-dir",
+        type=Path,
+        help="where the open + fsync row writes (default: the system temp dir, on disk)",
+    )
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=3.0,
+        help="seconds to pause before each operation of 64 MiB and up (default 3)",
+    )
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose infoshare runs")
     ap.add_argument("--seal-version", type=int, help="format version to seal (default: current)")
     ap.add_argument("--worker", nargs=4, metavar=("OP", "SRC", "DST", "KEYS"))
     args = ap.parse_args()
     if args.worker:
         op, src, dst, keys = args.worker
-        seconds = _worker(op, Path(src), Path(dst), Path(keys), args.seal_version)
-        print(json.dumps({"seconds": seconds}))
+        seconds, cpu = _worker(op, Path(src), Path(dst), Path(keys), args.seal_version)
+        print(json.dumps({"seconds": seconds, "cpu_seconds": cpu}))
         return
     if shutil.which("age") is None:
         raise SystemExit("age is not installed (Debian/Ubuntu: apt-get install -y age)")
@@ -222,7 +279,10 @@ def main() -> None:
         PrivateFormat,
     )
 
-    work = Path(tempfile.mkdtemp(prefix="envelope-bench-", dir=args.dir))
+    sizes = [_size(s) for s in args.sizes.split(",")]
+    base = args.dir if args.dir is not None else _default_dir(max(sizes))
+    work = Path(tempfile.mkdtemp(prefix="envelope-bench-", dir=base))
+    disk = Path(tempfile.mkdtemp(prefix="envelope-bench-fsync-", dir=args.fsync_dir))
     env = {**os.environ, "PYTHONPATH": str(args.code.resolve())}
     try:
         keys = work / "keys"
@@ -237,19 +297,22 @@ def main() -> None:
             ["age-keygen", "-y", str(keys / "age.txt")], check=True, capture_output=True, text=True
         ).stdout.strip()
 
-        def py(op: str, src: Path, dst: Path) -> tuple[float, int]:
+        def py(op: str, src: Path, dst: Path) -> Measure:
             cmd = [sys.executable, __file__, "--worker", op, str(src), str(dst), str(keys)]
             if args.seal_version is not None:
                 cmd += ["--seal-version", str(args.seal_version)]
-            _wall, rss, out = _run(cmd, env)
-            return json.loads(out)["seconds"], rss
+            _wall, _cpu, rss, out = _run(cmd, env)
+            got = json.loads(out)
+            return got["seconds"], got["cpu_seconds"], rss
 
-        def age(decrypt: bool, src: Path, dst: Path) -> tuple[float, int]:
+        def age(decrypt: bool, src: Path, dst: Path) -> Measure:
             how = ["-d", "-i", str(keys / "age.txt")] if decrypt else ["-r", age_recipient]
-            wall, rss, _out = _run(["age", *how, "-o", str(dst), str(src)])
-            return wall, rss
+            wall, cpu, rss, _out = _run(["age", *how, "-o", str(dst), str(src)])
+            return wall, cpu, rss
 
         machine = _machine()
+        machine["files_on"] = f"{work.parent} ({_fs_type(work)})"
+        machine["fsync_row_on"] = f"{disk.parent} ({_fs_type(disk)})"
         load_start = os.getloadavg()
         # age is timed as a whole process: how much of that is start-up, key parsing and header
         empty = work / "empty.bin"
@@ -262,43 +325,52 @@ def main() -> None:
             ),
         }
         results: list[dict[str, Any]] = []
-        for size in [_size(s) for s in args.sizes.split(",")]:
+        for size in sizes:
             plain = work / "plain.bin"
             with plain.open("wb") as fh:
                 for _ in range(0, size, 1 << 20):
                     fh.write(os.urandom(min(1 << 20, size)))
             digest = _sha256(plain)
-            runs: dict[str, list[tuple[float, int]]] = {"idle": [py("idle", plain, plain)]}
+            runs: dict[str, list[Measure]] = {"idle": [py("idle", plain, plain)]}
+            # The inputs of the opens, made once (untimed) and kept, so that every timed
+            # operation writes exactly one new file, deleted right after it: each starts with
+            # the same files present and writes into memory the previous one just freed.
+            sealed, rawct, agect = work / "sealed.isenv", work / "raw.ct", work / "plain.age"
+            py("seal", plain, sealed)
+            py("raw-seal", plain, rawct)
+            age(False, plain, agect)
+            out, opened, o2 = work / "out.bin", work / "opened", disk / "o2"
             load = os.getloadavg()[0]
-            for rep in range(args.repeat):
-                sealed, opened, o2 = work / "sealed.isenv", work / "opened", work / "o2"
-                rawct, rawpt = work / "raw.ct", work / "raw.pt"
-                agect, agept = work / "plain.age", work / "age.pt"
-                # (name, operation, its plaintext output to check, files done with after it)
+            for rep in range(-args.warmup, args.repeat):  # repeats below 0 warm up, untimed
+                # (name, operation, its plaintext output to check, the output to delete)
                 tools = [
-                    [("infoshare seal", partial(py, "seal", plain, sealed), None, []),
+                    [("infoshare seal", partial(py, "seal", plain, out), None, out),
                      ("infoshare open", partial(py, "open", sealed, opened),
-                      opened / "payload.bin", [opened]),
+                      opened / "payload.bin", opened),
                      ("infoshare open + fsync", partial(py, "open-fsync", sealed, o2),
-                      o2 / "payload.bin", [o2, sealed])],
-                    [("raw seal", partial(py, "raw-seal", plain, rawct), None, []),
-                     ("raw open", partial(py, "raw-open", rawct, rawpt), rawpt, [rawpt, rawct])],
-                    [("age seal", partial(age, False, plain, agect), None, []),
-                     ("age open", partial(age, True, agect, agept), agept, [agept, agect])],
+                      o2 / "payload.bin", o2)],
+                    [("raw seal", partial(py, "raw-seal", plain, out), None, out),
+                     ("raw open", partial(py, "raw-open", rawct, out), out, out)],
+                    [("age seal", partial(age, False, plain, out), None, out),
+                     ("age open", partial(age, True, agect, out), out, out)],
                 ]  # fmt: skip
                 # each repeat starts with a different tool, so none always runs first or last
-                for steps in tools[rep % 3 :] + tools[: rep % 3]:
+                for steps in tools[rep % 3 :] + tools[: rep % 3]:  # (-1 % 3 == 2)
                     for name, step, output, done in steps:
                         os.sync()  # no dirty pages left over from the previous operation
-                        runs.setdefault(name, []).append(step())
+                        if size >= SETTLE_FROM:
+                            time.sleep(args.settle)
+                        measured = step()
+                        if rep >= 0:
+                            runs.setdefault(name, []).append(measured)
                         if rep == 0 and output is not None and _sha256(output) != digest:
                             raise SystemExit(f"{output} does not match the input")
-                        # Delete outputs as soon as they are not needed, so every operation
-                        # starts with the same files in the page cache (at 1 GiB, a write into
-                        # fresh guest memory on this VM runs at half the speed of one into
-                        # memory just freed, which made the later operations of a repeat slow).
-                        for path in done:
-                            shutil.rmtree(path) if path.is_dir() else path.unlink()
+                        # At 1 GiB, writing into guest memory freed a moment before costs this
+                        # VM up to 3x the kernel time it costs otherwise, depending on timing
+                        # (the pause above makes it the same for every operation).
+                        shutil.rmtree(done) if done.is_dir() else done.unlink()
+            for path in (sealed, rawct, agect):
+                path.unlink()
             plain.unlink()
             row: dict[str, Any] = {"size": size, "load_1min": load}
             for name, all_runs in runs.items():
@@ -306,9 +378,20 @@ def main() -> None:
                 row[name] = {
                     "MB/s": size / 1e6 / secs if secs else 0.0,
                     "seconds": secs,
-                    "peak_rss_MiB": max(m[1] for m in all_runs) / 1024,
+                    "cpu_seconds": statistics.median(m[1] for m in all_runs),
+                    "peak_rss_MiB": max(m[2] for m in all_runs) / 1024,
                     "runs_seconds": [m[0] for m in all_runs],
                 }
+            for op in ("seal", "open"):  # throughput ratios, each repeat against itself
+                ours = runs[f"infoshare {op}"]
+                for other in ("raw", "age"):
+                    paired = [b[0] / a[0] for a, b in zip(ours, runs[f"{other} {op}"], strict=True)]
+                    row[f"paired {op} / {other}"] = {
+                        "median": statistics.median(paired),
+                        "min": min(paired),
+                        "max": max(paired),
+                        "ratios": paired,
+                    }
             results.append(row)
             print(f"{_label(size)} done (1-min load {load:.2f})", file=sys.stderr)
         report = {
@@ -316,6 +399,8 @@ def main() -> None:
             "seal_version": args.seal_version,
             "age_empty_file_seconds": startup,
             "repeat": args.repeat,
+            "warmup": args.warmup,
+            "settle_seconds": args.settle,
             "load_start": load_start,
             "load_end": os.getloadavg(),
             "results": results,
@@ -327,6 +412,7 @@ def main() -> None:
         print(_table(report))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(disk, ignore_errors=True)
 
 
 def _table(report: dict[str, Any]) -> str:
@@ -335,26 +421,31 @@ def _table(report: dict[str, Any]) -> str:
         f"{m['cpu']}, {m['cores']} cores; Python {m['python']}, cryptography {m['cryptography']} "
         f"({m['openssl']}), {m['age']}; commit {m['commit']}; sealing format "
         f"{'v' + str(report['seal_version']) if report['seal_version'] else 'default'}; "
-        f"median of {report['repeat']}; "
+        f"files on {m['files_on']}, open + fsync on {m['fsync_row_on']}; "
+        f"median of {report['repeat']} after {report['warmup']} untimed; pause "
+        f"{report['settle_seconds']:g} s before each operation from 64 MiB; "
         f"load average {report['load_start'][0]:.2f} at start, {report['load_end'][0]:.2f} at end",
         "",
-        "| size | operation | infoshare MB/s | raw AES-GCM MB/s | age MB/s | infoshare / raw "
-        "| infoshare / age | peak RSS MiB: infoshare, raw, age |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| size | operation | infoshare MB/s | raw AES-GCM MB/s | age MB/s "
+        "| infoshare / raw: medians; paired median (range) | infoshare / age: paired median "
+        "| CPU s: infoshare, raw | peak RSS MiB: infoshare, raw, age |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- | --- | --- |",
     ]
     for r in report["results"]:
         for op in ("seal", "open"):
             ours, raw, age = r[f"infoshare {op}"], r[f"raw {op}"], r[f"age {op}"]
+            pr, pa = r[f"paired {op} / raw"], r[f"paired {op} / age"]
             lines.append(
                 f"| {_label(r['size'])} | {op} | {ours['MB/s']:.0f} | {raw['MB/s']:.0f} | "
-                f"{age['MB/s']:.0f} | {ours['MB/s'] / raw['MB/s']:.0%} | "
-                f"{ours['MB/s'] / age['MB/s']:.2f}x | {ours['peak_rss_MiB']:.1f}, "
-                f"{raw['peak_rss_MiB']:.1f}, {age['peak_rss_MiB']:.1f} |"
+                f"{age['MB/s']:.0f} | {ours['MB/s'] / raw['MB/s']:.0%}; **{pr['median']:.0%}** "
+                f"({pr['min']:.0%}-{pr['max']:.0%}) | {pa['median']:.2f}x | "
+                f"{ours['cpu_seconds']:.3f}, {raw['cpu_seconds']:.3f} | "
+                f"{ours['peak_rss_MiB']:.1f}, {raw['peak_rss_MiB']:.1f}, {age['peak_rss_MiB']:.1f} |"
             )
         fs = r["infoshare open + fsync"]
         lines.append(
-            f"| {_label(r['size'])} | open + fsync (`infoshare open`) | {fs['MB/s']:.0f} | | | | | "
-            f"{fs['peak_rss_MiB']:.1f} |"
+            f"| {_label(r['size'])} | open + fsync (`infoshare open`, on disk) | {fs['MB/s']:.0f} "
+            f"| | | | | {fs['cpu_seconds']:.3f} | {fs['peak_rss_MiB']:.1f} |"
         )
     idle = max(r["idle"]["peak_rss_MiB"] for r in report["results"])
     empty = report["age_empty_file_seconds"]
@@ -363,7 +454,8 @@ def _table(report: dict[str, Any]) -> str:
         f"A worker that only imports infoshare.envelope and loads the keys peaks at {idle:.1f} MiB "
         "(the raw loop imports only cryptography). age's times include its process start-up: it "
         f"seals an empty file in {empty['seal'] * 1e3:.1f} ms and opens it in "
-        f"{empty['open'] * 1e3:.1f} ms (median of 5).",
+        f"{empty['open'] * 1e3:.1f} ms (median of 5). CPU s: the CPU time of all the worker's "
+        "threads over the timed span (median).",
     ]
     return "\n".join(lines)
 

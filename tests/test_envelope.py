@@ -8,6 +8,7 @@ import io
 import os
 import stat
 import struct
+import threading
 import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -658,19 +659,32 @@ def test_directory_open_releases_nothing_on_failure(tmp_path: Path, big: Sealed)
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("threaded", [False, True], ids=["hash-inline", "hash-on-thread"])
-@pytest.mark.parametrize("chunk", [5, 7, 8, 10])
-def test_large_envelope_releases_nothing_before_the_signature(
-    tmp_path: Path, version: Version, threaded: bool, chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Large payloads are read, hashed and decrypted a slab of chunks at a time, the hash on a
-    helper thread or inline, while chunks are decrypted into staging: an altered chunk (not
-    re-signed) or a forged one (re-signed), in the first slab or the last, at its edges or
-    inside, leaves nothing behind."""
+def _force_helper(monkeypatch: pytest.MonkeyPatch, helper: str) -> None:
+    """Slabs of 8 chunks, and the transcript hashed inline, on a helper thread that only hashes,
+    or on one that also does file I/O (reads ahead when opening, writes when sealing), for every
+    version."""
     monkeypatch.setattr(stream, "SLAB_CHUNKS", 8)
     monkeypatch.setattr(
-        stream, "THREADED_HASH_MIN_CHUNKS", dict.fromkeys(VERSIONS, 1 if threaded else 1 << 40)
+        stream,
+        "THREADED_HASH_MIN_CHUNKS",
+        dict.fromkeys(VERSIONS, 1 << 40 if helper == "inline" else 1),
     )
+    monkeypatch.setattr(stream, "HELPER_IO", dict.fromkeys(VERSIONS, helper == "helper-io"))
+
+
+HELPERS = ["inline", "hash-only", "helper-io"]
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+@pytest.mark.parametrize("chunk", [5, 7, 8, 10])
+def test_large_envelope_releases_nothing_before_the_signature(
+    tmp_path: Path, version: Version, helper: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large payloads are read, hashed and decrypted a slab of chunks at a time, the hash inline
+    or on a helper thread (which, opening, may also read ahead), while chunks are decrypted into
+    staging: an altered chunk (not re-signed) or a forged one (re-signed), in the first slab or
+    the last, at its edges or inside, leaves nothing behind."""
+    _force_helper(monkeypatch, helper)
     items = [SealedItem("item-1", "Bulk", os.urandom(10 * CHUNK_SIZE + 7), "bulk.bin")]
     large = _seal(version, items)
     parts = Parts.of(large.data)
@@ -689,6 +703,100 @@ def test_large_envelope_releases_nothing_before_the_signature(
     assert list(tmp_path.iterdir()) == []
     _open_to(tmp_path / "out", large.data)
     assert (tmp_path / "out" / "bulk.bin").read_bytes() == items[0].content
+
+
+class _FailingRead(io.RawIOBase):
+    """A seekable envelope whose reads fail with OSError from byte ``at`` on."""
+
+    def __init__(self, data: bytes, at: int) -> None:
+        self.inner, self.at = io.BytesIO(data), at
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        return self.inner.seek(pos, whence)
+
+    def tell(self) -> int:
+        return self.inner.tell()
+
+    def readinto(self, buf: Any) -> int:
+        if self.inner.tell() + len(buf) > self.at:
+            raise OSError("disk gone")
+        return self.inner.readinto(buf)
+
+
+class _FailingSink(DirectorySink):
+    def write(self, data: memoryview) -> None:
+        raise OSError("disk full")
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+@pytest.mark.parametrize("fail", ["read", "write"])
+def test_io_errors_while_opening_stop_the_helper_and_release_nothing(
+    tmp_path: Path, version: Version, helper: str, fail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error (on the helper thread when it reads ahead) or a write error (on the caller)
+    in the middle of a large envelope surfaces as itself, leaves nothing behind and leaves no
+    helper thread running."""
+    _force_helper(monkeypatch, helper)
+    data = _seal(version, [SealedItem("item-1", "Bulk", os.urandom(30 * CHUNK_SIZE), "b.bin")]).data
+    threads = threading.active_count()
+    source = _FailingRead(data, len(data) // 2) if fail == "read" else io.BytesIO(data)
+    sink = (DirectorySink if fail == "read" else _FailingSink)(tmp_path / "out")
+    with pytest.raises(OSError, match="disk gone" if fail == "read" else "disk full"):
+        open_envelope(
+            source,
+            sink,
+            keys=[RECIPIENT],
+            sender_key=lambda _k, _c: SENDER.public_key(),
+            seen=None,
+            now=NOW,
+        )
+    assert list(tmp_path.iterdir()) == []
+    assert threading.active_count() == threads
+
+
+class _FailingWrite(io.BytesIO):
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.at:
+            raise OSError("disk full")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("helper", HELPERS)
+def test_write_error_while_sealing_surfaces_and_stops_the_helper(
+    version: Version, helper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write error in the middle of a large envelope (on the helper thread when it writes)
+    surfaces as itself and leaves no helper thread running; the same envelope written to a
+    working output opens."""
+    _force_helper(monkeypatch, helper)
+    content = os.urandom(30 * CHUNK_SIZE)
+    threads = threading.active_count()
+
+    def seal_to(out: io.BytesIO) -> None:
+        seal(
+            out,
+            [Item("item-1", "Bulk", "b.bin", len(content), io.BytesIO(content))],
+            transfer_id="ISR-1",
+            decision_sha256=DECISION,
+            recipients=[RECIPIENT.public_key()],
+            sender=SENDER,
+            created=CREATED,
+            version=version,
+        )
+
+    with pytest.raises(OSError, match="disk full"):
+        seal_to(_FailingWrite(15 * CHUNK_SIZE))
+    assert threading.active_count() == threads
+    good = io.BytesIO()
+    seal_to(good)
+    assert _open(good.getvalue()).items[0].content == content
 
 
 def test_directory_open_refuses_a_non_empty_destination(tmp_path: Path, big: Sealed) -> None:
