@@ -161,6 +161,9 @@ def send_lockout_alert(store: Store, ref: str, step: Step, attempts: int) -> Non
           dpo)  # fmt: skip
 
 
+OUTCOME_NOTICE = "outcome-notice"  # the step marking that the requester was told the outcome
+
+
 def send_outcome(store: Store, ref: str) -> None:
     """Tell the requester what was decided, the reasons on the record and what was shared, once
     the record exists. Marked as sent only after the mail server took it: a process that dies in
@@ -180,9 +183,6 @@ def send_outcome(store: Store, ref: str) -> None:
                               items=_items(meta.public, shared)),
               requester)  # fmt: skip
     store.complete_step(ref, OUTCOME_NOTICE)
-
-
-OUTCOME_NOTICE = "outcome-notice"
 
 
 def send_reminders(store: Store, ref: str, step: Step) -> int:

@@ -35,6 +35,8 @@ from tasks.notify import send_escalation, send_outcome, send_reminders
 from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
+# A run in these states with no heartbeat has lost its process (see record_run_if_ended).
+GONE_SILENT = (StateType.PENDING, StateType.RUNNING)
 
 
 def _wake(wake: timeliness.ToWake) -> None:
@@ -219,9 +221,6 @@ def record_run_if_ended(flow_run_id: str, silent_seconds: int = 0) -> str | None
         "written" if summary.written else "already present", summary.decision.value,
     )  # fmt: skip
     return summary.ref
-
-
-GONE_SILENT = (StateType.PENDING, StateType.RUNNING)
 
 
 def _mark_crashed(

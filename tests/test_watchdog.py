@@ -199,6 +199,13 @@ def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_st
 OFFICER = "tom.baker@homes.northshire.example"  # the housing officer who justifies overrides
 
 
+def _share_item_1(approver: str, code: str) -> dict[str, Any]:
+    """The school's sign-off answer: share the attendance summary (item-1)."""
+    return {"approver_id": approver, "code": code, "decision": "SHARE",
+            "approved_items": ["item-1"],
+            "reasons": "Attendance baseline is necessary for the intervention plan."}  # fmt: skip
+
+
 def _kill_when_held(run_id: str, held: Hold) -> None:
     """SIGKILL the run's process while it is blocked sending the held notice, then wait for
     Prefect to mark the run Crashed (the runner sees the process die)."""
@@ -242,12 +249,7 @@ def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
                    and prefect_api.run(run_id).state_type == "PAUSED")  # fmt: skip
         stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
         with mailbox.hold("delivery_notice" if step == "transfer" else "outcome", run_id) as held:
-            resume_when_ready(
-                run_id,
-                {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
-                 "decision": "SHARE", "approved_items": ["item-1"],
-                 "reasons": "Attendance baseline is necessary for the intervention plan."},
-            )  # fmt: skip
+            resume_when_ready(run_id, _share_item_1("school-head", mailbox.latest_code(ref, HEAD)))
             _kill_when_held(run_id, held)
     else:
         run_id = prefect_api.submit({"request": example("scenario2-housing.json")}).id
@@ -384,12 +386,7 @@ def test_a_sign_off_unanswered_at_its_due_time_goes_to_the_deputy_whose_code_wor
     assert "escalated" in [e.event for e in stack_store.audit_trail(ref)]
 
     stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
-    resume_when_ready(
-        run_id,
-        {"approver_id": "school-dsl", "code": mailbox.latest_code(ref, DEPUTY),
-         "decision": "SHARE", "approved_items": ["item-1"],
-         "reasons": "Attendance baseline is necessary for the intervention plan."},
-    )  # fmt: skip
+    resume_when_ready(run_id, _share_item_1("school-dsl", mailbox.latest_code(ref, DEPUTY)))
     wait_until("the run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
     found = stack_store.record(ref)
     assert found is not None and found[0].decision == "SHARE_PARTIAL"

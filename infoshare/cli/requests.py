@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,23 @@ sign_option = click.option(
     help="Prove it is you with your own signing key instead of a code (see `infoshare "
     f"person-key generate`); its passphrase from ${PASSPHRASE_ENV} or asked for.",
 )  # fmt: skip
+
+
+def answering(who: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """What every command that answers a waiting step takes: the request, who answers
+    (``who`` describes them) and the proof of identity (``--code`` or ``--sign``)."""
+
+    def apply(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed((
+            click.argument("target"),
+            click.option("--as", "person", required=True, help=f"Your person id{who}."),
+            code_option,
+            sign_option,
+        )):  # fmt: skip
+            command = option(command)
+        return command
+
+    return apply
 
 
 @main.command()
@@ -175,6 +193,16 @@ def provide(
           f"{ref} {item}: {len(content)} bytes prepared")  # fmt: skip
 
 
+def _submit(
+    target: str, step: Step, form: type[OverrideInput | SignOffInput | EmergencyInput],
+    data: dict[str, Any], code: str | None, sign: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Prove who answers (code or signature) and resume the request's run with the answer."""
+    store = open_store()
+    ref = ref_for(target, store)
+    _resume(ref, store, _answer(store, ref, step, form, data, code, sign), as_json)
+
+
 def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None:
     run_id = store.meta(ref).flow_run_id
     if run_id is None:
@@ -228,10 +256,7 @@ def _answer(
 
 
 @main.command()
-@click.argument("target")
-@click.option("--as", "person", required=True, help="Your person id.")
-@code_option
-@sign_option
+@answering("")
 @click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
 @click.option("--reasons", required=True, help="Reasons for the decision.")
@@ -243,18 +268,13 @@ def approve(
     reasons: str, redactions: str, dpo_advice: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer the senior sign-off of a waiting request (reference or flow run id)."""
-    store = open_store()
-    ref = ref_for(target, store)
     data = {"approver_id": person, "decision": decision, "approved_items": list(items),
             "reasons": reasons, "redactions": redactions, "dpo_advice": dpo_advice}  # fmt: skip
-    _resume(ref, store, _answer(store, ref, Step.SIGNOFF, SignOffInput, data, code, sign), as_json)
+    _submit(target, Step.SIGNOFF, SignOffInput, data, code, sign, as_json)
 
 
 @main.command()
-@click.argument("target")
-@click.option("--as", "person", required=True, help="Your person id.")
-@code_option
-@sign_option
+@answering("")
 @click.option(
     "--ground", "grounds", multiple=True, required=True,
     type=click.Choice([g.value for g in OverrideGround]),
@@ -268,19 +288,13 @@ def justify(
     proportionality: str, informed: bool, not_informed_reason: str, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer the consent-override justification of a waiting request."""
-    store = open_store()
-    ref = ref_for(target, store)
     data = {"person_id": person, "grounds": list(grounds), "proportionality": proportionality,
             "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
-    _resume(ref, store, _answer(store, ref, Step.OVERRIDE, OverrideInput, data, code, sign),
-            as_json)  # fmt: skip
+    _submit(target, Step.OVERRIDE, OverrideInput, data, code, sign, as_json)
 
 
 @main.command()
-@click.argument("target")
-@click.option("--as", "person", required=True, help="Your person id (an on-call approver).")
-@code_option
-@sign_option
+@answering(" (an on-call approver)")
 @click.option("--decision", type=click.Choice([c.value for c in EmergencyChoice]), required=True)
 @click.option("--item", "items", multiple=True, help="An item to share now (repeat; CONFIRM).")
 @click.option("--reasons", required=True, help="Why sharing now is (or is not) necessary.")
@@ -291,12 +305,9 @@ def confirm(
 ) -> None:  # fmt: skip
     """Answer the on-call confirmation of an EMERGENCY request (risk to life): CONFIRM shares the
     items now, sign-off follows; DECLINE sends it down the RED path."""
-    store = open_store()
-    ref = ref_for(target, store)
     data = {"approver_id": person, "decision": decision, "approved_items": list(items),
             "reasons": reasons}  # fmt: skip
-    _resume(ref, store, _answer(store, ref, Step.EMERGENCY, EmergencyInput, data, code, sign),
-            as_json)  # fmt: skip
+    _submit(target, Step.EMERGENCY, EmergencyInput, data, code, sign, as_json)
 
 
 @main.command()
