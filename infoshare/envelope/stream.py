@@ -248,9 +248,8 @@ class _Region:
         self._reads = threaded and HELPER_IO[version.number]
         if threaded:
             self._stop = False
-            self._free = threading.Semaphore(
-                _RING
-            )  # buffers the caller and the helper are done with
+            # buffers the caller and the helper are done with
+            self._free = threading.Semaphore(_RING)
             # read ahead: filled slabs (or what the helper raised) for the caller; else slabs
             # for the helper to hash (None: no more)
             self._queue: queue.SimpleQueue[memoryview | BaseException | None] = queue.SimpleQueue()
