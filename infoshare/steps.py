@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from infoshare import emergency, identity, registry
 from infoshare.envelope import SealedItem, seal_items
 from infoshare.identity import MAX_FAILED_ATTEMPTS
-from infoshare.keys import ENCRYPTION, key_id
+from infoshare.keys import ENCRYPTION, KeyStoreError, key_id
 from infoshare.models import Decision, ShareRequest
 from infoshare.policy import (
     EmergencyChoice,
@@ -409,13 +409,20 @@ def _seal(
         recipient_raws = registry.valid_public_keys(s, meta.requesting_agency, ENCRYPTION, now)
     if not recipient_raws:
         raise TransferError(f"no current encryption key registered for {meta.requesting_agency}")
+    try:
+        sender = store.keys.signing_key(meta.disclosing_agency)
+    except KeyStoreError as exc:  # a worker set up without the agency's keys, or its passphrase
+        raise TransferError(
+            f"{exc}; every machine that runs transfers for {meta.disclosing_agency} needs its key "
+            "files and their passphrase or master key (README: Production, agency keys)"
+        ) from exc
     descriptions = dict(zip(req.item_ids(), (i.description for i in req.items), strict=True))
     sealed = seal_items(
         [SealedItem(i, descriptions[i], contents[i]) for i in approved],
         transfer_id=ref,
         decision_sha256=decision_sha256,
         recipients=[X25519PublicKey.from_public_bytes(r) for r in recipient_raws],
-        sender=store.keys.signing_key(meta.disclosing_agency),
+        sender=sender,
         now=now,
     )
     return sealed.data, {

@@ -4,6 +4,7 @@ real store with the clock moved by hand (no Prefect: the watchdog's tasks call t
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -325,6 +326,44 @@ def test_a_crash_between_sealing_and_a_confirmed_delivery_is_recorded_truthfully
     with pytest.raises(TransferError, match="already has its decision record"):
         transfer(store, ref, DirectoryInbox(tmp_path / "good"))
     assert not (tmp_path / "good").exists()
+
+
+def test_a_worker_without_the_agencys_key_files_says_so_and_sends_nothing(
+    store: Store, env: dict[str, str], tmp_path: Path
+) -> None:
+    """A second worker machine with the same database and master key but no copy of the
+    disclosing agency's key files: the transfer is refused with a reason that says what is
+    missing and where to look (the task escalates a TransferError to the data-protection lead),
+    nothing is delivered, and after copying the key files the same request goes out."""
+    ref, run_id = emergency_request(store, now_utc())
+    store.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
+    wait_for(store, ref, Step.EMERGENCY, now_utc())
+    assert confirm(store, ref, run_id)
+    master = (store.settings.keys_dir / "master.key").read_text()
+    other_home = tmp_path / "worker-2"
+    worker = Store(
+        load_settings(
+            {
+                "INFOSHARE_HOME": str(other_home),
+                "INFOSHARE_DATABASE_URL": store.settings.database_url,
+                "INFOSHARE_MASTER_KEY": master,
+            }
+        )
+    )
+    try:
+        inbox = tmp_path / "inbox"
+        with pytest.raises(TransferError) as refused:
+            transfer(worker, ref, DirectoryInbox(inbox))
+        assert "no ed25519 private key for agency 'northshire-academy' on this machine" in str(refused.value)
+        assert "README: Production, agency keys" in str(refused.value)
+        assert not inbox.exists() and worker.step(ref, Step.TRANSFER) is None
+
+        agencies = store.settings.keys_dir / "agencies"
+        shutil.copytree(agencies, other_home / "keys" / "agencies")
+        facts = transfer(worker, ref, DirectoryInbox(inbox))
+        assert facts["items"] == ["item-1"] and len(list(inbox.rglob("*.isenv"))) == 1
+    finally:
+        worker.close()
 
 
 def test_no_on_call_confirmation_in_time_falls_back_to_red(store: Store) -> None:
