@@ -354,8 +354,9 @@ def test_a_worker_without_the_agencys_key_files_says_so_and_sends_nothing(
         inbox = tmp_path / "inbox"
         with pytest.raises(TransferError) as refused:
             transfer(worker, ref, DirectoryInbox(inbox))
-        assert "no ed25519 private key for agency 'northshire-academy' on this machine" in str(refused.value)
-        assert "README: Production, agency keys" in str(refused.value)
+        why = str(refused.value)
+        assert "no ed25519 private key for agency 'northshire-academy' on this machine" in why
+        assert "README: Production, agency keys" in why
         assert not inbox.exists() and worker.step(ref, Step.TRANSFER) is None
 
         agencies = store.settings.keys_dir / "agencies"
