@@ -20,7 +20,7 @@ from infoshare.db import DecisionRecordRow, RequestRow
 from infoshare.models import Decision
 from infoshare.store import Store
 from infoshare.timeliness import OpenRequest
-from infoshare.worktime import LONDON
+from infoshare.worktime import LONDON, uk_minute
 
 OUTCOMES = {
     Decision.SHARE_FULL: "shared",
@@ -187,10 +187,6 @@ def summary_markdown(store: Store, now: datetime) -> str:
 RAG_WORDS = {"RED": "late or nearly (red)", "AMBER": "at risk (amber)", "GREEN": "on track"}
 
 
-def _uk(at: datetime | None) -> str:
-    return at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if at else "-"
-
-
 def open_requests_table(open_: list[OpenRequest], now: datetime) -> list[dict[str, Any]]:
     """The ``timeliness-open-requests`` dashboard rows, soonest deadline first; the columns an
     inspector looks at first come first (Prefect's table cuts off the right-hand ones)."""
@@ -204,8 +200,8 @@ def open_requests_table(open_: list[OpenRequest], now: datetime) -> list[dict[st
                 "RAG status": RAG_WORDS[r.rag(now)],
                 "time left (h)": "-" if left is None else round(left / 3600, 1),
                 "step": r.status,
-                "step due (UK)": _uk(r.step_due_at),
-                "deadline (UK)": _uk(r.due_at),
+                "step due (UK)": uk_minute(r.step_due_at),
+                "deadline (UK)": uk_minute(r.due_at),
                 "from": r.requesting_agency,
                 "to": r.disclosing_agency,
             }

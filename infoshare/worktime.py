@@ -17,6 +17,19 @@ from zoneinfo import ZoneInfo
 import holidays
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def uk_minute(at: datetime | str | None) -> str:
+    """A time for people to read: UK local time to the minute (``2026-11-26 12:09``), or "-".
+    Accepts the ISO text that records and step data keep."""
+    if at is None or at == "":
+        return "-"
+    when = datetime.fromisoformat(at) if isinstance(at, str) else at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+
+
 _BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|wh|wd)\s*$")
 
 

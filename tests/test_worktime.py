@@ -9,7 +9,7 @@ import pytest
 from infoshare.config import ConfigError, load_settings
 from infoshare.models import UrgencyTier
 from infoshare.registry import DEMO_REGISTRY, Partnership, parse_registry, read_registry_file
-from infoshare.worktime import LONDON, Budget, OfficeHours, is_bank_holiday
+from infoshare.worktime import LONDON, Budget, OfficeHours, is_bank_holiday, uk_minute
 
 HOURS = OfficeHours()
 
@@ -84,3 +84,10 @@ def test_tier_defaults_follow_mash_practice() -> None:
 def test_office_hours_must_make_sense() -> None:
     with pytest.raises(ValueError, match="close after"):
         OfficeHours(opens=time(17), closes=time(9))
+
+
+def test_times_for_people_are_uk_local_to_the_minute() -> None:
+    # summer (BST, UTC+1) and winter (GMT); the ISO text records keep; nothing given
+    assert uk_minute("2026-08-28T15:00:59.123456+00:00") == "2026-08-28 16:00"
+    assert uk_minute(datetime(2026, 11, 26, 12, 9, 12, tzinfo=UTC)) == "2026-11-26 12:09"
+    assert uk_minute(None) == "-"

@@ -19,6 +19,7 @@ from infoshare.cli.common import (
     open_store,
     ref_for,
 )
+from infoshare.worktime import uk_minute
 
 # --- records -----------------------------------------------------------------------------------
 
@@ -62,8 +63,8 @@ def _record_text(d: dict[str, Any]) -> str:
     lines = [
         f"Decision record {d['reference']}: {d['decision']}",
         f"  {d['requesting_agency']} asked {d['disclosing_agency']} ({d['urgency']}), "
-        f"received {d['received_at']}, due {d['due_at']}, decided {d['decided_at']}"
-        f"{'' if d['on_time'] else ' (LATE)'}",
+        f"received {uk_minute(d['received_at'])}, due {uk_minute(d['due_at'])}, decided "
+        f"{uk_minute(d['decided_at'])} (UK time){'' if d['on_time'] else ' (LATE)'}",
         f"  purpose {d['purpose']}, regime {d['regime']}, basis {d['lawful_basis']}, "
         f"gateway {d['gateway']}, ISA {d['isa_reference']}, consent {d['consent']}",
         "  reasons:",
@@ -78,12 +79,13 @@ def _record_text(d: dict[str, Any]) -> str:
         o = d["override"]
         lines.append(f"  override: {', '.join(o['grounds'])} by {o['justified_by']['id']}")
     for a in d.get("approvers", []):
-        lines.append(f"  signed off by {a.get('name')} ({a.get('role')}) at {a.get('at')}, "
+        what = "confirmed on call" if a.get("step") == "emergency" else "signed off"
+        lines.append(f"  {what} by {a.get('name')} ({a.get('role')}) at {uk_minute(a.get('at'))}, "
                      f"proven by {a.get('proof', 'code')}")  # fmt: skip
     if d.get("shared"):
         s = d["shared"]
         lines.append(
-            f"  shared with {s['with']} at {s['at']} via {s['method']}: envelope "
+            f"  shared with {s['with']} at {uk_minute(s['at'])} via {s['method']}: envelope "
             f"{s['envelope_id']} sha256 {s['envelope_sha256']}"
         )
     if "personal" in d:
@@ -118,7 +120,7 @@ def records_list(limit: int, as_json: bool) -> None:
         ]  # fmt: skip
     text = "\n".join(
         f"{d['reference']}  {d['decision']:<13} {d['tier']:<9} {d['from']} -> {d['to']}  "
-        f"{d['decided_at']:%Y-%m-%d %H:%M}{'' if d['on_time'] else '  LATE'}"
+        f"{uk_minute(d['decided_at'])}{'' if d['on_time'] else '  LATE'}"
         for d in data
     )
     emit(as_json, data, text or "no decision records yet")

@@ -35,6 +35,7 @@ from infoshare.policy import (
     Step,
 )
 from infoshare.store import Store, now_utc
+from infoshare.worktime import uk_minute
 
 PASSPHRASE_ENV = "INFOSHARE_PERSON_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 
@@ -143,7 +144,7 @@ def requests_list(limit: int, as_json: bool) -> None:
     ]
     lines = [
         f"{d['reference']}  {d['status']:<16} {d['tier']:<9} {d['from']} -> {d['to']}  due "
-        f"{d['due_at'] or '-'}"
+        f"{uk_minute(d['due_at'])}"
         for d in data
     ]
     emit(as_json, data, "\n".join(lines) or "no requests yet")
