@@ -90,10 +90,10 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         shared = emergency.answered(store, ref)
         if shared is not None and shared.public.get("confirmed"):
             lines.append(
-                f"**Retrospective:** shared in an emergency, "
-                f"{', '.join(shared.public['approved_items'])}, on {shared.actor_id}'s confirmation at "
-                f"{_at(datetime.fromisoformat(shared.public['at']), now)}. SHARE ratifies what "
-                "you tick; REFUSE records that it should not have been shared."
+                f"**Retrospective:** shared in an emergency on {shared.actor_id}'s confirmation "
+                f"at {_at(datetime.fromisoformat(shared.public['at']), now)}: "
+                f"{', '.join(shared.public['approved_items'])}. SHARE ratifies what you tick; "
+                "REFUSE records that it should not have been shared."
             )
     else:
         lines += [

@@ -126,15 +126,14 @@ def _emergency_outcome(
     decision = Decision.SHARE_FULL if shared == set(items) else Decision.SHARE_PARTIAL
     reasons = [
         f"Shared in an emergency (risk to life) on the on-call confirmation of "
-        f"{confirmed.actor_id} at {uk_minute(confirmed.public.get('at'))} (UK time), before "
-        "sign-off."
+        f"{confirmed.actor_id} at {uk_minute(confirmed.public.get('at'))}, before sign-off."
     ]
     signoff = steps.get(Step.SIGNOFF)
     if signoff and signoff.status == "DONE":
         said = signoff.public["decision"]
         reasons.append(
             f"Retrospective sign-off by {signoff.actor_id} at "
-            f"{uk_minute(signoff.public.get('at'))} (UK time): "
+            f"{uk_minute(signoff.public.get('at'))}: "
             + (
                 "ratified."
                 if Decision(said).shares
@@ -143,8 +142,8 @@ def _emergency_outcome(
         )
     elif expiry is not None and expiry.status == "DONE":
         reasons.append(
-            f"No retrospective sign-off by the deadline ({uk_minute(expiry.public.get('due_at'))} "
-            "UK time): the emergency share was never ratified."
+            f"No retrospective sign-off by the deadline ({uk_minute(expiry.public.get('due_at'))}): "
+            "the emergency share was never ratified."
         )
     else:
         reasons.append(f"No retrospective sign-off was given: {failure or 'the run ended first'}.")

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import httpx
 
 from infoshare.receipts import ENVELOPE_MEDIA_TYPE, ReceiptError, SigningKeyLookup, verify_receipt
+from infoshare.worktime import uk_minute
 
 
 class TransientDeliveryError(Exception):
@@ -277,6 +278,6 @@ def deliver_with_retries(
 def _late(deadline: datetime | None, failures: list[str]) -> str:
     assert deadline is not None
     return (
-        f"no receipt by the deadline ({deadline:%Y-%m-%d %H:%M} UTC): delivery failed "
+        f"no receipt by the deadline ({uk_minute(deadline)}): delivery failed "
         f"{len(failures)} time(s), last: {failures[-1]}; not retried past the deadline"
     )

@@ -20,14 +20,15 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def uk_minute(at: datetime | str | None) -> str:
-    """A time for people to read: UK local time to the minute (``2026-11-26 12:09``), or "-".
-    Accepts the ISO text that records and step data keep."""
+    """A time for people to read: UK local time to the minute with its zone (``2026-11-26 12:09
+    GMT``, ``2026-08-28 16:00 BST``: the hour the clocks go back happens twice), or "-".
+    Accepts the ISO text that records and step data keep; a time without a zone is UTC."""
     if at is None or at == "":
         return "-"
     when = datetime.fromisoformat(at) if isinstance(at, str) else at
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(LONDON).strftime("%Y-%m-%d %H:%M %Z")
 
 
 _BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|wh|wd)\s*$")

@@ -87,7 +87,11 @@ def test_office_hours_must_make_sense() -> None:
 
 
 def test_times_for_people_are_uk_local_to_the_minute() -> None:
-    # summer (BST, UTC+1) and winter (GMT); the ISO text records keep; nothing given
-    assert uk_minute("2026-08-28T15:00:59.123456+00:00") == "2026-08-28 16:00"
-    assert uk_minute(datetime(2026, 11, 26, 12, 9, 12, tzinfo=UTC)) == "2026-11-26 12:09"
-    assert uk_minute(None) == "-"
+    # summer (BST, UTC+1) and winter (GMT); the ISO text records keep; a time without a zone is
+    # UTC; the hour the clocks go back happens twice, told apart by the zone; nothing given
+    assert uk_minute("2026-08-28T15:00:59.123456+00:00") == "2026-08-28 16:00 BST"
+    assert uk_minute(datetime(2026, 11, 26, 12, 9, 12, tzinfo=UTC)) == "2026-11-26 12:09 GMT"
+    assert uk_minute(datetime(2026, 11, 26, 12, 9, 12)) == "2026-11-26 12:09 GMT"
+    assert uk_minute("2026-10-25T00:30:00+00:00") == "2026-10-25 01:30 BST"
+    assert uk_minute("2026-10-25T01:30:00+00:00") == "2026-10-25 01:30 GMT"
+    assert uk_minute(None) == uk_minute("") == "-"

@@ -64,7 +64,7 @@ def _record_text(d: dict[str, Any]) -> str:
         f"Decision record {d['reference']}: {d['decision']}",
         f"  {d['requesting_agency']} asked {d['disclosing_agency']} ({d['urgency']}), "
         f"received {uk_minute(d['received_at'])}, due {uk_minute(d['due_at'])}, decided "
-        f"{uk_minute(d['decided_at'])} (UK time){'' if d['on_time'] else ' (LATE)'}",
+        f"{uk_minute(d['decided_at'])}{'' if d['on_time'] else ' (LATE)'}",
         f"  purpose {d['purpose']}, regime {d['regime']}, basis {d['lawful_basis']}, "
         f"gateway {d['gateway']}, ISA {d['isa_reference']}, consent {d['consent']}",
         "  reasons:",
