@@ -44,7 +44,7 @@ from infoshare.db import (
     RequestRow,
     SubjectIndexRow,
 )
-from infoshare.keys import SIGNING, KeyNotFound, key_id, raw_public
+from infoshare.keys import SIGNING, KeyStoreError, key_id, raw_public
 from infoshare.models import Decision
 from infoshare.policy import Step
 from infoshare.reports import render_page
@@ -886,8 +886,8 @@ def auto_checkpoint(store: Store, agency: str, seq: int) -> None:
     that cannot be made here is noted in the audit trail, never raised."""
     try:
         checkpoint(store, agency, seq)
-    except KeyNotFound:
-        store.audit(None, "checkpoint", None, "checkpoint skipped", f"no signing key for {agency}")
+    except KeyStoreError as exc:  # no key file here, or no passphrase for it
+        store.audit(None, "checkpoint", None, "checkpoint skipped", f"{agency}: {exc}")
     except ChainError as exc:
         store.audit(None, "checkpoint", None, "checkpoint refused", str(exc))
 
