@@ -413,8 +413,8 @@ def _seal(
         sender = store.keys.signing_key(meta.disclosing_agency)
     except KeyStoreError as exc:  # a worker set up without the agency's keys, or its passphrase
         raise TransferError(
-            f"{exc}; every machine that runs transfers for {meta.disclosing_agency} needs its key "
-            "files and their passphrase or master key (README: Production, agency keys)"
+            f"this machine cannot sign for {meta.disclosing_agency} (README: Agency keys on "
+            f"workers): {exc}"
         ) from exc
     descriptions = dict(zip(req.item_ids(), (i.description for i in req.items), strict=True))
     sealed = seal_items(
