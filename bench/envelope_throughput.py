@@ -227,11 +227,11 @@ def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
 
 
 def _prefault(nbytes: int) -> None:
-    """Touch ``nbytes`` of fresh memory in a throwaway process (one byte per page), so that the
-    next process's writes land in memory the VM's host has backed (see the docstring)."""
+    """Touch ``nbytes`` of fresh memory in a throwaway process (``bytearray`` zero-fills every
+    page), so that the next process's writes land in memory the VM's host has backed (see the
+    docstring). At most half the free memory: never enough to push the machine into reclaim."""
     nbytes = min(nbytes, os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2)
-    touch = f"b = bytearray({nbytes}); b[::4096] = bytes(len(range(0, {nbytes}, 4096)))"
-    subprocess.run([sys.executable, "-c", touch], check=True)
+    subprocess.run([sys.executable, "-c", f"bytearray({nbytes})"], check=True)
 
 
 def _sha256(path: Path) -> str:
@@ -289,9 +289,9 @@ def _fs_type(path: Path) -> str:
 
 
 def _default_dir(largest: int) -> Path | None:
-    """``SHM`` when it has room for the files of the largest size (five at once), else
+    """``SHM`` when it has room for the files of the largest size (six at once), else
     None (the system temp dir)."""
-    if SHM.is_dir() and shutil.disk_usage(SHM).free > 6 * largest + (256 << 20):
+    if SHM.is_dir() and shutil.disk_usage(SHM).free > 7 * largest + (256 << 20):
         return SHM
     print(f"{SHM} is missing or too small: the files go to the temp dir", file=sys.stderr)
     return None
@@ -440,9 +440,7 @@ def main() -> None:
                             runs.setdefault(name, []).append(measured)
                         if rep == 0 and output is not None and _sha256(output) != digest:
                             raise SystemExit(f"{output} does not match the input")
-                        # At 1 GiB, writing into guest memory freed a moment before costs this
-                        # VM up to 3x the kernel time it costs otherwise, depending on timing
-                        # (the pause above makes it the same for every operation).
+                        # one output at a time: the next operation starts with the same files
                         shutil.rmtree(done) if done.is_dir() else done.unlink()
             for path in (sealed, rawct, floorct, agect):
                 path.unlink()
