@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import fields
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -32,6 +34,25 @@ EMERGENCY_TITLE = "Emergency confirmation needed now"
 # The `infoshare` command that answers each step from the command line.
 ANSWER_COMMAND = {"override": "justify", "signoff": "approve", "emergency": "confirm"}
 
+TEXT_WIDTH = 76  # plain-text lines, as mail readers expect
+
+
+def reflow(text: str, width: int = TEXT_WIDTH) -> str:
+    """Rewrap the prose of a plain-text part after its values are in: each paragraph (blank
+    lines between them) is refilled to ``width``. Words longer than that, such as links, are
+    kept whole. Templates apply it to prose only, never to lists, tables or commands."""
+    paragraphs = re.split(r"\n\s*\n", text.strip("\n"))
+    return (
+        "\n\n".join(
+            textwrap.fill(
+                " ".join(p.split()), width, break_long_words=False, break_on_hyphens=False
+            )
+            for p in paragraphs
+        )
+        + "\n"
+    )
+
+
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -40,6 +61,7 @@ _ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+_ENV.filters["reflow"] = reflow
 
 # Values the templates may use besides the Notice fields; all derived from the Notice.
 DERIVED = ("due_text", "step_text", "outcome_text", "kind_title", "answer_command")

@@ -150,6 +150,23 @@ def test_one_time_code_appears_only_where_it_belongs() -> None:
 
 
 @pytest.mark.parametrize("kind", list(Kind))
+def test_plain_text_prose_is_wrapped_for_mail_readers(kind: Kind) -> None:
+    """With real agency names (and the EMERGENCY wording) the plain-text prose stays within
+    76 columns; only list items and commands, indented, may run longer (a command is kept
+    whole so it can be copied)."""
+    for step in ("signoff", "emergency"):
+        n = notice(
+            kind,
+            requesting_agency="Northshire Youth Justice Service",
+            disclosing_agency="Northshire Hospitals NHS Foundation Trust",
+            step=step,
+        )
+        text, _html = parts(render(n, now=NOW))
+        body = text.split("\nRequest:")[0]
+        assert [line for line in body.splitlines() if len(line) > 76 and line[:2] != "  "] == []
+
+
+@pytest.mark.parametrize("kind", list(Kind))
 def test_hostile_values_are_escaped_in_html_and_kept_out_of_headers(kind: Kind) -> None:
     n = notice(
         kind,
