@@ -13,7 +13,7 @@ import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -30,6 +30,7 @@ from infoshare.envelope import (
     MemorySeenStore,
     Sealed,
     SealedItem,
+    SealInfo,
     SqlSeenStore,
     open_bytes,
     open_envelope,
@@ -93,6 +94,20 @@ def _seal(
         recipients=recipients or [RECIPIENT.public_key()],
         sender=sender,
         now=CREATED,
+        version=version,
+    )
+
+
+def _seal_stream(out: BinaryIO, item: Item, version: Version) -> SealInfo:
+    """``seal`` over file objects: one item, to the recipient, by the sender."""
+    return seal(
+        out,
+        [item],
+        transfer_id="ISR-1",
+        decision_sha256=DECISION,
+        recipients=[RECIPIENT.public_key()],
+        sender=SENDER,
+        created=CREATED,
         version=version,
     )
 
@@ -235,15 +250,8 @@ def test_streams_in_constant_memory(tmp_path: Path, version: Version) -> None:
     tracemalloc.start()
     try:
         with src.open("rb") as inp, env.open("wb") as out:
-            info = seal(
-                out,
-                [Item("item-1", "Bulk extract", "extract.bin", size, inp)],
-                transfer_id="ISR-1",
-                decision_sha256=DECISION,
-                recipients=[RECIPIENT.public_key()],
-                sender=SENDER,
-                created=CREATED,
-                version=version,
+            info = _seal_stream(
+                out, Item("item-1", "Bulk extract", "extract.bin", size, inp), version
             )
         sealed_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
@@ -780,15 +788,8 @@ def test_write_error_while_sealing_surfaces_and_stops_the_helper(
     threads = threading.active_count()
 
     def seal_to(out: io.BytesIO) -> None:
-        seal(
-            out,
-            [Item("item-1", "Bulk", "b.bin", len(content), io.BytesIO(content))],
-            transfer_id="ISR-1",
-            decision_sha256=DECISION,
-            recipients=[RECIPIENT.public_key()],
-            sender=SENDER,
-            created=CREATED,
-            version=version,
+        _seal_stream(
+            out, Item("item-1", "Bulk", "b.bin", len(content), io.BytesIO(content)), version
         )
 
     with pytest.raises(OSError, match="disk full"):
