@@ -717,19 +717,21 @@ def main(argv: list[str] | None = None) -> int:
                 return {**data, "code": mailed_code(outbox, ref, member.email, kind)}
 
             def infoshare_answer(run_id: str, pause_key: str | None) -> dict[str, Any]:
-                ref = store.ref_for_run(run_id)
+                ref = store.requests.ref_for_run(run_id)
                 assert ref is not None
                 if pause_key == "override-1":
                     for item in SIGNOFF_INPUT["approved_items"]:
-                        store.provide_item(ref, item, f"{item} content".encode(), "nurse-lee")
+                        store.requests.provide_item(
+                            ref, item, f"{item} content".encode(), "nurse-lee"
+                        )
                     return with_code(OVERRIDE_INPUT, ref, "nurse-lee", "override_needed")
                 if pause_key == "signoff-1":
                     return with_code(SIGNOFF_INPUT, ref, "caldicott-rao", "approval_needed")
                 raise BenchError(f"unexpected pause {pause_key!r} (an answer was refused?)")
 
             def infoshare_finished(run_id: str) -> str | None:
-                ref = store.ref_for_run(run_id)
-                found = store.record(ref) if ref else None
+                ref = store.requests.ref_for_run(run_id)
+                found = store.chain.record(ref) if ref else None
                 return None if found is None else found[0].decision
 
             def bare_answer(run_id: str, pause_key: str | None) -> dict[str, Any]:

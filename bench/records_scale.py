@@ -35,13 +35,19 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from infoshare import records, reports  # noqa: E402
+from infoshare import reports  # noqa: E402
 from infoshare.config import load_settings  # noqa: E402
 from infoshare.crypto import seal  # noqa: E402
 from infoshare.db import DecisionRecordRow, RequestRow  # noqa: E402
 from infoshare.models import ShareRequest  # noqa: E402
+from infoshare.records.chain import verify  # noqa: E402
+from infoshare.records.compose import record_decision  # noqa: E402
+from infoshare.records.search import subject_search  # noqa: E402
+from infoshare.redaction import public_view  # noqa: E402
 from infoshare.setup import initialise  # noqa: E402
-from infoshare.store import Store, new_reference, now_utc, public_view  # noqa: E402
+from infoshare.store import Store  # noqa: E402
+from infoshare.store.requests import new_reference  # noqa: E402
+from infoshare.worktime import now_utc  # noqa: E402
 
 PEOPLE = 50_000
 SIX_YEARS = timedelta(days=6 * 365)
@@ -80,9 +86,9 @@ def main() -> None:
         initialise(store)
         example = json.loads((ROOT / "examples" / "scenario1-school-attendance.json").read_text())
         req = ShareRequest.model_validate(example)
-        sample = store.register_request(req, None)
-        records.record_decision(store, sample, failure="benchmark template")
-        found = store.record(sample)
+        sample = store.requests.register(req, None)
+        record_decision(store, sample, failure="benchmark template")
+        found = store.chain.record(sample)
         assert found is not None
         template_public, template_personal = found[0].public, found[1]
         agency = req.disclosing_agency
@@ -153,7 +159,7 @@ def main() -> None:
         for i in range(single):
             row = record_for(i, refs[i])
             t0 = time.perf_counter()
-            assert store.append_record(*row)
+            assert store.chain.append(*row)
             spent += time.perf_counter() - t0
         single_rate = single / spent
         spent = 0.0
@@ -161,7 +167,7 @@ def main() -> None:
             hi = min(lo + args.batch, args.records)
             batch = [record_for(i, refs[i]) for i in range(lo, hi)]
             t0 = time.perf_counter()
-            written = store.append_records(batch)
+            written = store.chain.append_many(batch)
             spent += time.perf_counter() - t0
             assert all(written)
             if hi % 100_000 < args.batch:
@@ -169,16 +175,16 @@ def main() -> None:
         batch_rate = (args.records - single) / spent
 
         t0 = time.perf_counter()
-        (report,) = records.verify(store, agency)
+        (report,) = verify(store, agency)
         verify_s = time.perf_counter() - t0
         assert report.ok and report.records == args.records + 1, report.as_dict()
 
         name = person(PEOPLE // 2)
-        search_ms, found_search = timed(lambda: records.subject_search(store, name, None, agency))
+        search_ms, found_search = timed(lambda: subject_search(store, name, None, agency))
         hits = len(found_search.matches)
         assert hits == len(range(PEOPLE // 2, args.records, PEOPLE)), hits
         dob = template_personal["subjects"][0]["date_of_birth"]
-        search_dob_ms, _ = timed(lambda: records.subject_search(store, name, dob, agency))
+        search_dob_ms, _ = timed(lambda: subject_search(store, name, dob, agency))
         dash_ms, _ = timed(lambda: reports.summary_markdown(store, now))
         month_ms, _ = timed(lambda: reports.timeliness(store, now - timedelta(days=30), now))
 

@@ -28,7 +28,8 @@ from infoshare.config import load_settings  # noqa: E402
 from infoshare.db import RequestRow  # noqa: E402
 from infoshare.models import ShareRequest  # noqa: E402
 from infoshare.setup import initialise  # noqa: E402
-from infoshare.store import Store, now_utc  # noqa: E402
+from infoshare.store import Store  # noqa: E402
+from infoshare.worktime import now_utc  # noqa: E402
 
 
 def main() -> None:
@@ -48,7 +49,7 @@ def main() -> None:
         req = ShareRequest.model_validate(template)
         now = now_utc()
         t0 = time.perf_counter()
-        refs = [store.register_request(req, None, received_at=now) for _ in range(args.requests)]
+        refs = [store.requests.register(req, None, received_at=now) for _ in range(args.requests)]
         with store.session() as s:
             for i, ref in enumerate(refs):
                 row = s.get(RequestRow, ref)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -32,6 +34,15 @@ class DecryptionError(Exception):
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def digest_json(obj: Any) -> str:
+    """SHA-256 of canonical JSON (sorted keys, no whitespace, UTF-8)."""
+    return sha256_hex(
+        json.dumps(
+            obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        ).encode()
+    )
 
 
 def write_secret_file(path: Path, data: bytes) -> None:

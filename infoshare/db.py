@@ -212,7 +212,7 @@ class DecisionChainFloorRow(Base):
     """Where an agency's chain now starts: records 1..``seq`` were deleted under the record
     retention rule, ``head_sha256`` is record ``seq``'s hash (what record ``seq`` + 1 links to)
     and ``checkpoint_id`` the checkpoint the agency's key signed at ``seq`` before the deletion;
-    ``signature`` is the agency key's signature of the floor itself (``chain.Floor``), so a floor
+    ``signature`` is the agency key's signature of the floor itself (``records.canonical.Floor``), so a floor
     cannot be moved up to an older genuine checkpoint without the key. One row per deletion,
     append-only; each must lie beyond the last and match its checkpoint (triggers). The record
     triggers allow DELETE of records at or below the agency's floor."""

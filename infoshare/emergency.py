@@ -15,7 +15,8 @@ from datetime import datetime
 
 from infoshare.models import UrgencyTier
 from infoshare.policy import Step
-from infoshare.store import DONE, StepState, Store
+from infoshare.store import Store
+from infoshare.store.requests import DONE, StepState
 from infoshare.worktime import OfficeHours
 
 CONFIRMED = "CONFIRMED"
@@ -26,7 +27,7 @@ WATCHDOG = "infoshare-watchdog"
 
 
 def answered(store: Store, ref: str) -> StepState | None:
-    st = store.step(ref, Step.EMERGENCY)
+    st = store.requests.step(ref, Step.EMERGENCY)
     return st if st is not None and st.status == DONE else None
 
 
@@ -42,19 +43,19 @@ def authorising_step(store: Store, ref: str) -> StepState | None:
     st = answered(store, ref)
     if st is not None and st.public.get("confirmed"):
         return st
-    return store.step(ref, Step.SIGNOFF)
+    return store.requests.step(ref, Step.SIGNOFF)
 
 
 def fall_back(store: Store, ref: str, now: datetime, status: str | None = None) -> datetime:
     """Give the request RED's deadline, counted from when it was received; returns it. A run
     still suspended on the confirmation keeps its AWAITING status until the watchdog wakes it
     (``status`` None)."""
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     agency = store.partnership().agency(meta.disclosing_agency)
     hours = agency.office_hours if agency else OfficeHours()
     due = store.settings.tier_budgets[FALLBACK_TIER].due(meta.received_at, hours)
-    store.set_status(ref, status or store.meta(ref).status, due_at=due)
-    store.audit(
+    store.requests.set_status(ref, status or store.requests.meta(ref).status, due_at=due)
+    store.audit.write(
         ref, Step.EMERGENCY.value, None, "emergency fell back",
         f"no on-call confirmation at {now.isoformat()}: {FALLBACK_TIER.value} path, due "
         f"{due.isoformat()}",
@@ -67,7 +68,7 @@ def lapse(store: Store, ref: str, now: datetime, due_at: datetime | None) -> boo
     if it was answered meanwhile (or has lapsed already)."""
     if answered(store, ref) is not None:
         return False
-    store.complete_step(
+    store.requests.complete_step(
         ref,
         Step.EMERGENCY,
         actor_id=WATCHDOG,
@@ -88,7 +89,7 @@ def lapse(store: Store, ref: str, now: datetime, due_at: datetime | None) -> boo
 
 def effective_tier(store: Store, ref: str) -> UrgencyTier:
     """The tier whose clock the request runs on: RED once an emergency has fallen back."""
-    tier = UrgencyTier(store.meta(ref).urgency)
+    tier = UrgencyTier(store.requests.meta(ref).urgency)
     st = answered(store, ref)
     if tier == UrgencyTier.EMERGENCY and st is not None and not st.public.get("confirmed"):
         return FALLBACK_TIER

@@ -13,9 +13,9 @@ from typing import Any
 from infoshare import emergency, identity
 from infoshare.policy import Step, signoff_requirement
 from infoshare.steps import is_done
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
 from infoshare.timeliness import is_expired, open_window
-from infoshare.worktime import LONDON
+from infoshare.worktime import LONDON, now_utc
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,14 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     """
     if is_done(store, ref, step) or is_expired(store, ref):
         return None
-    store.set_status(ref, f"AWAITING_{step.name}")
-    meta = store.meta(ref)
+    store.requests.set_status(ref, f"AWAITING_{step.name}")
+    meta = store.requests.meta(ref)
     p = store.partnership()
     agency = p.agency(meta.disclosing_agency)
     requesting = p.agency(meta.requesting_agency)
     disclosing_name = agency.name if agency else meta.disclosing_agency
     pub = meta.public
-    state = store.step(ref, step)
+    state = store.requests.step(ref, step)
     now = now_utc()
     window = open_window(store, ref, step, now)
     step_due = due_text(window.due_at if window else meta.due_at, now)
@@ -77,7 +77,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             "DECLINE (or no answer in time) sends the request down the RED path.",
         ]
     elif step == Step.SIGNOFF:
-        need = signoff_requirement(store.request(ref), p)
+        need = signoff_requirement(store.requests.request(ref), p)
         roles = need.text if need else "a senior manager"
         lines += [
             f"### Senior sign-off: {ref}",
@@ -128,11 +128,11 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         )
     lines.append("Refer to people by role (subject, partner), never by name.")
     # every answer, refused or a first approval, moves the run on to a new pause key
-    answers = store.attempts(ref, step) + len(given)
+    answers = store.requests.attempts(ref, step) + len(given)
     return WaitingForm(
         ref=ref,
         step=step.value,
-        attempt=store.attempts(ref, step),
+        attempt=store.requests.attempts(ref, step),
         pause_key=f"{step.value}-{answers + 1}",
         description="\n".join(lines),
         items={iid: item["description"] for iid, item in _items(pub)},

@@ -41,9 +41,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select, update
 
 from infoshare import registry
-from infoshare.chain import canonical_json
 from infoshare.config import Settings
-from infoshare.crypto import DecryptionError, seal, unseal, write_secret_file
+from infoshare.crypto import DecryptionError, digest_json, seal, unseal, write_secret_file
 from infoshare.db import OneTimeCodeRow
 from infoshare.keys import key_id, raw_public
 from infoshare.models import ShareRequest
@@ -55,8 +54,10 @@ from infoshare.policy import (
     Step,
     signoff_requirement,
 )
+from infoshare.records.canonical import canonical_json
 from infoshare.registry import Member
-from infoshare.store import Store, digest_json, now_utc
+from infoshare.store import Store
+from infoshare.worktime import now_utc
 
 MAX_FAILED_ATTEMPTS = 5
 _CODE = re.compile(CODE_PATTERN)
@@ -75,7 +76,7 @@ def _key(store: Store) -> bytes:
 
 def request_hash(store: Store, ref: str) -> str:
     """SHA-256 of the request's canonical content: a code for one request fits no other."""
-    return digest_json(store.request(ref).model_dump(mode="json"))
+    return digest_json(store.requests.request(ref).model_dump(mode="json"))
 
 
 def _compute(
@@ -122,7 +123,7 @@ def issue(
                 issued_at=now, expires_at=expires_at, used_at=None,
             )
         )  # fmt: skip
-    store.audit(ref, step, person_id, "one-time code issued")
+    store.audit.write(ref, step, person_id, "one-time code issued")
     return IssuedCode(person_id, code, expires_at)
 
 
@@ -171,7 +172,7 @@ def redeem(
 def approvals_given(store: Store, ref: str) -> list[dict[str, Any]]:
     """Under four eyes, the approvals already given for a sign-off that still waits for the
     next approver (empty otherwise)."""
-    st = store.step(ref, Step.SIGNOFF)
+    st = store.requests.step(ref, Step.SIGNOFF)
     if st is None or st.status == "DONE":
         return []
     return list(st.public.get("approvals", []))
@@ -188,11 +189,11 @@ def eligible(store: Store, ref: str, step: str) -> list[Member]:
     its policy requires for this request; for an override justification, its people. Never the
     requester, never the override's justifier for the sign-off of the same request, and never
     someone who has already approved it (four eyes)."""
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     p = store.partnership()
     if step == Step.SIGNOFF:
-        people = _may_sign_off(p, store.request(ref))
-        override = store.step(ref, Step.OVERRIDE)
+        people = _may_sign_off(p, store.requests.request(ref))
+        override = store.requests.step(ref, Step.OVERRIDE)
         excluded = {meta.requester_id, override.actor_id if override else None}
         excluded |= {a["person_id"] for a in approvals_given(store, ref)}
     else:
@@ -228,15 +229,15 @@ def withdraw_codes(store: Store, ref: str, step: str, why: str) -> int:
         )
         n = int(voided.rowcount)  # type: ignore[attr-defined]
     if n:
-        store.audit(ref, step, None, "one-time codes withdrawn", f"{n} codes: {why}")
+        store.audit.write(ref, step, None, "one-time codes withdrawn", f"{n} codes: {why}")
     return n
 
 
 def unlock_refusal(store: Store, ref: str, person_id: str) -> str | None:
     """Why ``person_id`` may not unlock a step of this request, or None: only someone of the
     disclosing agency who may sign this request off, and not the requester."""
-    meta = store.meta(ref)
-    approvers = {m.id for m in _may_sign_off(store.partnership(), store.request(ref))}
+    meta = store.requests.meta(ref)
+    approvers = {m.id for m in _may_sign_off(store.partnership(), store.requests.request(ref))}
     if person_id == meta.requester_id:
         return "the requester cannot unlock their own request"
     if person_id not in approvers:
@@ -274,7 +275,7 @@ def signed_payload(store: Store, ref: str, step: str, inp: Answer) -> dict[str, 
     return {
         "format": SIGNED_FORMAT,
         "ref": ref,
-        "run_id": store.meta(ref).flow_run_id or "",
+        "run_id": store.requests.meta(ref).flow_run_id or "",
         "step": step,
         "person_id": inp.person,
         "decision": decision,
@@ -300,7 +301,7 @@ class Proof:
 def prove(store: Store, ref: str, step: str, inp: Answer) -> Proof | str:
     """Check the answer's proof of identity: its signature, or else its one-time code (spent
     here). Returns the proof, or why it was refused (never quoting the code)."""
-    run_id = store.meta(ref).flow_run_id or ""
+    run_id = store.requests.meta(ref).flow_run_id or ""
     if inp.signature and inp.code:
         return "give either the one-time code or a signature, not both"
     if not inp.signature:
@@ -395,7 +396,7 @@ def generate_person_key(
     with store.session() as s:
         registry.register_person_key(s, person_id, public_raw, "cli")
     fresh.replace(path)
-    store.audit(None, None, person_id, "signing key registered", f"key {key_id(public_raw)}")
+    store.audit.write(None, None, person_id, "signing key registered", f"key {key_id(public_raw)}")
     return PersonKey(person_id, key_id(public_raw), base64.b64encode(public_raw).decode(), path)
 
 

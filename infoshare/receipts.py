@@ -22,8 +22,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from infoshare.chain import canonical_json, timestamp
 from infoshare.keys import key_id, raw_public
+from infoshare.records.canonical import canonical_json, timestamp
 
 RECEIPT_FORMAT = "infoshare-delivery-receipt/1"
 ENVELOPE_MEDIA_TYPE = "application/vnd.infoshare.envelope"  # any version: the preamble says which

@@ -44,11 +44,15 @@ from urllib.parse import urlparse
 
 from sqlalchemy import make_url, or_, select
 
-from infoshare import prefect_api, records
+from infoshare import prefect_api
 from infoshare.config import Period
 from infoshare.db import DecisionRecordRow, RequestRow
 from infoshare.keys import KeyNotFound, LocalKey
-from infoshare.store import DISPOSAL, Disposal, Store, now_utc
+from infoshare.records.chain import ChainError
+from infoshare.records.checkpoints import delete_prefix
+from infoshare.store import Store
+from infoshare.store.disposal import DISPOSAL, Disposal
+from infoshare.worktime import now_utc
 
 SHARE_REQUEST_FLOW = "share-request"
 LOG_DELETION_WAIT_S = 60.0  # the server deletes a deleted run's logs in the background
@@ -312,9 +316,9 @@ def run(
     for ref, agency, closed_at in due_for_disposal(store, now):
         rule = store.settings.retention.rule(agency)
         disposal = (
-            store.disposal_inventory(ref)
+            store.disposals.inventory(ref)
             if dry_run
-            else store.dispose_personal(ref, now_utc(), rule)
+            else store.disposals.dispose_personal(ref, now_utc(), rule)
         )
         report.disposed.append(Due(ref, agency, closed_at, rule, disposal))
     if prefect:
@@ -330,7 +334,7 @@ def run(
             _compact(report, "infoshare store", store_sqlite_path(store))
         if prefect and not report.problems:  # a server we could not reach: not ours to touch
             _compact(report, "Prefect database", prefect_sqlite_path(env, store.settings.home))
-        store.audit(
+        store.audit.write(
             None,
             DISPOSAL,
             None,
@@ -357,12 +361,12 @@ def _delete_records(store: Store, report: RetentionReport) -> None:
         return
     for d in due:
         try:
-            done = records.delete_prefix(store, d.agency, d.last)
+            done = delete_prefix(store, d.agency, d.last)
         except KeyNotFound:  # another machine signs for this agency: its records wait here
             because = "this machine does not hold the agency's signing key to sign the floor"
             report.records_kept.append(RecordsKept(d.agency, d.period, d.count, d.oldest, because))
             continue
-        except records.ChainError as exc:
+        except ChainError as exc:
             report.problems.append(f"{d.agency}'s records past their retention not deleted: {exc}")
             continue
         d.first = done.first
@@ -374,7 +378,7 @@ def _delete_records(store: Store, report: RetentionReport) -> None:
             "checkpoint_signed_at": done.checkpoint.signed_at.isoformat(),
         }
         report.records_deleted.append(d)
-    report.requests_deleted = store.delete_requests_without_record()
+    report.requests_deleted = store.disposals.delete_requests_without_record()
 
 
 def _prefect_runs(store: Store, report: RetentionReport) -> None:
@@ -384,14 +388,14 @@ def _prefect_runs(store: Store, report: RetentionReport) -> None:
     try:
         if report.dry_run:
             report.runs_of_disposed = [
-                *(r for _, r in store.runs_to_delete()),
+                *(r for _, r in store.disposals.runs_to_delete()),
                 *(d.disposal.flow_run_id for d in report.disposed if d.disposal.flow_run_id),
             ]
             report.old_runs = prefect_api.finished_runs(SHARE_REQUEST_FLOW, ended_before)
             return
-        for ref, run_id in store.runs_to_delete():
+        for ref, run_id in store.disposals.runs_to_delete():
             deleted = prefect_api.delete_run(run_id)
-            store.run_data_deleted(ref, "deleted" if deleted else "already absent")
+            store.disposals.run_data_deleted(ref, "deleted" if deleted else "already absent")
             if deleted:
                 report.runs_of_disposed.append(run_id)
         seen: set[str] = set()

@@ -14,7 +14,8 @@ from infoshare.keys import (
     LocalKey,
     PublicKeyInfo,
 )
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
+from infoshare.worktime import now_utc
 
 KEY_VALIDITY = timedelta(days=2 * 365)
 CLOCK_SKEW = timedelta(minutes=5)  # a new key is valid from a little before it was made
@@ -35,7 +36,7 @@ def initialise(store: Store, registry_file: Path = registry.DEMO_REGISTRY) -> Se
     Safe to run again: existing keys are kept, registry entries are updated in place; an agency
     whose keys are registered but held on another machine is left alone."""
     spec = registry.read_registry_file(registry_file)
-    store.reindex_subjects()  # records written before the subject index existed
+    store.chain.reindex_subjects()  # records written before the subject index existed
     with store.session() as s:
         registry.load_registry(s, spec)
     created = []

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from infoshare import emergency, identity, registry
+from infoshare.crypto import digest_json
 from infoshare.envelope import SealedItem, seal_items
 from infoshare.identity import MAX_FAILED_ATTEMPTS
 from infoshare.keys import ENCRYPTION, KeyStoreError, key_id
@@ -37,7 +38,8 @@ from infoshare.policy import (
     signoff_requirement,
     triage,
 )
-from infoshare.store import DONE, Store, digest_json, now_utc
+from infoshare.store import Store
+from infoshare.store.requests import DONE
 from infoshare.timeliness import is_expired
 from infoshare.transport import (
     DEFAULT_RETRY,
@@ -50,6 +52,7 @@ from infoshare.transport import (
     Transport,
     deliver_with_retries,
 )
+from infoshare.worktime import now_utc
 
 
 class TransferError(Exception):
@@ -67,11 +70,11 @@ class TriageResult:
 
 
 def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageResult:
-    done = store.step(ref, Step.TRIAGE)
+    done = store.requests.step(ref, Step.TRIAGE)
     if done is None or done.status != DONE:
-        req = store.request(ref)
+        req = store.requests.request(ref)
         t = triage(req, store.partnership(), now or now_utc(), store.settings.tier_budgets)
-        store.complete_step(
+        store.requests.complete_step(
             ref,
             Step.TRIAGE,
             public={
@@ -83,8 +86,10 @@ def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageRes
                 "emergency": t.emergency,
             },
         )
-        store.set_status(ref, "TRIAGED" if t.accepted else "TRIAGE_FAILED", due_at=t.due_at)
-        done = store.step(ref, Step.TRIAGE)
+        store.requests.set_status(
+            ref, "TRIAGED" if t.accepted else "TRIAGE_FAILED", due_at=t.due_at
+        )
+        done = store.requests.step(ref, Step.TRIAGE)
         assert done is not None
     p = done.public
     return TriageResult(
@@ -94,7 +99,7 @@ def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageRes
 
 
 def is_done(store: Store, ref: str, step: Step) -> bool:
-    st = store.step(ref, step)
+    st = store.requests.step(ref, step)
     return st is not None and st.status == DONE
 
 
@@ -125,9 +130,9 @@ def _check_answer(
         return Verdict()
     if is_expired(store, ref):
         return EXPIRED_VERDICT
-    if store.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS:
+    if store.requests.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS:
         # counted too: the attempt number names the run's next pause, which must be new
-        store.refuse_attempt(ref, step, inp.person, LOCKED_VERDICT.reasons)
+        store.requests.refuse_attempt(ref, step, inp.person, LOCKED_VERDICT.reasons)
         return LOCKED_VERDICT
     verdict = policy()
     if verdict.accepted:
@@ -135,9 +140,10 @@ def _check_answer(
         if isinstance(proof, identity.Proof):
             return proof
         verdict = Verdict([f"Identity not proven: {proof}."])
-    store.refuse_attempt(ref, step, inp.person, verdict.reasons)
+    store.requests.refuse_attempt(ref, step, inp.person, verdict.reasons)
     return Verdict(
-        verdict.reasons, locked=store.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS
+        verdict.reasons,
+        locked=store.requests.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS,
     )
 
 
@@ -151,12 +157,12 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
     """Check and keep an override justification; a refused input leaves the step waiting."""
     checked = _check_answer(
         store, ref, Step.OVERRIDE, inp,
-        lambda: check_override(inp, store.request(ref), store.partnership()),
+        lambda: check_override(inp, store.requests.request(ref), store.partnership()),
     )  # fmt: skip
     if not isinstance(checked, identity.Proof):
         return checked
     decided = _decided(inp, checked)
-    store.complete_step(
+    store.requests.complete_step(
         ref,
         Step.OVERRIDE,
         actor_id=inp.person_id,
@@ -170,7 +176,7 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
             "not_informed_reason": inp.not_informed_reason,
         },
     )
-    store.set_status(ref, "OVERRIDE_JUSTIFIED")
+    store.requests.set_status(ref, "OVERRIDE_JUSTIFIED")
     return Verdict()
 
 
@@ -187,14 +193,14 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
     Under four eyes (``policy.needs_four_eyes``) a first approval to SHARE is kept, the content
     is frozen and the step waits for a second, different approver, who confirms the same items
     or refuses (REFUSE or SEND_BACK by either approver decides the request)."""
-    req = store.request(ref)
+    req = store.requests.request(ref)
     p = store.partnership()
-    override = store.step(ref, Step.OVERRIDE)
+    override = store.requests.step(ref, Step.OVERRIDE)
     given = identity.approvals_given(store, ref)
     checked = _check_answer(
         store, ref, Step.SIGNOFF, inp,
         lambda: check_signoff(
-            inp, req, p, store.prepared_items(ref),
+            inp, req, p, store.requests.prepared_items(ref),
             override_by=override.actor_id if override else None, first=_first_approval(given),
         ),
     )  # fmt: skip
@@ -206,7 +212,7 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
                           "decision": decision.value, "approved_items": items}]  # fmt: skip
     need = signoff_requirement(req, p)
     required = need.approvals if need else 1
-    waiting = store.step(ref, Step.SIGNOFF)
+    waiting = store.requests.step(ref, Step.SIGNOFF)
     kept = dict(waiting.private) if waiting else {}
     reasons = {"reasons": inp.reasons, "redactions": inp.redactions, "dpo_advice": inp.dpo_advice}
     if not given:
@@ -216,14 +222,14 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             # sealed: a hash of a short extract could be guessed)
             "approved_content_sha256": {
                 item: hashlib.sha256(content).hexdigest()
-                for item, content in store.item_contents(ref, items).items()
+                for item, content in store.requests.item_contents(ref, items).items()
             },
         }
     else:
         kept = {**kept, "second_approval": {"person_id": inp.approver_id, **reasons}}
     if decision.shares and len(approvals) < required:
         # the content is frozen from here (Store.provide_item); the others get new codes
-        store.stage_step(
+        store.requests.stage_step(
             ref,
             Step.SIGNOFF,
             public={**(waiting.public if waiting else {}), "approvals": approvals,
@@ -231,11 +237,11 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             private=kept,
         )  # fmt: skip
         identity.withdraw_codes(store, ref, Step.SIGNOFF.value, "first of two approvals given")
-        store.audit(ref, Step.SIGNOFF.value, inp.approver_id, "first approval given",
+        store.audit.write(ref, Step.SIGNOFF.value, inp.approver_id, "first approval given",
                     f"{len(approvals)} of {required}; a different approver must confirm")  # fmt: skip
         return Verdict()
     final = approvals[-1]  # the first's SHARE, confirmed; or a refusal, which decides
-    store.complete_step(
+    store.requests.complete_step(
         ref,
         Step.SIGNOFF,
         actor_id=final["person_id"] if not decision.shares else approvals[0]["person_id"],
@@ -253,7 +259,7 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
         },
         private=kept if decision.shares else {**kept, "approved_content_sha256": {}},
     )
-    store.set_status(ref, "SIGNED_OFF")
+    store.requests.set_status(ref, "SIGNED_OFF")
     return Verdict()
 
 
@@ -264,16 +270,16 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
     settled = emergency.answered(store, ref)
     if settled is not None and settled.public.get("outcome") == emergency.LAPSED:
         return LAPSED_VERDICT
-    req = store.request(ref)
+    req = store.requests.request(ref)
     checked = _check_answer(
         store, ref, Step.EMERGENCY, inp,
-        lambda: check_emergency(inp, req, store.partnership(), store.prepared_items(ref)),
+        lambda: check_emergency(inp, req, store.partnership(), store.requests.prepared_items(ref)),
     )  # fmt: skip
     if not isinstance(checked, identity.Proof):
         return checked
     decided = _decided(inp, checked)
     confirmed = inp.decision == EmergencyChoice.CONFIRM
-    store.complete_step(
+    store.requests.complete_step(
         ref,
         Step.EMERGENCY,
         actor_id=inp.approver_id,
@@ -287,14 +293,16 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
             "reasons": inp.reasons,
             "approved_content_sha256": {
                 item: hashlib.sha256(content).hexdigest()
-                for item, content in store.item_contents(ref, list(inp.approved_items)).items()
+                for item, content in store.requests.item_contents(
+                    ref, list(inp.approved_items)
+                ).items()
             }
             if confirmed
             else {},
         },
     )
     if confirmed:
-        store.set_status(ref, "EMERGENCY_CONFIRMED")
+        store.requests.set_status(ref, "EMERGENCY_CONFIRMED")
     else:
         emergency.fall_back(store, ref, now_utc(), status="EMERGENCY_DECLINED")
     return Verdict()
@@ -303,7 +311,7 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
 def signoff_outcome(store: Store, ref: str) -> Decision | None:
     """The sign-off decision, or None if there is none, or if the request expired before the
     transfer began (an answer racing the deadline does not send anything after it)."""
-    st = store.step(ref, Step.SIGNOFF)
+    st = store.requests.step(ref, Step.SIGNOFF)
     if st is None or st.status != DONE:
         return None
     if is_expired(store, ref) and not is_done(store, ref, Step.TRANSFER):
@@ -342,10 +350,10 @@ def transfer(
     Transient failures are retried with backoff until the request's deadline; what cannot be
     delivered raises ``TransferError`` with the reason.
     """
-    done = store.step(ref, Step.TRANSFER)
+    done = store.requests.step(ref, Step.TRANSFER)
     if done is not None and done.status == DONE:
         return done.public
-    if (recorded := store.record(ref)) is not None:
+    if (recorded := store.chain.record(ref)) is not None:
         # the request is closed: e.g. its run was marked Crashed after going silent and was
         # recorded FAILED, yet its process was alive after all; the record must stay true
         raise TransferError(
@@ -361,13 +369,13 @@ def transfer(
         facts = dict(done.public)
     else:
         envelope, facts = _seal(store, ref, approved, signoff.public.get("input_sha256", ""))
-        store.stage_step(
+        store.requests.stage_step(
             ref,
             Step.TRANSFER,
             public=facts,
             private={"envelope": base64.b64encode(envelope).decode()},
         )
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     transport = transport or recipient_transport(store, meta.requesting_agency)
     try:
         delivery = deliver_with_retries(
@@ -383,16 +391,16 @@ def transfer(
         "receipt": delivery.receipt,
         "receipt_note": delivery.receipt_note,
     }
-    store.complete_step(ref, Step.TRANSFER, public=facts)
+    store.requests.complete_step(ref, Step.TRANSFER, public=facts)
     return facts
 
 
 def _seal(
     store: Store, ref: str, approved: list[str], decision_sha256: str
 ) -> tuple[bytes, dict[str, Any]]:
-    meta = store.meta(ref)
-    req: ShareRequest = store.request(ref)
-    contents = store.item_contents(ref, approved)
+    meta = store.requests.meta(ref)
+    req: ShareRequest = store.requests.request(ref)
+    contents = store.requests.item_contents(ref, approved)
     missing = sorted(set(approved) - contents.keys())
     if missing:
         raise TransferError(f"approved items have no prepared content: {', '.join(missing)}")

@@ -28,8 +28,9 @@ from infoshare.identity import IssuedCode
 from infoshare.models import UrgencyTier
 from infoshare.policy import Step
 from infoshare.registry import Member
-from infoshare.store import DONE, WAITING, Store, now_utc
-from infoshare.worktime import OfficeHours, part_of
+from infoshare.store import Store
+from infoshare.store.requests import DONE, WAITING
+from infoshare.worktime import OfficeHours, now_utc, part_of
 
 PERSON_STEPS = (Step.EMERGENCY, Step.OVERRIDE, Step.SIGNOFF)
 WAITING_STATUSES = {f"AWAITING_{s.name}": s for s in PERSON_STEPS}
@@ -119,7 +120,7 @@ def step_due(store: Store, ref: str, step: Step) -> datetime | None:
     """When ``step`` is due: a fixed share of the request's budget, whenever the step opens
     (a step that opens late is late already), or minutes after receipt for an emergency's
     on-call confirmation. None for a request without a deadline."""
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     if step == Step.EMERGENCY:
         return meta.received_at + store.settings.emergency_confirm
     fraction = store.settings.step_due.get(step.value)
@@ -199,7 +200,7 @@ def expire(store: Store, req: OpenRequest, now: datetime) -> bool:
         already = s.get(StepRow, (req.ref, EXPIRY))
         if already is not None or (answered is not None and answered.status == DONE):
             return False
-    store.complete_step(
+    store.requests.complete_step(
         req.ref,
         EXPIRY,
         actor_id="infoshare-watchdog",
@@ -209,12 +210,12 @@ def expire(store: Store, req: OpenRequest, now: datetime) -> bool:
             "at": now.isoformat(),
         },
     )
-    store.set_status(req.ref, "EXPIRED")
+    store.requests.set_status(req.ref, "EXPIRED")
     return True
 
 
 def is_expired(store: Store, ref: str) -> bool:
-    st = store.step(ref, EXPIRY)
+    st = store.requests.step(ref, EXPIRY)
     return st is not None and st.status == DONE
 
 
@@ -261,7 +262,7 @@ def expired_unrecorded(store: Store) -> list[ToWake]:
     for r in open_requests(store, RequestRow.status == "EXPIRED"):
         if r.flow_run_id is None:
             continue
-        marker = store.step(r.ref, EXPIRY)
+        marker = store.requests.step(r.ref, EXPIRY)
         if marker is not None:
             out.append(ToWake(r.ref, r.flow_run_id, Step(marker.public["step"])))
     return out
@@ -298,13 +299,13 @@ def reminders_due(store: Store, now: datetime) -> list[Reminder]:
         if not passed:
             continue
         due = Reminder(r, step, passed[-1])
-        if store.step(r.ref, due.marker) is None:
+        if store.requests.step(r.ref, due.marker) is None:
             out.append(due)
     return out
 
 
 def mark_reminded(store: Store, reminder: Reminder, now: datetime) -> None:
-    store.complete_step(
+    store.requests.complete_step(
         reminder.request.ref,
         reminder.marker,
         actor_id="infoshare-watchdog",
@@ -312,7 +313,7 @@ def mark_reminded(store: Store, reminder: Reminder, now: datetime) -> None:
     )
     for earlier in REMINDER_AT:  # a later reminder also stands for any earlier one
         if earlier < reminder.at_fraction:
-            store.complete_step(
+            store.requests.complete_step(
                 reminder.request.ref,
                 Reminder(reminder.request, reminder.step, earlier).marker,
                 actor_id="infoshare-watchdog",
@@ -341,7 +342,7 @@ def first_told(store: Store, ref: str, step: Step) -> list[Member]:
     """Who is sent a code when ``step`` opens: those who may answer, except the agency's cover
     (deputy, on-call), who are told only on escalation, unless nobody else may answer. For an
     emergency confirmation: the on-call approvers (any approver if none is registered)."""
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     p = store.partnership()
     agency = p.agency(meta.disclosing_agency)
     if step == Step.EMERGENCY:
@@ -395,7 +396,7 @@ def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
             continue
         if r.due_at is None or now < r.due_at:
             due = EscalationDue(r, step, r.step_due_at)
-            if store.step(r.ref, due.marker) is None:
+            if store.requests.step(r.ref, due.marker) is None:
                 out.append(due)
     return out
 
@@ -406,10 +407,10 @@ def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | No
     to the request's deadline, and put it in the audit trail. The caller tells them (with
     the code) and the people first told."""
     ref, step = due.request.ref, due.step
-    answered = store.step(ref, step.value)
+    answered = store.requests.step(ref, step.value)
     if answered is not None and answered.status == DONE:
         return None
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     agency = store.partnership().agency(meta.disclosing_agency)
     may = {m.id: m for m in _may_answer(store, ref, step)}
     to = next((may[pid] for pid in (agency.cover if agency else ()) if pid in may), None)
@@ -418,14 +419,14 @@ def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | No
         return None
     told = [m for m in first_told(store, ref, step) if to is None or m.id != to.id]
     if to is None:
-        store.audit(ref, step.value, WATCHDOG, "not escalated",
+        store.audit.write(ref, step.value, WATCHDOG, "not escalated",
                     f"no answer by {due.due_at.isoformat()}; no deputy or on-call approver "
                     "registered who may answer")  # fmt: skip
         return Escalation(ref, step, due.due_at, None, None, told)
     code = identity.issue(
         store, ref, step.value, to.id, meta.flow_run_id or "", meta.due_at or due.due_at
     )
-    store.audit(ref, step.value, WATCHDOG, "escalated",
+    store.audit.write(ref, step.value, WATCHDOG, "escalated",
                 f"no answer by {due.due_at.isoformat()}: escalated to {to.id} ({to.role}); "
                 f"{'a new one-time code issued' if code else 'they already hold a code'}; "
                 f"told {', '.join(m.id for m in told) or 'nobody else'}")  # fmt: skip

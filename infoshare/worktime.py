@@ -3,7 +3,8 @@
 A tier's budget is an amount and a unit: clock hours (``h``), working hours (``wh``, counted only
 inside office hours on working days) or working days (``wd``, whole working days; the deadline is
 the end of the office day). Bank holidays come from the ``holidays`` package (GB, England; the
-same bank holidays apply in Wales), never from a hand-written list.
+same bank holidays apply in Wales), never from a hand-written list. Times are kept in UTC
+(``now_utc``) and shown in UK local time (``uk_minute``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from zoneinfo import ZoneInfo
 import holidays
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
 
 
 def uk_minute(at: datetime | str | None) -> str:

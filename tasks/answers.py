@@ -12,7 +12,7 @@ from infoshare.forms import WaitingForm, waiting_form
 from infoshare.policy import Step, Verdict
 from infoshare.steps import LOCKED_VERDICT
 from infoshare.store import default_store
-from tasks.notify import send_codes, send_lockout_alert
+from tasks.notify import teller
 from tasks.run_data import forget_run_input
 
 
@@ -22,7 +22,7 @@ def open_step(ref: str, step: Step) -> WaitingForm | None:
     store = default_store()
     form = waiting_form(store, ref, step)
     if form is not None:
-        send_codes(store, ref, step)
+        teller(store).codes(ref, step)
     return form
 
 
@@ -44,5 +44,5 @@ def handle_answer(
     else:
         log.warning("%s %s answer refused: %s", ref, step.value, verdict.reasons)
         if verdict.locked and verdict is not LOCKED_VERDICT:
-            send_lockout_alert(store, ref, step, store.refused_since_unlock(ref, step))
+            teller(store).lockout_alert(ref, step, store.requests.refused_since_unlock(ref, step))
     return verdict

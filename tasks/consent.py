@@ -15,9 +15,11 @@ from infoshare.store import default_store
 def consent_check(ref: str) -> bool:
     """Return True when consent must be overridden on public-interest grounds."""
     store = default_store()
-    consent = store.meta(ref).public["consent"]
+    consent = store.requests.meta(ref).public["consent"]
     override = needs_override(ConsentStatus(consent))
-    store.complete_step(ref, Step.CONSENT, public={"consent": consent, "override": override})
+    store.requests.complete_step(
+        ref, Step.CONSENT, public={"consent": consent, "override": override}
+    )
     get_run_logger().info(
         "%s consent %s: %s", ref, consent, "override needed" if override else "no override needed"
     )

@@ -20,13 +20,13 @@ def intake(request: ShareRequest) -> str:
     a resumed run (whose parameters are already redacted) gets the reference it had."""
     store = default_store()
     run_id = flow_run.get_id()
-    known = store.ref_for_run(run_id) if run_id else None
+    known = store.requests.ref_for_run(run_id) if run_id else None
     if known is not None and is_done(store, known, Step.INTAKE):
         return known
-    ref = store.register_request(request, flow_run_id=run_id)
+    ref = store.requests.register(request, flow_run_id=run_id)
     if run_id is not None:
         redact_run(run_id, request, ref)
-    store.complete_step(
+    store.requests.complete_step(
         ref, Step.INTAKE, public={"prefect_parameters_redacted": run_id is not None}
     )
     get_run_logger().info(

@@ -11,11 +11,12 @@ from prefect.logging import get_run_logger
 from infoshare.envelope import EnvelopeError
 from infoshare.models import ShareRequest
 from infoshare.policy import Step
-from infoshare.records import RecordSummary, record_decision, summary_markdown
+from infoshare.records.compose import RecordSummary, record_decision
+from infoshare.records.summary import summary_markdown
 from infoshare.steps import TransferError, is_done
 from infoshare.store import default_store
 from infoshare.transport import TransientDeliveryError
-from tasks.notify import send_outcome
+from tasks.notify import teller
 from tasks.run_data import redact_run
 
 # Exceptions whose messages infoshare writes itself, and never with personal data in them.
@@ -38,15 +39,15 @@ def record_ended_run(flow_run: FlowRun, state_name: str) -> RecordSummary:
     ended before intake is taken in first (from its parameters); a run whose parameters were
     not yet redacted is redacted now, so its personal data does not stay in Prefect."""
     store = default_store()
-    ref = store.ref_for_run(str(flow_run.id))
+    ref = store.requests.ref_for_run(str(flow_run.id))
     if ref is None:
         req = ShareRequest.model_validate(flow_run.parameters.get("request"))
-        ref = store.register_request(req, flow_run_id=str(flow_run.id))
+        ref = store.requests.register(req, flow_run_id=str(flow_run.id))
         redact_run(flow_run.id, req, ref)
     elif not is_done(store, ref, Step.INTAKE):
-        redact_run(flow_run.id, store.request(ref), ref)
+        redact_run(flow_run.id, store.requests.request(ref), ref)
     summary = record_decision(store, ref, f"the run ended {state_name}")
-    send_outcome(store, ref)  # the requester is told, also when the run died after its record
+    teller(store).outcome(ref)  # the requester is told, also when the run died after its record
     return summary
 
 
@@ -61,16 +62,16 @@ def record(ref: str, failure: str | None = None) -> RecordSummary:
         summary.decision.value,
         summary.record_sha256,
     )
-    found = store.record(ref)
+    found = store.chain.record(ref)
     if found is None:
         return summary
-    send_outcome(store, ref)
+    teller(store).outcome(ref)
     # once, even when this task is retried after the record was written
-    if store.step(ref, "decision-artifact") is None:
+    if store.requests.step(ref, "decision-artifact") is None:
         create_markdown_artifact(
             key=f"decision-{ref.lower()}",
             markdown=summary_markdown(found[0].public),
             description=f"Decision record {ref} (no personal data)",
         )
-        store.complete_step(ref, "decision-artifact")
+        store.requests.complete_step(ref, "decision-artifact")
     return summary

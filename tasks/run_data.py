@@ -9,7 +9,7 @@ from prefect.input.run_input import keyset_from_base_key
 from prefect.runtime import flow_run
 
 from infoshare.models import ShareRequest
-from infoshare.store import redacted_parameters
+from infoshare.redaction import redacted_parameters
 
 
 def redact_run(flow_run_id: UUID | str, request: ShareRequest, ref: str) -> None:

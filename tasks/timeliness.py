@@ -29,9 +29,10 @@ from prefect.logging import get_run_logger
 from prefect.states import Crashed
 
 from infoshare import reports, timeliness
-from infoshare.records import due_checkpoints, record_decision
+from infoshare.records.checkpoints import due_checkpoints
+from infoshare.records.compose import record_decision
 from infoshare.store import default_store
-from tasks.notify import send_escalation, send_outcome, send_reminders
+from tasks.notify import teller
 from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
@@ -97,7 +98,7 @@ def escalate_due_steps(now: datetime) -> list[str]:
         esc = timeliness.escalate(store, due, now)  # claims first: a repeat sweep does nothing
         if esc is None:
             continue
-        send_escalation(store, esc)
+        teller(store).escalation(esc)
         escalated.append(esc.ref)
     if escalated:
         get_run_logger().info("%d step(s) escalated", len(escalated))
@@ -111,7 +112,7 @@ def send_due_reminders(now: datetime) -> list[str]:
     reminded = []
     for due in timeliness.reminders_due(store, now):
         timeliness.mark_reminded(store, due, now)  # first: a repeat sweep never sends it twice
-        send_reminders(store, due.request.ref, due.step)
+        teller(store).reminders(due.request.ref, due.step)
         reminded.append(due.request.ref)
     if reminded:
         get_run_logger().info("reminders sent for %d request(s)", len(reminded))
@@ -141,8 +142,8 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
             limit=200,
         )
     for run in runs:
-        ref = store.ref_for_run(str(run.id))
-        if ref is not None and store.record(ref) is not None:
+        ref = store.requests.ref_for_run(str(run.id))
+        if ref is not None and store.chain.record(ref) is not None:
             continue
         state = run.state
         try:
@@ -169,7 +170,7 @@ def _reconcile_in_transit(now: datetime) -> list[str]:
                 run = client.read_flow_run(UUID(r.flow_run_id or ""))
             except ObjectNotFound:
                 summary = record_decision(store, r.ref, "the run was deleted")
-                send_outcome(store, r.ref)
+                teller(store).outcome(r.ref)
                 recorded.append(summary.ref)
                 continue
             if run.state is None or not run.state.is_final():

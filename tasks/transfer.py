@@ -12,7 +12,7 @@ from infoshare.policy import Step
 from infoshare.steps import TransferError, is_done
 from infoshare.steps import transfer as do_transfer
 from infoshare.store import default_store
-from tasks.notify import send_delivery_escalation, send_delivery_notice
+from tasks.notify import teller
 
 
 @task(name="encrypted-transfer", cache_policy=NO_CACHE)
@@ -25,14 +25,13 @@ def transfer(ref: str) -> dict[str, Any]:
     try:
         facts = do_transfer(store, ref)
     except TransferError as exc:
-        send_delivery_escalation(
-            store,
+        teller(store).delivery_escalation(
             ref,
-            f"Approved items were not delivered to {store.meta(ref).requesting_agency}: {exc}",
+            f"Approved items were not delivered to {store.requests.meta(ref).requesting_agency}: {exc}",
         )
         raise
     if not already:
-        send_delivery_notice(store, ref, facts["items"])
+        teller(store).delivery_notice(ref, facts["items"])
     get_run_logger().info(
         "%s delivered by %s: envelope %s (sha256 %s), items %s; %s",
         ref,

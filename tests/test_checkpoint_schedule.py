@@ -11,17 +11,20 @@ from sqlalchemy import select
 from infoshare.config import load_settings
 from infoshare.db import AuditEventRow
 from infoshare.models import ShareRequest
-from infoshare.records import due_checkpoints, record_decision, verify
+from infoshare.records.chain import verify
+from infoshare.records.checkpoints import due_checkpoints
+from infoshare.records.compose import record_decision
 from infoshare.setup import initialise
 from infoshare.steps import run_triage
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
+from infoshare.worktime import now_utc
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def refused(store: Store) -> str:
     raw = json.loads((EXAMPLES / "scenario3-trawl.json").read_text())
-    ref = store.register_request(ShareRequest.model_validate(raw), None)
+    ref = store.requests.register(ShareRequest.model_validate(raw), None)
     run_triage(store, ref)
     record_decision(store, ref)
     return ref
@@ -50,7 +53,7 @@ def test_a_record_is_kept_when_this_machine_cannot_sign_the_chain(env: dict[str,
     worker = Store(load_settings(settings))  # same home and database, no passphrase
     try:
         ref = refused(worker)
-        assert worker.record(ref) is not None
+        assert worker.chain.record(ref) is not None
         with worker.session() as s:
             (skipped,) = s.scalars(
                 select(AuditEventRow).where(AuditEventRow.event == "checkpoint skipped")

@@ -186,12 +186,12 @@ def test_requests_show_unknown_flow_run(home: Path) -> None:
 def _refused_request() -> str:
     """Scenario 3 taken in and triaged without Prefect, so it has a REFUSE record."""
     from infoshare.models import ShareRequest
-    from infoshare.records import record_decision
+    from infoshare.records.compose import record_decision
     from infoshare.steps import run_triage
 
     store = store_module.default_store()
     raw = json.loads((EXAMPLES / "scenario3-trawl.json").read_text())
-    ref = store.register_request(ShareRequest.model_validate(raw), None)
+    ref = store.requests.register(ShareRequest.model_validate(raw), None)
     run_triage(store, ref)
     record_decision(store, ref)
     return ref
@@ -217,7 +217,7 @@ def test_records_show_leaves_personal_data_out_unless_asked_with_a_reason(home: 
     full = run("records", "show", ref, "--personal", "--as", "council-officer", "--why", why)
     assert full.exit_code == 0, full.output
     assert "Tobias Fictitious-Tenant" in full.output
-    trail = store_module.default_store().audit_trail(ref)
+    trail = store_module.default_store().audit.trail(ref)
     viewed = [e for e in trail if e.event == "personal data viewed"]
     assert [(e.actor_id, e.detail) for e in viewed] == [("council-officer", why)]
 
@@ -248,11 +248,11 @@ def test_inbox_lists_what_waits_for_that_person(home: Path) -> None:
 
     store = store_module.default_store()
     raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
-    ref = store.register_request(
+    ref = store.requests.register(
         ShareRequest.model_validate(raw), "5b1e1b0e-0000-4000-8000-000000000001"
     )
     run_triage(store, ref)
-    store.set_status(ref, "AWAITING_SIGNOFF")
+    store.requests.set_status(ref, "AWAITING_SIGNOFF")
     result = run("inbox", "--as", "school-head", "--json")
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
@@ -268,7 +268,7 @@ def test_unlock_needs_an_approver_of_the_disclosing_agency_and_a_reason(home: Pa
 
     store = store_module.default_store()
     raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
-    ref = store.register_request(ShareRequest.model_validate(raw), None)
+    ref = store.requests.register(ShareRequest.model_validate(raw), None)
     base = ["unlock", ref, "--step", "signoff"]
     assert_clean_error(run(*base, "--as", "yjs-worker", "--why", "please"), 2, "requester")
     assert_clean_error(run(*base, "--as", "school-office", "--why", "please"), 2, "approver")
@@ -293,11 +293,11 @@ def _waiting_school_request() -> str:
 
     store = store_module.default_store()
     raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
-    ref = store.register_request(
+    ref = store.requests.register(
         ShareRequest.model_validate(raw), "5b1e1b0e-0000-4000-8000-000000000002"
     )
     run_triage(store, ref)
-    store.set_status(ref, "AWAITING_SIGNOFF")
+    store.requests.set_status(ref, "AWAITING_SIGNOFF")
     return ref
 
 

@@ -17,12 +17,12 @@ from infoshare.config import ConfigError, load_settings
 from infoshare.forms import due_text, waiting_form
 from infoshare.models import ShareRequest
 from infoshare.policy import EmergencyInput, SignOffInput, Step
-from infoshare.records import record_decision
+from infoshare.records.compose import record_decision
 from infoshare.registry import DEMO_REGISTRY, RegistryError, parse_registry, read_registry_file
 from infoshare.steps import TransferError, apply_emergency, apply_signoff, run_triage, transfer
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
 from infoshare.transport import DirectoryInbox, RetryPolicy
-from infoshare.worktime import LONDON
+from infoshare.worktime import LONDON, now_utc
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCHOOL = "scenario1-school-attendance.json"  # asks the academy: deputy and on-call school-dsl
@@ -41,14 +41,14 @@ def take_in(store: Store, received: datetime, **changes: Any) -> tuple[str, str]
     """A request received (and triaged) at ``received``, for a run that exists only by id."""
     data = {**json.loads((EXAMPLES / SCHOOL).read_text()), **changes}
     run_id = str(uuid.uuid4())
-    ref = store.register_request(ShareRequest.model_validate(data), run_id, received_at=received)
+    ref = store.requests.register(ShareRequest.model_validate(data), run_id, received_at=received)
     run_triage(store, ref, now=received)
     return ref, run_id
 
 
 def wait_for(store: Store, ref: str, step: Step, at: datetime) -> timeliness.StepWindow:
     """What the run does when it reaches a person's step at ``at``."""
-    store.set_status(ref, f"AWAITING_{step.name}")
+    store.requests.set_status(ref, f"AWAITING_{step.name}")
     win = timeliness.open_window(store, ref, step, at)
     assert win is not None
     return win
@@ -69,7 +69,7 @@ def test_red_at_four_on_friday_before_a_bank_holiday_steps_are_due_in_working_ti
     # 1 working hour on Friday, none Saturday to bank-holiday Monday 31 Aug, then Tuesday:
     # override due after 2 working hours, sign-off after 3, the request after 4.
     ref, _ = take_in(store, london(2026, 8, 28, 16, 0), urgency="RED")
-    assert store.meta(ref).due_at == london(2026, 9, 1, 12, 0)
+    assert store.requests.meta(ref).due_at == london(2026, 9, 1, 12, 0)
     assert timeliness.step_due(store, ref, Step.OVERRIDE) == london(2026, 9, 1, 10, 0)
     assert timeliness.step_due(store, ref, Step.SIGNOFF) == london(2026, 9, 1, 11, 0)
     # the window is kept from when the step first opens
@@ -141,7 +141,7 @@ def test_reminders_come_at_half_and_four_fifths_of_the_steps_own_window(store: S
 def test_a_step_unanswered_at_its_due_time_is_escalated_once_to_the_deputy(store: Store) -> None:
     received = now_utc() - timedelta(hours=60)  # GREEN: sign-off due at 54 h, deadline 72 h
     ref, run_id = take_in(store, received)
-    store.provide_item(ref, "item-1", b"Attendance 81%.", "school-office")
+    store.requests.provide_item(ref, "item-1", b"Attendance 81%.", "school-office")
     win = wait_for(store, ref, Step.SIGNOFF, received + timedelta(minutes=1))
     # the deputy is not among those first told; the headteacher is
     assert [m.id for m in timeliness.first_told(store, ref, Step.SIGNOFF)] == ["school-head"]
@@ -150,7 +150,7 @@ def test_a_step_unanswered_at_its_due_time_is_escalated_once_to_the_deputy(store
     esc = timeliness.escalate(store, due, now)
     assert esc is not None and esc.to is not None and esc.to.id == "school-dsl"
     assert esc.code is not None and [m.id for m in esc.told] == ["school-head"]
-    trail = [(e.event, e.actor_id, e.detail) for e in store.audit_trail(ref)]
+    trail = [(e.event, e.actor_id, e.detail) for e in store.audit.trail(ref)]
     (escalated,) = [t for t in trail if t[0] == "escalated"]
     assert "escalated to school-dsl" in escalated[2] and "new one-time code" in escalated[2]
     assert esc.code.code not in json.dumps(trail)
@@ -168,7 +168,7 @@ def test_a_step_unanswered_at_its_due_time_is_escalated_once_to_the_deputy(store
         approved_items=["item-1"], reasons="Attendance baseline is needed for the plan.",
     )  # fmt: skip
     assert apply_signoff(store, ref, answer).accepted
-    signed = store.step(ref, Step.SIGNOFF)
+    signed = store.requests.step(ref, Step.SIGNOFF)
     assert signed is not None and signed.actor_id == "school-dsl"
 
 
@@ -183,7 +183,7 @@ def test_no_deputy_registered_is_audited_not_retried(store: Store) -> None:
     assert esc is not None and esc.to is None and esc.code is None
     # the people first told are told; there is nobody new to give a code to
     assert {m.id for m in esc.told} == {m.id for m in identity.eligible(store, ref, "signoff")}
-    assert "not escalated" in [e.event for e in store.audit_trail(ref)]
+    assert "not escalated" in [e.event for e in store.audit.trail(ref)]
     assert timeliness.escalate(store, due, now) is None
 
 
@@ -234,16 +234,16 @@ def test_emergency_needs_risk_to_life_asserted(store: Store) -> None:
 def test_emergency_share_then_retrospective_signoff(store: Store, tmp_path: Path) -> None:
     received = now_utc() - timedelta(minutes=5)
     ref, run_id = emergency_request(store, received)
-    assert store.meta(ref).due_at == received + timedelta(hours=24)
+    assert store.requests.meta(ref).due_at == received + timedelta(hours=24)
     # the on-call approver is asked, within minutes
     assert [m.id for m in timeliness.first_told(store, ref, Step.EMERGENCY)] == ["school-dsl"]
     win = wait_for(store, ref, Step.EMERGENCY, received)
     assert win.due_at == received + timedelta(minutes=15)
-    store.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
+    store.requests.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
     assert confirm(store, ref, run_id)
     assert emergency.confirmed(store, ref)
     facts = transfer(store, ref, DirectoryInbox(tmp_path / "inbox"))  # before any sign-off
-    assert facts["items"] == ["item-1"] and store.step(ref, Step.SIGNOFF) is None
+    assert facts["items"] == ["item-1"] and store.requests.step(ref, Step.SIGNOFF) is None
 
     # the retrospective sign-off is chased like any other step: due at 75% of the 24 hours
     signoff_win = wait_for(store, ref, Step.SIGNOFF, now_utc())
@@ -259,7 +259,7 @@ def test_emergency_share_then_retrospective_signoff(store: Store, tmp_path: Path
     )
     assert apply_signoff(store, ref, answer).accepted
     record_decision(store, ref)
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     public = found[0].public
     assert public["decision"] == "SHARE_PARTIAL" and public["shared"]["items"] == ["item-1"]
@@ -273,7 +273,7 @@ def test_emergency_share_then_retrospective_signoff(store: Store, tmp_path: Path
 def test_an_emergency_share_never_signed_off_says_so(store: Store, tmp_path: Path) -> None:
     received = now_utc() - timedelta(hours=25)
     ref, run_id = emergency_request(store, received)
-    store.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
+    store.requests.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
     wait_for(store, ref, Step.EMERGENCY, received)
     assert confirm(store, ref, run_id)
     transfer(store, ref, DirectoryInbox(tmp_path / "inbox"))
@@ -286,7 +286,7 @@ def test_an_emergency_share_never_signed_off_says_so(store: Store, tmp_path: Pat
     (late,) = [r for r in timeliness.overdue(store, now) if r.ref == ref]
     assert timeliness.expire(store, late, now)
     record_decision(store, ref)
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     public = found[0].public
     assert public["decision"] == "SHARE_PARTIAL"  # it was shared: the record says so
@@ -301,7 +301,7 @@ def test_a_crash_between_sealing_and_a_confirmed_delivery_is_recorded_truthfully
     died: the record shares nothing (no receipt proves it arrived) yet does not claim it was not
     sent. Once recorded, the request is closed: a late transfer is refused."""
     ref, run_id = emergency_request(store, now_utc())
-    store.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
+    store.requests.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
     wait_for(store, ref, Step.EMERGENCY, now_utc())
     assert confirm(store, ref, run_id)
     blocked = tmp_path / "inbox"
@@ -310,10 +310,10 @@ def test_a_crash_between_sealing_and_a_confirmed_delivery_is_recorded_truthfully
     with pytest.raises(TransferError, match="inbox write failed"):
         transfer(store, ref, DirectoryInbox(blocked), policy=RetryPolicy(attempts=2),
                  sleep=lambda _: None)  # fmt: skip
-    staged = store.step(ref, Step.TRANSFER)
+    staged = store.requests.step(ref, Step.TRANSFER)
     assert staged is not None and staged.status != "DONE"
     record_decision(store, ref, "the run ended Crashed")
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     public = found[0].public
     assert public["decision"] == "FAILED" and public["shared"] is None
@@ -336,7 +336,7 @@ def test_a_worker_without_the_agencys_key_files_says_so_and_sends_nothing(
     missing and where to look (the task escalates a TransferError to the data-protection lead),
     nothing is delivered, and after copying the key files the same request goes out."""
     ref, run_id = emergency_request(store, now_utc())
-    store.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
+    store.requests.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
     wait_for(store, ref, Step.EMERGENCY, now_utc())
     assert confirm(store, ref, run_id)
     master = (store.settings.keys_dir / "master.key").read_text()
@@ -357,7 +357,7 @@ def test_a_worker_without_the_agencys_key_files_says_so_and_sends_nothing(
         why = str(refused.value)
         assert "no ed25519 private key for agency 'northshire-academy' on this machine" in why
         assert why.startswith("this machine cannot sign for northshire-academy (README: Agency")
-        assert not inbox.exists() and worker.step(ref, Step.TRANSFER) is None
+        assert not inbox.exists() and worker.requests.step(ref, Step.TRANSFER) is None
 
         agencies = store.settings.keys_dir / "agencies"
         shutil.copytree(agencies, other_home / "keys" / "agencies")
@@ -377,17 +377,17 @@ def test_no_on_call_confirmation_in_time_falls_back_to_red(store: Store) -> None
     assert timeliness.lapse_emergency(store, lapsed, now)
     assert not timeliness.lapse_emergency(store, lapsed, now)  # once
     # RED from receipt, in working time; the sign-off before anything is shared
-    assert store.meta(ref).due_at == london(2026, 9, 1, 12, 0)
+    assert store.requests.meta(ref).due_at == london(2026, 9, 1, 12, 0)
     assert emergency.effective_tier(store, ref).value == "RED"
     assert timeliness.step_due(store, ref, Step.SIGNOFF) == london(2026, 9, 1, 11, 0)
     assert [w.ref for w in timeliness.fell_back_waiting(store)] == [ref]  # its run is woken
     # a confirmation arriving after the window changes nothing
-    store.provide_item(ref, "item-1", b"Attendance.", "school-office")
+    store.requests.provide_item(ref, "item-1", b"Attendance.", "school-office")
     assert not confirm(store, ref, run_id)  # refused: "follows the RED path"
     assert not emergency.confirmed(store, ref)
     assert emergency.authorising_step(store, ref) is None  # nothing may be transferred yet
     record_decision(store, ref, "stopped for the test")
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None and found[0].public["emergency"]["outcome"] == "LAPSED"
     assert found[0].public["shared"] is None
 
@@ -397,7 +397,7 @@ def test_the_on_call_approver_can_decline(store: Store) -> None:
     wait_for(store, ref, Step.EMERGENCY, london(2026, 8, 28, 16, 0))
     assert confirm(store, ref, run_id, decision="DECLINE")
     assert not emergency.confirmed(store, ref)
-    assert store.meta(ref).due_at == london(2026, 9, 1, 12, 0)
+    assert store.requests.meta(ref).due_at == london(2026, 9, 1, 12, 0)
     assert not timeliness.lapses_due(store, london(2026, 8, 28, 17, 0))
 
 

@@ -16,9 +16,10 @@ import pytest
 from infoshare import identity
 from infoshare.models import ShareRequest
 from infoshare.policy import OverrideInput, SignOffInput, Step
-from infoshare.records import record_decision
+from infoshare.records.compose import record_decision
 from infoshare.steps import apply_override, apply_signoff, run_triage
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
+from infoshare.worktime import now_utc
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -26,7 +27,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def take_in(store: Store, name: str) -> tuple[str, str]:
     run_id = str(uuid.uuid4())
     req = ShareRequest.model_validate(json.loads((EXAMPLES / name).read_text()))
-    ref = store.register_request(req, run_id)
+    ref = store.requests.register(req, run_id)
     run_triage(store, ref)
     return ref, run_id
 
@@ -44,21 +45,21 @@ def signoff(approver: str, code: str, **extra: Any) -> SignOffInput:
 
 
 def prepared(store: Store, ref: str) -> None:
-    store.provide_item(ref, "item-1", b"dates", "nurse-lee")
+    store.requests.provide_item(ref, "item-1", b"dates", "nurse-lee")
 
 
 def test_a_valid_code_proves_the_approver_once(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    store.provide_item(ref, "item-1", b"81%", "school-office")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
     code = code_for(store, ref, Step.SIGNOFF, "school-head", run)
     assert apply_signoff(store, ref, signoff("school-head", code)).accepted
-    st = store.step(ref, Step.SIGNOFF)
+    st = store.requests.step(ref, Step.SIGNOFF)
     assert st is not None and st.status == "DONE" and st.actor_id == "school-head"
     assert "one-time code" in st.public["identity"]
     assert code not in json.dumps(st.public)  # the decision payload hash leaves the code out
     # what was approved is what goes: the content can no longer be changed
     with pytest.raises(KeyError, match="signed off"):
-        store.provide_item(ref, "item-1", b"something else", "school-office")
+        store.requests.provide_item(ref, "item-1", b"something else", "school-office")
     assert set(st.private["approved_content_sha256"]) == {"item-1"}
     # and the code was spent
     assert identity.redeem(store, ref, "signoff", "school-head", run, code) is not None
@@ -79,7 +80,7 @@ def test_bad_codes_are_refused_and_the_step_keeps_waiting(
     store: Store, case: str, reason: str
 ) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    store.provide_item(ref, "item-1", b"81%", "school-office")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
     if case == "wrong":
         code = "ABCDE-FGHIJ"
     elif case == "expired":
@@ -99,8 +100,11 @@ def test_bad_codes_are_refused_and_the_step_keeps_waiting(
     verdict = apply_signoff(store, ref, signoff("school-head", code))
     assert not verdict.accepted
     assert reason in " ".join(verdict.reasons)
-    assert store.step(ref, Step.SIGNOFF) is None or store.step(ref, Step.SIGNOFF).status != "DONE"  # type: ignore[union-attr]
-    trail = [e for e in store.audit_trail(ref) if e.event == "input refused"]
+    assert (
+        store.requests.step(ref, Step.SIGNOFF) is None
+        or store.requests.step(ref, Step.SIGNOFF).status != "DONE"
+    )  # type: ignore[union-attr]
+    trail = [e for e in store.audit.trail(ref) if e.event == "input refused"]
     assert trail and (not code or code not in trail[-1].detail)  # audited, without the code
 
 
@@ -138,22 +142,22 @@ def test_unregistered_or_under_rank_people_get_no_code_and_are_refused(store: St
 
 def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    store.provide_item(ref, "item-1", b"81%", "school-office")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
     verdicts = [apply_signoff(store, ref, signoff("school-head", "ZZZZZ-ZZZZZ")) for _ in range(5)]
     assert [v.locked for v in verdicts] == [False, False, False, False, True]
     good = code_for(store, ref, Step.SIGNOFF, "school-head", run)
     sixth = apply_signoff(store, ref, signoff("school-head", good))
     assert not sixth.accepted and sixth.locked and "locked" in sixth.reasons[0]
     # still counted, so the run's next pause gets a new key (Prefect refuses a reused one)
-    assert store.attempts(ref, Step.SIGNOFF) == 6
+    assert store.requests.attempts(ref, Step.SIGNOFF) == 6
     # the requester cannot unlock; the headteacher (an approver) can, and then a valid code works
     assert identity.unlock_refusal(store, ref, "yjs-worker") is not None
     assert identity.unlock_refusal(store, ref, "school-office") is not None  # not an approver
     assert identity.unlock_refusal(store, ref, "school-head") is None
-    store.unlock(ref, "signoff", "school-head", "guessing stopped; DPO informed")
+    store.requests.unlock(ref, "signoff", "school-head", "guessing stopped; DPO informed")
     # the locked attempt did not spend the code: it works once the step is unlocked
     assert apply_signoff(store, ref, signoff("school-head", good)).accepted
-    unlocked = [e for e in store.audit_trail(ref) if e.event == "step unlocked"]
+    unlocked = [e for e in store.audit.trail(ref) if e.event == "step unlocked"]
     assert [(e.actor_id, e.detail) for e in unlocked] == [
         ("school-head", "guessing stopped; DPO informed")
     ]
@@ -183,9 +187,9 @@ def police_request(store: Store, urgency: str) -> tuple[str, str]:
     raw = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
     raw |= {"disclosing_agency": "northshire-police", "urgency": urgency}
     run_id = str(uuid.uuid4())
-    ref = store.register_request(ShareRequest.model_validate(raw), run_id)
+    ref = store.requests.register(ShareRequest.model_validate(raw), run_id)
     assert run_triage(store, ref).accepted
-    store.provide_item(ref, "item-1", b"two call-outs", "pc-ahmed")
+    store.requests.provide_item(ref, "item-1", b"two call-outs", "pc-ahmed")
     return ref, run_id
 
 
@@ -218,8 +222,8 @@ def hospital_overridden(store: Store) -> tuple[str, str]:
     """Scenario 2 at the hospital (RED, consent refused, special-category data): the nurse has
     justified the override, items are prepared; two approvers must agree."""
     ref, run = take_in(store, "scenario2-hospital.json")
-    store.provide_item(ref, "item-1", b"dates", "nurse-lee")
-    store.provide_item(ref, "item-2", b"injuries", "nurse-lee")
+    store.requests.provide_item(ref, "item-1", b"dates", "nurse-lee")
+    store.requests.provide_item(ref, "item-2", b"injuries", "nurse-lee")
     just = code_for(store, ref, Step.OVERRIDE, "nurse-lee", run)
     override = OverrideInput.model_validate(
         {"person_id": "nurse-lee", "code": just, "grounds": ["SAFEGUARD_CHILDREN"],
@@ -237,12 +241,12 @@ def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) 
     both = ["item-1", "item-2"]
     assert apply_signoff(store, ref, signoff("caldicott-rao", old["caldicott-rao"],
                                              approved_items=both)).accepted  # fmt: skip
-    st = store.step(ref, Step.SIGNOFF)
+    st = store.requests.step(ref, Step.SIGNOFF)
     assert st is not None and st.status != "DONE"  # nothing decided yet
     assert [a["person_id"] for a in st.public["approvals"]] == ["caldicott-rao"]
     # what the first approved is frozen
     with pytest.raises(KeyError, match="signed off"):
-        store.provide_item(ref, "item-1", b"changed", "nurse-lee")
+        store.requests.provide_item(ref, "item-1", b"changed", "nurse-lee")
     # the deputy's first code is withdrawn; only she is asked now, with a new code
     stale = apply_signoff(store, ref, signoff("caldicott-deputy", old["caldicott-deputy"],
                                               approved_items=both))  # fmt: skip
@@ -262,11 +266,11 @@ def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) 
     other = apply_signoff(store, ref, signoff("caldicott-deputy", renewed.code))  # item-1 only
     assert not other.accepted and "confirms exactly" in " ".join(other.reasons)
     assert other.locked  # five refused answers: a senior unlocks it, as after any lock-out
-    store.unlock(ref, "signoff", "caldicott-rao", "refusals were tests of the rules")
+    store.requests.unlock(ref, "signoff", "caldicott-rao", "refusals were tests of the rules")
 
     second = signoff("caldicott-deputy", renewed.code, approved_items=["item-2", "item-1"])
     assert apply_signoff(store, ref, second).accepted
-    done = store.step(ref, Step.SIGNOFF)
+    done = store.requests.step(ref, Step.SIGNOFF)
     assert done is not None and done.status == "DONE"
     assert done.public["decision"] == "SHARE_PARTIAL"
     assert done.public["approved_items"] == ["item-1", "item-2"]
@@ -275,7 +279,7 @@ def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) 
         "caldicott-deputy",
     ]
     record_decision(store, ref)
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     rec = found[0].public
     assert [(a["id"], a["role"], a["proof"]) for a in rec["approvers"]] == [
@@ -296,7 +300,7 @@ def test_four_eyes_second_approver_can_refuse(store: Store) -> None:
     veto = signoff("caldicott-deputy", renewed.code, decision="REFUSE", approved_items=[],
                    reasons="Injury records are not necessary for this plan.")  # fmt: skip
     assert apply_signoff(store, ref, veto).accepted
-    done = store.step(ref, Step.SIGNOFF)
+    done = store.requests.step(ref, Step.SIGNOFF)
     assert done is not None and done.status == "DONE"
     assert (done.public["decision"], done.public["approved_items"]) == ("REFUSE", [])
     assert done.actor_id == "caldicott-deputy"
@@ -320,7 +324,7 @@ def test_four_eyes_can_be_turned_off_per_agency(env: dict[str, str], tmp_path: P
         ref, run = hospital_overridden(store)
         rao = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
         assert apply_signoff(store, ref, signoff("caldicott-rao", rao)).accepted
-        assert store.step(ref, Step.SIGNOFF).status == "DONE"  # type: ignore[union-attr]
+        assert store.requests.step(ref, Step.SIGNOFF).status == "DONE"  # type: ignore[union-attr]
     finally:
         store.close()
 
@@ -331,7 +335,7 @@ def test_a_refusal_by_the_first_approver_needs_no_second(store: Store) -> None:
     no = signoff("caldicott-rao", rao, decision="SEND_BACK", approved_items=[],
                  reasons="Say which attendances matter.")  # fmt: skip
     assert apply_signoff(store, ref, no).accepted
-    done = store.step(ref, Step.SIGNOFF)
+    done = store.requests.step(ref, Step.SIGNOFF)
     assert done is not None and done.status == "DONE" and done.public["decision"] == "DEFER"
 
 
@@ -348,7 +352,7 @@ def signed(store: Store, ref: str, inp: SignOffInput, signer: str) -> SignOffInp
 
 def school_with_keys(store: Store) -> tuple[str, str]:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    store.provide_item(ref, "item-1", b"81%", "school-office")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
     for person in ("school-head", "school-dsl"):
         identity.generate_person_key(store, person, PASSPHRASE)
     return ref, run
@@ -358,7 +362,7 @@ def test_a_signature_with_the_registered_key_proves_the_approver(store: Store) -
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-    from infoshare.chain import canonical_json
+    from infoshare.records.canonical import canonical_json
 
     ref, run = school_with_keys(store)
     path = identity.person_key_path(store.settings, "school-head")
@@ -374,7 +378,7 @@ def test_a_signature_with_the_registered_key_proves_the_approver(store: Store) -
     answer = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
     assert apply_signoff(store, ref, answer).accepted
     record_decision(store, ref)
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     (approver,) = found[0].public["approvers"]
     assert approver["id"] == "school-head" and approver["proof"] == "signature"
@@ -439,16 +443,16 @@ def test_bad_signatures_are_refused_like_wrong_codes(store: Store, make: Any, re
     inp = make(store, ref, run)
     v = apply_signoff(store, ref, inp)
     assert not v.accepted and reason in " ".join(v.reasons), v.reasons
-    assert store.step(ref, Step.SIGNOFF).status != "DONE"  # type: ignore[union-attr]
-    (refused,) = [e for e in store.audit_trail(ref) if e.event == "input refused"]
+    assert store.requests.step(ref, Step.SIGNOFF).status != "DONE"  # type: ignore[union-attr]
+    (refused,) = [e for e in store.audit.trail(ref) if e.event == "input refused"]
     assert refused.actor_id == "school-head" and "Identity not proven" in refused.detail
     assert inp.signature not in refused.detail
-    assert store.attempts(ref, Step.SIGNOFF) == 1  # it counts toward the lock
+    assert store.requests.attempts(ref, Step.SIGNOFF) == 1  # it counts toward the lock
 
 
 def test_a_person_without_a_registered_key_cannot_sign(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    store.provide_item(ref, "item-1", b"81%", "school-office")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
     identity.generate_person_key(store, "school-dsl", PASSPHRASE)
     # the headteacher signs with a key that was never registered for her
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -501,6 +505,6 @@ def test_an_override_justification_can_be_signed_too(store: Store) -> None:
     refused = apply_override(store, ref, inp.model_copy(update={"signature": wrong_step}))
     assert not refused.accepted and "does not verify" in refused.reasons[0]
     assert apply_override(store, ref, inp.model_copy(update={"signature": sig})).accepted
-    st = store.step(ref, Step.OVERRIDE)
+    st = store.requests.step(ref, Step.OVERRIDE)
     assert st is not None and st.public["proof"] == "signature"
     assert st.public["signed_payload"]["decision"] == "OVERRIDE"

@@ -20,7 +20,8 @@ from infoshare.cli import main
 from infoshare.envelope import Header, SealedItem, open_bytes, seal_items
 from infoshare.envelope.format import MAGIC
 from infoshare.keys import ENCRYPTION, SIGNING, key_id, raw_public
-from infoshare.store import Store, default_store, now_utc
+from infoshare.store import Store, default_store
+from infoshare.worktime import now_utc
 
 SENDER, RECIPIENT = "northshire-police", "northshire-yjs"
 ITEM = SealedItem("item-1", "Custody record summary", b"detained 2026-11-01, released")

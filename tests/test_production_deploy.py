@@ -183,9 +183,13 @@ def wait_for_refusals(env: dict[str, str], ref: str, n: int, tmp_path: Path) -> 
 
     store = Store(load_settings(env))
     try:
-        _poll(f"{n} refused sign-off", tmp_path, lambda: store.attempts(ref, Step.SIGNOFF) >= n)
+        _poll(
+            f"{n} refused sign-off",
+            tmp_path,
+            lambda: store.requests.attempts(ref, Step.SIGNOFF) >= n,
+        )
         # and the run is suspended again, waiting for the real approver
-        run_id = store.meta(ref).flow_run_id or ""
+        run_id = store.requests.meta(ref).flow_run_id or ""
         _poll("the run to suspend again", tmp_path, lambda: _run_paused(env, run_id))
     finally:
         store.close()

@@ -19,7 +19,6 @@ from click.testing import CliRunner, Result
 from sqlalchemy import delete, select, text, update
 
 import infoshare.store as store_module
-from infoshare.chain import GENESIS, Checkpoint, canonical_json, check_commitments
 from infoshare.cli import main
 from infoshare.config import load_settings
 from infoshare.db import (
@@ -30,15 +29,18 @@ from infoshare.db import (
     SubjectIndexRow,
 )
 from infoshare.models import ShareRequest
-from infoshare.records import (
-    ChainError,
-    checkpoint,
-    record_decision,
-    subject_search,
-    verify,
-    verify_chain,
+from infoshare.records.canonical import (
+    GENESIS,
+    ChainFields,
+    Checkpoint,
+    canonical_json,
+    check_commitments,
 )
-from infoshare.store import Store, chain_fields
+from infoshare.records.chain import ChainError, verify, verify_chain
+from infoshare.records.checkpoints import checkpoint
+from infoshare.records.compose import record_decision
+from infoshare.records.search import subject_search
+from infoshare.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 COUNCIL = "northshire-council"  # discloses in scenario 3
@@ -57,7 +59,7 @@ def env(every_backend: dict[str, str]) -> dict[str, str]:
 def _append(store: Store, n: int, scenario: str = "scenario3-trawl.json") -> list[str]:
     refs = []
     for i in range(n):
-        ref = store.register_request(example(scenario), None)
+        ref = store.requests.register(example(scenario), None)
         record_decision(store, ref, failure=f"test record {i}")
         refs.append(ref)
     return refs
@@ -104,7 +106,7 @@ def test_each_agency_has_its_own_unbroken_chain(store: Store) -> None:
     assert [r.chain_seq for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0].prev_sha256 == GENESIS
     assert [r.prev_sha256 for r in rows[1:]] == [r.record_sha256 for r in rows[:-1]]
-    assert all(chain_fields(r).digest() == r.record_sha256 for r in rows)
+    assert all(ChainFields.of(r).digest() == r.record_sha256 for r in rows)
     assert [r.chain_seq for r in _rows(store, SCHOOL)] == [1, 2, 3]
 
     reports = {r.agency: r for r in verify(store)}
@@ -128,8 +130,8 @@ def test_a_repeated_record_decision_adds_nothing_to_the_chain(store: Store) -> N
 
 def test_a_batch_appends_in_order_and_skips_requests_already_recorded(store: Store) -> None:
     [first] = _append(store, 1)
-    refs = [store.register_request(example("scenario3-trawl.json"), None) for _ in range(3)]
-    school = store.register_request(example("scenario1-school-attendance.json"), None)
+    refs = [store.requests.register(example("scenario3-trawl.json"), None) for _ in range(3)]
+    school = store.requests.register(example("scenario1-school-attendance.json"), None)
     template = _rows(store)[0]
 
     def row(ref: str, agency: str) -> DecisionRecordRow:
@@ -142,7 +144,7 @@ def test_a_batch_appends_in_order_and_skips_requests_already_recorded(store: Sto
 
     batch = [(row(r, COUNCIL), {"subjects": []}) for r in [refs[0], first, refs[1], refs[1]]]
     batch += [(row(school, SCHOOL), {"subjects": []}), (row(refs[2], COUNCIL), {})]
-    assert store.append_records(batch) == [True, False, True, False, True, True]
+    assert store.chain.append_many(batch) == [True, False, True, False, True, True]
     assert [(r.ref, r.chain_seq) for r in _rows(store)] == [
         (first, 1), (refs[0], 2), (refs[1], 3), (refs[2], 4),
     ]  # fmt: skip
@@ -152,40 +154,40 @@ def test_a_batch_appends_in_order_and_skips_requests_already_recorded(store: Sto
 
 def test_subject_index_holds_keyed_tags_not_names(store: Store) -> None:
     [ref] = _append(store, 1)
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     name = found[1]["subjects"][0]["name"]
     with store.session() as s:
         tags = list(s.scalars(select(SubjectIndexRow).where(SubjectIndexRow.ref == ref)))
     assert tags and all(name.casefold() not in json.dumps(t.name_tag).casefold() for t in tags)
-    assert store.subject_tags(name)[0] in {t.name_tag for t in tags}
-    assert store.subject_tags(f"  {name.upper()} ")[0] == store.subject_tags(name)[0]
+    assert store.chain.subject_tags(name)[0] in {t.name_tag for t in tags}
+    assert store.chain.subject_tags(f"  {name.upper()} ")[0] == store.chain.subject_tags(name)[0]
     # Records written before the index existed are indexed by `infoshare init` (initialise).
     with store.session() as s:
         s.execute(delete(SubjectIndexRow))
     assert subject_search(store, name, None, COUNCIL).matches == []
-    assert store.reindex_subjects() == 1 and store.reindex_subjects() == 0
+    assert store.chain.reindex_subjects() == 1 and store.chain.reindex_subjects() == 0
     assert [m["reference"] for m in subject_search(store, name, None, COUNCIL).matches] == [ref]
 
 
 def test_personal_fields_are_committed_by_salted_hashes(store: Store) -> None:
     [ref] = _append(store, 1)
     row = _rows(store)[0]
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     personal = found[1]
     assert "_commitment_salts" not in personal  # callers see the personal part only
     assert set(row.personal_commitments) == set(personal)
     # The hashed form names nobody: neither the plain text nor an unsalted hash of it.
     name = personal["subjects"][0]["name"]
-    form = canonical_json(chain_fields(row).canonical()).decode()
+    form = canonical_json(ChainFields.of(row).canonical()).decode()
     assert name not in form
     import hashlib
 
     unsalted = hashlib.sha256(canonical_json(personal["subjects"])).hexdigest()
     assert unsalted not in form
     with store.session() as s:
-        opened = store.record_salts(s, row)
+        opened = store.chain.personal_and_salts(s, row)
     assert opened is not None
     assert check_commitments(row.personal_commitments, opened[1], opened[0]) == []
     changed = {**opened[0], "subjects": [{"name": "Someone Else"}]}
@@ -315,7 +317,7 @@ def _insert_forged(store: Store, rows: list[DecisionRecordRow]) -> int:
                 .where(DecisionRecordRow.id == r.id)
                 .values(chain_seq=r.chain_seq + 1)
             )
-    forged_ref = store.register_request(example("scenario3-trawl.json"), None)
+    forged_ref = store.requests.register(example("scenario3-trawl.json"), None)
     src = rows[2]
     forged = DecisionRecordRow(
         ref=forged_ref,
@@ -335,7 +337,7 @@ def _insert_forged(store: Store, rows: list[DecisionRecordRow]) -> int:
         personal_commitments=src.personal_commitments,
         sealed_personal=None,
     )
-    forged.record_sha256 = chain_fields(forged).digest()
+    forged.record_sha256 = ChainFields.of(forged).digest()
     with store.session() as s:
         s.add(forged)
     return 3  # the forged record links fine; the one it displaced no longer does
@@ -401,7 +403,7 @@ def _rewrite_from(store: Store, index: int) -> None:
             if r is rows[index]:
                 row.public = {**row.public, "reasons": ["rewritten"]}
             row.prev_sha256 = prev
-            row.record_sha256 = chain_fields(row).digest()
+            row.record_sha256 = ChainFields.of(row).digest()
             prev = row.record_sha256
         head = s.get(DecisionChainRow, COUNCIL)
         assert head is not None
@@ -497,7 +499,7 @@ def test_concurrent_appenders_leave_one_unbroken_chain(
     store: Store, env: dict[str, str], workers: int, per_worker: int
 ) -> None:
     total = workers * per_worker
-    refs = [store.register_request(example("scenario3-trawl.json"), None) for _ in range(total)]
+    refs = [store.requests.register(example("scenario3-trawl.json"), None) for _ in range(total)]
     # every worker also tries some of the others' refs: idempotency under the same lock
     batches = [refs[i::workers] + refs[(i + 1) % workers :: workers][:3] for i in range(workers)]
     ctx = multiprocessing.get_context("spawn")

@@ -16,7 +16,7 @@ import infoshare.store as store_module
 from infoshare.cli import main
 from infoshare.db import AuditEventRow
 from infoshare.models import ShareRequest
-from infoshare.records import record_decision
+from infoshare.records.compose import record_decision
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 COUNCIL = "northshire-council"
@@ -37,7 +37,7 @@ def _records(n: int) -> list[str]:
     req = ShareRequest.model_validate_json((EXAMPLES / "scenario3-trawl.json").read_text())
     refs = []
     for _ in range(n):
-        ref = store.register_request(req, None)
+        ref = store.requests.register(req, None)
         record_decision(store, ref, failure="test")
         refs.append(ref)
     return refs

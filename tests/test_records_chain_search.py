@@ -14,7 +14,7 @@ import infoshare.store as store_module
 from infoshare.cli import main
 from infoshare.db import AuditEventRow, RequestRow
 from infoshare.models import ShareRequest
-from infoshare.records import record_decision
+from infoshare.records.compose import record_decision
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TENANT = "Tobias Fictitious-Tenant"  # scenario 3: police ask the council
@@ -35,7 +35,7 @@ def _record(scenario: str, **changes: object) -> str:
     store = store_module.default_store()
     raw = json.loads((EXAMPLES / scenario).read_text())
     raw.update(changes)
-    ref = store.register_request(ShareRequest.model_validate(raw), None)
+    ref = store.requests.register(ShareRequest.model_validate(raw), None)
     record_decision(store, ref, failure="test")
     return ref
 

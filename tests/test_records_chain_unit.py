@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infoshare.chain import ChainFields, canonical_json, stored_digest, timestamp
+from infoshare.records.canonical import ChainFields, canonical_json, stored_digest, timestamp
 
 texts = st.text(max_size=40)  # any Unicode: quotes, backslashes, control characters, emoji
 json_values = st.recursive(

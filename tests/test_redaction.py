@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from infoshare.models import PERSONAL_FIELDS, ShareRequest
-from infoshare.store import public_view, redacted_parameters
+from infoshare.redaction import public_view, redacted_parameters
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

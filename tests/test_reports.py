@@ -15,10 +15,11 @@ import infoshare.store as store_module
 from infoshare import reports, timeliness
 from infoshare.cli import main
 from infoshare.models import ShareRequest
-from infoshare.records import record_decision
+from infoshare.records.compose import record_decision
 from infoshare.setup import initialise
 from infoshare.steps import run_triage
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
+from infoshare.worktime import now_utc
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -43,18 +44,20 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
 def populate(store: Store) -> dict[str, str]:
     """A refused trawl, a request sent back, one that expired late, and one still open."""
     refs = {}
-    refs["refused"] = store.register_request(example("scenario3-trawl.json"), None)
-    refs["deferred"] = store.register_request(
+    refs["refused"] = store.requests.register(example("scenario3-trawl.json"), None)
+    refs["deferred"] = store.requests.register(
         example("scenario1-school-attendance.json", requester_id="nobody"), None
     )
-    refs["expired"] = store.register_request(example("scenario2-housing.json"), None)
-    refs["open"] = store.register_request(example("scenario2-hospital.json"), None)
+    refs["expired"] = store.requests.register(example("scenario2-housing.json"), None)
+    refs["open"] = store.requests.register(example("scenario2-hospital.json"), None)
     for ref in refs.values():
         run_triage(store, ref)
     for key in ("refused", "deferred"):
         record_decision(store, refs[key])
     # the housing request waited for an override past its (RED, 4 working hours) deadline
-    store.set_status(refs["expired"], "AWAITING_OVERRIDE", due_at=now_utc() - timedelta(hours=1))
+    store.requests.set_status(
+        refs["expired"], "AWAITING_OVERRIDE", due_at=now_utc() - timedelta(hours=1)
+    )
     (late,) = [r for r in timeliness.overdue(store, now_utc()) if r.ref == refs["expired"]]
     assert timeliness.expire(store, late, now_utc())
     record_decision(store, refs["expired"])
@@ -145,11 +148,11 @@ def test_overrides_and_periods_counted_on_every_backend(env: dict[str, str]) -> 
     s = Store(load_settings(env))
     initialise(s)
     try:
-        overridden = s.register_request(example("scenario2-housing.json"), None)
-        plain = s.register_request(example("scenario3-trawl.json"), None)
+        overridden = s.requests.register(example("scenario2-housing.json"), None)
+        plain = s.requests.register(example("scenario3-trawl.json"), None)
         for ref in (overridden, plain):
             run_triage(s, ref)
-        s.complete_step(
+        s.requests.complete_step(
             overridden, Step.OVERRIDE, actor_id="housing-officer",
             public={"grounds": ["PROTECT_VULNERABLE"], "subject_informed": False},
             private={"proportionality": "x", "not_informed_reason": "y"},

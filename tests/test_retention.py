@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-import infoshare.records as records_module
+import infoshare.records.compose as compose_module
 import infoshare.store as store_module
-from infoshare import chain, identity, prefect_api, retention
+from infoshare import identity, prefect_api, retention
 from infoshare.cli import main
 from infoshare.config import ConfigError, Period, load_settings
 from infoshare.db import (
@@ -42,9 +42,13 @@ from infoshare.db import (
     SubjectIndexRow,
 )
 from infoshare.models import ShareRequest
-from infoshare.records import checkpoint, record_decision, verify
+from infoshare.records.canonical import sign_floor
+from infoshare.records.chain import ChainError, verify
+from infoshare.records.checkpoints import checkpoint
+from infoshare.records.compose import record_decision
 from infoshare.setup import initialise
-from infoshare.store import PersonalDataDisposed, Store
+from infoshare.store import Store
+from infoshare.store.errors import PersonalDataDisposed
 
 COUNCIL = "northshire-council"  # discloses in scenario 3
 SCHOOL = "northshire-academy"  # discloses in scenario 1
@@ -71,12 +75,12 @@ def _closed(
 ) -> str:
     """A request with sealed step data, prepared content and a one-time code, decided at
     ``at`` (the record's clock is moved, nothing else)."""
-    ref = store.register_request(_request(scenario, **changes), str(uuid.uuid4()))
-    store.complete_step(ref, "override", public={"at": "x"}, private={"why": "free text"})
-    store.provide_item(ref, "item-1", b"disclosed content", "council-officer")
+    ref = store.requests.register(_request(scenario, **changes), str(uuid.uuid4()))
+    store.requests.complete_step(ref, "override", public={"at": "x"}, private={"why": "free text"})
+    store.requests.provide_item(ref, "item-1", b"disclosed content", "council-officer")
     identity.issue(store, ref, "signoff", "council-officer", "run-x", NOW + timedelta(days=1))
     with monkeypatch.context() as m:
-        m.setattr(records_module, "now_utc", lambda: at)
+        m.setattr(compose_module, "now_utc", lambda: at)
         record_decision(store, ref, failure="test")
     return ref
 
@@ -154,9 +158,9 @@ def test_run_disposes_only_old_closed_requests_and_records_still_verify(
 ) -> None:
     old = _closed(store, monkeypatch, LONG_AGO)
     recent = _closed(store, monkeypatch, NOW - timedelta(days=300))
-    still_open = store.register_request(_request("scenario3-trawl.json"), None)
+    still_open = store.requests.register(_request("scenario3-trawl.json"), None)
     checkpoint(store, COUNCIL)  # a signed checkpoint over both records
-    kept_before = {r: store.record(r)[0] for r in (old, recent)}  # type: ignore[index]
+    kept_before = {r: store.chain.record(r)[0] for r in (old, recent)}  # type: ignore[index]
 
     report = retention.run(store, NOW, prefect=False)
     assert [d.ref for d in report.disposed] == [old]
@@ -170,8 +174,8 @@ def test_run_disposes_only_old_closed_requests_and_records_still_verify(
         assert s.scalars(select(SubjectIndexRow).where(SubjectIndexRow.ref == old)).all() == []
         events = s.scalars(select(AuditEventRow).where(AuditEventRow.ref == old)).all()
     with pytest.raises(PersonalDataDisposed):
-        store.request(old)
-    found = store.record(old)
+        store.requests.request(old)
+    found = store.chain.record(old)
     assert found is not None
     row, personal = found
     assert personal == {} and row.sealed_personal is None and row.disposed_at is not None
@@ -188,9 +192,9 @@ def test_run_disposes_only_old_closed_requests_and_records_still_verify(
     assert TENANT not in json.dumps([e.detail for e in events])
 
     # the others are untouched
-    assert store.request(recent).subjects[0].name == TENANT
-    assert store.record(recent)[1]["subjects"][0]["name"] == TENANT  # type: ignore[index]
-    assert store.request(still_open).subjects[0].name == TENANT
+    assert store.requests.request(recent).subjects[0].name == TENANT
+    assert store.chain.record(recent)[1]["subjects"][0]["name"] == TENANT  # type: ignore[index]
+    assert store.requests.request(still_open).subjects[0].name == TENANT
     # the chain, its checkpoint and the record hashes are intact
     [council] = verify(store, COUNCIL)
     assert council.ok and council.records == 2 and council.checkpoints == 1
@@ -315,13 +319,13 @@ def test_records_past_their_own_period_are_deleted_by_the_command(
     assert dry.exit_code == 0, dry.output
     assert f"would delete {COUNCIL} #1 to #1 (1, decided" in dry.stdout
     assert "would sign a checkpoint and the chain floor at #1" in dry.stdout
-    assert store.record(old) is not None
+    assert store.chain.record(old) is not None
     result = run_cli("retention", "run", "--no-prefect", "--json")
     assert result.exit_code == 0, result.output
     [deleted] = json.loads(result.stdout)["records_deleted"]
     assert (deleted["agency"], deleted["from_seq"], deleted["to_seq"]) == (COUNCIL, 1, 1)
     assert deleted["floor"]["seq"] == 1 and len(deleted["floor"]["head_sha256"]) == 64
-    assert store.record(old) is None and store.record(kept) is not None
+    assert store.chain.record(old) is None and store.chain.record(kept) is not None
     checked = run_cli("records", "verify", "--json")
     assert checked.exit_code == 0, checked.output
     [council] = [c for c in json.loads(checked.stdout)["chains"] if c["agency"] == COUNCIL]
@@ -375,8 +379,8 @@ def test_prefect_unreachable_disposes_and_says_what_is_left(
     assert result.exit_code == 1, result.output
     assert "cannot reach the Prefect API" in result.stdout
     assert "retried at the next run" in result.stderr and "Traceback" not in result.output
-    assert store.record(old)[0].disposed_at is not None  # type: ignore[index]
-    assert store.runs_to_delete() == [(old, store.meta(old).flow_run_id)]
+    assert store.chain.record(old)[0].disposed_at is not None  # type: ignore[index]
+    assert store.disposals.runs_to_delete() == [(old, store.requests.meta(old).flow_run_id)]
 
 
 # --- end to end: the byte-level scan -------------------------------------------------------------
@@ -416,13 +420,17 @@ def _drive(stack: Stack, store: Store, mailbox: Mailbox) -> tuple[str, str]:
     run_id = prefect_api.submit({"request": raw}).id
 
     def waiting_for_signoff() -> str | None:
-        ref = store.ref_for_run(run_id)
+        ref = store.requests.ref_for_run(run_id)
         info = prefect_api.run(run_id)
         paused = info.state_type == "PAUSED"
-        return ref if ref and paused and store.meta(ref).status == "AWAITING_SIGNOFF" else None
+        return (
+            ref
+            if ref and paused and store.requests.meta(ref).status == "AWAITING_SIGNOFF"
+            else None
+        )
 
     ref = wait_until("the run to wait for sign-off", waiting_for_signoff)
-    store.provide_item(ref, "item-1", CONTENT.encode(), "school-office")
+    store.requests.provide_item(ref, "item-1", CONTENT.encode(), "school-office")
     head = store.partnership().member("school-head")
     assert head is not None
     answer = {
@@ -470,7 +478,7 @@ def test_no_byte_of_a_disposed_request_is_left_in_either_database(
     assert stack.prefect_db is not None, "the byte-level scan needs Prefect on SQLite"
     run_id, ref = _drive(stack, stack_store, mailbox)
     crashed = _never_started(stack)
-    assert stack_store.record(ref)[0].decision == "SHARE_PARTIAL"  # type: ignore[index]
+    assert stack_store.chain.record(ref)[0].decision == "SHARE_PARTIAL"  # type: ignore[index]
     store_db = retention.store_sqlite_path(stack_store)
     assert store_db is not None
     files = _sqlite_files(stack.prefect_db) + _sqlite_files(store_db)
@@ -502,7 +510,7 @@ def test_no_byte_of_a_disposed_request_is_left_in_either_database(
     assert _files_holding(files, needles) == {}
     for gone in (run_id, crashed):
         assert httpx.get(f"{stack.api_url}/flow_runs/{gone}", timeout=10).status_code == 404
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None and found[0].decision == "SHARE_PARTIAL" and found[1] == {}
     assert verify(stack_store, SCHOOL)[0].ok
     with stack_store.session() as s:
@@ -556,7 +564,7 @@ def test_a_store_made_before_retention_is_upgraded(
     try:
         report = retention.run(upgraded, NOW, prefect=False)
         assert [d.ref for d in report.disposed] == [ref]
-        assert upgraded.record(ref)[0].disposed_at is not None  # type: ignore[index]
+        assert upgraded.chain.record(ref)[0].disposed_at is not None  # type: ignore[index]
         assert _refused(upgraded, update(DecisionRecordRow).values(decision="SHARE_FULL"))
         assert verify(upgraded, COUNCIL)[0].ok
     finally:
@@ -600,8 +608,8 @@ def test_only_a_prefix_past_its_period_is_deleted_and_the_rest_still_verifies(
     assert report.ok, report.problems
     [done] = report.records_deleted
     assert (done.first, done.last) == (1, 2) and done.floor is not None
-    assert store.record(first) is None and store.record(second) is None
-    assert store.record(inside) is not None and store.record(after) is not None
+    assert store.chain.record(first) is None and store.chain.record(second) is None
+    assert store.chain.record(inside) is not None and store.chain.record(after) is not None
     [council] = verify(store, COUNCIL)
     assert council.ok, council.problem
     assert (council.floor_seq, council.records, council.head_seq) == (2, 2, 4)
@@ -617,7 +625,7 @@ def test_only_a_prefix_past_its_period_is_deleted_and_the_rest_still_verifies(
     assert f"{COUNCIL} #1-#2" in run_logged
 
     for ref in (first, second):
-        store.run_data_deleted(ref, "deleted")
+        store.disposals.run_data_deleted(ref, "deleted")
     again = retention.run(store, NOW, prefect=False)
     assert again.records_deleted == [] and sorted(again.requests_deleted) == sorted([first, second])
     with store.session() as s:
@@ -627,9 +635,9 @@ def test_only_a_prefix_past_its_period_is_deleted_and_the_rest_still_verifies(
 
     # the chain goes on after the floor: appends, checkpoints and verification as before
     newer = _closed(store, monkeypatch, NOW)
-    assert store.record(newer)[0].chain_seq == 5  # type: ignore[index]
+    assert store.chain.record(newer)[0].chain_seq == 5  # type: ignore[index]
     assert checkpoint(store, COUNCIL).seq == 5
-    with pytest.raises(records_module.ChainError, match="deleted under retention"):
+    with pytest.raises(ChainError, match="deleted under retention"):
         checkpoint(store, COUNCIL, 1)
     assert verify(store, COUNCIL)[0].ok
 
@@ -673,7 +681,7 @@ def test_deleting_beyond_the_floor_or_moving_it_back_is_refused(
     assert [_refused(store, stmt) for stmt in refused] == [True] * len(refused)
     if store.engine.dialect.name == "postgresql":
         assert _refused(store, text("TRUNCATE decision_chain_floors CASCADE"))
-    assert store.record(kept) is not None and store.record(other) is not None
+    assert store.chain.record(kept) is not None and store.chain.record(other) is not None
     assert cp2_id is not None and verify(store, COUNCIL)[0].ok
 
 
@@ -690,7 +698,7 @@ def test_a_forged_or_altered_floor_is_reported(
     cp = checkpoint(store, COUNCIL, 2)
     with store.session() as s:
         cp_id = s.scalar(select(DecisionCheckpointRow.id).where(DecisionCheckpointRow.seq == 2))
-    fake = chain.sign_floor(Ed25519PrivateKey.generate(), COUNCIL, 2, cp.head, NOW)
+    fake = sign_floor(Ed25519PrivateKey.generate(), COUNCIL, 2, cp.head, NOW)
     row = {
         "agency": COUNCIL, "seq": 2, "head_sha256": cp.head, "checkpoint_id": cp_id, "at": NOW,
         "key_id": fake.key_id, "signature": fake.signature.hex(),
@@ -753,7 +761,7 @@ def test_a_store_made_before_floors_is_upgraded(
         report = retention.run(upgraded, NOW, prefect=False)
         assert report.ok, report.problems
         assert [r.last for r in report.records_deleted] == [1]
-        assert upgraded.record(ref) is None and verify(upgraded, COUNCIL)[0].ok
+        assert upgraded.chain.record(ref) is None and verify(upgraded, COUNCIL)[0].ok
     finally:
         upgraded.close()
 
@@ -772,7 +780,7 @@ def test_nothing_is_deleted_from_a_chain_that_does_not_verify_or_without_the_key
             update(DecisionRecordRow).where(DecisionRecordRow.ref == changed).values(urgency="x")
         )
     report = retention.run(store, NOW, prefect=False)
-    assert report.records_deleted == [] and store.record(old) is not None
+    assert report.records_deleted == [] and store.chain.record(old) is not None
     [problem] = report.problems
     assert f"{COUNCIL}'s records past their retention not deleted" in problem
     assert "#2" in problem and "modified" in problem
@@ -788,4 +796,4 @@ def test_records_wait_where_this_machine_cannot_sign_the_floor(
     assert report.ok and report.records_deleted == []
     [waits] = report.records_kept
     assert waits.agency == COUNCIL and "signing key" in waits.because
-    assert store.record(old) is not None and verify(store, COUNCIL)[0].ok
+    assert store.chain.record(old) is not None and verify(store, COUNCIL)[0].ok

@@ -78,14 +78,14 @@ def drive(s: Scenario, store: Store, mailbox: Mailbox) -> None:
             state_id, kind, _ = run_state(s.run_id)
             if kind in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
                 s.final_state = kind
-                s.ref = store.ref_for_run(s.run_id) or ""
+                s.ref = store.requests.ref_for_run(s.run_id) or ""
                 return
             if kind == "PAUSED" and state_id != last_pause:
-                s.ref = store.ref_for_run(s.run_id) or ""
-                waiting = store.meta(s.ref).status
+                s.ref = store.requests.ref_for_run(s.run_id) or ""
+                waiting = store.requests.meta(s.ref).status
                 if s.prepare and waiting == "AWAITING_SIGNOFF" and not prepared:
                     for item, content in s.prepare.items():
-                        store.provide_item(s.ref, item, content.encode(), s.preparer)
+                        store.requests.provide_item(s.ref, item, content.encode(), s.preparer)
                     prepared = True  # frozen from the first approval on
                 step, data = answers.pop(0)
                 assert waiting == f"AWAITING_{step.upper()}", (waiting, step)
@@ -246,7 +246,7 @@ def scenarios(stack: Stack, stack_store: Store, mailbox: Mailbox) -> dict[str, S
 
 
 def record_of(store: Store, s: Scenario) -> dict[str, Any]:
-    found = store.record(s.ref)
+    found = store.chain.record(s.ref)
     assert found is not None, f"{s.file}: no decision record"
     row, personal = found
     return {**row.public, "personal": personal}
@@ -261,7 +261,7 @@ def test_school_shares_attendance_only(scenarios: dict[str, Scenario], stack_sto
     assert rec["approvers"][0]["id"] == "school-head"
     assert rec["consent"] == "OBTAINED" and rec["override"] is None
     # the refused attempt by the data manager is in the audit trail, and the run waited again
-    refused = [e for e in stack_store.audit_trail(s.ref) if e.event == "input refused"]
+    refused = [e for e in stack_store.audit.trail(s.ref) if e.event == "input refused"]
     assert [e.actor_id for e in refused] == ["school-office", "school-head"]
     assert "Headteacher" in refused[0].detail
     assert "Identity not proven" in refused[1].detail  # the substituted code did not verify
@@ -336,7 +336,7 @@ def test_consent_refused_is_overridden_and_signed_off_by_four_eyes(
     assert [i["shared"] for i in hospital["items"]] == [True, True, False]
     # the requester tried to justify the override of her own request: refused, run waited
     refused = [
-        e for e in stack_store.audit_trail(scenarios["hospital"].ref) if e.event == "input refused"
+        e for e in stack_store.audit.trail(scenarios["hospital"].ref) if e.event == "input refused"
     ]
     assert [e.actor_id for e in refused] == ["mash-social-worker", "caldicott-rao"]
     assert "someone other than the first approver" in refused[1].detail
@@ -404,7 +404,7 @@ def test_failed_transfer_still_ends_with_a_record(
     from sqlalchemy import update
 
     from infoshare.db import AgencyKeyRow
-    from infoshare.store import now_utc
+    from infoshare.worktime import now_utc
 
     with stack_store.session() as s:
         keys = list(
@@ -488,14 +488,14 @@ def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> 
 
     def paused_after(seen: str | None) -> str | None:
         state_id, kind, _ = run_state(run_id)
-        ref = stack_store.ref_for_run(run_id)
-        waiting = ref is not None and stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+        ref = stack_store.requests.ref_for_run(run_id)
+        waiting = ref is not None and stack_store.requests.meta(ref).status == "AWAITING_SIGNOFF"
         return state_id if kind == "PAUSED" and state_id != seen and waiting else None
 
     first = wait_until("the run to wait for sign-off", lambda: paused_after(None), TIMEOUT)
-    ref = stack_store.ref_for_run(run_id)
+    ref = stack_store.requests.ref_for_run(run_id)
     assert ref is not None
-    stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 90%.", "school-office")
+    stack_store.requests.provide_item(ref, "item-1", b"Attendance 2025-26: 90%.", "school-office")
     answer = ["--decision", "SHARE", "--item", "item-1",
               "--reasons", "Attendance summary only: it is what the plan needs."]  # fmt: skip
     forged = {"approver_id": "school-head", "decision": "SHARE", "approved_items": ["item-1"],
@@ -508,7 +508,7 @@ def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> 
                                 env=env)  # fmt: skip
     assert signed.exit_code == 0, signed.output
     wait_until("the run to finish", lambda: run_state(run_id)[1] == "COMPLETED", TIMEOUT)
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None
     rec = found[0].public
     assert rec["decision"] == "SHARE_PARTIAL"
@@ -517,7 +517,7 @@ def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> 
     assert approver["signed_payload"]["run_id"] == run_id
     registered = identity.registered_key(stack_store, "school-head")
     assert registered is not None and approver["key_id"] == registered.key_id
-    refused = [e for e in stack_store.audit_trail(ref) if e.event == "input refused"]
+    refused = [e for e in stack_store.audit.trail(ref) if e.event == "input refused"]
     assert [e.actor_id for e in refused] == ["school-head"]
     assert "does not verify" in refused[0].detail
     assert forged["signature"] not in refused[0].detail

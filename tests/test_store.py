@@ -22,9 +22,10 @@ from infoshare.crypto import DecryptionError
 from infoshare.db import AuditEventRow, DecisionRecordRow, RequestRow
 from infoshare.models import Decision, ShareRequest
 from infoshare.policy import Step
-from infoshare.records import record_decision
+from infoshare.records.compose import record_decision
 from infoshare.steps import run_triage
-from infoshare.store import Store, UnknownRequest
+from infoshare.store import Store
+from infoshare.store.errors import UnknownRequest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -99,21 +100,23 @@ def _stored_bytes(store: Store) -> bytes:
 
 def test_personal_data_is_never_stored_in_clear(store: Store) -> None:
     req = example("scenario2-hospital.json")
-    ref = store.register_request(req, str(uuid.uuid4()))
+    ref = store.requests.register(req, str(uuid.uuid4()))
     run_triage(store, ref, now=NOW)
-    store.complete_step(
+    store.requests.complete_step(
         ref, Step.OVERRIDE, actor_id="caldicott-rao", public={"grounds": ["SAFEGUARD_CHILDREN"]},
         private={"proportionality": "Morwenna Fictitious-Mother is at risk of reprisal."},
     )  # fmt: skip
-    store.provide_item(ref, "item-1", b"2026-10-01 Morwenna Fictitious-Mother, A&E", "nurse-lee")
+    store.requests.provide_item(
+        ref, "item-1", b"2026-10-01 Morwenna Fictitious-Mother, A&E", "nurse-lee"
+    )
     record_decision(store, ref)
 
     # The store gives it all back ...
-    back = store.request(ref)
+    back = store.requests.request(ref)
     assert back.subjects[0].name == "Morwenna Fictitious-Mother"
     assert back.subjects[0].date_of_birth == "2002-06-02"
     assert back == req
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     assert found[1]["subjects"][0]["name"] == "Morwenna Fictitious-Mother"
     # ... but nothing personal is in the database's bytes, while plain columns are.
@@ -126,24 +129,26 @@ def test_personal_data_is_never_stored_in_clear(store: Store) -> None:
 
 def test_unknown_reference(store: Store) -> None:
     with pytest.raises(UnknownRequest, match="ISR-nonexistent"):
-        store.request("ISR-nonexistent")
+        store.requests.request("ISR-nonexistent")
     with pytest.raises(UnknownRequest):
-        store.meta("ISR-nonexistent")
+        store.requests.meta("ISR-nonexistent")
 
 
 def test_wrong_master_key_cannot_read_the_request(store: Store, env: dict[str, str]) -> None:
-    ref = store.register_request(example("scenario1-school-attendance.json"), None)
+    ref = store.requests.register(example("scenario1-school-attendance.json"), None)
     wrong_key = base64.b64encode(os.urandom(32)).decode()
     other = Store(load_settings({**env, "INFOSHARE_MASTER_KEY": wrong_key}))
     try:
         with pytest.raises(DecryptionError):
-            other.request(ref)
-        assert other.meta(ref).requesting_agency == "northshire-yjs"  # plain columns still readable
+            other.requests.request(ref)
+        assert (
+            other.requests.meta(ref).requesting_agency == "northshire-yjs"
+        )  # plain columns still readable
     finally:
         other.close()
     same = Store(load_settings(env))  # the key file on this machine
     try:
-        assert same.request(ref).subjects[0].name == "Jamie Fictitious-Pupil"
+        assert same.requests.request(ref).subjects[0].name == "Jamie Fictitious-Pupil"
     finally:
         same.close()
 
@@ -159,32 +164,32 @@ def _count(store: Store, model: type, *where: ColumnElement[bool]) -> int:
 def test_register_request_is_idempotent_per_flow_run(store: Store) -> None:
     req = example("scenario1-school-attendance.json")
     run_id = str(uuid.uuid4())
-    ref = store.register_request(req, run_id)
+    ref = store.requests.register(req, run_id)
     assert ref.startswith("ISR-")
-    assert store.register_request(req, run_id) == ref
-    assert store.ref_for_run(run_id) == ref
+    assert store.requests.register(req, run_id) == ref
+    assert store.requests.ref_for_run(run_id) == ref
     assert _count(store, RequestRow) == 1
     assert _count(store, AuditEventRow, AuditEventRow.event == "request received") == 1
 
-    other = store.register_request(req, str(uuid.uuid4()))
+    other = store.requests.register(req, str(uuid.uuid4()))
     assert other != ref
-    a, b = store.register_request(req, None), store.register_request(req, None)
+    a, b = store.requests.register(req, None), store.requests.register(req, None)
     assert a != b  # without a run id every call is a new request
     assert _count(store, RequestRow) == 4
 
 
 def test_complete_step_is_idempotent(store: Store) -> None:
-    ref = store.register_request(example("scenario1-school-attendance.json"), None)
-    assert store.step(ref, Step.SIGNOFF) is None
-    store.complete_step(
+    ref = store.requests.register(example("scenario1-school-attendance.json"), None)
+    assert store.requests.step(ref, Step.SIGNOFF) is None
+    store.requests.complete_step(
         ref, Step.SIGNOFF, actor_id="school-head", public={"decision": "SHARE_PARTIAL"},
         private={"reasons": "first answer"},
     )  # fmt: skip
-    store.complete_step(
+    store.requests.complete_step(
         ref, Step.SIGNOFF, actor_id="school-dsl", public={"decision": "REFUSE"},
         private={"reasons": "second answer"},
     )  # fmt: skip
-    st = store.step(ref, Step.SIGNOFF)
+    st = store.requests.step(ref, Step.SIGNOFF)
     assert st is not None
     assert (st.status, st.actor_id) == ("DONE", "school-head")
     assert st.public == {"decision": "SHARE_PARTIAL"}
@@ -194,29 +199,31 @@ def test_complete_step_is_idempotent(store: Store) -> None:
 
 
 def test_stage_step_does_not_undo_a_completed_step(store: Store) -> None:
-    ref = store.register_request(example("scenario1-school-attendance.json"), None)
-    store.complete_step(ref, Step.TRANSFER, public={"envelope_id": "a"})
-    store.stage_step(ref, Step.TRANSFER, public={"envelope_id": "b"}, private={"envelope": "x"})
-    st = store.step(ref, Step.TRANSFER)
+    ref = store.requests.register(example("scenario1-school-attendance.json"), None)
+    store.requests.complete_step(ref, Step.TRANSFER, public={"envelope_id": "a"})
+    store.requests.stage_step(
+        ref, Step.TRANSFER, public={"envelope_id": "b"}, private={"envelope": "x"}
+    )
+    st = store.requests.step(ref, Step.TRANSFER)
     assert st is not None
     assert (st.status, st.public, st.private) == ("DONE", {"envelope_id": "a"}, {})
 
 
 def test_run_triage_twice_keeps_the_first_outcome(store: Store) -> None:
-    ref = store.register_request(example("scenario1-school-attendance.json"), None)
+    ref = store.requests.register(example("scenario1-school-attendance.json"), None)
     first = run_triage(store, ref, now=NOW)
     again = run_triage(store, ref, now=NOW + timedelta(days=3))
     assert first.accepted
     assert again == first
     assert first.due_at == (NOW + timedelta(hours=72)).isoformat()
-    assert store.meta(ref).due_at == NOW + timedelta(hours=72)
+    assert store.requests.meta(ref).due_at == NOW + timedelta(hours=72)
 
 
 # --- decision records ----------------------------------------------------------------------------
 
 
 def _refused_trawl(store: Store) -> str:
-    ref = store.register_request(example("scenario3-trawl.json"), str(uuid.uuid4()))
+    ref = store.requests.register(example("scenario3-trawl.json"), str(uuid.uuid4()))
     t = run_triage(store, ref, now=NOW)
     assert t.decision == "REFUSE"
     return ref
@@ -224,12 +231,12 @@ def _refused_trawl(store: Store) -> str:
 
 def test_record_for_triage_refusal(store: Store) -> None:
     ref = _refused_trawl(store)
-    triage = store.step(ref, Step.TRIAGE)
+    triage = store.requests.step(ref, Step.TRIAGE)
     assert triage is not None
     summary = record_decision(store, ref)
     assert (summary.ref, summary.decision, summary.written) == (ref, Decision.REFUSE, True)
 
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     row, personal = found
     rec = row.public
@@ -247,7 +254,7 @@ def test_record_for_triage_refusal(store: Store) -> None:
     assert row.record_sha256 == summary.record_sha256
     assert personal["subjects"][0]["name"] == "Tobias Fictitious-Tenant"
     assert "Tobias" not in json.dumps(rec)  # the plain part of the record names nobody
-    assert store.meta(ref).status == "DECIDED"
+    assert store.requests.meta(ref).status == "DECIDED"
 
 
 def test_record_decision_twice_gives_one_record(store: Store) -> None:
@@ -261,10 +268,10 @@ def test_record_decision_twice_gives_one_record(store: Store) -> None:
 
 
 def test_run_that_ends_without_decision_is_recorded_as_failed(store: Store) -> None:
-    ref = store.register_request(example("scenario1-school-attendance.json"), None)
+    ref = store.requests.register(example("scenario1-school-attendance.json"), None)
     summary = record_decision(store, ref, failure="worker lost")
     assert summary.decision == Decision.FAILED
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     assert any("worker lost" in r for r in found[0].public["reasons"])
 
@@ -286,7 +293,7 @@ def test_decision_records_are_append_only(store: Store, statement: str) -> None:
     record_decision(store, ref)
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
         conn.execute(text(statement))
-    found = store.record(ref)
+    found = store.chain.record(ref)
     assert found is not None
     assert found[0].decision == "REFUSE"
     assert found[0].public["decision"] == "REFUSE"

@@ -26,7 +26,8 @@ from infoshare.cli import main
 from infoshare.models import UrgencyTier
 from infoshare.policy import Step
 from infoshare.reports import RAG_WORDS
-from infoshare.store import Store, now_utc
+from infoshare.store import Store
+from infoshare.worktime import now_utc
 
 HEAD = "helen.price@academy.northshire.example"  # the school's headteacher, told first
 DEPUTY = "mark.evans@academy.northshire.example"  # its deputy and on-call approver (the DSL)
@@ -46,10 +47,13 @@ def latest_artifact(stack: Stack, key: str) -> Any:
 
 def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
     run_id = prefect_api.submit({"request": example(name)}).id
-    ref = wait_until("the run to take the request in", lambda: store.ref_for_run(run_id))
+    ref = wait_until("the run to take the request in", lambda: store.requests.ref_for_run(run_id))
     wait_until(
         f"{ref} to wait ({status})",
-        lambda: store.meta(ref).status == status and prefect_api.run(run_id).state_type == "PAUSED",
+        lambda: (
+            store.requests.meta(ref).status == status
+            and prefect_api.run(run_id).state_type == "PAUSED"
+        ),
     )
     return run_id, ref
 
@@ -60,7 +64,7 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     run_id, ref = submit_and_wait_for(
         stack_store, "scenario1-school-attendance.json", "AWAITING_SIGNOFF"
     )
-    due = stack_store.meta(ref).due_at
+    due = stack_store.requests.meta(ref).due_at
     assert due is not None
     # the sign-off's own window: from when it opened to 75% of the 72 hours
     win = timeliness.window(stack_store, ref, Step.SIGNOFF)
@@ -89,7 +93,7 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
     swept = watchdog_at(now=due + timedelta(minutes=1))
     assert ref in swept["expired"]
     wait_until("the woken run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None
     record = found[0].public
     assert record["decision"] == "EXPIRED"
@@ -102,15 +106,15 @@ def test_a_request_past_its_deadline_expires_and_its_run_records_it(
 
 def test_an_answer_after_expiry_is_not_used(stack: Stack, stack_store: Store) -> None:
     run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
-    due = stack_store.meta(ref).due_at
+    due = stack_store.requests.meta(ref).due_at
     assert due is not None
     watchdog_at(now=due + timedelta(seconds=1))
     wait_until(
         "the expired run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED"
     )
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None and found[0].decision == "EXPIRED"
-    override = stack_store.step(ref, "override")  # no justification was taken
+    override = stack_store.requests.step(ref, "override")  # no justification was taken
     assert override is not None and override.status == "WAITING" and not override.private
 
 
@@ -136,7 +140,7 @@ def test_a_run_cancelled_while_waiting_is_recorded_within_seconds(
     declared with the deployments records it, without waiting for the watchdog."""
     run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
     _cancel(run_id)
-    found = wait_until("the automation to record it", lambda: stack_store.record(ref), 120)
+    found = wait_until("the automation to record it", lambda: stack_store.chain.record(ref), 120)
     assert found[0].decision == "FAILED" and "Cancelled" in found[0].public["reasons"][0]
     assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
 
@@ -149,12 +153,12 @@ def test_the_sweep_records_what_the_automation_missed(stack: Stack, stack_store:
         )
         _cancel(run_id)
         time.sleep(3)
-        assert stack_store.record(ref) is None  # nothing else recorded it
+        assert stack_store.chain.record(ref) is None  # nothing else recorded it
         swept = watchdog_at(now=now_utc())
     finally:
         _set_recorder_automation(stack, enabled=True)
     assert ref in swept["reconciled"]
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None
     assert found[0].decision == "FAILED"
     assert "Cancelled" in found[0].public["reasons"][0]
@@ -187,9 +191,9 @@ def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_st
     )
 
     watchdog_at(now=now_utc())
-    ref = stack_store.ref_for_run(run_id)
+    ref = stack_store.requests.ref_for_run(run_id)
     assert ref is not None
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None and found[0].decision == "FAILED"
     assert "Crashed" in found[0].public["reasons"][0]
     params = httpx.get(f"{stack.api_url}/flow_runs/{run_id}", timeout=10).json()["parameters"]
@@ -244,10 +248,14 @@ def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
 
     if step in ("transfer", "record"):
         run_id = prefect_api.submit({"request": example("scenario1-school-attendance.json")}).id
-        ref = wait_until("the run to take the request in", lambda: stack_store.ref_for_run(run_id))
-        wait_until("the sign-off to wait", lambda: stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+        ref = wait_until(
+            "the run to take the request in", lambda: stack_store.requests.ref_for_run(run_id)
+        )
+        wait_until("the sign-off to wait", lambda: stack_store.requests.meta(ref).status == "AWAITING_SIGNOFF"
                    and prefect_api.run(run_id).state_type == "PAUSED")  # fmt: skip
-        stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
+        stack_store.requests.provide_item(
+            ref, "item-1", b"Attendance 2025-26: 81%.", "school-office"
+        )
         with mailbox.hold("delivery_notice" if step == "transfer" else "outcome", run_id) as held:
             resume_when_ready(run_id, _share_item_1("school-head", mailbox.latest_code(ref, HEAD)))
             _kill_when_held(run_id, held)
@@ -256,20 +264,20 @@ def test_a_run_killed_at_each_step_is_recorded_within_one_sweep(
         if step == "override":
             with mailbox.hold("override_needed", run_id) as held:
                 _kill_when_held(run_id, held)
-            ref = stack_store.ref_for_run(run_id)
+            ref = stack_store.requests.ref_for_run(run_id)
             assert ref is not None
         else:
             ref = wait_until(
-                "the run to take the request in", lambda: stack_store.ref_for_run(run_id)
+                "the run to take the request in", lambda: stack_store.requests.ref_for_run(run_id)
             )
-            wait_until("the override to wait", lambda: stack_store.meta(ref).status
+            wait_until("the override to wait", lambda: stack_store.requests.meta(ref).status
                        == "AWAITING_OVERRIDE" and prefect_api.run(run_id).state_type == "PAUSED")  # fmt: skip
             with mailbox.hold("approval_needed", run_id) as held:
                 resume_when_ready(run_id, _override_answer(mailbox, ref))
                 _kill_when_held(run_id, held)
 
     watchdog_at(now=now_utc())
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None, f"{ref} has no decision record after a sweep"
     record = found[0].public
     if step in ("transfer", "record"):
@@ -324,10 +332,10 @@ def test_a_run_whose_machine_died_is_marked_crashed_and_recorded(
             proc.wait()
     assert held.message is not None
     ref = held.message["X-Infoshare-Reference"]
-    run_id = stack_store.meta(ref).flow_run_id
+    run_id = stack_store.requests.meta(ref).flow_run_id
     assert run_id is not None and prefect_api.run(run_id).state_type == "RUNNING"
 
-    found = wait_until("the silent run to be recorded", lambda: stack_store.record(ref), 240)
+    found = wait_until("the silent run to be recorded", lambda: stack_store.chain.record(ref), 240)
     run = prefect_api.run(run_id)
     assert run.state_type == "CRASHED" and "No heartbeat for 90 s" in (run.state_message or "")
     assert found[0].decision == "FAILED"
@@ -347,11 +355,11 @@ def test_a_request_whose_run_vanished_is_recorded_from_infoshares_side(
 
     gone = "00000000-0000-4000-8000-00000000dead"
     req = ShareRequest.model_validate(example("scenario1-school-attendance.json"))
-    ref = stack_store.register_request(req, gone, received_at=now_utc() - timedelta(hours=1))
+    ref = stack_store.requests.register(req, gone, received_at=now_utc() - timedelta(hours=1))
     run_triage(stack_store, ref)  # taken in and triaged, then its run disappeared
     swept = watchdog_at(now=now_utc())
     assert ref in swept["reconciled"]
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None and found[0].decision == "FAILED"
     assert "deleted" in found[0].public["reasons"][0]
 
@@ -383,12 +391,12 @@ def test_a_sign_off_unanswered_at_its_due_time_goes_to_the_deputy_whose_code_wor
     assert ref not in watchdog_at(now=win.due_at + timedelta(minutes=2))["escalated"]  # once
     # the deputy gets a new code; the headteacher, first told, is told it was escalated
     assert sorted(_kinds_to(mailbox, ref, "escalation")) == [(HEAD, False), (DEPUTY, True)]
-    assert "escalated" in [e.event for e in stack_store.audit_trail(ref)]
+    assert "escalated" in [e.event for e in stack_store.audit.trail(ref)]
 
-    stack_store.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
+    stack_store.requests.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
     resume_when_ready(run_id, _share_item_1("school-dsl", mailbox.latest_code(ref, DEPUTY)))
     wait_until("the run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None and found[0].decision == "SHARE_PARTIAL"
     assert [a["id"] for a in found[0].public["approvers"]] == ["school-dsl"]
 
@@ -397,11 +405,11 @@ def _emergency(store: Store) -> tuple[str, str]:
     request = {**example("scenario1-school-attendance.json"), "urgency": "EMERGENCY",
                "risk_to_life": True}  # fmt: skip
     run_id = prefect_api.submit({"request": request}).id
-    ref = wait_until("the run to take the request in", lambda: store.ref_for_run(run_id))
+    ref = wait_until("the run to take the request in", lambda: store.requests.ref_for_run(run_id))
     wait_until(
         f"{ref} to wait for the on-call approver",
         lambda: (
-            store.meta(ref).status == "AWAITING_EMERGENCY"
+            store.requests.meta(ref).status == "AWAITING_EMERGENCY"
             and prefect_api.run(run_id).state_type == "PAUSED"
         ),
     )
@@ -415,7 +423,7 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
 
     run_id, ref = _emergency(stack_store)
     assert [a for a, _ in _kinds_to(mailbox, ref, "approval_needed")] == [DEPUTY]  # on call
-    stack_store.provide_item(
+    stack_store.requests.provide_item(
         ref, "item-1", b"Absent since Monday; last seen at school.", "school-office"
     )
     # the on-call approver answers from the command line, with the code mailed to her
@@ -431,11 +439,11 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
     wait_until(
         "the share, then the wait for sign-off",
         lambda: (
-            stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+            stack_store.requests.meta(ref).status == "AWAITING_SIGNOFF"
             and prefect_api.run(run_id).state_type == "PAUSED"
         ),
     )
-    sent = stack_store.step(ref, "transfer")
+    sent = stack_store.requests.step(ref, "transfer")
     assert sent is not None and sent.status == "DONE"  # shared before any sign-off
     assert _kinds_to(mailbox, ref, "delivery_notice")
     resume_when_ready(
@@ -445,7 +453,7 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
          "reasons": "The emergency share was necessary; ratified."},
     )  # fmt: skip
     wait_until("the run to finish", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
-    found = stack_store.record(ref)
+    found = stack_store.chain.record(ref)
     assert found is not None
     public = found[0].public
     assert public["decision"] == "SHARE_PARTIAL" and public["emergency"]["outcome"] == "CONFIRMED"
@@ -457,17 +465,17 @@ def test_an_emergency_nobody_confirms_in_time_follows_the_red_path(
     stack: Stack, stack_store: Store
 ) -> None:
     run_id, ref = _emergency(stack_store)
-    received = stack_store.meta(ref).received_at
+    received = stack_store.requests.meta(ref).received_at
     assert ref not in watchdog_at(now=received + timedelta(minutes=14))["fell_back"]
     assert ref in watchdog_at(now=received + timedelta(minutes=16))["fell_back"]
     wait_until(
         "the woken run to wait for sign-off",
         lambda: (
-            stack_store.meta(ref).status == "AWAITING_SIGNOFF"
+            stack_store.requests.meta(ref).status == "AWAITING_SIGNOFF"
             and prefect_api.run(run_id).state_type == "PAUSED"
         ),
     )
-    assert stack_store.step(ref, "transfer") is None  # nothing shared before sign-off
+    assert stack_store.requests.step(ref, "transfer") is None  # nothing shared before sign-off
     red = stack_store.settings.tier_budgets[UrgencyTier.RED]
     hours = stack_store.partnership().agencies["northshire-academy"].office_hours
-    assert stack_store.meta(ref).due_at == red.due(received, hours)
+    assert stack_store.requests.meta(ref).due_at == red.due(received, hours)

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from infoshare import prefect_api, registry
 from infoshare.config import ConfigError
 from infoshare.keys import KeyStoreError
-from infoshare.store import Store, UnknownRequest, default_store
+from infoshare.store import Store, default_store
+from infoshare.store.errors import UnknownRequest
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
@@ -73,7 +74,7 @@ def ref_for(target: str, store: Store) -> str:
     """Accept a request reference or a flow run id."""
     if target.startswith("ISR-"):
         return target
-    ref = store.ref_for_run(target)
+    ref = store.requests.ref_for_run(target)
     if ref is None:
         fail(f"no request for flow run {target} (has it started yet?)", 2)
     assert ref is not None
@@ -84,10 +85,10 @@ def check_viewer(store: Store, ref: str, person: str, why: str) -> None:
     """Personal data is shown only to a registered person of one of the two agencies, with a
     reason; the look-up itself is logged (DPA 2018 s.62 logs consultation as well as disclosure).
     """
-    meta = store.meta(ref)
+    meta = store.requests.meta(ref)
     member = store.partnership().member(person)
     if member is None or member.agency_id not in (meta.requesting_agency, meta.disclosing_agency):
         fail(f"{person!r} is not registered with an agency party to {ref}", 2)
     if len(why.strip()) < 5:
         fail("say why you need to see the personal data (--why)", 2)
-    store.audit(ref, None, person, "personal data viewed", why.strip())
+    store.audit.write(ref, None, person, "personal data viewed", why.strip())

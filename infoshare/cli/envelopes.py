@@ -28,7 +28,7 @@ def open_cmd(envelope: Path, agency: str, out: Path, as_json: bool) -> None:
     from infoshare.envelope import DirectorySink, EnvelopeError, SqlSeenStore, open_envelope
     from infoshare.keys import KeyNotFound
     from infoshare.registry import signing_key_lookup
-    from infoshare.store import now_utc
+    from infoshare.worktime import now_utc
 
     store = open_store()
     # whoever signed it must have had a signing key registered and valid when it was sealed

@@ -89,7 +89,7 @@ def keys_group() -> None:
 def keys_generate(agency: str, ask_passphrase: str | None, as_json: bool) -> None:
     """Create an agency's first key pairs (private keys here, public keys in the registry)."""
     from infoshare.setup import create_agency_keys
-    from infoshare.store import now_utc
+    from infoshare.worktime import now_utc
 
     store = _store(ask_passphrase)
     infos = create_agency_keys(store, agency, now_utc())
@@ -117,7 +117,7 @@ def keys_rotate(agency: str, overlap_days: int, ask_passphrase: str | None, as_j
     stops now (its public key stays in the registry to verify what it signed)."""
     from infoshare.keys import DECRYPTION_KEY_RETENTION
     from infoshare.setup import rotate_agency_keys
-    from infoshare.store import now_utc
+    from infoshare.worktime import now_utc
 
     store = _store(ask_passphrase)
     now = now_utc()
@@ -144,7 +144,7 @@ def keys_rotate(agency: str, overlap_days: int, ask_passphrase: str | None, as_j
 @json_option
 def keys_list(agency: str, as_json: bool) -> None:
     """Key id, kind, validity and status (current / overlap / retired) of an agency's keys."""
-    from infoshare.store import now_utc
+    from infoshare.worktime import now_utc
 
     store = open_store()
     rows = key_table(store, agency, now_utc())
@@ -169,7 +169,7 @@ def keys_list(agency: str, as_json: bool) -> None:
 )
 def keys_export(agency: str, out: Path | None) -> None:
     """Write the agency's public keys, with key ids and validity, as JSON for partners."""
-    from infoshare.store import now_utc
+    from infoshare.worktime import now_utc
 
     store = open_store()
     now = now_utc()

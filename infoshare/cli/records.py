@@ -41,9 +41,9 @@ def records_show(target: str, personal: bool, person: str | None, why: str, as_j
     """The decision record of a request (reference or flow run id)."""
     store = open_store()
     ref = ref_for(target, store)
-    found = store.record(ref)
+    found = store.chain.record(ref)
     if found is None:
-        fail(f"{ref} has no decision record yet (status {store.meta(ref).status})", 1)
+        fail(f"{ref} has no decision record yet (status {store.requests.meta(ref).status})", 1)
     assert found is not None
     row, sealed = found
     data: dict[str, Any] = {**row.public, "record_sha256": row.record_sha256}
@@ -140,7 +140,8 @@ def records_list(limit: int, as_json: bool) -> None:
 def records_checkpoint(agency: str, out: Path | None, as_json: bool) -> None:
     """Sign the agency's chain head with its Ed25519 key (after checking the new records)."""
     from infoshare.keys import KeyNotFound
-    from infoshare.records import ChainError, UnknownAgency, checkpoint
+    from infoshare.records.chain import ChainError, UnknownAgency
+    from infoshare.records.checkpoints import checkpoint
 
     store = open_store()
     try:
@@ -180,8 +181,8 @@ def records_verify(agency: str | None, checkpoint_file: Path | None, as_json: bo
     """Check every link, hash and signed checkpoint of the decision-record chains.
 
     Exit 0 when everything verifies, 1 naming the first broken record otherwise."""
-    from infoshare.chain import Checkpoint, CheckpointError
-    from infoshare.records import ChainError, verify
+    from infoshare.records.canonical import Checkpoint, CheckpointError
+    from infoshare.records.chain import ChainError, verify
 
     store = open_store()
     cp = None
@@ -248,7 +249,7 @@ def records_search(
     as_json: bool,
 ) -> None:
     """Subject access: every decision record about a person that your agency is party to."""
-    from infoshare.records import subject_search
+    from infoshare.records.search import subject_search
 
     if dob is not None:
         try:
@@ -268,12 +269,12 @@ def records_search(
         fail("say why you are searching (--why), e.g. the subject access request reference", 2)
     found = subject_search(store, subject_name, dob, member.agency_id)
     # DPA 2018 s.62: consultation is logged too. Who, why and what was found; never the name.
-    store.audit(
+    store.audit.write(
         None, None, person, "subject search",
         f"{why.strip()} ({len(found.matches)} found in {member.agency_id}'s records)",
     )  # fmt: skip
     for m in found.matches:
-        store.audit(m["reference"], None, person, "found by subject search", why.strip())
+        store.audit.write(m["reference"], None, person, "found by subject search", why.strip())
     data = {
         "agency": member.agency_id,
         "matches": found.matches,
@@ -304,8 +305,7 @@ def records_search(
         lines.append(f"    record sha256 {m['record_sha256']}")
     if html_file is not None:
         from infoshare.reports import render_page
-        from infoshare.store import now_utc
-        from infoshare.worktime import LONDON
+        from infoshare.worktime import LONDON, now_utc
 
         page = render_page(
             "records_search.html.j2", **data, why=why.strip(), searched_by=person,
@@ -364,7 +364,8 @@ def records_export(
 ) -> None:
     """Decision records of a period (no personal data) with a manifest signed by the agency."""
     from infoshare.keys import KeyNotFound
-    from infoshare.records import UnknownAgency, export_bytes, export_manifest, export_rows
+    from infoshare.records.chain import UnknownAgency
+    from infoshare.records.export import export_bytes, export_manifest, export_rows
 
     start, end = _day(since, "--since"), _day(until, "--until") + timedelta(days=1)
     if end <= start:
@@ -391,7 +392,7 @@ def records_export(
         _write_atomic(manifest_path, (json.dumps(signed, indent=2) + "\n").encode())
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}", 2)
-    store.audit(
+    store.audit.write(
         None, None, person, "records exported",
         f"{why.strip()} ({len(rows)} records of {agency}, {since} to {until}, {fmt})",
     )  # fmt: skip
@@ -415,7 +416,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 @json_option
 def records_check_export(manifest: Path, data: Path | None, as_json: bool) -> None:
     """Check an export file against its signed manifest (exit 1 if it does not match)."""
-    from infoshare.records import check_export
+    from infoshare.records.export import check_export
 
     try:
         signed = json.loads(manifest.read_text(encoding="utf-8"))

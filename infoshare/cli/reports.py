@@ -9,7 +9,7 @@ import click
 
 from infoshare import reports
 from infoshare.cli.common import emit, fail, json_option, main, open_store
-from infoshare.store import now_utc
+from infoshare.worktime import now_utc
 
 
 def _when(value: str | None, default: datetime) -> datetime:

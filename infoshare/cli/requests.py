@@ -34,8 +34,8 @@ from infoshare.policy import (
     SignOffInput,
     Step,
 )
-from infoshare.store import Store, now_utc
-from infoshare.worktime import uk_minute
+from infoshare.store import Store
+from infoshare.worktime import now_utc, uk_minute
 
 PASSPHRASE_ENV = "INFOSHARE_PERSON_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 
@@ -103,7 +103,7 @@ def submit(request_file: Path, wait: float, as_json: bool) -> None:
     ref = None
     deadline = time.monotonic() + wait
     while ref is None and time.monotonic() < deadline:
-        ref = store.ref_for_run(run.id)
+        ref = store.requests.ref_for_run(run.id)
         if ref is None:
             time.sleep(0.5)
     link = f"{ui}/runs/flow-run/{run.id}"
@@ -128,7 +128,7 @@ def requests() -> None:
 @json_option
 def requests_list(limit: int, as_json: bool) -> None:
     """Recent requests (no personal data)."""
-    rows = open_store().list_requests(limit)
+    rows = open_store().requests.latest(limit)
     data = [
         {
             "reference": m.ref,
@@ -160,8 +160,8 @@ def requests_show(target: str, person: str, why: str, as_json: bool) -> None:
     store = open_store()
     ref = ref_for(target, store)
     check_viewer(store, ref, person, why)
-    req = store.request(ref)
-    meta = store.meta(ref)
+    req = store.requests.request(ref)
+    meta = store.requests.meta(ref)
     data = {"reference": ref, "status": meta.status, "due_at": meta.due_at,
             "request": req.model_dump(mode="json")}  # fmt: skip
     emit(as_json, data, json.dumps(data, indent=2, default=str))
@@ -183,11 +183,11 @@ def provide(
     if (file is None) == (text is None):
         fail("give exactly one of --file or --text", 2)
     member = store.partnership().member(person)
-    if member is None or member.agency_id != store.meta(ref).disclosing_agency:
+    if member is None or member.agency_id != store.requests.meta(ref).disclosing_agency:
         fail(f"{person!r} is not registered with the disclosing agency of {ref}", 2)
     content = file.read_bytes() if file else (text or "").encode()
     try:
-        store.provide_item(ref, item, content, person)
+        store.requests.provide_item(ref, item, content, person)
     except KeyError as exc:
         fail(str(exc.args[0]), 2)
     emit(as_json, {"reference": ref, "item": item, "bytes": len(content)},
@@ -205,7 +205,7 @@ def _submit(
 
 
 def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None:
-    run_id = store.meta(ref).flow_run_id
+    run_id = store.requests.meta(ref).flow_run_id
     if run_id is None:
         fail(f"{ref} has no flow run", 2)
     assert run_id is not None
@@ -238,7 +238,7 @@ def _answer(
         raise  # unreachable
     if not sign:
         return data
-    if store.meta(ref).flow_run_id is None:
+    if store.requests.meta(ref).flow_run_id is None:
         fail(f"{ref} has no flow run", 2)
     registered = identity.registered_key(store, answer.person)
     if registered is None:
@@ -353,7 +353,7 @@ def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None
         fail(refusal, 2)
     if len(why.strip()) < 5:
         fail("say why it is safe to unlock (--why)", 2)
-    store.unlock(ref, step, person, why.strip())
+    store.requests.unlock(ref, step, person, why.strip())
     emit(as_json, {"reference": ref, "step": step, "unlocked_by": person},
          f"{ref} {step}: unlocked; the next answer is checked as usual")  # fmt: skip
 

@@ -1,13 +1,14 @@
 """Tamper evidence for decision records: the canonical form, the hash chain, checkpoints.
 
-Pure functions, no database: the store appends with them, ``records verify`` checks with them,
-and an auditor can re-implement them from docs/records-canonical-form.md.
+Pure functions, no database: the store appends with them (``infoshare.store.chain``), the
+chain is verified with them (``infoshare.records.chain``), and an auditor can re-implement them
+from docs/records-canonical-form.md.
 
 - ``canonical_json``: the one byte form everything is hashed or signed in.
 - ``commit_personal``: salted SHA-256 commitments to each personal field; the salts are sealed
   with the personal data, so destroying that (crypto-shredding) leaves the commitments, and
   therefore every hash in the chain, intact.
-- ``record_hash``: SHA-256 of a record's canonical form, which includes the previous record's
+- ``ChainFields.digest``: SHA-256 of a record's canonical form, which includes the previous record's
   hash and the record's position (``seq``) in its disclosing agency's chain.
 - checkpoints: the chain head (agency, seq, head hash) signed with the agency's Ed25519 key.
 - floors: where a chain starts once its oldest records were deleted under retention (signed).
@@ -16,17 +17,22 @@ and an auditor can re-implement them from docs/records-canonical-form.md.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from infoshare.crypto import sha256_hex
 from infoshare.keys import key_id, raw_public
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+
+    from infoshare.db import DecisionRecordRow
 
 RECORD_FORMAT = "infoshare-decision-record/1"
 CHECKPOINT_FORMAT = "infoshare-chain-checkpoint/1"
@@ -47,10 +53,6 @@ def canonical_json(value: Any) -> bytes:
     except (TypeError, ValueError) as exc:
         raise CanonicalFormError(f"no canonical JSON form: {exc}") from exc
     return text.encode("utf-8")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def timestamp(at: datetime | None) -> str | None:
@@ -123,6 +125,26 @@ class ChainFields:
 
     def digest(self) -> str:
         return sha256_hex(canonical_json(self.canonical()))
+
+    @classmethod
+    def of(cls, row: DecisionRecordRow | Row[Any]) -> ChainFields:
+        """The fields of a stored record (or one about to be stored)."""
+        return cls(
+            agency=row.disclosing_agency,
+            seq=row.chain_seq,
+            prev=row.prev_sha256,
+            ref=row.ref,
+            recorded_at=row.recorded_at,
+            decided_at=row.decided_at,
+            due_at=row.due_at,
+            decision=row.decision,
+            requesting_agency=row.requesting_agency,
+            urgency=row.urgency,
+            envelope_id=row.envelope_id,
+            envelope_sha256=row.envelope_sha256,
+            public=row.public,
+            personal_commitments=row.personal_commitments,
+        )
 
 
 _string = json.encoder.encode_basestring  # the string encoder json.dumps uses

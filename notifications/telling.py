@@ -1,0 +1,241 @@
+"""Who is told what, and when: one-time codes to the people who may answer a waiting step,
+reminders and escalations by the step's due time, the outcome and the delivery to the
+requester, and the alerts to the data-protection lead (a step locked, approved items not
+delivered).
+
+``Teller`` decides and sends; it is called from the flow's steps and the watchdog (through
+``tasks.notify``, which gives it the run's logger), never with a code as a task parameter or
+result. Sending never blocks the request: a failed delivery is logged and audited (without the
+code) and the flow goes on; ``deliver`` itself retries transient SMTP errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from infoshare import identity, timeliness
+from infoshare.policy import Step
+from infoshare.registry import Member
+from infoshare.store import Store
+from infoshare.worktime import LONDON, now_utc
+from notifications.delivery import DeliveryError, deliver
+from notifications.notice import Kind, Notice, NoticeError
+from notifications.render import render
+
+Log = logging.Logger | logging.LoggerAdapter[logging.Logger]
+
+_KIND = {
+    Step.OVERRIDE: Kind.OVERRIDE_NEEDED,
+    Step.SIGNOFF: Kind.APPROVAL_NEEDED,
+    Step.EMERGENCY: Kind.APPROVAL_NEEDED,
+}
+OUTCOME_NOTICE = "outcome-notice"  # the step marking that the requester was told the outcome
+DELIVERY_ESCALATION = "delivery-escalation"  # the step marking that the DPO was told
+
+
+def run_link(store: Store, run_id: str) -> str:
+    return f"{store.settings.prefect_ui_url.rstrip('/')}/runs/flow-run/{run_id}"
+
+
+def _items(public: dict[str, Any], only: set[str] | None = None) -> tuple[tuple[str, str], ...]:
+    pairs = zip(public["item_ids"], public["items"], strict=True)
+    return tuple((i, d["description"]) for i, d in pairs if only is None or i in only)
+
+
+def _uk(when: datetime) -> str:
+    return f"{when.astimezone(LONDON):%a %d %b %H:%M} UK time"
+
+
+class Teller:
+    def __init__(self, store: Store, log: Log | None = None) -> None:
+        self.store = store
+        self.log = log or logging.getLogger("infoshare.notify")
+
+    # --- the people a waiting step needs ----------------------------------------------------
+
+    def codes(self, ref: str, step: Step) -> int:
+        """Issue one-time codes to the people first told about ``step`` (not the agency's
+        cover, who are told on escalation) who hold none live; returns how many were sent.
+        Codes expire at the request's deadline; the message asks for an answer by the step's
+        due time."""
+        meta = self.store.requests.meta(ref)
+        expires = meta.due_at or now_utc() + timedelta(hours=24)
+        due = self._step_due(ref, step)
+        run_id = meta.flow_run_id or ""
+        sent = 0
+        for member in timeliness.first_told(self.store, ref, step):
+            issued = identity.issue(self.store, ref, step.value, member.id, run_id, expires)
+            if issued is None:
+                continue
+            sent += self._send(
+                ref, step.value,
+                partial(self._notice, ref, _KIND[step], member, due=due, step=step.value,
+                        code=issued.code),
+                member,
+            )  # fmt: skip
+        self.log.info("%s: %s code(s) sent to %d person(s)", ref, step.value, sent)
+        return sent
+
+    def reminders(self, ref: str, step: Step) -> int:
+        """Remind the people first told about ``step`` (they hold their code already) of the
+        step's due time."""
+        due = self._step_due(ref, step)
+        sent = 0
+        for member in timeliness.first_told(self.store, ref, step):
+            sent += self._send(
+                ref, step.value,
+                partial(self._notice, ref, Kind.REMINDER, member, due=due, step=step.value),
+                member,
+            )  # fmt: skip
+        return sent
+
+    def escalation(self, esc: timeliness.Escalation) -> int:
+        """Tell the deputy (with their new code) and the people first told that a step passed
+        its due time unanswered; returns how many were told."""
+        meta = self.store.requests.meta(esc.ref)
+        missed = f"No answer by the step's due time ({_uk(esc.due_at)})."
+        sent = 0
+        if esc.to is not None:
+            to = esc.to
+            sent += self._send(
+                esc.ref, esc.step.value,
+                partial(self._notice, esc.ref, Kind.ESCALATION, to,
+                        due=meta.due_at or esc.due_at, step=esc.step.value,
+                        code=esc.code.code if esc.code else None,
+                        reasons=(missed, "You are the deputy for escalations: please decide, or "
+                                 "make sure it is decided, before the deadline.")),
+                to,
+            )  # fmt: skip
+        handed = (
+            f"It has been escalated to {esc.to.name} ({esc.to.role}); you can still answer "
+            "with your code."
+            if esc.to
+            else "Nobody is registered to escalate it to: please answer."
+        )
+        for member in esc.told:
+            sent += self._send(
+                esc.ref, esc.step.value,
+                partial(self._notice, esc.ref, Kind.ESCALATION, member,
+                        due=meta.due_at or esc.due_at, step=esc.step.value,
+                        reasons=(missed, handed)),
+                member,
+            )  # fmt: skip
+        return sent
+
+    # --- the requester ----------------------------------------------------------------------
+
+    def outcome(self, ref: str) -> None:
+        """Tell the requester what was decided, the reasons on the record and what was shared,
+        once the record exists. Marked as sent only after the mail server took it: a process
+        that dies in between sends it again on recovery rather than never (at least once)."""
+        store = self.store
+        found = store.chain.record(ref)
+        done = store.requests.step(ref, OUTCOME_NOTICE)
+        if found is None or (done is not None and done.status == "DONE"):
+            return
+        record = found[0].public
+        meta = store.requests.meta(ref)
+        requester = store.partnership().member(meta.requester_id)
+        if requester is not None:
+            shared = {i["id"] for i in record["items"] if i["shared"]}
+            self._send(ref, None,
+                       lambda: self._notice(ref, Kind.OUTCOME, requester,
+                                            decision=record["decision"],
+                                            reasons=tuple(record["reasons"]),
+                                            items=_items(meta.public, shared)),
+                       requester)  # fmt: skip
+        store.requests.complete_step(ref, OUTCOME_NOTICE)
+
+    def delivery_notice(self, ref: str, items: list[str]) -> None:
+        """Tell the requester that the approved items are in their agency's secure inbox."""
+        meta = self.store.requests.meta(ref)
+        requester = self.store.partnership().member(meta.requester_id)
+        if requester is None:
+            return
+        self._send(ref, Step.TRANSFER.value,
+                   partial(self._notice, ref, Kind.DELIVERY_NOTICE, requester,
+                           items=_items(meta.public, set(items))),
+                   requester)  # fmt: skip
+
+    # --- the data-protection lead -----------------------------------------------------------
+
+    def lockout_alert(self, ref: str, step: Step, attempts: int) -> None:
+        """A step locked after repeated refused answers."""
+        dpo = self._dpo(ref)
+        if dpo is None:
+            self.log.error("%s locked: no data-protection lead registered to tell", ref)
+            return
+        self._send(ref, step.value,
+                   lambda: self._notice(ref, Kind.LOCKOUT_ALERT, dpo, step=step.value,
+                                        attempts=attempts),
+                   dpo)  # fmt: skip
+
+    def delivery_escalation(self, ref: str, reason: str) -> None:
+        """Approved items were not delivered (no receipt by the deadline, or the recipient
+        refused them); once per request."""
+        store = self.store
+        if store.requests.step(ref, DELIVERY_ESCALATION) is not None:
+            return
+        store.requests.complete_step(ref, DELIVERY_ESCALATION, public={"reason": reason})
+        meta = store.requests.meta(ref)
+        dpo = self._dpo(ref)
+        if dpo is None:
+            self.log.error("%s not delivered: no data-protection lead registered to tell", ref)
+            return
+        self._send(ref, Step.TRANSFER.value,
+                   lambda: self._notice(ref, Kind.ESCALATION, dpo, due=meta.due_at or now_utc(),
+                                        step="delivery", reasons=(reason,)),
+                   dpo)  # fmt: skip
+
+    # --- building and sending ---------------------------------------------------------------
+
+    def _dpo(self, ref: str) -> Member | None:
+        """The disclosing agency's data-protection lead, as a recipient."""
+        agency = self.store.partnership().agency(self.store.requests.meta(ref).disclosing_agency)
+        if agency is None or not agency.dpo_email:
+            return None
+        return Member(
+            "dpo", agency.id, f"Data-protection lead, {agency.name}", "DPO", agency.dpo_email
+        )
+
+    def _step_due(self, ref: str, step: Step) -> datetime:
+        """When the person should answer: the step's own due time, else the deadline."""
+        win = timeliness.window(self.store, ref, step)
+        meta = self.store.requests.meta(ref)
+        return win.due_at if win else meta.due_at or now_utc() + timedelta(hours=24)
+
+    def _notice(self, ref: str, kind: Kind, to: Member, **extra: object) -> Notice:
+        """``items`` defaults to every item asked for; pass ``items=`` for those shared."""
+        meta = self.store.requests.meta(ref)
+        p = self.store.partnership()
+        requesting = p.agency(meta.requesting_agency)
+        disclosing = p.agency(meta.disclosing_agency)
+        return Notice(
+            kind=kind,
+            reference=ref,
+            requesting_agency=requesting.name if requesting else meta.requesting_agency,
+            disclosing_agency=disclosing.name if disclosing else meta.disclosing_agency,
+            tier=meta.urgency,
+            link=run_link(self.store, meta.flow_run_id or ""),
+            recipient_name=to.name,
+            recipient_id=to.id,
+            recipient_email=to.email,
+            **{"items": _items(meta.public), **extra},  # type: ignore[arg-type]
+        )
+
+    def _send(self, ref: str, step: str | None, build: Callable[[], Notice], to: Member) -> bool:
+        try:
+            notice = build()
+            where = deliver(render(notice), self.store.settings)
+        except (DeliveryError, NoticeError) as exc:
+            self.store.audit.write(ref, step, to.id, "notification failed", str(exc))
+            self.log.warning("%s: notification to %s not delivered: %s", ref, to.id, exc)
+            return False
+        self.store.audit.write(
+            ref, step, to.id, "notified", f"{notice.kind.value} via {where.method}"
+        )
+        return True
