@@ -662,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["INFOSHARE_HOME"] = str(home)
 
             from infoshare.config import load_settings
-            from infoshare.registry import DEMO_REGISTRY
+            from infoshare.registry.spec import DEMO_REGISTRY
             from infoshare.setup import initialise
             from infoshare.store import Store
 
@@ -702,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
             hospital = json.loads((code / "examples/scenario2-hospital.json").read_text())
             school = json.loads((code / "examples/scenario1-school-attendance.json").read_text())
 
-            from infoshare.policy import OverrideInput
+            from infoshare.policy.answers import OverrideInput
 
             # Answers carry the one-time code mailed to the person (when the code asks for one).
             needs_code = "code" in OverrideInput.model_fields

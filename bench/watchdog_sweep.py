@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from infoshare import reports, timeliness  # noqa: E402
+from infoshare import escalation, reports, timeliness  # noqa: E402
 from infoshare.config import load_settings  # noqa: E402
 from infoshare.db import RequestRow  # noqa: E402
 from infoshare.models import ShareRequest  # noqa: E402
@@ -66,8 +66,8 @@ def main() -> None:
             late = timeliness.overdue(store, now)
             expired = [r.ref for r in late if timeliness.expire(store, r, now)]
             # what else a sweep asks of the store: steps to remind, escalate, or fall back
-            timeliness.reminders_due(store, now)
-            timeliness.escalations_due(store, now)
+            escalation.reminders_due(store, now)
+            escalation.escalations_due(store, now)
             timeliness.lapses_due(store, now)
             table = reports.open_requests_table(timeliness.open_requests(store), now)
             summary = reports.summary_markdown(store, now)

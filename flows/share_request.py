@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, create_model
 
 from infoshare.forms import REQUEST_GUIDE, WaitingForm
 from infoshare.models import ShareRequest
-from infoshare.policy import EmergencyInput, OverrideInput, SignOffInput, Verdict
+from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput, Verdict
 from tasks.consent import consent_check
 from tasks.emergency import apply_emergency_input, confirmed_by_on_call, emergency_form
 from tasks.intake import intake

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infoshare.models import UrgencyTier
-from infoshare.policy import Step
+from infoshare.models import Step, UrgencyTier
 from infoshare.store import Store
 from infoshare.store.requests import DONE, StepState
 from infoshare.worktime import OfficeHours

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from infoshare import emergency, identity
-from infoshare.policy import Step, signoff_requirement
+from infoshare import emergency
+from infoshare.identity import eligibility
+from infoshare.models import Step
+from infoshare.policy.approval import signoff_requirement
 from infoshare.steps import is_done
 from infoshare.store import Store
 from infoshare.timeliness import is_expired, open_window
@@ -67,7 +69,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     deadline = f"request deadline {_at(meta.due_at, now)}" if meta.due_at else "no deadline"
     timing = f"**{meta.urgency}**: this step is {step_due}; {deadline} (UK time)."
     lines = []
-    given = identity.approvals_given(store, ref) if step == Step.SIGNOFF else []
+    given = eligibility.approvals_given(store, ref) if step == Step.SIGNOFF else []
     if step == Step.EMERGENCY:
         lines += [
             f"### Emergency share, risk to life: {ref}",

@@ -39,10 +39,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from infoshare import registry
 from infoshare.envelope import EnvelopeError, Header, ManifestItem, SenderLookup, open_envelope
 from infoshare.keys import KeyNotFound
 from infoshare.receipts import make_receipt
+from infoshare.registry import public_keys
 from infoshare.store import Store
 from infoshare.transport import envelope_path, sync_dir, write_atomically
 
@@ -185,7 +185,7 @@ def service_for(store: Store, agency: str) -> IntakeService:
         inbox=store.settings.inbox_for(agency),
         keys=store.keys.decryption_keys(agency),
         signer=store.keys.signing_key(agency),
-        sender_key=registry.signing_key_lookup(store.session),
+        sender_key=public_keys.signing_key_lookup(store.session),
     )
 
 

@@ -272,3 +272,16 @@ PERSONAL_FIELDS = frozenset(
     {"subjects", "third_parties", "offence_or_risk", "consequence_if_not_shared", "consent_reason"}
 )
 """Fields that may hold personal data: kept only encrypted in our store, never in Prefect."""
+
+
+class Step(StrEnum):
+    """The steps of a request, in the order the share-request flow takes them."""
+
+    INTAKE = "intake"
+    TRIAGE = "triage"
+    EMERGENCY = "emergency"  # an on-call approver confirms an emergency share (risk to life)
+    CONSENT = "consent"
+    OVERRIDE = "override"
+    SIGNOFF = "signoff"
+    TRANSFER = "transfer"
+    RECORD = "record"

@@ -3,7 +3,7 @@
 The rules (``Settings.retention``, from INFOSHARE_RETENTION_*; per disclosing agency):
 
 - A closed request's **personal data** (closed: its decision is recorded) is disposed of a
-  period after the decision (default 2 years): ``Store.dispose_personal`` destroys the
+  period after the decision (default 2 years): ``store.disposals.dispose_personal`` destroys the
   request's data key (crypto-shredding) and every ciphertext under it: the sealed request,
   sealed step data (answers, justifications, staged envelopes), prepared item contents, the
   decision record's sealed personal part, and the request's one-time code rows. The decision
@@ -19,7 +19,7 @@ The rules (``Settings.retention``, from INFOSHARE_RETENTION_*; per disclosing ag
   ``PRAGMA secure_delete``).
 - **Decision records** past their own period (default 6 years) are deleted, a prefix of each
   agency's chain at a time (records 1..k, oldest first, all past their period and with their
-  personal data already disposed of): ``records.delete_prefix`` verifies the chain, signs a
+  personal data already disposed of): ``records.checkpoints.delete_prefix`` verifies the chain, signs a
   checkpoint at k and, in one transaction, records the signed chain floor at k and deletes the
   records (the record triggers allow deleting below the floor, nothing else). Verification then
   starts after the floor, so the rest of the chain still proves itself. A record still inside
@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-from sqlalchemy import make_url, or_, select
+from sqlalchemy import or_, select
 
 from infoshare import prefect_api
+from infoshare.compaction import Compacted, compact_sqlite, prefect_sqlite_path, store_sqlite_path
 from infoshare.config import Period
 from infoshare.db import DecisionRecordRow, RequestRow
 from infoshare.keys import KeyNotFound, LocalKey
@@ -130,24 +130,6 @@ class RecordsDue:
             "oldest_decided_at": self.oldest.isoformat(),
             "newest_decided_at": self.newest.isoformat(),
             "floor": self.floor,
-        }
-
-
-@dataclass(frozen=True)
-class Compacted:
-    """A SQLite database vacuumed, with its WAL checkpointed and truncated."""
-
-    name: str
-    path: Path
-    bytes_before: int
-    bytes_after: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "database": self.name,
-            "path": str(self.path),
-            "bytes_before": self.bytes_before,
-            "bytes_after": self.bytes_after,
         }
 
 
@@ -421,44 +403,6 @@ def _wait_for_logs_deleted(run_ids: list[str]) -> None:
             time.sleep(0.5)
 
 
-# --- SQLite files ----------------------------------------------------------------------------
-
-
-def store_sqlite_path(store: Store) -> Path | None:
-    url = make_url(store.settings.database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
-
-
-def prefect_sqlite_path(env: Mapping[str, str], infoshare_home: Path | None = None) -> Path | None:
-    """The Prefect server's SQLite file, when the server is on this machine and uses SQLite:
-    from PREFECT_API_DATABASE_CONNECTION_URL (or PREFECT_SERVER_DATABASE_CONNECTION_URL); else,
-    when the API is on loopback, Prefect's default ``$PREFECT_HOME/prefect.db``, or without
-    PREFECT_HOME the one ``infoshare up`` runs (``$INFOSHARE_HOME/prefect/prefect.db``) if it
-    exists, else ``~/.prefect/prefect.db``. None for PostgreSQL or a remote server."""
-    url = env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") or env.get(
-        "PREFECT_API_DATABASE_CONNECTION_URL"
-    )
-    if url:
-        parsed = make_url(url)
-        if parsed.get_backend_name() != "sqlite" or not parsed.database:
-            return None
-        return None if parsed.database == ":memory:" else Path(parsed.database).expanduser()
-    api = env.get("PREFECT_API_URL")
-    if api and urlparse(api).hostname not in ("127.0.0.1", "localhost", "::1"):
-        return None
-    if env.get("PREFECT_HOME"):
-        return Path(env["PREFECT_HOME"]).expanduser() / "prefect.db"
-    if infoshare_home is not None and (up := infoshare_home / "prefect" / "prefect.db").exists():
-        return up
-    return Path.home() / ".prefect" / "prefect.db"
-
-
-def _size(path: Path) -> int:
-    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
-
-
 def _compact(report: RetentionReport, name: str, path: Path | None) -> None:
     if path is None:
         return
@@ -467,27 +411,5 @@ def _compact(report: RetentionReport, name: str, path: Path | None) -> None:
         return
     try:
         report.compacted.append(compact_sqlite(name, path))
-    except (sqlite3.Error, RetentionError) as exc:
+    except sqlite3.Error as exc:
         report.problems.append(f"{name} at {path} not compacted: {exc}")
-
-
-def compact_sqlite(name: str, path: Path, attempts: int = 40) -> Compacted:
-    """VACUUM a SQLite database (live rows only, freed pages gone) and checkpoint its WAL with
-    TRUNCATE, so deleted data is in neither file. Safe while other processes use it: they wait
-    for the write lock; the checkpoint is retried while readers hold old frames."""
-    before = _size(path)
-    conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout=60000")
-        conn.execute("PRAGMA secure_delete=ON")
-        conn.execute("VACUUM")
-        for _ in range(attempts):
-            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                break
-            time.sleep(0.25)
-        else:
-            raise RetentionError("its WAL could not be checkpointed: readers kept it busy")
-    finally:
-        conn.close()
-    return Compacted(name, path, before, _size(path))

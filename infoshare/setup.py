@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from infoshare import registry
 from infoshare.keys import (
     ENCRYPTION,
     MAX_OVERLAP,
@@ -14,6 +13,7 @@ from infoshare.keys import (
     LocalKey,
     PublicKeyInfo,
 )
+from infoshare.registry import partnership, public_keys, spec
 from infoshare.store import Store
 from infoshare.worktime import now_utc
 
@@ -30,22 +30,22 @@ class SetupReport:
     keys_created: list[str]
 
 
-def initialise(store: Store, registry_file: Path = registry.DEMO_REGISTRY) -> SetupReport:
+def initialise(store: Store, registry_file: Path = spec.DEMO_REGISTRY) -> SetupReport:
     """Load (or refresh) the registry and create key pairs for agencies that have none here.
 
     Safe to run again: existing keys are kept, registry entries are updated in place; an agency
     whose keys are registered but held on another machine is left alone."""
-    spec = registry.read_registry_file(registry_file)
+    loaded = spec.read_registry_file(registry_file)
     store.chain.reindex_subjects()  # records written before the subject index existed
     with store.session() as s:
-        registry.load_registry(s, spec)
+        partnership.load_registry(s, loaded)
     created = []
-    for agency in spec.agencies:
+    for agency in loaded.agencies:
         if store.keys.has_keys(agency.id) or _registered_keys(store, agency.id, now_utc()):
             continue
         create_agency_keys(store, agency.id, now_utc())
         created.append(agency.id)
-    return SetupReport(len(spec.agencies), len(spec.people), len(spec.isas), created)
+    return SetupReport(len(loaded.agencies), len(loaded.people), len(loaded.isas), created)
 
 
 def require_agency(store: Store, agency_id: str) -> None:
@@ -57,7 +57,7 @@ def require_agency(store: Store, agency_id: str) -> None:
 
 def _registered_keys(store: Store, agency_id: str, now: datetime) -> list[str]:
     with store.session() as s:
-        return [r.key_id for r in registry.agency_public_keys(s, agency_id) if r.not_after > now]
+        return [r.key_id for r in public_keys.agency_public_keys(s, agency_id) if r.not_after > now]
 
 
 def create_agency_keys(store: Store, agency_id: str, now: datetime) -> list[PublicKeyInfo]:
@@ -72,7 +72,7 @@ def create_agency_keys(store: Store, agency_id: str, now: datetime) -> list[Publ
     infos = store.keys.generate(agency_id, now)
     try:
         with store.session() as s:
-            registry.add_public_keys(s, infos, now - CLOCK_SKEW, now + KEY_VALIDITY)
+            public_keys.add_public_keys(s, infos, now - CLOCK_SKEW, now + KEY_VALIDITY)
     except BaseException:
         store.keys.undo_new(agency_id, infos)
         raise
@@ -100,8 +100,8 @@ def rotate_agency_keys(
         with store.session() as s:
             for old in rotation.retired:
                 end = now + overlap if old.kind == ENCRYPTION else now
-                registry.end_key_validity(s, old.key_id, end)
-            registry.add_public_keys(s, rotation.new, now - CLOCK_SKEW, now + KEY_VALIDITY)
+                public_keys.end_key_validity(s, old.key_id, end)
+            public_keys.add_public_keys(s, rotation.new, now - CLOCK_SKEW, now + KEY_VALIDITY)
     except BaseException:
         store.keys.undo_new(agency_id, rotation.new)
         raise

@@ -1,62 +1,44 @@
 """What each step of a share request does, over the store. Prefect-free and idempotent.
 
 Each function first asks the store whether its step is already DONE and, if so, returns the
-stored outcome: a resumed or retried run never repeats a completed step.
+stored outcome: a resumed or retried run never repeats a completed step. The transfer is
+``infoshare.transfer``.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-
-from infoshare import emergency, identity, registry
+from infoshare import emergency
 from infoshare.crypto import digest_json
-from infoshare.envelope import SealedItem, seal_items
-from infoshare.identity import MAX_FAILED_ATTEMPTS
-from infoshare.keys import ENCRYPTION, KeyStoreError, key_id
-from infoshare.models import Decision, ShareRequest
-from infoshare.policy import (
+from infoshare.identity import codes, eligibility, signatures
+from infoshare.identity.codes import MAX_FAILED_ATTEMPTS
+from infoshare.models import Decision, Step
+from infoshare.policy.answers import (
     EmergencyChoice,
     EmergencyInput,
-    FirstApproval,
     OverrideInput,
     SignOffChoice,
     SignOffInput,
-    Step,
     Verdict,
+)
+from infoshare.policy.approval import (
+    FirstApproval,
     check_emergency,
     check_override,
     check_signoff,
     signoff_decision,
     signoff_requirement,
-    triage,
 )
+from infoshare.policy.triage import triage
 from infoshare.store import Store
 from infoshare.store.requests import DONE
 from infoshare.timeliness import is_expired
-from infoshare.transport import (
-    DEFAULT_RETRY,
-    DeliveryDeadline,
-    DeliveryRefused,
-    DirectoryInbox,
-    HttpsIntake,
-    RetryPolicy,
-    TransientDeliveryError,
-    Transport,
-    deliver_with_retries,
-)
 from infoshare.worktime import now_utc
-
-
-class TransferError(Exception):
-    """The transfer cannot be made (no key for the recipient, nothing approved, ...)."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +101,8 @@ LAPSED_VERDICT = Verdict(
 
 
 def _check_answer(
-    store: Store, ref: str, step: Step, inp: identity.Answer, policy: Callable[[], Verdict]
-) -> Verdict | identity.Proof:
+    store: Store, ref: str, step: Step, inp: signatures.Answer, policy: Callable[[], Verdict]
+) -> Verdict | signatures.Proof:
     """The checks every answer from a person goes through, in order: the step is still open,
     not expired, not locked; the policy accepts the answer; and the person proves who they are
     with their one-time code (spent only when everything else is in order) or their signature.
@@ -136,8 +118,8 @@ def _check_answer(
         return LOCKED_VERDICT
     verdict = policy()
     if verdict.accepted:
-        proof = identity.prove(store, ref, step.value, inp)
-        if isinstance(proof, identity.Proof):
+        proof = signatures.prove(store, ref, step.value, inp)
+        if isinstance(proof, signatures.Proof):
             return proof
         verdict = Verdict([f"Identity not proven: {proof}."])
     store.requests.refuse_attempt(ref, step, inp.person, verdict.reasons)
@@ -147,10 +129,10 @@ def _check_answer(
     )
 
 
-def _decided(inp: identity.Answer, proof: identity.Proof) -> dict[str, Any]:
+def _decided(inp: signatures.Answer, proof: signatures.Proof) -> dict[str, Any]:
     """Who decided, when, how they proved it and the hash of exactly what they answered."""
     return {"person_id": inp.person, "at": now_utc().isoformat(), **proof.facts,
-            "input_sha256": identity.answer_sha256(inp)}  # fmt: skip
+            "input_sha256": signatures.answer_sha256(inp)}  # fmt: skip
 
 
 def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
@@ -159,7 +141,7 @@ def apply_override(store: Store, ref: str, inp: OverrideInput) -> Verdict:
         store, ref, Step.OVERRIDE, inp,
         lambda: check_override(inp, store.requests.request(ref), store.partnership()),
     )  # fmt: skip
-    if not isinstance(checked, identity.Proof):
+    if not isinstance(checked, signatures.Proof):
         return checked
     decided = _decided(inp, checked)
     store.requests.complete_step(
@@ -196,7 +178,7 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
     req = store.requests.request(ref)
     p = store.partnership()
     override = store.requests.step(ref, Step.OVERRIDE)
-    given = identity.approvals_given(store, ref)
+    given = eligibility.approvals_given(store, ref)
     checked = _check_answer(
         store, ref, Step.SIGNOFF, inp,
         lambda: check_signoff(
@@ -204,7 +186,7 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
             override_by=override.actor_id if override else None, first=_first_approval(given),
         ),
     )  # fmt: skip
-    if not isinstance(checked, identity.Proof):
+    if not isinstance(checked, signatures.Proof):
         return checked
     decision = signoff_decision(inp, req)
     items = sorted(inp.approved_items) if decision.shares else []
@@ -236,7 +218,7 @@ def apply_signoff(store: Store, ref: str, inp: SignOffInput) -> Verdict:
                     "approvals_required": required, "last_refusal": []},
             private=kept,
         )  # fmt: skip
-        identity.withdraw_codes(store, ref, Step.SIGNOFF.value, "first of two approvals given")
+        codes.withdraw_codes(store, ref, Step.SIGNOFF.value, "first of two approvals given")
         store.audit.write(ref, Step.SIGNOFF.value, inp.approver_id, "first approval given",
                     f"{len(approvals)} of {required}; a different approver must confirm")  # fmt: skip
         return Verdict()
@@ -275,7 +257,7 @@ def apply_emergency(store: Store, ref: str, inp: EmergencyInput) -> Verdict:
         store, ref, Step.EMERGENCY, inp,
         lambda: check_emergency(inp, req, store.partnership(), store.requests.prepared_items(ref)),
     )  # fmt: skip
-    if not isinstance(checked, identity.Proof):
+    if not isinstance(checked, signatures.Proof):
         return checked
     decided = _decided(inp, checked)
     confirmed = inp.decision == EmergencyChoice.CONFIRM
@@ -317,127 +299,3 @@ def signoff_outcome(store: Store, ref: str) -> Decision | None:
     if is_expired(store, ref) and not is_done(store, ref, Step.TRANSFER):
         return None
     return Decision(st.public["decision"])
-
-
-def recipient_transport(store: Store, agency_id: str) -> Transport:
-    """HTTPS to the agency's intake endpoint when the registry names one, else its directory
-    inbox under ``$INFOSHARE_HOME/inbox``."""
-    with store.session() as s:
-        intake = registry.intake_of(s, agency_id)
-    if intake is None:
-        return DirectoryInbox(store.settings.inbox_root)
-    return HttpsIntake(
-        intake.url,
-        ca_pem=intake.ca_pem,
-        recipient_key=registry.signing_key_lookup(store.session, agency_id),
-    )
-
-
-def transfer(
-    store: Store,
-    ref: str,
-    transport: Transport | None = None,
-    *,
-    policy: RetryPolicy = DEFAULT_RETRY,
-    sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, Any]:
-    """Seal the items approved at sign-off (read from the store, never from the caller) and
-    deliver them to the requesting agency. Returns the non-personal transfer facts, with the
-    recipient's verified receipt when the transport gives one.
-
-    The sealed envelope is staged in the store before delivery, so every retry (here, or after
-    a crash) delivers the same bytes under the same message id, never a second envelope.
-    Transient failures are retried with backoff until the request's deadline; what cannot be
-    delivered raises ``TransferError`` with the reason.
-    """
-    done = store.requests.step(ref, Step.TRANSFER)
-    if done is not None and done.status == DONE:
-        return done.public
-    if (recorded := store.chain.record(ref)) is not None:
-        # the request is closed: e.g. its run was marked Crashed after going silent and was
-        # recorded FAILED, yet its process was alive after all; the record must stay true
-        raise TransferError(
-            f"the request already has its decision record ({recorded[0].decision}): "
-            "nothing more is sent for it"
-        )
-    signoff = emergency.authorising_step(store, ref)
-    if signoff is None or signoff.status != DONE or not signoff.public.get("approved_items"):
-        raise TransferError("nothing was approved for sharing")
-    approved: list[str] = signoff.public["approved_items"]
-    if done is not None and done.private.get("envelope"):
-        envelope = base64.b64decode(done.private["envelope"])
-        facts = dict(done.public)
-    else:
-        envelope, facts = _seal(store, ref, approved, signoff.public.get("input_sha256", ""))
-        store.requests.stage_step(
-            ref,
-            Step.TRANSFER,
-            public=facts,
-            private={"envelope": base64.b64encode(envelope).decode()},
-        )
-    meta = store.requests.meta(ref)
-    transport = transport or recipient_transport(store, meta.requesting_agency)
-    try:
-        delivery = deliver_with_retries(
-            transport, meta.requesting_agency, facts["envelope_id"], envelope,
-            deadline=meta.due_at, policy=policy, sleep=sleep,
-        )  # fmt: skip
-    except (DeliveryRefused, DeliveryDeadline, TransientDeliveryError) as exc:
-        raise TransferError(str(exc)) from exc
-    facts = {
-        **facts,
-        "method": delivery.method,
-        "location": delivery.location,
-        "receipt": delivery.receipt,
-        "receipt_note": delivery.receipt_note,
-    }
-    store.requests.complete_step(ref, Step.TRANSFER, public=facts)
-    return facts
-
-
-def _seal(
-    store: Store, ref: str, approved: list[str], decision_sha256: str
-) -> tuple[bytes, dict[str, Any]]:
-    meta = store.requests.meta(ref)
-    req: ShareRequest = store.requests.request(ref)
-    contents = store.requests.item_contents(ref, approved)
-    missing = sorted(set(approved) - contents.keys())
-    if missing:
-        raise TransferError(f"approved items have no prepared content: {', '.join(missing)}")
-    signed = emergency.authorising_step(store, ref)
-    approved_hashes = signed.private.get("approved_content_sha256", {}) if signed else {}
-    changed = sorted(
-        i for i in approved if approved_hashes.get(i) != hashlib.sha256(contents[i]).hexdigest()
-    )
-    if changed:
-        raise TransferError(f"content changed after sign-off: {', '.join(changed)}; not sent")
-    now = now_utc()
-    with store.session() as s:
-        # every key valid now: during a rotation overlap the recipient may hold either
-        recipient_raws = registry.valid_public_keys(s, meta.requesting_agency, ENCRYPTION, now)
-    if not recipient_raws:
-        raise TransferError(f"no current encryption key registered for {meta.requesting_agency}")
-    try:
-        sender = store.keys.signing_key(meta.disclosing_agency)
-    except KeyStoreError as exc:  # a worker set up without the agency's keys, or its passphrase
-        raise TransferError(
-            f"this machine cannot sign for {meta.disclosing_agency} (README: Agency keys on "
-            f"workers): {exc}"
-        ) from exc
-    descriptions = dict(zip(req.item_ids(), (i.description for i in req.items), strict=True))
-    sealed = seal_items(
-        [SealedItem(i, descriptions[i], contents[i]) for i in approved],
-        transfer_id=ref,
-        decision_sha256=decision_sha256,
-        recipients=[X25519PublicKey.from_public_bytes(r) for r in recipient_raws],
-        sender=sender,
-        now=now,
-    )
-    return sealed.data, {
-        "items": approved,
-        "at": now.isoformat(),
-        "envelope_id": sealed.message_id,
-        "envelope_sha256": sealed.sha256,
-        "recipient_key_id": key_id(recipient_raws[0]),
-        "recipient_key_ids": [key_id(r) for r in recipient_raws],
-    }

@@ -10,8 +10,8 @@ sign-off at 75% of the tier's budget, counted in working time for working-time t
 (``Settings.step_due``), and an on-call confirmation of an emergency share within minutes
 (``Settings.emergency_confirm``). Reminders go at 50% and 80% of the step's window. At the
 step's due time an unanswered step is escalated: the agency's deputy (or on-call approver) gets
-a new one-time code and the people first told are told; an unconfirmed emergency falls back to
-the RED path instead.
+a new one-time code and the people first told are told (``infoshare.escalation``); an
+unconfirmed emergency falls back to the RED path instead.
 """
 
 from __future__ import annotations
@@ -22,12 +22,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.exc import IntegrityError
 
-from infoshare import emergency, identity
+from infoshare import emergency
 from infoshare.db import DecisionRecordRow, RequestRow, StepRow
-from infoshare.identity import IssuedCode
-from infoshare.models import UrgencyTier
-from infoshare.policy import Step
-from infoshare.registry import Member
+from infoshare.models import Step, UrgencyTier
 from infoshare.store import Store
 from infoshare.store.requests import DONE, WAITING
 from infoshare.worktime import OfficeHours, now_utc, part_of
@@ -164,7 +161,7 @@ def window(store: Store, ref: str, step: Step) -> StepWindow | None:
         return StepWindow(row.opened_at, row.due_at)
 
 
-def _claim(store: Store, ref: str, marker: str, public: dict[str, object]) -> bool:
+def claim_once(store: Store, ref: str, marker: str, public: dict[str, object]) -> bool:
     """Record ``marker`` as done for this request; False if it was already (so each reminder,
     escalation, ... happens once, however many sweeps see it)."""
     try:
@@ -182,10 +179,10 @@ def _claim(store: Store, ref: str, marker: str, public: dict[str, object]) -> bo
 
 def overdue(store: Store, now: datetime) -> list[OpenRequest]:
     """Requests waiting for a person past their deadline."""
-    return open_requests(store, _waiting(*WAITING_STATUSES), RequestRow.due_at <= now)
+    return open_requests(store, waiting_for_person(*WAITING_STATUSES), RequestRow.due_at <= now)
 
 
-def _waiting(*statuses: str) -> ColumnElement[bool]:
+def waiting_for_person(*statuses: str) -> ColumnElement[bool]:
     return RequestRow.status.in_(statuses)
 
 
@@ -268,59 +265,6 @@ def expired_unrecorded(store: Store) -> list[ToWake]:
     return out
 
 
-REMINDER_AT = (0.5, 0.8)  # fractions of a waiting step's time
-
-
-@dataclass(frozen=True)
-class Reminder:
-    request: OpenRequest
-    step: Step
-    at_fraction: float
-
-    @property
-    def marker(self) -> str:
-        return f"reminder-{self.step.value}-{round(self.at_fraction * 100)}"
-
-
-def reminders_due(store: Store, now: datetime) -> list[Reminder]:
-    """Waiting steps past 50% or 80% of their own window (from when the step opened to when it
-    is due) whose reminder has not been sent; only the latest threshold passed is reminded (a
-    sweep after a long outage sends one, not two). A step past its due time is escalated
-    instead."""
-    out = []
-    for r in open_requests(store, _waiting(*WAITING_STATUSES)):
-        step, win = r.waiting_for, r.step_window
-        if step is None or win is None or win[1] <= now:
-            continue
-        opened, due_at = win
-        budget = (due_at - opened).total_seconds()
-        elapsed = (now - opened).total_seconds() / budget if budget > 0 else 1.0
-        passed = [f for f in REMINDER_AT if elapsed >= f]
-        if not passed:
-            continue
-        due = Reminder(r, step, passed[-1])
-        if store.requests.step(r.ref, due.marker) is None:
-            out.append(due)
-    return out
-
-
-def mark_reminded(store: Store, reminder: Reminder, now: datetime) -> None:
-    store.requests.complete_step(
-        reminder.request.ref,
-        reminder.marker,
-        actor_id="infoshare-watchdog",
-        public={"at": now.isoformat()},
-    )
-    for earlier in REMINDER_AT:  # a later reminder also stands for any earlier one
-        if earlier < reminder.at_fraction:
-            store.requests.complete_step(
-                reminder.request.ref,
-                Reminder(reminder.request, reminder.step, earlier).marker,
-                actor_id="infoshare-watchdog",
-                public={"at": now.isoformat(), "covered_by": reminder.marker},
-            )
-
-
 def in_transit(store: Store, received_before: datetime) -> list[OpenRequest]:
     """Requests with no record that are neither waiting for a person nor expired, received
     before ``received_before``: their run should be working on them, or have recorded them.
@@ -335,104 +279,6 @@ def in_transit(store: Store, received_before: datetime) -> list[OpenRequest]:
     ]
 
 
-# --- escalation at a step's due time -------------------------------------------------------------
-
-
-def first_told(store: Store, ref: str, step: Step) -> list[Member]:
-    """Who is sent a code when ``step`` opens: those who may answer, except the agency's cover
-    (deputy, on-call), who are told only on escalation, unless nobody else may answer. For an
-    emergency confirmation: the on-call approvers (any approver if none is registered)."""
-    meta = store.requests.meta(ref)
-    p = store.partnership()
-    agency = p.agency(meta.disclosing_agency)
-    if step == Step.EMERGENCY:
-        on_call = [p.member(pid) for pid in (agency.on_call if agency else ())]
-        people = [m for m in on_call if m is not None] or p.approvers_of(meta.disclosing_agency)
-        return [m for m in people if m.id != meta.requester_id]
-    may = _may_answer(store, ref, step)
-    cover = set(agency.cover) if agency else set()
-    return [m for m in may if m.id not in cover] or may
-
-
-def _may_answer(store: Store, ref: str, step: Step) -> list[Member]:
-    """Who may answer; for the retrospective sign-off of an emergency share, not whoever
-    confirmed it on call (a second pair of eyes)."""
-    may = identity.eligible(store, ref, step.value)
-    shared = emergency.answered(store, ref)
-    if step == Step.SIGNOFF and shared is not None and shared.public.get("confirmed"):
-        return [m for m in may if m.id != shared.actor_id]
-    return may
-
-
-@dataclass(frozen=True)
-class EscalationDue:
-    request: OpenRequest
-    step: Step
-    due_at: datetime
-
-    @property
-    def marker(self) -> str:
-        return f"escalation-{self.step.value}"
-
-
-@dataclass(frozen=True)
-class Escalation:
-    ref: str
-    step: Step
-    due_at: datetime
-    to: Member | None  # None: the agency registers nobody who may take it
-    code: IssuedCode | None  # the new code for ``to``; never logged or stored
-    told: list[Member]  # the people first told, told that it was escalated
-
-
-def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
-    """Override and sign-off steps past their own due time, still unanswered and not yet
-    escalated (an emergency's on-call confirmation falls back instead: ``lapses_due``)."""
-    out = []
-    waiting = _waiting(*(f"AWAITING_{s.name}" for s in (Step.OVERRIDE, Step.SIGNOFF)))
-    for r in open_requests(store, waiting, StepRow.due_at <= now):
-        step = r.waiting_for
-        if step is None or r.step_due_at is None:
-            continue
-        if r.due_at is None or now < r.due_at:
-            due = EscalationDue(r, step, r.step_due_at)
-            if store.requests.step(r.ref, due.marker) is None:
-                out.append(due)
-    return out
-
-
-def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | None:
-    """Escalate once (None if it was already, or the step was answered meanwhile): pick the
-    deputy (or else an on-call approver) who may answer, issue them a new one-time code valid
-    to the request's deadline, and put it in the audit trail. The caller tells them (with
-    the code) and the people first told."""
-    ref, step = due.request.ref, due.step
-    answered = store.requests.step(ref, step.value)
-    if answered is not None and answered.status == DONE:
-        return None
-    meta = store.requests.meta(ref)
-    agency = store.partnership().agency(meta.disclosing_agency)
-    may = {m.id: m for m in _may_answer(store, ref, step)}
-    to = next((may[pid] for pid in (agency.cover if agency else ()) if pid in may), None)
-    if not _claim(store, ref, due.marker, {"at": now.isoformat(), "due_at": due.due_at.isoformat(),
-                                          "to": to.id if to else None}):  # fmt: skip
-        return None
-    told = [m for m in first_told(store, ref, step) if to is None or m.id != to.id]
-    if to is None:
-        store.audit.write(ref, step.value, WATCHDOG, "not escalated",
-                    f"no answer by {due.due_at.isoformat()}; no deputy or on-call approver "
-                    "registered who may answer")  # fmt: skip
-        return Escalation(ref, step, due.due_at, None, None, told)
-    code = identity.issue(
-        store, ref, step.value, to.id, meta.flow_run_id or "", meta.due_at or due.due_at
-    )
-    store.audit.write(ref, step.value, WATCHDOG, "escalated",
-                f"no answer by {due.due_at.isoformat()}: escalated to {to.id} ({to.role}); "
-                f"{'a new one-time code issued' if code else 'they already hold a code'}; "
-                f"told {', '.join(m.id for m in told) or 'nobody else'}")  # fmt: skip
-    return Escalation(ref, step, due.due_at, to, code, told)
-
-
 # --- an emergency nobody confirmed in time -----------------------------------------------------
 
 
@@ -440,7 +286,7 @@ def lapses_due(store: Store, now: datetime) -> list[OpenRequest]:
     """Emergency shares waiting for on-call confirmation past its time."""
     return [
         r
-        for r in open_requests(store, _waiting(EMERGENCY_WAIT), StepRow.due_at <= now)
+        for r in open_requests(store, waiting_for_person(EMERGENCY_WAIT), StepRow.due_at <= now)
         if emergency.answered(store, r.ref) is None
     ]
 
@@ -454,6 +300,6 @@ def fell_back_waiting(store: Store) -> list[ToWake]:
     be woken to go on down the RED path (again, if an earlier wake-up did not get through)."""
     return [
         ToWake(r.ref, r.flow_run_id, Step.EMERGENCY)
-        for r in open_requests(store, _waiting(EMERGENCY_WAIT))
+        for r in open_requests(store, waiting_for_person(EMERGENCY_WAIT))
         if r.flow_run_id is not None and emergency.answered(store, r.ref) is not None
     ]

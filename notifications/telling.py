@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from infoshare import identity, timeliness
-from infoshare.policy import Step
-from infoshare.registry import Member
+from infoshare import escalation, timeliness
+from infoshare.identity import codes
+from infoshare.models import Step
+from infoshare.registry.partnership import Member
 from infoshare.store import Store
 from infoshare.worktime import LONDON, now_utc
 from notifications.delivery import DeliveryError, deliver
@@ -67,8 +68,8 @@ class Teller:
         due = self._step_due(ref, step)
         run_id = meta.flow_run_id or ""
         sent = 0
-        for member in timeliness.first_told(self.store, ref, step):
-            issued = identity.issue(self.store, ref, step.value, member.id, run_id, expires)
+        for member in escalation.first_told(self.store, ref, step):
+            issued = codes.issue(self.store, ref, step.value, member.id, run_id, expires)
             if issued is None:
                 continue
             sent += self._send(
@@ -85,7 +86,7 @@ class Teller:
         step's due time."""
         due = self._step_due(ref, step)
         sent = 0
-        for member in timeliness.first_told(self.store, ref, step):
+        for member in escalation.first_told(self.store, ref, step):
             sent += self._send(
                 ref, step.value,
                 partial(self._notice, ref, Kind.REMINDER, member, due=due, step=step.value),
@@ -93,7 +94,7 @@ class Teller:
             )  # fmt: skip
         return sent
 
-    def escalation(self, esc: timeliness.Escalation) -> int:
+    def escalation(self, esc: escalation.Escalation) -> int:
         """Tell the deputy (with their new code) and the people first told that a step passed
         its due time unanswered; returns how many were told."""
         meta = self.store.requests.meta(esc.ref)

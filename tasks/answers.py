@@ -9,7 +9,8 @@ from typing import Any
 from prefect.logging import get_run_logger
 
 from infoshare.forms import WaitingForm, waiting_form
-from infoshare.policy import Step, Verdict
+from infoshare.models import Step
+from infoshare.policy.answers import Verdict
 from infoshare.steps import LOCKED_VERDICT
 from infoshare.store import default_store
 from tasks.notify import teller

@@ -6,8 +6,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
-from infoshare.models import ConsentStatus
-from infoshare.policy import Step, needs_override
+from infoshare.models import ConsentStatus, Step
+from infoshare.policy.triage import needs_override
 from infoshare.store import default_store
 
 

@@ -10,7 +10,8 @@ from prefect.logging import get_run_logger
 
 from infoshare import emergency
 from infoshare.forms import WaitingForm
-from infoshare.policy import EmergencyInput, Step, Verdict
+from infoshare.models import Step
+from infoshare.policy.answers import EmergencyInput, Verdict
 from infoshare.steps import apply_emergency
 from infoshare.store import default_store
 from tasks.answers import handle_answer, open_step

@@ -7,8 +7,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
-from infoshare.models import ShareRequest
-from infoshare.policy import Step
+from infoshare.models import ShareRequest, Step
 from infoshare.steps import is_done
 from infoshare.store import default_store
 from tasks.run_data import redact_run

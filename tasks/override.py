@@ -8,7 +8,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from infoshare.forms import WaitingForm
-from infoshare.policy import OverrideInput, Step, Verdict
+from infoshare.models import Step
+from infoshare.policy.answers import OverrideInput, Verdict
 from infoshare.steps import apply_override
 from infoshare.store import default_store
 from tasks.answers import handle_answer, open_step

@@ -9,12 +9,12 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.logging import get_run_logger
 
 from infoshare.envelope import EnvelopeError
-from infoshare.models import ShareRequest
-from infoshare.policy import Step
+from infoshare.models import ShareRequest, Step
 from infoshare.records.compose import RecordSummary, record_decision
 from infoshare.records.summary import summary_markdown
-from infoshare.steps import TransferError, is_done
+from infoshare.steps import is_done
 from infoshare.store import default_store
+from infoshare.transfer import TransferError
 from infoshare.transport import TransientDeliveryError
 from tasks.notify import teller
 from tasks.run_data import redact_run

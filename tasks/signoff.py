@@ -8,8 +8,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from infoshare.forms import WaitingForm
-from infoshare.models import Decision
-from infoshare.policy import SignOffInput, Step, Verdict
+from infoshare.models import Decision, Step
+from infoshare.policy.answers import SignOffInput, Verdict
 from infoshare.steps import apply_signoff, signoff_outcome
 from infoshare.store import default_store
 from tasks.answers import handle_answer, open_step

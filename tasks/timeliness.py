@@ -28,7 +28,7 @@ from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
 from prefect.states import Crashed
 
-from infoshare import reports, timeliness
+from infoshare import escalation, reports, timeliness
 from infoshare.records.checkpoints import due_checkpoints
 from infoshare.records.compose import record_decision
 from infoshare.store import default_store
@@ -94,8 +94,8 @@ def escalate_due_steps(now: datetime) -> list[str]:
     and so are the people first told. Once per step."""
     store = default_store()
     escalated = []
-    for due in timeliness.escalations_due(store, now):
-        esc = timeliness.escalate(store, due, now)  # claims first: a repeat sweep does nothing
+    for due in escalation.escalations_due(store, now):
+        esc = escalation.escalate(store, due, now)  # claims first: a repeat sweep does nothing
         if esc is None:
             continue
         teller(store).escalation(esc)
@@ -110,8 +110,8 @@ def send_due_reminders(now: datetime) -> list[str]:
     """Remind the people a step waits for at 50% and 80% of its time, once each."""
     store = default_store()
     reminded = []
-    for due in timeliness.reminders_due(store, now):
-        timeliness.mark_reminded(store, due, now)  # first: a repeat sweep never sends it twice
+    for due in escalation.reminders_due(store, now):
+        escalation.mark_reminded(store, due, now)  # first: a repeat sweep never sends it twice
         teller(store).reminders(due.request.ref, due.step)
         reminded.append(due.request.ref)
     if reminded:

@@ -8,10 +8,11 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
-from infoshare.policy import Step
-from infoshare.steps import TransferError, is_done
-from infoshare.steps import transfer as do_transfer
+from infoshare.models import Step
+from infoshare.steps import is_done
 from infoshare.store import default_store
+from infoshare.transfer import TransferError
+from infoshare.transfer import transfer as do_transfer
 from tasks.notify import teller
 
 

@@ -364,7 +364,7 @@ def test_a_signing_key_can_come_from_the_registry_file(home: Path, tmp_path: Pat
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from infoshare.keys import raw_public
-    from infoshare.registry import DEMO_REGISTRY
+    from infoshare.registry.spec import DEMO_REGISTRY
 
     public = base64.b64encode(raw_public(Ed25519PrivateKey.generate().public_key())).decode()
     data = json.loads(DEMO_REGISTRY.read_text())

@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 
-from infoshare import emergency, identity, timeliness
+from infoshare import emergency, escalation, timeliness
 from infoshare.config import ConfigError, load_settings
 from infoshare.forms import due_text, waiting_form
-from infoshare.models import ShareRequest
-from infoshare.policy import EmergencyInput, SignOffInput, Step
+from infoshare.identity import codes, eligibility
+from infoshare.models import ShareRequest, Step
+from infoshare.policy.answers import EmergencyInput, SignOffInput
 from infoshare.records.compose import record_decision
-from infoshare.registry import DEMO_REGISTRY, RegistryError, parse_registry, read_registry_file
-from infoshare.steps import TransferError, apply_emergency, apply_signoff, run_triage, transfer
+from infoshare.registry.spec import DEMO_REGISTRY, RegistryError, parse_registry, read_registry_file
+from infoshare.steps import apply_emergency, apply_signoff, run_triage
 from infoshare.store import Store
+from infoshare.transfer import TransferError, transfer
 from infoshare.transport import DirectoryInbox, RetryPolicy
 from infoshare.worktime import LONDON, now_utc
 
@@ -55,7 +57,7 @@ def wait_for(store: Store, ref: str, step: Step, at: datetime) -> timeliness.Ste
 
 
 def code(store: Store, ref: str, step: Step, person: str, run_id: str) -> str:
-    issued = identity.issue(store, ref, step.value, person, run_id, now_utc() + timedelta(days=3))
+    issued = codes.issue(store, ref, step.value, person, run_id, now_utc() + timedelta(days=3))
     assert issued is not None
     return issued.code
 
@@ -125,9 +127,9 @@ def test_reminders_come_at_half_and_four_fifths_of_the_steps_own_window(store: S
     assert win.due_at == received + timedelta(hours=54)
 
     def reminded(at: datetime) -> list[float]:
-        due = [r for r in timeliness.reminders_due(store, at) if r.request.ref == ref]
+        due = [r for r in escalation.reminders_due(store, at) if r.request.ref == ref]
         for r in due:
-            timeliness.mark_reminded(store, r, at)
+            escalation.mark_reminded(store, r, at)
         return [r.at_fraction for r in due]
 
     assert reminded(opened + timedelta(hours=19)) == []  # 47.5% of the step's time
@@ -135,7 +137,7 @@ def test_reminders_come_at_half_and_four_fifths_of_the_steps_own_window(store: S
     assert reminded(opened + timedelta(hours=21)) == []  # once
     assert reminded(opened + timedelta(hours=32)) == [0.8]
     assert reminded(win.due_at + timedelta(minutes=1)) == []  # past due: escalated instead
-    assert [e.request.ref for e in timeliness.escalations_due(store, win.due_at)] == [ref]
+    assert [e.request.ref for e in escalation.escalations_due(store, win.due_at)] == [ref]
 
 
 def test_a_step_unanswered_at_its_due_time_is_escalated_once_to_the_deputy(store: Store) -> None:
@@ -144,10 +146,10 @@ def test_a_step_unanswered_at_its_due_time_is_escalated_once_to_the_deputy(store
     store.requests.provide_item(ref, "item-1", b"Attendance 81%.", "school-office")
     win = wait_for(store, ref, Step.SIGNOFF, received + timedelta(minutes=1))
     # the deputy is not among those first told; the headteacher is
-    assert [m.id for m in timeliness.first_told(store, ref, Step.SIGNOFF)] == ["school-head"]
+    assert [m.id for m in escalation.first_told(store, ref, Step.SIGNOFF)] == ["school-head"]
     now = win.due_at + timedelta(minutes=1)
-    (due,) = [d for d in timeliness.escalations_due(store, now) if d.request.ref == ref]
-    esc = timeliness.escalate(store, due, now)
+    (due,) = [d for d in escalation.escalations_due(store, now) if d.request.ref == ref]
+    esc = escalation.escalate(store, due, now)
     assert esc is not None and esc.to is not None and esc.to.id == "school-dsl"
     assert esc.code is not None and [m.id for m in esc.told] == ["school-head"]
     trail = [(e.event, e.actor_id, e.detail) for e in store.audit.trail(ref)]
@@ -156,9 +158,9 @@ def test_a_step_unanswered_at_its_due_time_is_escalated_once_to_the_deputy(store
     assert esc.code.code not in json.dumps(trail)
 
     # later sweeps: nothing more
-    assert timeliness.escalate(store, due, now + timedelta(minutes=1)) is None
+    assert escalation.escalate(store, due, now + timedelta(minutes=1)) is None
     assert not [
-        d for d in timeliness.escalations_due(store, now + timedelta(minutes=2))
+        d for d in escalation.escalations_due(store, now + timedelta(minutes=2))
         if d.request.ref == ref
     ]  # fmt: skip
 
@@ -178,13 +180,13 @@ def test_no_deputy_registered_is_audited_not_retried(store: Store) -> None:
     ref, _ = take_in(store, received, disclosing_agency="northshire-council")
     win = wait_for(store, ref, Step.SIGNOFF, received)
     now = win.due_at + timedelta(minutes=1)
-    (due,) = [d for d in timeliness.escalations_due(store, now) if d.request.ref == ref]
-    esc = timeliness.escalate(store, due, now)
+    (due,) = [d for d in escalation.escalations_due(store, now) if d.request.ref == ref]
+    esc = escalation.escalate(store, due, now)
     assert esc is not None and esc.to is None and esc.code is None
     # the people first told are told; there is nobody new to give a code to
-    assert {m.id for m in esc.told} == {m.id for m in identity.eligible(store, ref, "signoff")}
+    assert {m.id for m in esc.told} == {m.id for m in eligibility.eligible(store, ref, "signoff")}
     assert "not escalated" in [e.event for e in store.audit.trail(ref)]
-    assert timeliness.escalate(store, due, now) is None
+    assert escalation.escalate(store, due, now) is None
 
 
 # --- the registry's cover ----------------------------------------------------------------------
@@ -236,7 +238,7 @@ def test_emergency_share_then_retrospective_signoff(store: Store, tmp_path: Path
     ref, run_id = emergency_request(store, received)
     assert store.requests.meta(ref).due_at == received + timedelta(hours=24)
     # the on-call approver is asked, within minutes
-    assert [m.id for m in timeliness.first_told(store, ref, Step.EMERGENCY)] == ["school-dsl"]
+    assert [m.id for m in escalation.first_told(store, ref, Step.EMERGENCY)] == ["school-dsl"]
     win = wait_for(store, ref, Step.EMERGENCY, received)
     assert win.due_at == received + timedelta(minutes=15)
     store.requests.provide_item(ref, "item-1", b"Attendance: absent since Monday.", "school-office")
@@ -279,8 +281,8 @@ def test_an_emergency_share_never_signed_off_says_so(store: Store, tmp_path: Pat
     transfer(store, ref, DirectoryInbox(tmp_path / "inbox"))
     win = wait_for(store, ref, Step.SIGNOFF, received + timedelta(minutes=5))
     # at its due time it is not escalated to the deputy who confirmed the share on call
-    (due,) = [d for d in timeliness.escalations_due(store, win.due_at) if d.request.ref == ref]
-    esc = timeliness.escalate(store, due, win.due_at)
+    (due,) = [d for d in escalation.escalations_due(store, win.due_at) if d.request.ref == ref]
+    esc = escalation.escalate(store, due, win.due_at)
     assert esc is not None and esc.to is None and [m.id for m in esc.told] == ["school-head"]
     now = now_utc()
     (late,) = [r for r in timeliness.overdue(store, now) if r.ref == ref]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from infoshare import identity
-from infoshare.models import ShareRequest
-from infoshare.policy import OverrideInput, SignOffInput, Step
+from infoshare.identity import codes, eligibility, person_keys, signatures
+from infoshare.models import ShareRequest, Step
+from infoshare.policy.answers import OverrideInput, SignOffInput
 from infoshare.records.compose import record_decision
 from infoshare.steps import apply_override, apply_signoff, run_triage
 from infoshare.store import Store
@@ -33,7 +33,7 @@ def take_in(store: Store, name: str) -> tuple[str, str]:
 
 
 def code_for(store: Store, ref: str, step: Step, person: str, run_id: str) -> str:
-    issued = identity.issue(store, ref, step.value, person, run_id, now_utc() + timedelta(hours=4))
+    issued = codes.issue(store, ref, step.value, person, run_id, now_utc() + timedelta(hours=4))
     assert issued is not None
     return issued.code
 
@@ -62,7 +62,7 @@ def test_a_valid_code_proves_the_approver_once(store: Store) -> None:
         store.requests.provide_item(ref, "item-1", b"something else", "school-office")
     assert set(st.private["approved_content_sha256"]) == {"item-1"}
     # and the code was spent
-    assert identity.redeem(store, ref, "signoff", "school-head", run, code) is not None
+    assert codes.redeem(store, ref, "signoff", "school-head", run, code) is not None
 
 
 @pytest.mark.parametrize(
@@ -84,12 +84,12 @@ def test_bad_codes_are_refused_and_the_step_keeps_waiting(
     if case == "wrong":
         code = "ABCDE-FGHIJ"
     elif case == "expired":
-        issued = identity.issue(store, ref, "signoff", "school-head", run, now_utc() - timedelta(1))
+        issued = codes.issue(store, ref, "signoff", "school-head", run, now_utc() - timedelta(1))
         assert issued is not None
         code = issued.code
     elif case == "replayed":
         code = code_for(store, ref, Step.SIGNOFF, "school-head", run)
-        assert identity.redeem(store, ref, "signoff", "school-head", run, code) is None
+        assert codes.redeem(store, ref, "signoff", "school-head", run, code) is None
     elif case == "none":
         code = ""
     elif case == "other run":  # a code issued for another request's run
@@ -122,7 +122,7 @@ def test_requester_and_override_justifier_cannot_sign_off(store: Store) -> None:
     assert apply_override(store, ref, override).accepted
     # the Caldicott Guardian and her deputy could approve; the nurse who justified the override
     # may not, even if she held an approver role
-    assert [m.id for m in identity.eligible(store, ref, "signoff")] == [
+    assert [m.id for m in eligibility.eligible(store, ref, "signoff")] == [
         "caldicott-rao",
         "caldicott-deputy",
     ]
@@ -133,7 +133,10 @@ def test_requester_and_override_justifier_cannot_sign_off(store: Store) -> None:
 
 def test_unregistered_or_under_rank_people_get_no_code_and_are_refused(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    assert {m.id for m in identity.eligible(store, ref, "signoff")} == {"school-dsl", "school-head"}
+    assert {m.id for m in eligibility.eligible(store, ref, "signoff")} == {
+        "school-dsl",
+        "school-head",
+    }
     v = apply_signoff(store, ref, signoff("school-office", "ABCDE-FGHIJ"))
     assert not v.accepted and "needs one of" in v.reasons[0]
     v = apply_signoff(store, ref, signoff("mallory", "ABCDE-FGHIJ"))
@@ -151,9 +154,9 @@ def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
     # still counted, so the run's next pause gets a new key (Prefect refuses a reused one)
     assert store.requests.attempts(ref, Step.SIGNOFF) == 6
     # the requester cannot unlock; the headteacher (an approver) can, and then a valid code works
-    assert identity.unlock_refusal(store, ref, "yjs-worker") is not None
-    assert identity.unlock_refusal(store, ref, "school-office") is not None  # not an approver
-    assert identity.unlock_refusal(store, ref, "school-head") is None
+    assert eligibility.unlock_refusal(store, ref, "yjs-worker") is not None
+    assert eligibility.unlock_refusal(store, ref, "school-office") is not None  # not an approver
+    assert eligibility.unlock_refusal(store, ref, "school-head") is None
     store.requests.unlock(ref, "signoff", "school-head", "guessing stopped; DPO informed")
     # the locked attempt did not spend the code: it works once the step is unlocked
     assert apply_signoff(store, ref, signoff("school-head", good)).accepted
@@ -165,9 +168,9 @@ def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
 
 def test_codes_are_not_stored_and_not_reissued_while_live(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
-    first = identity.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(hours=1))
+    first = codes.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(hours=1))
     assert {m.id for m, _ in first} == {"school-dsl", "school-head"}
-    assert identity.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(hours=1)) == []
+    assert codes.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(hours=1)) == []
     raw = b"".join(p.read_bytes() for p in store.settings.home.glob("infoshare.db*"))
     for _, issued in first:
         assert issued.code.encode() not in raw and issued.code.replace("-", "").encode() not in raw
@@ -176,7 +179,7 @@ def test_codes_are_not_stored_and_not_reissued_while_live(store: Store) -> None:
 def test_malformed_codes_are_refused_before_any_lookup(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
     for bad in ["", "12345-67890", "abcde", "A" * 200]:
-        assert identity.redeem(store, ref, "signoff", "school-head", run, bad) is not None
+        assert codes.redeem(store, ref, "signoff", "school-head", run, bad) is not None
 
 
 # --- role and rank by tier and data type -----------------------------------------------------------
@@ -207,7 +210,7 @@ def test_police_rank_required_follows_the_tier(
     store: Store, urgency: str, person: str, accepted: bool
 ) -> None:
     ref, run = police_request(store, urgency)
-    eligible = {m.id for m in identity.eligible(store, ref, "signoff")}
+    eligible = {m.id for m in eligibility.eligible(store, ref, "signoff")}
     assert (person in eligible) == accepted
     v = apply_signoff(store, ref, signoff(person, code_for(store, ref, Step.SIGNOFF, person, run)))
     assert v.accepted == accepted, v.reasons
@@ -236,7 +239,7 @@ def hospital_overridden(store: Store) -> tuple[str, str]:
 def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) -> None:
     ref, run = hospital_overridden(store)
     later = now_utc() + timedelta(hours=4)
-    old = {m.id: i.code for m, i in identity.issue_for_step(store, ref, "signoff", run, later)}
+    old = {m.id: i.code for m, i in codes.issue_for_step(store, ref, "signoff", run, later)}
     assert set(old) == {"caldicott-rao", "caldicott-deputy"}
     both = ["item-1", "item-2"]
     assert apply_signoff(store, ref, signoff("caldicott-rao", old["caldicott-rao"],
@@ -251,8 +254,8 @@ def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) 
     stale = apply_signoff(store, ref, signoff("caldicott-deputy", old["caldicott-deputy"],
                                               approved_items=both))  # fmt: skip
     assert not stale.accepted and "already been used" in stale.reasons[0]
-    assert [m.id for m in identity.eligible(store, ref, "signoff")] == ["caldicott-deputy"]
-    ((deputy, renewed),) = identity.issue_for_step(store, ref, "signoff", run, later)
+    assert [m.id for m in eligibility.eligible(store, ref, "signoff")] == ["caldicott-deputy"]
+    ((deputy, renewed),) = codes.issue_for_step(store, ref, "signoff", run, later)
     assert deputy.id == "caldicott-deputy"
 
     # refused: the same person again; the override's justifier; the requester; other items
@@ -296,7 +299,7 @@ def test_four_eyes_second_approver_can_refuse(store: Store) -> None:
     ref, run = hospital_overridden(store)
     rao = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
     assert apply_signoff(store, ref, signoff("caldicott-rao", rao)).accepted
-    ((_, renewed),) = identity.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(1))
+    ((_, renewed),) = codes.issue_for_step(store, ref, "signoff", run, now_utc() + timedelta(1))
     veto = signoff("caldicott-deputy", renewed.code, decision="REFUSE", approved_items=[],
                    reasons="Injury records are not necessary for this plan.")  # fmt: skip
     assert apply_signoff(store, ref, veto).accepted
@@ -309,7 +312,7 @@ def test_four_eyes_second_approver_can_refuse(store: Store) -> None:
 
 def test_four_eyes_can_be_turned_off_per_agency(env: dict[str, str], tmp_path: Path) -> None:
     from infoshare.config import load_settings
-    from infoshare.registry import DEMO_REGISTRY
+    from infoshare.registry.spec import DEMO_REGISTRY
     from infoshare.setup import initialise
 
     raw = json.loads(DEMO_REGISTRY.read_text())
@@ -345,8 +348,8 @@ PASSPHRASE = "correct horse battery"  # noqa: S105 - a test key's passphrase
 
 
 def signed(store: Store, ref: str, inp: SignOffInput, signer: str) -> SignOffInput:
-    key = identity.load_person_key(store.settings, signer, PASSPHRASE)
-    sig = identity.sign_answer(store, ref, "signoff", inp, key)
+    key = person_keys.load_person_key(store.settings, signer, PASSPHRASE)
+    sig = signatures.sign_answer(store, ref, "signoff", inp, key)
     return inp.model_copy(update={"code": "", "signature": sig})
 
 
@@ -354,7 +357,7 @@ def school_with_keys(store: Store) -> tuple[str, str]:
     ref, run = take_in(store, "scenario1-school-attendance.json")
     store.requests.provide_item(ref, "item-1", b"81%", "school-office")
     for person in ("school-head", "school-dsl"):
-        identity.generate_person_key(store, person, PASSPHRASE)
+        person_keys.generate_person_key(store, person, PASSPHRASE)
     return ref, run
 
 
@@ -365,14 +368,14 @@ def test_a_signature_with_the_registered_key_proves_the_approver(store: Store) -
     from infoshare.records.canonical import canonical_json
 
     ref, run = school_with_keys(store)
-    path = identity.person_key_path(store.settings, "school-head")
+    path = person_keys.person_key_path(store.settings, "school-head")
     assert path.stat().st_mode & 0o777 == 0o600
     kept = json.loads(path.read_bytes())
     assert (
         kept["kdf"]["name"] == "scrypt"
-        and kept["key_id"] == identity.registered_key(store, "school-head").key_id
+        and kept["key_id"] == person_keys.registered_key(store, "school-head").key_id
     )  # type: ignore[union-attr]
-    private = identity.load_person_key(store.settings, "school-head", PASSPHRASE)
+    private = person_keys.load_person_key(store.settings, "school-head", PASSPHRASE)
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     assert raw not in path.read_bytes() and base64.b64encode(raw) not in path.read_bytes()
     answer = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
@@ -386,13 +389,13 @@ def test_a_signature_with_the_registered_key_proves_the_approver(store: Store) -
     assert (payload["run_id"], payload["step"], payload["decision"], payload["items"]) == (
         run, "signoff", "SHARE", ["item-1"]
     )  # fmt: skip
-    assert payload["request_sha256"] == identity.request_hash(store, ref)
+    assert payload["request_sha256"] == codes.request_hash(store, ref)
     assert payload["answer_sha256"] == approver["input_sha256"]
     # anyone can check it again from the record alone (and the key id against the registry)
     Ed25519PublicKey.from_public_bytes(base64.b64decode(approver["public_key"])).verify(
         base64.b64decode(approver["signature"]), canonical_json(payload)
     )
-    assert approver["key_id"] == identity.registered_key(store, "school-head").key_id  # type: ignore[union-attr]
+    assert approver["key_id"] == person_keys.registered_key(store, "school-head").key_id  # type: ignore[union-attr]
 
 
 def _forged(store: Store, ref: str, run: str) -> SignOffInput:
@@ -453,12 +456,12 @@ def test_bad_signatures_are_refused_like_wrong_codes(store: Store, make: Any, re
 def test_a_person_without_a_registered_key_cannot_sign(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
     store.requests.provide_item(ref, "item-1", b"81%", "school-office")
-    identity.generate_person_key(store, "school-dsl", PASSPHRASE)
+    person_keys.generate_person_key(store, "school-dsl", PASSPHRASE)
     # the headteacher signs with a key that was never registered for her
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     inp = signoff("school-head", "ABCDE-FGHIJ")
-    sig = identity.sign_answer(store, ref, "signoff", inp, Ed25519PrivateKey.generate())
+    sig = signatures.sign_answer(store, ref, "signoff", inp, Ed25519PrivateKey.generate())
     v = apply_signoff(store, ref, inp.model_copy(update={"code": "", "signature": sig}))
     assert not v.accepted and "no signing key is registered for school-head" in v.reasons[0]
 
@@ -472,36 +475,36 @@ def test_forged_signatures_lock_the_step(store: Store) -> None:
 
 
 def test_person_keys_need_a_registered_person_and_a_passphrase(store: Store) -> None:
-    with pytest.raises(identity.PersonKeyError, match="not registered"):
-        identity.generate_person_key(store, "mallory", PASSPHRASE)
-    with pytest.raises(identity.PersonKeyError, match="at least"):
-        identity.generate_person_key(store, "school-head", "short")
-    first = identity.generate_person_key(store, "school-head", PASSPHRASE)
-    with pytest.raises(identity.PersonKeyError, match="already has"):
-        identity.generate_person_key(store, "school-head", PASSPHRASE)
-    with pytest.raises(identity.PersonKeyError, match="wrong passphrase"):
-        identity.load_person_key(store.settings, "school-head", "not the passphrase")
-    second = identity.generate_person_key(store, "school-head", PASSPHRASE, replace=True)
+    with pytest.raises(person_keys.PersonKeyError, match="not registered"):
+        person_keys.generate_person_key(store, "mallory", PASSPHRASE)
+    with pytest.raises(person_keys.PersonKeyError, match="at least"):
+        person_keys.generate_person_key(store, "school-head", "short")
+    first = person_keys.generate_person_key(store, "school-head", PASSPHRASE)
+    with pytest.raises(person_keys.PersonKeyError, match="already has"):
+        person_keys.generate_person_key(store, "school-head", PASSPHRASE)
+    with pytest.raises(person_keys.PersonKeyError, match="wrong passphrase"):
+        person_keys.load_person_key(store.settings, "school-head", "not the passphrase")
+    second = person_keys.generate_person_key(store, "school-head", PASSPHRASE, replace=True)
     assert second.key_id != first.key_id
-    assert identity.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
+    assert person_keys.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
     # loading the registry again does not bring anything back or fail
     from infoshare.setup import initialise
 
     initialise(store)
-    assert identity.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
+    assert person_keys.registered_key(store, "school-head").key_id == second.key_id  # type: ignore[union-attr]
 
 
 def test_an_override_justification_can_be_signed_too(store: Store) -> None:
     ref, run = take_in(store, "scenario2-hospital.json")
-    identity.generate_person_key(store, "nurse-lee", PASSPHRASE)
-    key = identity.load_person_key(store.settings, "nurse-lee", PASSPHRASE)
+    person_keys.generate_person_key(store, "nurse-lee", PASSPHRASE)
+    key = person_keys.load_person_key(store.settings, "nurse-lee", PASSPHRASE)
     inp = OverrideInput.model_validate(
         {"person_id": "nurse-lee", "grounds": ["SAFEGUARD_CHILDREN"],
          "proportionality": "Children at risk; the minimum is shared.", "subject_informed": True}
     )  # fmt: skip
-    sig = identity.sign_answer(store, ref, "override", inp, key)
+    sig = signatures.sign_answer(store, ref, "override", inp, key)
     # a signature made for the sign-off step does not answer the override
-    wrong_step = identity.sign_answer(store, ref, "signoff", inp, key)
+    wrong_step = signatures.sign_answer(store, ref, "signoff", inp, key)
     refused = apply_override(store, ref, inp.model_copy(update={"signature": wrong_step}))
     assert not refused.accepted and "does not verify" in refused.reasons[0]
     assert apply_override(store, ref, inp.model_copy(update={"signature": sig})).accepted

@@ -37,11 +37,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from infoshare import registry
 from infoshare.cli import main
 from infoshare.config import load_settings
 from infoshare.envelope import Sealed, SealedItem, open_bytes, seal_items
 from infoshare.receipts import ENVELOPE_MEDIA_TYPE, make_receipt, verify_receipt
+from infoshare.registry import partnership, public_keys, spec
 from infoshare.setup import initialise
 from infoshare.store import Store
 from infoshare.transport import (
@@ -216,7 +216,7 @@ def seal_for(store: Store, agency: str = RECIPIENT, content: bytes = b"attendanc
 
 def https(store: Store, url: str, pki: Pki, agency: str = RECIPIENT) -> HttpsIntake:
     return HttpsIntake(
-        url, ca_pem=pki.ca_pem, recipient_key=registry.signing_key_lookup(store.session, agency)
+        url, ca_pem=pki.ca_pem, recipient_key=public_keys.signing_key_lookup(store.session, agency)
     )
 
 
@@ -275,7 +275,7 @@ def test_round_trip_stores_once_and_returns_a_verified_signed_receipt(
     verify_receipt(
         raw.json(), message_id=sealed.message_id, envelope_sha256=sealed.sha256,
         recipient_agency=RECIPIENT,
-        key_lookup=registry.signing_key_lookup(home_store.session, RECIPIENT),
+        key_lookup=public_keys.signing_key_lookup(home_store.session, RECIPIENT),
     )  # fmt: skip
 
 
@@ -392,7 +392,7 @@ def test_tls_is_checked_against_the_registered_ca(
     transport = HttpsIntake(
         intake_url,
         ca_pem=None,  # the system's trust store, which does not know our test CA
-        recipient_key=registry.signing_key_lookup(home_store.session, RECIPIENT),
+        recipient_key=public_keys.signing_key_lookup(home_store.session, RECIPIENT),
     )
     with pytest.raises(TransientDeliveryError, match="not reached: ConnectError"):
         transport.deliver(RECIPIENT, sealed.message_id, sealed.data)
@@ -720,29 +720,29 @@ def test_serve_refuses_bad_options_clearly(cli_home: Path, pki: Pki) -> None:
 def test_registry_names_the_intake_and_loading_without_it_removes_it(
     home_store: Store, pki: Pki, tmp_path: Path
 ) -> None:
-    spec = json.loads(registry.DEMO_REGISTRY.read_text())
-    for a in spec["agencies"]:
+    doc = json.loads(spec.DEMO_REGISTRY.read_text())
+    for a in doc["agencies"]:
         if a["id"] == RECIPIENT:
             a["intake"] = {"url": "https://intake.yjs.test/envelopes", "ca_file": "ca.pem"}
     (tmp_path / "ca.pem").write_text(pki.ca_pem)
-    (tmp_path / "registry.json").write_text(json.dumps(spec))
+    (tmp_path / "registry.json").write_text(json.dumps(doc))
     initialise(home_store, tmp_path / "registry.json")
     with home_store.session() as s:
-        found = registry.intake_of(s, RECIPIENT)
+        found = partnership.intake_of(s, RECIPIENT)
     assert found is not None and found.url == "https://intake.yjs.test/envelopes"
     assert found.ca_pem == pki.ca_pem
     initialise(home_store)  # the demo registry names no intake
     with home_store.session() as s:
-        assert registry.intake_of(s, RECIPIENT) is None
+        assert partnership.intake_of(s, RECIPIENT) is None
     for bad, reason in (
         ({"url": "http://plain.example/"}, "intake.url"),
         ({"url": "https://x.test/", "ca_file": "missing.pem"}, "not a readable PEM CA bundle"),
     ):
-        for a in spec["agencies"]:
+        for a in doc["agencies"]:
             if a["id"] == RECIPIENT:
                 a["intake"] = bad
-        (tmp_path / "registry.json").write_text(json.dumps(spec))
-        with pytest.raises(registry.RegistryError, match=reason):
+        (tmp_path / "registry.json").write_text(json.dumps(doc))
+        with pytest.raises(spec.RegistryError, match=reason):
             initialise(home_store, tmp_path / "registry.json")
 
 
@@ -752,11 +752,11 @@ def test_registry_names_the_intake_and_loading_without_it_removes_it(
 @contextlib.contextmanager
 def recipient_on_https(store: Store, url: str, pki: Pki, folder: Path) -> Iterator[None]:
     """The registry names ``url`` as the recipient's intake while the block runs."""
-    spec = json.loads(registry.DEMO_REGISTRY.read_text())
-    for a in spec["agencies"]:
+    doc = json.loads(spec.DEMO_REGISTRY.read_text())
+    for a in doc["agencies"]:
         if a["id"] == RECIPIENT:
             a["intake"] = {"url": url, "ca_file": str(pki.ca_file)}
-    (folder / "registry.json").write_text(json.dumps(spec))
+    (folder / "registry.json").write_text(json.dumps(doc))
     initialise(store, folder / "registry.json")
     try:
         yield
@@ -792,7 +792,7 @@ def test_share_request_over_https_keeps_the_signed_receipt_on_the_record(
     receipt = verify_receipt(
         shared["receipt"], message_id=shared["envelope_id"],
         envelope_sha256=shared["envelope_sha256"], recipient_agency=RECIPIENT,
-        key_lookup=registry.signing_key_lookup(stack_store.session, RECIPIENT),
+        key_lookup=public_keys.signing_key_lookup(stack_store.session, RECIPIENT),
     )  # fmt: skip
     assert receipt["receipt"]["transfer_id"] == s.ref
     assert "verified" in shared["receipt_note"]

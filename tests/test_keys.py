@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 import infoshare.store as store_module
-from infoshare import registry
 from infoshare.cli import main
 from infoshare.envelope import Header, SealedItem, open_bytes, seal_items
 from infoshare.envelope.format import MAGIC
 from infoshare.keys import ENCRYPTION, SIGNING, key_id, raw_public
+from infoshare.registry import partnership, public_keys, spec
 from infoshare.store import Store, default_store
 from infoshare.worktime import now_utc
 
@@ -64,7 +64,7 @@ def seal_to_registered(store: Store) -> bytes:
     """What the transfer step does: seal to every encryption key of the recipient valid now."""
     now = now_utc()
     with store.session() as s:
-        raws = registry.valid_public_keys(s, RECIPIENT, ENCRYPTION, now)
+        raws = public_keys.valid_public_keys(s, RECIPIENT, ENCRYPTION, now)
     return seal_items(
         [ITEM],
         transfer_id="ISR-20261126-KEYS0001",
@@ -92,7 +92,7 @@ def open_with_cli(envelope: bytes, tmp_path: Path, name: str) -> Path:
 def test_generate_then_list(cli_home: Path) -> None:
     store = default_store()
     with store.session() as s:  # a registry whose agencies have no keys yet
-        registry.load_registry(s, registry.read_registry_file(registry.DEMO_REGISTRY))
+        partnership.load_registry(s, spec.read_registry_file(spec.DEMO_REGISTRY))
     assert (
         run("keys", "list", "--agency", SENDER).stdout.strip().endswith("no keys in the registry")
     )
@@ -202,7 +202,7 @@ def test_rotation_overlap(cli_home: Path, tmp_path: Path) -> None:
     overlap_end = now_utc() + timedelta(days=14, minutes=1)
     with store.session() as s:
         assert [
-            key_id(r) for r in registry.valid_public_keys(s, RECIPIENT, ENCRYPTION, overlap_end)
+            key_id(r) for r in public_keys.valid_public_keys(s, RECIPIENT, ENCRYPTION, overlap_end)
         ] == [new[ENCRYPTION]]
 
 

@@ -15,26 +15,17 @@ from pydantic import ValidationError
 
 from infoshare.config import load_settings
 from infoshare.models import ConsentStatus, Decision, OverrideGround, ShareRequest
-from infoshare.policy import (
+from infoshare.policy.answers import OverrideInput, SignOffChoice, SignOffInput
+from infoshare.policy.approval import (
     FirstApproval,
-    OverrideInput,
-    SignOffChoice,
-    SignOffInput,
     check_override,
     check_signoff,
-    is_trawl,
-    needs_override,
     signoff_decision,
     signoff_requirement,
-    triage,
 )
-from infoshare.registry import (
-    DEMO_REGISTRY,
-    Partnership,
-    RegistryError,
-    parse_registry,
-    read_registry_file,
-)
+from infoshare.policy.triage import is_trawl, needs_override, triage
+from infoshare.registry.partnership import Partnership
+from infoshare.registry.spec import DEMO_REGISTRY, RegistryError, parse_registry, read_registry_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # Inside the demo ISA (NCSP-ISA-2026-01 runs 2026-01-01 .. 2030-12-31 inclusive).

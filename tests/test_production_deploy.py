@@ -178,7 +178,7 @@ def wait_for_status(env: dict[str, str], run_id: str, status: str, tmp_path: Pat
 
 def wait_for_refusals(env: dict[str, str], ref: str, n: int, tmp_path: Path) -> None:
     from infoshare.config import load_settings
-    from infoshare.policy import Step
+    from infoshare.models import Step
     from infoshare.store import Store
 
     store = Store(load_settings(env))

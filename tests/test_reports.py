@@ -143,7 +143,7 @@ def test_overrides_and_periods_counted_on_every_backend(env: dict[str, str]) -> 
     """The dashboard counts a consent override from the record (``public.override``), and
     today / this week / this month from one query, on SQLite and PostgreSQL."""
     from infoshare.config import load_settings
-    from infoshare.policy import Step
+    from infoshare.models import Step
 
     s = Store(load_settings(env))
     initialise(s)

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 import infoshare.records.compose as compose_module
 import infoshare.store as store_module
-from infoshare import identity, prefect_api, retention
+from infoshare import compaction, prefect_api, retention
 from infoshare.cli import main
 from infoshare.config import ConfigError, Period, load_settings
 from infoshare.db import (
@@ -41,6 +41,7 @@ from infoshare.db import (
     StepRow,
     SubjectIndexRow,
 )
+from infoshare.identity import codes
 from infoshare.models import ShareRequest
 from infoshare.records.canonical import sign_floor
 from infoshare.records.chain import ChainError, verify
@@ -78,7 +79,7 @@ def _closed(
     ref = store.requests.register(_request(scenario, **changes), str(uuid.uuid4()))
     store.requests.complete_step(ref, "override", public={"at": "x"}, private={"why": "free text"})
     store.requests.provide_item(ref, "item-1", b"disclosed content", "council-officer")
-    identity.issue(store, ref, "signoff", "council-officer", "run-x", NOW + timedelta(days=1))
+    codes.issue(store, ref, "signoff", "council-officer", "run-x", NOW + timedelta(days=1))
     with monkeypatch.context() as m:
         m.setattr(compose_module, "now_utc", lambda: at)
         record_decision(store, ref, failure="test")
@@ -357,7 +358,7 @@ def test_bad_retention_setting_is_a_clear_error(
 
 
 def test_prefect_database_is_found_as_infoshare_up_and_the_tests_run_it(tmp_path: Path) -> None:
-    find = retention.prefect_sqlite_path
+    find = compaction.prefect_sqlite_path
     assert find({"PREFECT_HOME": str(tmp_path)}) == tmp_path / "prefect.db"
     url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
     assert find({"PREFECT_API_DATABASE_CONNECTION_URL": url}) == tmp_path / "p.db"
@@ -479,7 +480,7 @@ def test_no_byte_of_a_disposed_request_is_left_in_either_database(
     run_id, ref = _drive(stack, stack_store, mailbox)
     crashed = _never_started(stack)
     assert stack_store.chain.record(ref)[0].decision == "SHARE_PARTIAL"  # type: ignore[index]
-    store_db = retention.store_sqlite_path(stack_store)
+    store_db = compaction.store_sqlite_path(stack_store)
     assert store_db is not None
     files = _sqlite_files(stack.prefect_db) + _sqlite_files(store_db)
     needles = [NAME, DOB, CONTENT]

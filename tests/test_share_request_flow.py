@@ -21,8 +21,9 @@ from conftest import Mailbox, Stack, example, wait_until
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
-from infoshare import identity, prefect_api
+from infoshare import prefect_api
 from infoshare.envelope import open_bytes
+from infoshare.identity import person_keys
 from infoshare.keys import key_id, raw_public
 from infoshare.store import Store
 
@@ -515,7 +516,7 @@ def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> 
     (approver,) = rec["approvers"]
     assert (approver["id"], approver["proof"]) == ("school-head", "signature")
     assert approver["signed_payload"]["run_id"] == run_id
-    registered = identity.registered_key(stack_store, "school-head")
+    registered = person_keys.registered_key(stack_store, "school-head")
     assert registered is not None and approver["key_id"] == registered.key_id
     refused = [e for e in stack_store.audit.trail(ref) if e.event == "input refused"]
     assert [e.actor_id for e in refused] == ["school-head"]

@@ -23,8 +23,7 @@ from prefect.states import Cancelled
 from flows.watchdog import watchdog_at
 from infoshare import prefect_api, timeliness
 from infoshare.cli import main
-from infoshare.models import UrgencyTier
-from infoshare.policy import Step
+from infoshare.models import Step, UrgencyTier
 from infoshare.reports import RAG_WORDS
 from infoshare.store import Store
 from infoshare.worktime import now_utc

@@ -8,7 +8,8 @@ import pytest
 
 from infoshare.config import ConfigError, load_settings
 from infoshare.models import UrgencyTier
-from infoshare.registry import DEMO_REGISTRY, Partnership, parse_registry, read_registry_file
+from infoshare.registry.partnership import Partnership
+from infoshare.registry.spec import DEMO_REGISTRY, parse_registry, read_registry_file
 from infoshare.worktime import LONDON, Budget, OfficeHours, is_bank_holiday, uk_minute
 
 HOURS = OfficeHours()

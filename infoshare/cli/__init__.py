@@ -2,15 +2,18 @@
 
 # Importing the command modules registers their commands on ``main``.
 from infoshare.cli import (  # noqa: F401
+    answers,
     envelopes,
     intake,
     keys,
     outbox,
+    person_keys,
     records,
     reports,
     requests,
     retention,
     setup,
+    subject_access,
 )
 from infoshare.cli.common import main
 

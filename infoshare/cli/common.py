@@ -13,9 +13,10 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from infoshare import prefect_api, registry
+from infoshare import prefect_api
 from infoshare.config import ConfigError
 from infoshare.keys import KeyStoreError
+from infoshare.registry import spec
 from infoshare.store import Store, default_store
 from infoshare.store.errors import UnknownRequest
 
@@ -56,7 +57,7 @@ class _Group(click.Group):
             fail(str(exc))
         except UnknownRequest as exc:
             fail(str(exc), 2)
-        except registry.RegistryError as exc:
+        except spec.RegistryError as exc:
             fail(str(exc), 2)
         except ConfigError as exc:
             fail(str(exc), 2)

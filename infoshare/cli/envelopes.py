@@ -27,7 +27,7 @@ def open_cmd(envelope: Path, agency: str, out: Path, as_json: bool) -> None:
     already opened here (same message id) is refused as a replay."""
     from infoshare.envelope import DirectorySink, EnvelopeError, SqlSeenStore, open_envelope
     from infoshare.keys import KeyNotFound
-    from infoshare.registry import signing_key_lookup
+    from infoshare.registry.public_keys import signing_key_lookup
     from infoshare.worktime import now_utc
 
     store = open_store()

@@ -47,14 +47,14 @@ def _t(at: datetime) -> str:
 
 def key_table(store: Store, agency: str, now: datetime) -> list[dict[str, Any]]:
     """The agency's registered public keys with validity and status, newest first per kind."""
-    from infoshare import registry
     from infoshare.keys import ENCRYPTION, KINDS
+    from infoshare.registry import public_keys
     from infoshare.setup import require_agency
 
     require_agency(store, agency)
     held = {k.key_id for k in store.keys.local_keys(agency)}
     with store.session() as s:
-        rows = registry.agency_public_keys(s, agency)
+        rows = public_keys.agency_public_keys(s, agency)
         newest = {
             kind: next(
                 (r.key_id for r in rows if r.kind == kind and r.not_before <= now < r.not_after),
@@ -70,7 +70,7 @@ def key_table(store: Store, agency: str, now: datetime) -> list[dict[str, Any]]:
                 "public_key": base64.b64encode(r.public_raw).decode(),
                 "not_before": _t(r.not_before),
                 "not_after": _t(r.not_after),
-                "status": registry.key_status(r, newest[r.kind], now),
+                "status": public_keys.key_status(r, newest[r.kind], now),
                 "private_key_here": r.key_id in held,
             }
             for r in rows

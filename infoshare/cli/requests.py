@@ -1,19 +1,16 @@
-"""Submitting requests and answering them: ``submit``, ``requests``, ``provide``, ``approve``,
-``justify``, ``confirm`` (emergencies), ``inbox``, ``unlock``, and people's own signing keys (``person-key``)."""
+"""Submitting requests and working on them: ``submit``, ``requests list|show``, ``provide``
+(an item's content), ``inbox``, ``unlock``."""
 
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from pydantic import ValidationError
 
-from infoshare import identity, prefect_api, timeliness
+from infoshare import prefect_api, timeliness
 from infoshare.cli.common import (
     check_viewer,
     emit,
@@ -24,22 +21,9 @@ from infoshare.cli.common import (
     ref_for,
     validation_message,
 )
-from infoshare.keys import key_id, raw_public
-from infoshare.models import OverrideGround, ShareRequest
-from infoshare.policy import (
-    EmergencyChoice,
-    EmergencyInput,
-    OverrideInput,
-    SignOffChoice,
-    SignOffInput,
-    Step,
-)
-from infoshare.store import Store
+from infoshare.identity import eligibility
+from infoshare.models import ShareRequest
 from infoshare.worktime import now_utc, uk_minute
-
-PASSPHRASE_ENV = "INFOSHARE_PERSON_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
-
-# --- requests ----------------------------------------------------------------------------------
 
 
 def _load_request(path: Path) -> ShareRequest:
@@ -54,35 +38,6 @@ def _load_request(path: Path) -> ShareRequest:
     except ValidationError as exc:
         fail(f"{path} is not a valid request: {validation_message(exc)}", 2)
         raise  # unreachable
-
-
-code_option = click.option(
-    "--code",
-    help="The one-time code infoshare sent you (asked for, unseen, if neither this nor --sign "
-    "is given).",
-)
-sign_option = click.option(
-    "--sign", is_flag=True,
-    help="Prove it is you with your own signing key instead of a code (see `infoshare "
-    f"person-key generate`); its passphrase from ${PASSPHRASE_ENV} or asked for.",
-)  # fmt: skip
-
-
-def answering(who: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """What every command that answers a waiting step takes: the request, who answers
-    (``who`` describes them) and the proof of identity (``--code`` or ``--sign``)."""
-
-    def apply(command: Callable[..., None]) -> Callable[..., None]:
-        for option in reversed((
-            click.argument("target"),
-            click.option("--as", "person", required=True, help=f"Your person id{who}."),
-            code_option,
-            sign_option,
-        )):  # fmt: skip
-            command = option(command)
-        return command
-
-    return apply
 
 
 @main.command()
@@ -194,123 +149,6 @@ def provide(
           f"{ref} {item}: {len(content)} bytes prepared")  # fmt: skip
 
 
-def _submit(
-    target: str, step: Step, form: type[OverrideInput | SignOffInput | EmergencyInput],
-    data: dict[str, Any], code: str | None, sign: bool, as_json: bool,
-) -> None:  # fmt: skip
-    """Prove who answers (code or signature) and resume the request's run with the answer."""
-    store = open_store()
-    ref = ref_for(target, store)
-    _resume(ref, store, _answer(store, ref, step, form, data, code, sign), as_json)
-
-
-def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None:
-    run_id = store.requests.meta(ref).flow_run_id
-    if run_id is None:
-        fail(f"{ref} has no flow run", 2)
-    assert run_id is not None
-    prefect_api.resume(run_id, data)
-    emit(as_json, {"reference": ref, "flow_run_id": run_id, "submitted": True},
-          f"{ref}: answer submitted; the run checks it and goes on (or asks again).")  # fmt: skip
-
-
-def _passphrase(person: str, confirm: bool = False) -> str:
-    return os.environ.get(PASSPHRASE_ENV) or str(
-        click.prompt(f"Passphrase of {person}'s signing key", hide_input=True,
-                     confirmation_prompt=confirm)
-    )  # fmt: skip
-
-
-def _answer(
-    store: Store, ref: str, step: Step, form: type[OverrideInput | SignOffInput | EmergencyInput],
-    data: dict[str, Any], code: str | None, sign: bool,
-) -> dict[str, Any]:  # fmt: skip
-    """The answer with its proof of identity: the one-time code, or a signature with the
-    person's own key over the run, step, decision, items, request hash and the whole answer."""
-    if sign and code:
-        fail("give --code or --sign, not both", 2)
-    if not sign:
-        data = {**data, "code": code or click.prompt("One-time code", hide_input=True)}
-    try:
-        answer = form.model_validate(data)
-    except ValidationError as exc:
-        fail(f"not a valid answer: {validation_message(exc)}", 2)
-        raise  # unreachable
-    if not sign:
-        return data
-    if store.requests.meta(ref).flow_run_id is None:
-        fail(f"{ref} has no flow run", 2)
-    registered = identity.registered_key(store, answer.person)
-    if registered is None:
-        fail(f"{answer.person} has no registered signing key: `infoshare person-key generate "
-             f"--as {answer.person}` makes and registers one", 2)  # fmt: skip
-    assert registered is not None
-    try:
-        key = identity.load_person_key(store.settings, answer.person, _passphrase(answer.person))
-    except identity.PersonKeyError as exc:
-        fail(str(exc), 2)
-        raise  # unreachable
-    if key_id(raw_public(key.public_key())) != registered.key_id:
-        fail(f"the signing key on this machine is not the one registered for {answer.person} "
-             f"(key {registered.key_id}); sign on the machine that holds it", 2)  # fmt: skip
-    return {**data, "signature": identity.sign_answer(store, ref, step.value, answer, key)}
-
-
-@main.command()
-@answering("")
-@click.option("--decision", type=click.Choice([c.value for c in SignOffChoice]), required=True)
-@click.option("--item", "items", multiple=True, help="An approved item id (repeat).")
-@click.option("--reasons", required=True, help="Reasons for the decision.")
-@click.option("--redactions", default="", help="What is withheld and why.")
-@click.option("--dpo-advice", default="", help="The DPO's advice, if sought.")
-@json_option
-def approve(
-    target: str, person: str, code: str | None, sign: bool, decision: str, items: tuple[str, ...],
-    reasons: str, redactions: str, dpo_advice: str, as_json: bool,
-) -> None:  # fmt: skip
-    """Answer the senior sign-off of a waiting request (reference or flow run id)."""
-    data = {"approver_id": person, "decision": decision, "approved_items": list(items),
-            "reasons": reasons, "redactions": redactions, "dpo_advice": dpo_advice}  # fmt: skip
-    _submit(target, Step.SIGNOFF, SignOffInput, data, code, sign, as_json)
-
-
-@main.command()
-@answering("")
-@click.option(
-    "--ground", "grounds", multiple=True, required=True,
-    type=click.Choice([g.value for g in OverrideGround]),
-)  # fmt: skip
-@click.option("--proportionality", required=True, help="Why sharing without consent is justified.")
-@click.option("--informed/--not-informed", default=False, help="Has the subject been told?")
-@click.option("--not-informed-reason", default="", help="Why the subject has not been told.")
-@json_option
-def justify(
-    target: str, person: str, code: str | None, sign: bool, grounds: tuple[str, ...],
-    proportionality: str, informed: bool, not_informed_reason: str, as_json: bool,
-) -> None:  # fmt: skip
-    """Answer the consent-override justification of a waiting request."""
-    data = {"person_id": person, "grounds": list(grounds), "proportionality": proportionality,
-            "subject_informed": informed, "not_informed_reason": not_informed_reason}  # fmt: skip
-    _submit(target, Step.OVERRIDE, OverrideInput, data, code, sign, as_json)
-
-
-@main.command()
-@answering(" (an on-call approver)")
-@click.option("--decision", type=click.Choice([c.value for c in EmergencyChoice]), required=True)
-@click.option("--item", "items", multiple=True, help="An item to share now (repeat; CONFIRM).")
-@click.option("--reasons", required=True, help="Why sharing now is (or is not) necessary.")
-@json_option
-def confirm(
-    target: str, person: str, code: str | None, sign: bool, decision: str, items: tuple[str, ...],
-    reasons: str, as_json: bool,
-) -> None:  # fmt: skip
-    """Answer the on-call confirmation of an EMERGENCY request (risk to life): CONFIRM shares the
-    items now, sign-off follows; DECLINE sends it down the RED path."""
-    data = {"approver_id": person, "decision": decision, "approved_items": list(items),
-            "reasons": reasons}  # fmt: skip
-    _submit(target, Step.EMERGENCY, EmergencyInput, data, code, sign, as_json)
-
-
 @main.command()
 @click.option("--as", "person", required=True, help="Your person id.")
 @json_option
@@ -323,7 +161,7 @@ def inbox(person: str, as_json: bool) -> None:
     rows = []
     for r in timeliness.open_requests(store):
         step = r.waiting_for
-        if step is None or person not in {m.id for m in identity.eligible(store, r.ref, step)}:
+        if step is None or person not in {m.id for m in eligibility.eligible(store, r.ref, step)}:
             continue
         left = r.time_left(now)
         rows.append({"reference": r.ref, "step": step.value, "tier": r.urgency,
@@ -348,7 +186,7 @@ def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None
     """Unlock a step locked after too many refused answers (the run keeps waiting)."""
     store = open_store()
     ref = ref_for(target, store)
-    refusal = identity.unlock_refusal(store, ref, person)
+    refusal = eligibility.unlock_refusal(store, ref, person)
     if refusal:
         fail(refusal, 2)
     if len(why.strip()) < 5:
@@ -356,55 +194,3 @@ def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None
     store.requests.unlock(ref, step, person, why.strip())
     emit(as_json, {"reference": ref, "step": step, "unlocked_by": person},
          f"{ref} {step}: unlocked; the next answer is checked as usual")  # fmt: skip
-
-
-# --- people's own signing keys -------------------------------------------------------------------
-
-
-@main.group("person-key")
-def person_key() -> None:
-    """Your own Ed25519 signing key, to answer with `--sign` instead of a one-time code."""
-
-
-@person_key.command("generate")
-@click.option("--as", "person", required=True, help="Your person id.")
-@click.option("--replace", is_flag=True, help="Replace your key (the old one stops working).")
-@json_option
-def person_key_generate(person: str, replace: bool, as_json: bool) -> None:
-    """Make your signing key here and register its public half for you.
-
-    The private key is kept encrypted under your passphrase (from $INFOSHARE_PERSON_PASSPHRASE
-    or asked for) in $INFOSHARE_HOME/keys/people, readable by you only."""
-    store = open_store()
-    if store.partnership().member(person) is None:
-        fail(f"{person!r} is not registered in the partnership", 2)
-    try:
-        made = identity.generate_person_key(store, person, _passphrase(person, confirm=True),
-                                            replace=replace)  # fmt: skip
-    except identity.PersonKeyError as exc:
-        fail(str(exc), 2)
-        raise  # unreachable
-    emit(
-        as_json,
-        {"person": person, "key_id": made.key_id, "signing_key": made.public_b64,
-         "private_key": str(made.path)},
-        f"{person}: signing key {made.key_id} registered; private key {made.path} (encrypted "
-        f"under your passphrase).\nTo keep it when the registry is loaded elsewhere, add to "
-        f'{person}\'s registry entry: "signing_key": "{made.public_b64}"',
-    )  # fmt: skip
-
-
-@person_key.command("show")
-@click.option("--as", "person", required=True, help="A person id.")
-@json_option
-def person_key_show(person: str, as_json: bool) -> None:
-    """The signing key registered for a person (public half only)."""
-    store = open_store()
-    if store.partnership().member(person) is None:
-        fail(f"{person!r} is not registered in the partnership", 2)
-    key = identity.registered_key(store, person)
-    if key is None:
-        fail(f"{person} has no registered signing key", 1)
-    assert key is not None
-    emit(as_json, {"person": person, "key_id": key.key_id, "signing_key": key.public_b64},
-         f"{person}: signing key {key.key_id} ({key.public_b64})")  # fmt: skip

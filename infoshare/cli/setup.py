@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from infoshare import prefect_api, registry
+from infoshare import prefect_api
 from infoshare.cli.common import (
     emit,
     fail,
@@ -21,6 +21,7 @@ from infoshare.cli.common import (
     main,
     open_store,
 )
+from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
 
@@ -29,7 +30,7 @@ registry_option = click.option(
     "--registry",
     "registry_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=registry.DEMO_REGISTRY,
+    default=spec.DEMO_REGISTRY,
     show_default="the demo partnership",
     help="Partnership registry (JSON).",
 )

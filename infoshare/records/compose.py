@@ -14,8 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from infoshare.db import DecisionRecordRow
-from infoshare.models import Decision
-from infoshare.policy import Step
+from infoshare.models import Decision, Step
 from infoshare.records.checkpoints import auto_checkpoint
 from infoshare.store import Store
 from infoshare.store.requests import StepState

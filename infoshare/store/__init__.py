@@ -24,11 +24,11 @@ from contextlib import contextmanager
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from infoshare import registry
 from infoshare.config import Settings, load_settings
 from infoshare.crypto import MasterKey
 from infoshare.db import create_schema, make_engine, upgrade_schema
 from infoshare.keys import AgencyKeyStore
+from infoshare.registry.partnership import Partnership, load_partnership
 from infoshare.store.audit import AuditTrail
 from infoshare.store.chain import RecordChain
 from infoshare.store.disposal import Disposals
@@ -65,9 +65,9 @@ class Store:
         with self._sessions.begin() as s:
             yield s
 
-    def partnership(self) -> registry.Partnership:
+    def partnership(self) -> Partnership:
         with self.session() as s:
-            return registry.load_partnership(s)
+            return load_partnership(s)
 
 
 _default: Store | None = None
