@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from infoshare.models import UrgencyTier
 from infoshare.worktime import OfficeHours
 
-DEMO_REGISTRY = Path(__file__).parent / "demo" / "registry.json"
+DEMO_REGISTRY = Path(__file__).parents[1] / "demo" / "registry.json"
 
 
 class RegistryError(ValueError):
