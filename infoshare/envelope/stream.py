@@ -1,5 +1,6 @@
 """Sealing and opening envelopes (every version in ``format.VERSIONS``) over file objects, in
-constant memory.
+constant memory. (Longer than infoshare's other modules: sealing and opening are one pipeline
+read in both directions, and splitting them would separate each check from its inverse.)
 
 Sealing writes sequentially (the output need not seek). Opening reads a seekable source once
 (a pipe is first copied to an anonymous temporary file): each chunk is hashed into the signed
