@@ -88,12 +88,16 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
     name="share-request",
     description=REQUEST_GUIDE,
     persist_result=False,
+    # The run form keeps ShareRequest's schema, but the run reads its parameters itself
+    # (tasks.intake): Prefect's own check would fail the run before intake, log the values and
+    # leave them unredacted, where a request that cannot be read must be refused and recorded.
+    validate_parameters=False,
     on_failure=[record_unfinished_run],
     on_crashed=[record_unfinished_run],
     on_cancellation=[record_unfinished_run],
 )
 def share_request(request: ShareRequest) -> str:
-    ref = intake(request)
+    ref = intake(request)  # the parameter as submitted (a dict), not yet validated
     try:
         checked = triage(ref)
         if checked.accepted:
