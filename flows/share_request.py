@@ -26,6 +26,7 @@ from prefect.states import State
 from pydantic import BaseModel, Field, create_model
 
 from infoshare.forms import REQUEST_GUIDE, WaitingForm
+from infoshare.markdown import md
 from infoshare.models import ShareRequest
 from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput, Verdict
 from tasks.consent import consent_check
@@ -44,7 +45,7 @@ def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
     extra: dict[str, Any] = {}
     if "approved_items" in fields.model_fields and form.items:
         item = Literal[tuple(form.items)]  # type: ignore[valid-type]
-        listing = "; ".join(f"{iid}: {text}" for iid, text in form.items.items())
+        listing = "; ".join(f"{md(iid)}: {md(text)}" for iid, text in form.items.items())
         extra["approved_items"] = (
             list[item],  # type: ignore[valid-type]
             Field(

@@ -1,7 +1,8 @@
 """What a person is shown when a run waits for them (the Prefect resume form's description).
 
 Built only from non-personal facts: reference, agencies, tier, deadline, item descriptions,
-consent status and why a previous attempt was refused. Never a name or a date of birth.
+consent status and why a previous attempt was refused. Never a name or a date of birth. Prefect
+renders it as markdown: every value infoshare did not write goes through ``markdown.md``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from infoshare import emergency
 from infoshare.identity import eligibility
+from infoshare.markdown import md
 from infoshare.models import Step
 from infoshare.policy.approval import signoff_requirement
 from infoshare.steps import is_done
@@ -60,7 +62,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     p = store.partnership()
     agency = p.agency(meta.disclosing_agency)
     requesting = p.agency(meta.requesting_agency)
-    disclosing_name = agency.name if agency else meta.disclosing_agency
+    disclosing_name = md(agency.name if agency else meta.disclosing_agency)
     pub = meta.public
     state = store.requests.step(ref, step)
     now = now_utc()
@@ -80,7 +82,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         ]
     elif step == Step.SIGNOFF:
         need = signoff_requirement(store.requests.request(ref), p)
-        roles = need.text if need else "a senior manager"
+        roles = md(need.text) if need else "a senior manager"
         lines += [
             f"### Senior sign-off: {ref}",
             timing,
@@ -92,9 +94,9 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         shared = emergency.answered(store, ref)
         if shared is not None and shared.public.get("confirmed"):
             lines.append(
-                f"**Retrospective:** shared in an emergency on {shared.actor_id}'s confirmation "
-                f"at {_at(datetime.fromisoformat(shared.public['at']), now)}: "
-                f"{', '.join(shared.public['approved_items'])}. SHARE ratifies what you tick; "
+                f"**Retrospective:** shared in an emergency on {md(shared.actor_id)}'s "
+                f"confirmation at {_at(datetime.fromisoformat(shared.public['at']), now)}: "
+                f"{md(', '.join(shared.public['approved_items']))}. SHARE ratifies what you tick; "
                 "REFUSE records that it should not have been shared."
             )
     else:
@@ -106,17 +108,17 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     if state and state.public.get("last_refusal"):
         # right under the heading: the box above the fields shows only its first few lines
         refused = ["**The previous answer was refused:**"]
-        refused += [f"- {r}" for r in state.public["last_refusal"]]
+        refused += [f"- {md(r)}" for r in state.public["last_refusal"]]
         lines[1:1] = [*refused, ""]
     lines += [
         "",
-        f"{requesting.name if requesting else meta.requesting_agency} asks {disclosing_name}. "
-        f"Purpose {pub['purpose']}; consent {pub['consent']}; "
+        f"{md(requesting.name if requesting else meta.requesting_agency)} asks {disclosing_name}. "
+        f"Purpose {md(pub['purpose'])}; consent {md(pub['consent'])}; "
         f"{pub['subject_count']} subject(s). Details (logged): "
         f'`infoshare requests show {ref} --as YOUR-ID --why "..."`',
         "",
     ]
-    lines += [f"- **{iid}**: {item['description']}" for iid, item in _items(pub)]
+    lines += [f"- **{md(iid)}**: {md(item['description'])}" for iid, item in _items(pub)]
     lines.append("")
     if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
@@ -149,8 +151,8 @@ def _four_eyes_line(given: list[dict[str, Any]], required: int) -> str:
         )
     first = given[0]
     return (
-        f"**Four eyes, second approval:** {first['person_id']} approved sharing "
-        f"{', '.join(first['approved_items'])}. Confirm exactly those items (SHARE), or REFUSE "
+        f"**Four eyes, second approval:** {md(first['person_id'])} approved sharing "
+        f"{md(', '.join(first['approved_items']))}. Confirm exactly those items (SHARE), or REFUSE "
         "or SEND_BACK; you must be a different person."
     )
 

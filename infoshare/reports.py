@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import String, select, type_coerce
 
 from infoshare.db import DecisionRecordRow, RequestRow
+from infoshare.markdown import md
 from infoshare.models import Decision
 from infoshare.store import Store
 from infoshare.timeliness import OpenRequest
@@ -170,7 +171,7 @@ def summary_markdown(store: Store, now: datetime) -> str:
         ]
         rows = [("**all**", r.overall)]
         rows += [(f"tier {k}", v) for k, v in sorted(r.by_tier.items())]
-        rows += [(k, v) for k, v in sorted(r.by_agency.items())]
+        rows += [(md(k), v) for k, v in sorted(r.by_agency.items())]
         for label, f in rows:
             o = f.outcomes
             pct = "-" if f.on_time_pct is None else f"{f.on_time_pct:g}%"

@@ -1,0 +1,42 @@
+"""The one place where text that someone typed (or a registry file holds) is made safe for Prefect.
+
+Prefect renders resume-form descriptions, field help and markdown artifacts as markdown, raw HTML
+included, in both of its UIs: an item description ``[click me](javascript:alert(3))`` would be
+a live link in an approver's form, ``<img src=x>`` an image. Everything that builds such text
+(``infoshare.forms``, the flow's resume form, the decision record's and the dashboards'
+artifacts) passes each value it did not write itself through :func:`md`; run names, which
+Prefect shows as plain text, go through :func:`label`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+# Every character with a meaning in CommonMark/GFM syntax (emphasis, code, links, images, HTML,
+# entities, tables, strikethrough, lists and headings, autolinks by ``:``, ``www.`` or ``@``); a
+# backslash before ASCII punctuation is a literal in CommonMark and in both Prefect UIs.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:@])")
+_SPACE = re.compile(r"\s+")
+_NOT_LABEL = re.compile(r"[^A-Za-z0-9 ._-]+")
+
+
+def md(value: Any) -> str:
+    """``value`` as literal text inside markdown: on one line (no block can start), every
+    markdown and HTML character escaped. Renders as exactly the text given."""
+    return _SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(value)).strip())
+
+
+def md_link(text: Any, path: str) -> str:
+    """A markdown link with literal ``text`` to ``path`` (an address infoshare builds, made
+    safe here too: only a relative or http(s) address, percent-encoded)."""
+    if not (path.startswith("/") or path.startswith(("http://", "https://"))):
+        raise ValueError(f"not a link infoshare makes: {path!r}")
+    return f"[{md(text)}]({quote(path, safe='/:?=&#%-._~')})"
+
+
+def label(value: Any, max_length: int = 120) -> str:
+    """``value`` for a plain-text name (a Prefect run name): letters, digits, spaces, dots,
+    dashes and underscores only, others replaced by a dash."""
+    return _NOT_LABEL.sub("-", _SPACE.sub(" ", str(value)).strip())[:max_length]
