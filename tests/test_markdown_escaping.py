@@ -86,7 +86,7 @@ def test_resume_form_and_record_show_typed_text_as_text(store: Store) -> None:
 
 
 def test_sign_off_items_field_shows_descriptions_as_text(store: Store) -> None:
-    from flows.share_request import input_form
+    from flows.waiting import input_form
     from infoshare.policy.answers import SignOffInput
 
     ref = store.requests.register(_hostile_request(), None)
