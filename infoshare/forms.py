@@ -141,8 +141,9 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         f'`infoshare requests show {ref} --as YOUR-ID --why "..."`',
         "",
     ]
-    lines += [f"- **{md(iid)}**: {md(item['description'])}" for iid, item in _items(pub)]
-    lines.append("")
+    if step != Step.OVERRIDE:  # the override's items lead its first field's help already
+        lines += [f"- **{md(iid)}**: {md(item['description'])}" for iid, item in _items(pub)]
+        lines.append("")
     if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
             "Approve only what is necessary. Items need their content prepared first: "

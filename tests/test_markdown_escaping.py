@@ -74,9 +74,10 @@ def test_resume_form_and_record_show_typed_text_as_text(store: Store) -> None:
     assert run_triage(store, ref).accepted
     form = waiting_form(store, ref, Step.OVERRIDE)
     assert form is not None
-    html = RENDER.render(form.description)
-    assert "<img" not in html and "javascript" not in re.sub(r">[^<]*<", "><", html)
-    assert HOSTILE[0] in unescape(text_of(html)) and HOSTILE[1] in unescape(text_of(html))
+    for text in (form.essentials, waiting_form(store, ref, Step.SIGNOFF).description):  # type: ignore[union-attr]
+        html = RENDER.render(text)
+        assert "<img" not in html and "javascript" not in re.sub(r">[^<]*<", "><", html)
+        assert HOSTILE[0] in unescape(text_of(html)) and HOSTILE[1] in unescape(text_of(html))
     record_decision(store, ref, "the test ends it")
     found = store.chain.record(ref)
     assert found is not None
