@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from infoshare.registry import Partnership
+from infoshare.registry.partnership import Partnership
 from infoshare.request_form import form_schema
 
 DEPLOYMENT = "share-request/share-request"

@@ -31,7 +31,7 @@ from infoshare.models import (
     SensitiveCondition,
     UrgencyTier,
 )
-from infoshare.registry import Partnership
+from infoshare.registry.partnership import Partnership
 
 # What each code means, for the form's help (plain text: the new UI shows help unrendered).
 MEANINGS: dict[str, dict[str, str]] = {
