@@ -23,6 +23,7 @@ from prefect import flow
 from prefect.events import DeploymentEventTrigger
 from prefect.events.schemas.automations import Posture
 
+from infoshare.worktime import LONDON
 from tasks.timeliness import (
     checkpoint_chains,
     escalate_due_steps,
@@ -35,12 +36,22 @@ from tasks.timeliness import (
 )
 
 
-@flow(name="timeliness-watchdog", persist_result=False, log_prints=False)
+def _sweep_name() -> str:
+    """Runs (and the dashboard versions they write) named by their time, not at random."""
+    return f"sweep {datetime.now(LONDON):%a %d %b %H:%M}"
+
+
+@flow(name="timeliness-watchdog", flow_run_name=_sweep_name, persist_result=False, log_prints=False)
 def watchdog() -> dict[str, Any]:
     return sweep(datetime.now(UTC))
 
 
-@flow(name="timeliness-watchdog-at", persist_result=False, log_prints=False)
+@flow(
+    name="timeliness-watchdog-at",
+    flow_run_name="sweep at {now}",
+    persist_result=False,
+    log_prints=False,
+)
 def watchdog_at(now: datetime) -> dict[str, Any]:
     return sweep(now)
 

@@ -94,6 +94,23 @@ def test_open_requests_dashboard_is_soonest_first_with_rag(store: Store) -> None
     assert "Morwenna" not in json.dumps(rows)
 
 
+def test_open_requests_markdown_links_each_run_in_narrow_columns(store: Store) -> None:
+    refs = populate(store)
+    now = now_utc()
+    board = reports.open_requests_markdown(timeliness.open_requests(store), now)
+    header, _, row = board.splitlines()[2:5]
+    assert header.startswith("| request | tier | status | left |")
+    run_id = store.meta(refs["open"]).flow_run_id
+    link = f"[{refs['open'].replace('-', chr(92) + '-')}](/runs/flow-run/{run_id})"
+    assert row.startswith(f"| {link} | RED |") if run_id else refs["open"] in row
+    assert row.count("|") == header.count("|") == 9
+    assert "Morwenna" not in board
+    # time left in whole hours: it does not change every sweep
+    assert [reports._hours_left(s) for s in (None, -1, 59 * 60, 2 * 3600 + 3599)] == [
+        "-", "overdue", "under 1 h", "2 h",
+    ]  # fmt: skip
+
+
 def test_summary_markdown_has_each_period(store: Store) -> None:
     populate(store)
     md = reports.summary_markdown(store, now_utc())
