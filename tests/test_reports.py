@@ -100,7 +100,7 @@ def test_open_requests_markdown_links_each_run_in_narrow_columns(store: Store) -
     board = reports.open_requests_markdown(timeliness.open_requests(store), now)
     header, _, row = board.splitlines()[2:5]
     assert header.startswith("| request | tier | status | left |")
-    run_id = store.meta(refs["open"]).flow_run_id
+    run_id = store.requests.meta(refs["open"]).flow_run_id
     link = f"[{refs['open'].replace('-', chr(92) + '-')}](/runs/flow-run/{run_id})"
     assert row.startswith(f"| {link} | RED |") if run_id else refs["open"] in row
     assert row.count("|") == header.count("|") == 9
