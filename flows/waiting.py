@@ -25,7 +25,7 @@ from prefect.input import RunInput
 from pydantic import BaseModel, Field, create_model
 
 from infoshare.forms import WaitingForm
-from infoshare.markdown import md
+from infoshare.markdown import plain
 from infoshare.policy.answers import Verdict
 
 
@@ -41,7 +41,7 @@ def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
         extra[first] = (spec.annotation, spec)
     if "approved_items" in fields.model_fields and form.items:
         item = Literal[tuple(form.items)]  # type: ignore[valid-type]
-        listing = "; ".join(f"{md(iid)}: {md(text)}" for iid, text in form.items.items())
+        listing = "; ".join(f"{iid}: {plain(text)}" for iid, text in form.items.items())
         extra["approved_items"] = (
             list[item],  # type: ignore[valid-type]
             Field(

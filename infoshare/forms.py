@@ -13,7 +13,7 @@ from typing import Any
 
 from infoshare import emergency
 from infoshare.identity import eligibility
-from infoshare.markdown import md
+from infoshare.markdown import md, plain
 from infoshare.models import Step
 from infoshare.policy.approval import signoff_requirement
 from infoshare.steps import is_done
@@ -84,14 +84,15 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     step_due = due_text(window.due_at if window else meta.due_at, now)
     deadline = f"request deadline {_at(meta.due_at, now)}" if meta.due_at else "no deadline"
     title = TITLES[step]
+    # plain sentences: field help is markdown in one UI and plain text in the other
     essentials = [
-        f"**{title} of {ref}** ({meta.urgency}): this step is {step_due}; {deadline} (UK time)."
+        f"{title} of {ref} ({meta.urgency}): this step is {step_due}; {deadline} (UK time)."
     ]
     given = eligibility.approvals_given(store, ref) if step == Step.SIGNOFF else []
     if step == Step.EMERGENCY:
         who = f"the on-call approver of {disclosing_plain}; never the requester"
         essentials += [
-            f"**Who may answer:** the on-call approver of {disclosing_name}; never the requester.",
+            f"Who may answer: the on-call approver of {plain(disclosing_plain)}; never the requester.",
             "CONFIRM shares the ticked items now; sign-off follows within the request deadline. "
             "DECLINE (or no answer in time) sends the request down the RED path.",
         ]
@@ -103,7 +104,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         )
         who = f"{roles} of {disclosing_plain}; never the requester{not_justifier}"
         essentials.append(
-            f"**Who may answer:** {md(roles)} of {disclosing_name}; never the requester"
+            f"Who may answer: {plain(roles)} of {plain(disclosing_plain)}; never the requester"
             f"{not_justifier}."
         )
         if need and need.four_eyes:
@@ -111,17 +112,17 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         shared = emergency.answered(store, ref)
         if shared is not None and shared.public.get("confirmed"):
             essentials.append(
-                f"**Retrospective:** shared in an emergency on {md(shared.actor_id)}'s "
+                f"Retrospective: shared in an emergency on {plain(shared.actor_id)}'s "
                 f"confirmation at {_at(datetime.fromisoformat(shared.public['at']), now)}: "
-                f"{md(', '.join(shared.public['approved_items']))}. SHARE ratifies what you tick; "
+                f"{plain(', '.join(shared.public['approved_items']))}. SHARE ratifies what you tick; "
                 "REFUSE records that it should not have been shared."
             )
     else:
         who = f"a practitioner of {disclosing_plain}; never the requester"
         essentials += [
-            f"**Who may answer:** a practitioner of {disclosing_name}; never the requester.",
-            "**Items asked for:** "
-            + "; ".join(f"{md(iid)}: {md(item['description'])}" for iid, item in _items(pub))
+            f"Who may answer: a practitioner of {plain(disclosing_plain)}; never the requester.",
+            "Items asked for: "
+            + "; ".join(f"{iid}: {plain(item['description'])}" for iid, item in _items(pub))
             + ".",
         ]
     refusal = list(state.public.get("last_refusal") or []) if state else []
@@ -129,9 +130,8 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     message = f"Waiting for the {title.lower()} by {who}; this step is {step_due} (UK time)."
     if refusal:
         # where people look first: the top of the form, the top of the description, the state
-        said = "**The previous answer was refused:** " + " ".join(md(r) for r in refusal)
-        essentials.insert(0, said)
-        lines.append(said)
+        essentials.insert(0, "The previous answer was refused: " + " ".join(map(plain, refusal)))
+        lines.append("**The previous answer was refused:** " + " ".join(map(md, refusal)))
         message = f"The previous answer was refused: {' '.join(refusal)} {message}"
     lines += [
         "",
@@ -172,13 +172,14 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
 def _four_eyes_line(given: list[dict[str, Any]], required: int) -> str:
     if not given:
         return (
-            f"**Four eyes:** {required} different approvers must agree before anything is "
+            f"Four eyes: {required} different approvers must agree before anything is "
             "shared; a REFUSE or SEND_BACK by either decides."
         )
     first = given[0]
     return (
-        f"**Four eyes, second approval:** {md(first['person_id'])} approved sharing "
-        f"{md(', '.join(first['approved_items']))}. Confirm exactly those items (SHARE), or REFUSE "
+        f"Four eyes, second approval: {plain(first['person_id'])} approved sharing "
+        f"{plain(', '.join(first['approved_items']))}. Confirm exactly those items (SHARE), or "
+        "REFUSE "
         "or SEND_BACK; you must be a different person."
     )
 

@@ -1,11 +1,12 @@
 """The one place where text that someone typed (or a registry file holds) is made safe for Prefect.
 
-Prefect renders resume-form descriptions, field help and markdown artifacts as markdown, raw HTML
-included, in both of its UIs: an item description ``[click me](javascript:alert(3))`` would be
-a live link in an approver's form, ``<img src=x>`` an image. Everything that builds such text
-(``infoshare.forms``, the flow's resume form, the decision record's and the dashboards'
-artifacts) passes each value it did not write itself through :func:`md`; run names, which
-Prefect shows as plain text, go through :func:`label`.
+Prefect renders resume-form descriptions and markdown artifacts as markdown, raw HTML included,
+in both of its UIs: an item description ``[click me](javascript:alert(3))`` would be a live link
+in an approver's form, ``<img src=x>`` an image. Everything that builds such text
+(``infoshare.forms``, the decision record's and the dashboards' artifacts) passes each value it
+did not write itself through :func:`md`. A form field's help is markdown in the old UI and plain
+text in the new one, so a backslash escape would show there: values in field help go through
+:func:`plain` instead. Run names, which Prefect shows as plain text, go through :func:`label`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,32 @@ def md(value: Any) -> str:
     """``value`` as literal text inside markdown: on one line (no block can start), every
     markdown and HTML character escaped. Renders as exactly the text given."""
     return _SPECIAL.sub(r"\\\1", _SPACE.sub(" ", str(value)).strip())
+
+
+# Look-alikes for the characters that make markdown or HTML: read the same by a person, inert
+# in a markdown renderer, and no backslashes to show where the text is not rendered.
+_LOOK_ALIKES = str.maketrans(
+    {
+        "[": "［",
+        "]": "］",
+        "<": "‹",
+        ">": "›",
+        "*": "∗",
+        "_": "＿",
+        "`": "ˋ",
+        "~": "∼",
+        "\\": "⧵",
+        "#": "＃",
+    }
+)
+
+
+def plain(value: Any) -> str:
+    """``value`` for text that one Prefect UI renders as markdown and the other shows as it is
+    (a form field's help): on one line, with look-alikes for the characters that would make a
+    link, an image, HTML or emphasis, and no address a renderer would turn into a link."""
+    text = _SPACE.sub(" ", str(value)).strip().translate(_LOOK_ALIKES)
+    return text.replace("://", "∶//").replace("www.", "www․").replace("@", "＠")
 
 
 def md_link(text: Any, path: str) -> str:
