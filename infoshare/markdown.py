@@ -33,18 +33,20 @@ def md(value: Any) -> str:
 # in a markdown renderer, and no backslashes to show where the text is not rendered.
 _LOOK_ALIKES = str.maketrans(
     {
-        "[": "［",
-        "]": "］",
+        "[": "❲",
+        "]": "❳",
         "<": "‹",
         ">": "›",
         "*": "∗",
-        "_": "＿",
+        "_": "ˍ",
         "`": "ˋ",
         "~": "∼",
-        "\\": "⧵",
-        "#": "＃",
+        "\\": "∖",
+        "#": "♯",
     }
 )
+# glyphs chosen from those a default Debian Chromium draws (not the full-width forms)
+_ZWSP = "\u200b"  # breaks what a renderer would turn into a link, and is not seen
 
 
 def plain(value: Any) -> str:
@@ -52,7 +54,9 @@ def plain(value: Any) -> str:
     (a form field's help): on one line, with look-alikes for the characters that would make a
     link, an image, HTML or emphasis, and no address a renderer would turn into a link."""
     text = _SPACE.sub(" ", str(value)).strip().translate(_LOOK_ALIKES)
-    return text.replace("://", "∶//").replace("www.", "www․").replace("@", "＠")
+    for link in ("://", "www.", "@"):
+        text = text.replace(link, link[0] + _ZWSP + link[1:])
+    return text
 
 
 def md_link(text: Any, path: str) -> str:

@@ -102,6 +102,19 @@ MEANINGS: dict[str, dict[str, str]] = {
     },
 }
 
+# Titles for fields whose type is a coded choice: Prefect would show the type's name
+# ("Art6Basis", "ConsentStatus").
+TITLES = {
+    "purpose": "Purpose",
+    "regime": "Regime",
+    "lawful_basis": "Lawful basis (UK GDPR Article 6)",
+    "sensitive_condition": "Special-category or criminal-offence condition",
+    "gateway": "Legal gateway",
+    "consent": "Consent",
+    "urgency": "Urgency tier",
+    "delivery": "Delivery",
+}
+
 # Fields the form requires although the model gives them a default (so that a request sent
 # without them still reaches triage, which sends it back): triage needs them.
 REQUIRED_BY_TRIAGE = ("subjects", "items", "consequence_if_not_shared", "lawful_basis")
@@ -148,6 +161,8 @@ def form_schema(schema: dict[str, Any], partnership: Partnership) -> dict[str, A
         + "; ".join(f"{m.id} = {m.role}" for m in police)
         + ".",
     )
+    for name, title in TITLES.items():
+        props[name]["title"] = title
     for name, meanings in MEANINGS.items():
         prop = props[name]
         base = str(prop.get("description", "")).partition("Choices: ")[0].strip().rstrip(".")

@@ -231,6 +231,8 @@ def _launch(
             "DO_NOT_TRACK": "1",
         }
     )
+    if ui:  # the UI asks the server where its API is; by default it would say port 4200
+        env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"
     if auth_string:
         env["PREFECT_SERVER_API_AUTH_STRING"] = auth_string
     if extra_env:

@@ -80,7 +80,12 @@ class OverrideInput(_Input):
         description="Why sharing without consent is necessary and proportionate here. "
         "Refer to people by role (subject, partner), not by name.",
     )
-    subject_informed: bool = Field(description="Has the subject been told of the sharing?")
+    # a default: the UIs show an untouched switch as off but send nothing, and then refuse the
+    # form for a missing value the person cannot see; off without a reason is refused by policy
+    subject_informed: bool = Field(
+        default=False,
+        description="Has the subject been told of the sharing? Off: say why not, below.",
+    )
     not_informed_reason: str = Field(
         default="",
         max_length=2000,
@@ -101,7 +106,8 @@ class SignOffInput(_Input):
     code: str = _code()
     signature: str = _signature("approve")
     decision: SignOffChoice = Field(
-        description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
+        title="Decision",  # not the type's name, SignOffChoice
+        description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information.",
     )
     approved_items: list[str] = Field(
         default_factory=list, description="The items you approve for disclosure (SHARE only)."
@@ -138,8 +144,9 @@ class EmergencyInput(_Input):
     code: str = _code()
     signature: str = _signature("confirm")
     decision: EmergencyChoice = Field(
+        title="Decision",
         description="CONFIRM: share the items ticked below now, sign-off follows within 24 "
-        "hours. DECLINE: no emergency share; the request follows the RED path."
+        "hours. DECLINE: no emergency share; the request follows the RED path.",
     )
     approved_items: list[str] = Field(
         default_factory=list, description="The items to share now (CONFIRM only)."
