@@ -22,6 +22,7 @@ from typing import Any
 from prefect import flow
 from prefect.events import DeploymentEventTrigger
 from prefect.events.schemas.automations import Posture
+from prefect.runtime import flow_run
 
 from infoshare.worktime import LONDON
 from tasks.timeliness import (
@@ -46,9 +47,15 @@ def watchdog() -> dict[str, Any]:
     return sweep(datetime.now(UTC))
 
 
+def _sweep_at_name() -> str:
+    now = flow_run.parameters.get("now")
+    when = now.astimezone(LONDON) if isinstance(now, datetime) else now
+    return f"sweep at {when:%a %d %b %H:%M}" if isinstance(when, datetime) else f"sweep at {when}"
+
+
 @flow(
     name="timeliness-watchdog-at",
-    flow_run_name="sweep at {now}",
+    flow_run_name=_sweep_at_name,
     persist_result=False,
     log_prints=False,
 )

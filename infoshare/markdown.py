@@ -21,6 +21,7 @@ from urllib.parse import quote
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:@])")
 _SPACE = re.compile(r"\s+")
 _NOT_LABEL = re.compile(r"[^A-Za-z0-9 ._-]+")
+_SAFE_LINK_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]*")  # nothing a renderer acts on
 
 
 def md(value: Any) -> str:
@@ -64,7 +65,9 @@ def md_link(text: Any, path: str) -> str:
     safe here too: only a relative or http(s) address, percent-encoded)."""
     if not (path.startswith("/") or path.startswith(("http://", "https://"))):
         raise ValueError(f"not a link infoshare makes: {path!r}")
-    return f"[{md(text)}]({quote(path, safe='/:?=&#%-._~')})"
+    # a link's text is not unescaped by the old UI: text that needs no escape is left as it is
+    shown = str(text) if _SAFE_LINK_TEXT.fullmatch(str(text)) else md(text)
+    return f"[{shown}]({quote(path, safe='/:?=&#%-._~')})"
 
 
 def label(value: Any, max_length: int = 120) -> str:

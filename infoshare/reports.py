@@ -232,26 +232,33 @@ def _short(at: datetime | None) -> str:
     return "-" if at is None else f"{at.astimezone(LONDON):%a %d %b %H:%M}"
 
 
+_STEP_WORDS = {"override": "override", "signoff": "sign-off", "emergency": "on-call"}
+
+
 def open_requests_markdown(open_: list[OpenRequest], now: datetime) -> str:
     """The ``timeliness-open-requests`` dashboard: each open request, soonest deadline first,
-    linked to its run, in columns that fit a 1366-pixel screen; time left in whole hours, so
-    that the table changes (and a new version is written) only when something moved."""
-    lines = [
-        "| request | tier | status | left | waiting for | step due | deadline | agencies |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
+    linked to its run. What a manager reads first (tier, status, time left, what it waits for,
+    the deadline) in one table that fits a 1366-pixel screen beside Prefect's side panels; who
+    asked whom and when the waiting step is due in a second. Time left in whole hours, so that
+    the tables change (and a new version is written) only when something moved."""
+    due = ["| request | tier | status | left | waiting for | deadline |",
+           "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    who = ["| request | from | to | step due |", "| --- | --- | --- | --- |"]
     for r in open_:
         link = md_link(r.ref, f"/runs/flow-run/{r.flow_run_id}") if r.flow_run_id else r.ref
-        step = r.waiting_for.value if r.waiting_for else r.status.lower().replace("_", " ")
-        lines.append(
+        step = _STEP_WORDS.get(r.waiting_for.value, r.waiting_for.value) if r.waiting_for else "-"
+        due.append(
             f"| {link} | {r.urgency} | {RAG_WORDS[r.rag(now)]} | {_hours_left(r.time_left(now))} "
-            f"| {md(step)} | {_short(r.step_due_at)} | {_short(r.due_at)} "
-            f"| {md(r.requesting_agency)} to {md(r.disclosing_agency)} |"
+            f"| {md(step)} | {_short(r.due_at)} |"
+        )
+        who.append(
+            f"| {link} | {md(r.requesting_agency)} | {md(r.disclosing_agency)} "
+            f"| {_short(r.step_due_at)} |"
         )
     if not open_:
-        lines.append("| none open | | | | | | | |")
+        return "No open requests."
     heading = f"{len(open_)} open request(s), soonest deadline first; times are UK time."
-    return heading + "\n\n" + "\n".join(lines)
+    return "\n\n".join([heading, "\n".join(due), "**Who asked whom**", "\n".join(who)])
 
 
 _TEMPLATES = Environment(
