@@ -6,12 +6,16 @@ journey (tests/test_ui_journey.py) checks what the UI shows.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
+import httpx
 import jsonschema
-from conftest import example
+from conftest import Stack, example
 
 from flows.share_request import share_request
+from infoshare.registry.spec import DEMO_REGISTRY
 from infoshare.request_form import MEANINGS, form_schema
 from infoshare.store import Store
 
@@ -57,3 +61,36 @@ def test_codes_are_explained_and_triage_needs_are_required(store: Store) -> None
     errors = " ".join(_errors(schema, bad))
     assert "consequence_if_not_shared" in errors and "nobody-here" in errors
     assert "[] should be non-empty" in errors
+
+
+def test_registry_load_refreshes_the_served_run_form(stack: Stack) -> None:
+    """The deployment's form loses its selects (as after a plain `prefect deploy`); loading the
+    registry gives them back."""
+    url = f"{stack.api_url}/deployments/name/share-request/share-request"
+    dep = httpx.get(url, timeout=10).json()
+    bare = share_request.parameters.model_dump()
+    httpx.patch(
+        f"{stack.api_url}/deployments/{dep['id']}",
+        json={"parameter_openapi_schema": bare},
+        timeout=10,
+    ).raise_for_status()
+    assert "enum" not in _props(httpx.get(url, timeout=10).json())["requesting_agency"]
+    done = subprocess.run(
+        [sys.executable, "-m", "infoshare.cli", "registry", "load", str(DEMO_REGISTRY)],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "run form refreshed" in done.stdout
+    assert (
+        "northshire-homes" in _props(httpx.get(url, timeout=10).json())["disclosing_agency"]["enum"]
+    )
+
+
+def _props(deployment: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = deployment["parameter_openapi_schema"]["definitions"]["ShareRequest"][
+        "properties"
+    ]
+    return props

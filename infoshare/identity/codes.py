@@ -33,7 +33,8 @@ from infoshare.store import Store
 from infoshare.worktime import now_utc
 
 MAX_FAILED_ATTEMPTS = 5
-_CODE = re.compile(CODE_PATTERN)
+CODE_PATTERN_NORMAL = re.compile(CODE_PATTERN)  # a code as issued, after normalise()
+_CODE = CODE_PATTERN_NORMAL
 
 
 @dataclass(frozen=True)
