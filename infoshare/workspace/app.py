@@ -18,8 +18,8 @@ from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from infoshare.registry.partnership import Member
@@ -70,7 +70,11 @@ def build_app(
         templates=templates(),
         send_code=send_code or _teller_sends(store),
     )
+    async def health(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
     routes = [
+        Route("/health", health, methods=["GET"]),
         *pages_signin.routes(),
         *pages_requests.routes(settings.max_upload),
         *pages_answer.routes(),
