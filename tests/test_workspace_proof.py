@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import workspace_support
 from sqlalchemy import update
-from workspace_support import new_request, override_by, ws_store  # noqa: F401 - fixture
+from workspace_support import new_request, override_by
 
 from infoshare.db import WorkspaceProofRow
 from infoshare.identity import workspace_proof
@@ -18,6 +19,8 @@ from infoshare.records.compose import record_decision
 from infoshare.steps import apply_signoff
 from infoshare.store import Store
 from infoshare.worktime import now_utc
+
+ws_store, smtp = workspace_support.ws_store, workspace_support.smtp  # the fixtures
 
 
 def _answer(
@@ -36,7 +39,7 @@ def _proof(
     return workspace_proof.issue(store, ref, step, answer.person, answer_sha256(answer), how)
 
 
-def test_a_workspace_proof_proves_one_answer_by_one_person_once(ws_store: Store) -> None:  # noqa: F811
+def test_a_workspace_proof_proves_one_answer_by_one_person_once(ws_store: Store) -> None:
     ref = new_request(ws_store)
     override_by(ws_store, ref, "nurse-lee")
     answer = _answer()

@@ -8,6 +8,7 @@ import logging
 import re
 
 import pytest
+import workspace_support
 from starlette.routing import Route
 from workspace_support import (
     SUBJECT,
@@ -17,11 +18,11 @@ from workspace_support import (
     new_request,
     override_by,
     share,
-    smtp,  # noqa: F401 - fixture
-    ws_store,  # noqa: F401 - fixture
 )
 
 from infoshare.store import Store
+
+ws_store, smtp = workspace_support.ws_store, workspace_support.smtp  # the fixtures
 
 NAMES = [SUBJECT, "Dorian Fictitious-Partner", "2002-06-02", "1998-01-20", "12 Example Terrace"]
 
@@ -33,7 +34,7 @@ def _post_routes(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def signed_in(ws_store: Store, smtp):  # type: ignore[no-untyped-def]  # noqa: F811
+def signed_in(ws_store: Store, smtp):  # type: ignore[no-untyped-def]
     ref = new_request(ws_store)
     override_by(ws_store, ref, "caldicott-deputy")
     app = app_for(ws_store)
@@ -100,7 +101,7 @@ def test_an_upload_is_stored_as_given_and_only_ever_downloaded(signed_in) -> Non
     assert "<b>bold</b>" not in page and "<script>alert" not in page
 
 
-def test_uploads_over_the_limit_are_refused_with_a_clear_error(ws_store: Store, smtp) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_uploads_over_the_limit_are_refused_with_a_clear_error(ws_store: Store, smtp) -> None:  # type: ignore[no-untyped-def]
     ref = new_request(ws_store)
     app = app_for(ws_store, max_upload=1024 * 1024)
     v = Visitor(app)

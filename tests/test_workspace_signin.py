@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import workspace_support
 from sqlalchemy import select, update
 from workspace_support import (
     Visitor,
     app_for,
     messages_to,
     signin_codes,
-    smtp,  # noqa: F401 - fixture
-    ws_store,  # noqa: F401 - fixture
 )
 
 from infoshare.db import AuditEventRow, WorkspaceSessionRow, WorkspaceSignInCodeRow
 from infoshare.store import Store
 from infoshare.worktime import now_utc
+
+ws_store, smtp = workspace_support.ws_store, workspace_support.smtp  # the fixtures
 
 NURSE = "nurse-lee"
 NURSE_EMAIL = "kim.lee@hospitals.northshire.example"
