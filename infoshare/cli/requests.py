@@ -112,7 +112,10 @@ def requests_list(limit: int, as_json: bool) -> None:
 @click.option("--why", required=True, help="Why you need to see it (logged).")
 @json_option
 def requests_show(target: str, person: str, why: str, as_json: bool) -> None:
-    """A request in full, personal data included; who looked and why is logged."""
+    """A request in full, personal data included; who looked and why is logged.
+
+    An administrator's tool on the infoshare machine: --as is a claim nobody checks here.
+    People see requests in the workspace (`infoshare workspace serve`), signed in."""
     store = open_store()
     ref = ref_for(target, store)
     check_viewer(store, ref, person, why)

@@ -40,7 +40,10 @@ def records_search(
     html_file: Path | None,
     as_json: bool,
 ) -> None:
-    """Subject access: every decision record about a person that your agency is party to."""
+    """Subject access: every decision record about a person that your agency is party to.
+
+    An administrator's tool on the infoshare machine: --as is a claim nobody checks here. A
+    data-protection lead searches in the workspace (Data protection), signed in."""
     from infoshare.records.search import logged_subject_search
 
     if dob is not None:
@@ -148,7 +151,10 @@ def records_export(
     why: str,
     as_json: bool,
 ) -> None:
-    """Decision records of a period (no personal data) with a manifest signed by the agency."""
+    """Decision records of a period (no personal data) with a manifest signed by the agency.
+
+    An administrator's tool on the infoshare machine: --as is a claim nobody checks here. A
+    data-protection lead exports in the workspace (Data protection), signed in."""
     from infoshare.keys import KeyNotFound
     from infoshare.records.chain import UnknownAgency
     from infoshare.records.export import export_bytes, export_manifest, export_rows, log_export
