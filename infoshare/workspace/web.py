@@ -55,7 +55,7 @@ CSP = (
 
 
 class SecurityHeaders:
-    """No framing, no inline script, no sniffing, no referrer, nothing cached."""
+    """No framing, no inline script, no sniffing, no referrer to other sites, nothing cached."""
 
     def __init__(self, app: ASGIApp, secure: bool) -> None:
         self.app = app
@@ -63,7 +63,8 @@ class SecurityHeaders:
             (b"content-security-policy", CSP.encode()),
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
+            # no-referrer would make browsers send "Origin: null" with our own forms
+            (b"referrer-policy", b"same-origin"),
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"cross-origin-resource-policy", b"same-origin"),
             (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
