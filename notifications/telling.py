@@ -22,6 +22,7 @@ from infoshare.identity import codes
 from infoshare.models import Step
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
+from infoshare.workspace.config import configured_url
 from infoshare.worktime import LONDON, now_utc
 from notifications.delivery import DeliveryError, deliver
 from notifications.notice import Kind, Notice, NoticeError
@@ -240,6 +241,7 @@ class Teller:
             disclosing_agency=disclosing.name if disclosing else meta.disclosing_agency,
             tier=meta.urgency,
             link=run_link(self.store, meta.flow_run_id or ""),
+            workspace_link=f"{ws}/requests/{ref}" if (ws := configured_url()) else "",
             recipient_name=to.name,
             recipient_id=to.id,
             recipient_email=to.email,

@@ -157,3 +157,19 @@ def test_the_first_view_asks_why_and_every_view_is_logged(world) -> None:  # typ
         "workspace: Strategy meeting at 14:00",
         "workspace: the request page; a later view in the same session",
     ]
+
+
+def test_notices_link_to_the_request_in_the_workspace_where_one_runs(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from notifications.render import render
+    from notifications.telling import Teller
+
+    store, a, _, _, _, _ = world
+    rao = store.partnership().member("caldicott-rao")
+    build = Teller(store)._notice  # noqa: SLF001 - the notice as sent, not sent
+    assert build(a, "approval_needed", rao, due=store.requests.meta(a).due_at).workspace_link == ""
+    monkeypatch.setenv("INFOSHARE_WORKSPACE_URL", "https://workspace.example")
+    notice = build(a, "approval_needed", rao, due=store.requests.meta(a).due_at)
+    text = render(notice).get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"Or in the workspace: https://workspace.example/requests/{a}" in text

@@ -70,6 +70,7 @@ def build_app(
         templates=templates(),
         send_code=send_code or _teller_sends(store),
     )
+
     async def health(_request: Request) -> Response:
         return PlainTextResponse("ok")
 
