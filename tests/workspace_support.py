@@ -6,9 +6,12 @@ signs in with the code the real SMTP server (aiosmtpd) received."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,17 +43,35 @@ CSRF = re.compile(r'name="csrf-token" content="([^"]*)"')
 SUBJECT = "Morwenna Fictitious-Mother"  # in examples/scenario2-hospital.json
 
 
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _template_home() -> Path:
+    """One initialised home (schema, registry, agency keys) per test session, copied for each
+    test: initialising takes seconds, copying milliseconds."""
+    if "home" not in _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="workspace-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        data = json.loads(spec.DEMO_REGISTRY.read_text())
+        data["people"].append(
+            {"id": "mash-admin", "agency": "northshire-mash", "name": "Pat Lowe",
+             "role": "MASH Business Support", "email": "pat.lowe@mash.northshire.example"}
+        )  # fmt: skip
+        registry = folder / "registry.json"
+        registry.write_text(json.dumps(data))
+        store = Store(load_settings({"INFOSHARE_HOME": str(folder / "home")}))
+        initialise(store, registry)
+        store.close()  # the last connection closed: the WAL is checkpointed into the file
+        _TEMPLATE["home"] = folder / "home"
+    return _TEMPLATE["home"]
+
+
 def make_store(folder: Path) -> Store:
-    data = json.loads(spec.DEMO_REGISTRY.read_text())
-    data["people"].append(
-        {"id": "mash-admin", "agency": "northshire-mash", "name": "Pat Lowe",
-         "role": "MASH Business Support", "email": "pat.lowe@mash.northshire.example"}
-    )  # fmt: skip
-    registry = folder / "registry.json"
-    registry.write_text(json.dumps(data))
-    store = Store(load_settings({"INFOSHARE_HOME": str(folder / "home")}))
-    initialise(store, registry)
-    return store
+    """A store of its own in ``folder``: the demo partnership plus one MASH colleague who is
+    not an approver (mash-admin), agency keys made."""
+    home = folder / "home"
+    shutil.copytree(_template_home(), home)
+    return Store(load_settings({"INFOSHARE_HOME": str(home)}))
 
 
 @pytest.fixture
