@@ -18,7 +18,7 @@ def _signed_in(ctx: Ctx, person_id: str, how: str) -> str:
     assert ctx.session is not None
     nxt = ctx.session.data.get("next") or "/work"
     ctx.session, ctx.cookie = ctx.ws.sessions.sign_in(ctx.session, person_id, how)
-    return nxt if nxt.startswith("/") and not nxt.startswith("//") else "/work"
+    return nxt if nxt.startswith("/") and not nxt.startswith(("//", "/\\")) else "/work"
 
 
 @page(signed_in=False)
