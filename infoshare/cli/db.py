@@ -57,9 +57,8 @@ def db_upgrade(as_json: bool) -> None:
     lines = [f"schema revision {_describe(done.before)} -> {done.after} (head)"]
     if done.before == revision.LEGACY:
         lines.append(
-            "a store made before migrations: recognised, "
-            + (f"added {', '.join(done.adopted)}" if done.adopted else "nothing was missing")
-            + f", stamped {revision.BASELINE}"
+            f"a store made before migrations, recognised and completed to {revision.BASELINE}: "
+            + (", ".join(done.adopted) or "nothing was missing")
         )
     if converted:
         lines.append(f"agency key files converted to the current format: {len(converted)}")

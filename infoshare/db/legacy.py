@@ -2,7 +2,8 @@
 
 Versions before migrations (stop 7, the first with a store, to stop 10) made their tables with
 ``create_all`` and, from stop 8 on, added what was missing each time a store was opened: new
-tables, new nullable columns, new indexes, new trigger texts, never a changed or dropped column.
+tables, new nullable columns, new indexes, new trigger texts; never a changed or dropped column,
+and one index dropped from the schema but left in stores (``OBSOLETE_INDEXES``).
 So a store from before migrations has every table and column stop 7 made, nothing that the
 baseline (``infoshare/migrations/baseline.py``) does not have, and any part of what was added
 after stop 7 (``ADDED_SINCE_STOP7``). That is how one is recognised. A store that does not fit
@@ -35,6 +36,9 @@ ADDED_SINCE_STOP7 = {
 }
 # what a NOT NULL column added to existing rows starts as
 FILL = {("agencies", "signoff_policy"): "{}"}
+# indexes of versions before the baseline that it does not have: fa9d292 to 4124e1c made this
+# one, which ix_requests_received_covering replaced (versions from then on left it in place)
+OBSOLETE_INDEXES = {"ix_requests_received": "requests"}
 
 
 class UnknownStore(ConfigError):
@@ -68,7 +72,7 @@ def _check(have: dict[str, set[str]]) -> None:
 
 def adopt(conn: sa.Connection) -> list[str]:
     """Complete a store made before migrations to the baseline, in the caller's transaction;
-    returns what was added ("table x", "column x.y", "index i")."""
+    returns what was done ("table x", "column x.y", "index i", "dropped index i")."""
     inspector = sa.inspect(conn)
     have = {
         name: {c["name"] for c in inspector.get_columns(name)}
@@ -100,6 +104,10 @@ def adopt(conn: sa.Connection) -> list[str]:
                 op.alter_column(name, column.name, server_default=None)
             added.append(f"column {name}.{column.name}")
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes(name)}
+        for obsolete in sorted(i for i, on in OBSOLETE_INDEXES.items() if on == name):
+            if obsolete in indexes:
+                op.drop_index(obsolete, table_name=name)
+                added.append(f"dropped index {obsolete}")
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             if index.name not in indexes:
                 index.create(conn)
