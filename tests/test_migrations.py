@@ -140,6 +140,8 @@ def load_legacy(version: str, home: Path, backend: str | None) -> None:
     """The store ``version`` made: its database and the agency key files it wrote."""
     kind = "postgres" if backend else "sqlite"
     shutil.copytree(LEGACY / version / f"keys-{kind}", home / "keys")
+    for path in (home / "keys").rglob("*"):  # as that version wrote them (git keeps no modes)
+        path.chmod(0o700 if path.is_dir() else 0o600)
     dump = (LEGACY / version / f"{kind}.sql").read_text()
     if backend is None:
         with sqlite3.connect(home / "infoshare.db") as db:
@@ -213,7 +215,7 @@ def full_request(example_file: str, content: str) -> str:
     ref = intake(ShareRequest.model_validate(example(example_file)))
     assert triage(ref).accepted
     assert not consent_check(ref)  # consent obtained: no override needed
-    store.provide_item(ref, "item-1", content.encode(), "school-office")
+    store.requests.provide_item(ref, "item-1", content.encode(), "school-office")
     form = signoff_form(ref)
     assert form is not None
     head = store.partnership().member("school-head")
