@@ -214,10 +214,11 @@ class DecisionChainFloorRow(Base):
     """Where an agency's chain now starts: records 1..``seq`` were deleted under the record
     retention rule, ``head_sha256`` is record ``seq``'s hash (what record ``seq`` + 1 links to)
     and ``checkpoint_id`` the checkpoint the agency's key signed at ``seq`` before the deletion;
-    ``signature`` is the agency key's signature of the floor itself (``records.canonical.Floor``), so a floor
-    cannot be moved up to an older genuine checkpoint without the key. One row per deletion,
-    append-only; each must lie beyond the last and match its checkpoint (triggers). The record
-    triggers allow DELETE of records at or below the agency's floor."""
+    ``signature`` is the agency key's signature of the floor itself
+    (``records.canonical.Floor``), so a floor cannot be moved up to an older genuine checkpoint
+    without the key. One row per deletion, append-only; each must lie beyond the last and match
+    its checkpoint (triggers). The record triggers allow DELETE of records at or below the
+    agency's floor."""
 
     __tablename__ = "decision_chain_floors"
     __table_args__ = (UniqueConstraint("agency", "seq"),)
