@@ -199,8 +199,11 @@ def _new_store_snapshot(tmp_path: Path, backend: str | None) -> dict[str, Any]:
 # --- a full request on the upgraded store -----------------------------------------------------
 
 
+CONTENT = "Attendance 2025-26: 84% (target 95%)."  # disclosed: never a flow parameter
+
+
 @flow(name="request-on-an-upgraded-store", persist_result=False)
-def full_request(example_file: str, content: str) -> str:
+def full_request(example_file: str) -> str:
     """The share-request flow's tasks in its order, for a request that needs one sign-off; the
     approver's answer goes to the sign-off task as the resume form would give it, with the
     one-time code mailed to them (no suspension: that needs a deployment, tested elsewhere)."""
@@ -215,7 +218,7 @@ def full_request(example_file: str, content: str) -> str:
     ref = intake(ShareRequest.model_validate(example(example_file)))
     assert triage(ref).accepted
     assert not consent_check(ref)  # consent obtained: no override needed
-    store.requests.provide_item(ref, "item-1", content.encode(), "school-office")
+    store.requests.provide_item(ref, "item-1", CONTENT.encode(), "school-office")
     form = signoff_form(ref)
     assert form is not None
     head = store.partnership().member("school-head")
@@ -236,13 +239,11 @@ def full_request(example_file: str, content: str) -> str:
 
 
 def request_works(prefect_server: Any, home: Path, tmp_path: Path) -> None:
+    from prefect.logging.handlers import APILogHandler
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    content = "Attendance 2025-26: 84% (target 95%)."
-    from prefect.logging.handlers import APILogHandler
-
     with temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}):
-        decision, ref = full_request("scenario1-school-attendance.json", content).split()
+        decision, ref = full_request("scenario1-school-attendance.json").split()
         APILogHandler().flush()  # the run's logs, while its server is up
     assert decision == "SHARE_PARTIAL"  # one of the two items
     envelopes = sorted((home / "inbox" / "northshire-yjs").rglob("*.isenv"))
@@ -251,7 +252,7 @@ def request_works(prefect_server: Any, home: Path, tmp_path: Path) -> None:
                  str(tmp_path / "opened"))  # fmt: skip
     assert opened.exit_code == 0, opened.output
     items = [p for p in (tmp_path / "opened").rglob("*") if p.is_file()]
-    assert content in "".join(p.read_text(errors="replace") for p in items)
+    assert CONTENT in "".join(p.read_text(errors="replace") for p in items)
     shown = cli("records", "show", ref, "--json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.output)["decision"] == "SHARE_PARTIAL"
@@ -279,6 +280,8 @@ def test_the_revisions_in_code_are_the_scripts() -> None:
     assert scripts.get_heads() == [revision.HEAD]
     oldest_first = [s.revision for s in reversed(list(scripts.walk_revisions()))]
     assert tuple(oldest_first) == revision.REVISIONS
+    listed = cli("db", "history").output.splitlines()
+    assert listed[0].startswith(f"{revision.HEAD} (head)") and len(listed) == len(oldest_first)
 
 
 def test_a_new_store_has_exactly_the_tables_the_code_maps(
