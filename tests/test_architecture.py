@@ -32,9 +32,7 @@ def test_every_file_the_map_names_exists() -> None:
     rows = _rule_table()
     assert len(rows) >= 30, "the rule table was not found or lost its rows"
     missing = [f"{rule}: {path}" for rule, path in rows if not (ROOT / path).is_file()]
-    assert not missing, "docs/architecture.md names files that do not exist:\n" + "\n".join(
-        missing
-    )
+    assert not missing, "docs/architecture.md names files that do not exist:\n" + "\n".join(missing)
 
 
 def _imports(path: Path, module_level_only: bool) -> set[str]:
