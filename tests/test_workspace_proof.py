@@ -10,7 +10,7 @@ import workspace_support
 from sqlalchemy import update
 from workspace_support import new_request, override_by
 
-from infoshare.db import WorkspaceProofRow
+from infoshare.db.tables import WorkspaceProofRow
 from infoshare.identity import workspace_proof
 from infoshare.identity.signatures import answer_sha256
 from infoshare.models import Step

@@ -16,7 +16,7 @@ from workspace_support import (
     signin_codes,
 )
 
-from infoshare.db import AuditEventRow, WorkspaceSessionRow, WorkspaceSignInCodeRow
+from infoshare.db.tables import AuditEventRow, WorkspaceSessionRow, WorkspaceSignInCodeRow
 from infoshare.store import Store
 from infoshare.worktime import now_utc
 

@@ -107,7 +107,7 @@ def records_list(limit: int, as_json: bool) -> None:
     """Recent decision records (no personal data)."""
     from sqlalchemy import select
 
-    from infoshare.db import DecisionRecordRow
+    from infoshare.db.tables import DecisionRecordRow
 
     store = open_store()
     with store.session() as s:

@@ -21,6 +21,8 @@ from infoshare.cli.common import (
     main,
     open_store,
 )
+from infoshare.cli.db import upgrade_store
+from infoshare.config import load_settings
 from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -40,16 +42,19 @@ registry_option = click.option(
 @registry_option
 @json_option
 def init(registry_file: Path, as_json: bool) -> None:
-    """Create the store, load the registry and create agency keys (safe to repeat)."""
+    """Create or upgrade the store (`infoshare db upgrade`), load the registry and create agency
+    keys (safe to repeat)."""
     from infoshare.setup import initialise
 
+    done, _converted = upgrade_store(load_settings())
     store = open_store()
     report = initialise(store, registry_file)
     emit(
         as_json,
-        {"home": str(store.settings.home), **report.__dict__},
-        f"infoshare home {store.settings.home}: {report.agencies} agencies, {report.people} "
-        f"people, {report.isas} ISAs; new keys for: {', '.join(report.keys_created) or 'none'}",
+        {"home": str(store.settings.home), "schema": done.after, **report.__dict__},
+        f"infoshare home {store.settings.home} (schema {done.after}): {report.agencies} "
+        f"agencies, {report.people} people, {report.isas} ISAs; new keys for: "
+        f"{', '.join(report.keys_created) or 'none'}",
     )
 
 
@@ -102,6 +107,7 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
+    upgrade_store(load_settings())
     store = open_store()
     report = initialise(store, registry_file)
     if not as_json:

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from infoshare.db import WorkspaceProofRow
+from infoshare.db.tables import WorkspaceProofRow
 from infoshare.identity.codes import request_hash
 from infoshare.store import Store
 from infoshare.worktime import now_utc

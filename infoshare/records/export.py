@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
 from infoshare.crypto import sha256_hex
-from infoshare.db import DecisionChainRow, DecisionRecordRow
+from infoshare.db.tables import DecisionChainRow, DecisionRecordRow
 from infoshare.keys import key_id, raw_public
 from infoshare.records.canonical import canonical_json, timestamp
 from infoshare.records.chain import check_agency

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from infoshare.db import DecisionChainRow, DecisionRecordRow, RequestRow, SubjectIndexRow
+from infoshare.db.tables import DecisionChainRow, DecisionRecordRow, RequestRow, SubjectIndexRow
 from infoshare.records.chain import floor_row
 from infoshare.store import Store
 from infoshare.store.chain import normal_name

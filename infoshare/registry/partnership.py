@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infoshare.db import AgencyIntakeRow, AgencyRow, IsaRow, PersonRow
+from infoshare.db.tables import AgencyIntakeRow, AgencyRow, IsaRow, PersonRow
 from infoshare.registry.public_keys import register_person_key
 from infoshare.registry.spec import OfficeHoursSpec, RegistryError, RegistrySpec, signing_public_key
 from infoshare.worktime import OfficeHours

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from infoshare.db import ItemContentRow, RequestRow, StepRow
+from infoshare.db.tables import ItemContentRow, RequestRow, StepRow
 from infoshare.models import ShareRequest
 from infoshare.redaction import public_view
 from infoshare.store.errors import UnknownRequest

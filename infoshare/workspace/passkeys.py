@@ -29,7 +29,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from infoshare.db import WorkspacePasskeyRow
+from infoshare.db.tables import WorkspacePasskeyRow
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
 from infoshare.workspace.config import WorkspaceSettings

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_
 
-from infoshare.db import WorkspaceSessionRow
+from infoshare.db.tables import WorkspaceSessionRow
 from infoshare.store import Store
 from infoshare.workspace.config import WorkspaceSettings
 from infoshare.worktime import now_utc

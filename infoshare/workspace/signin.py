@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from infoshare.db import WorkspaceSignInCodeRow, WorkspaceSignInEventRow
+from infoshare.db.tables import WorkspaceSignInCodeRow, WorkspaceSignInEventRow
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
 from infoshare.workspace.config import WorkspaceSettings
