@@ -73,6 +73,7 @@ class Notice:
     items              (item id, description) pairs: those asked for, or, in an outcome or a
                        delivery notice, those shared
     attempts           failed attempts before a lock-out; required for lockout_alert
+    workspace_link     the request's page in infoshare's workspace (optional)
     """
 
     kind: Kind
@@ -91,6 +92,7 @@ class Notice:
     reasons: tuple[str, ...] = ()
     items: tuple[tuple[str, str], ...] = ()
     attempts: int | None = None
+    workspace_link: str = ""  # the request in infoshare's workspace, where one is run
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -113,6 +115,10 @@ class Notice:
             put(self, name, one_line)
         if not _LINK.fullmatch(self.link or ""):
             raise NoticeError("link must be an http(s) URL of the run in the Prefect UI")
+        if self.workspace_link and not _LINK.fullmatch(self.workspace_link):
+            raise NoticeError(
+                "workspace_link must be an http(s) URL of the request in the workspace"
+            )
         if not _EMAIL.fullmatch(self.recipient_email or ""):
             raise NoticeError("recipient_email must be a single address like name@example.org")
         if self.due is not None and (self.due.tzinfo is None or self.due.utcoffset() is None):

@@ -15,6 +15,7 @@ from infoshare.cli import (  # noqa: F401
     retention,
     setup,
     subject_access,
+    workspace,
 )
 from infoshare.cli.common import main
 

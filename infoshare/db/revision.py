@@ -22,7 +22,7 @@ from infoshare.db.tables import Base
 if TYPE_CHECKING:
     from alembic.config import Config
 
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 BASELINE = REVISIONS[0]  # the schema as the last version before migrations made it
 UPGRADE = "infoshare db upgrade"
@@ -149,7 +149,9 @@ def history() -> list[RevisionInfo]:
         down: Any = script.down_revision
         out.append(
             RevisionInfo(
-                script.revision, down if down is None else str(down), (script.doc or "").strip()
+                script.revision,
+                down if down is None else str(down),
+                " ".join((script.doc or "").split()),
             )
         )
     return out

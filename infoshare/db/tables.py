@@ -336,3 +336,86 @@ class PersonKeyRow(Base):
     registered_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
     source: Mapped[str] = mapped_column(String(16))  # "registry" or "cli"
+
+
+# --- the workspace (infoshare.workspace) --------------------------------------------------------
+# Sessions, sign-in codes and attempts, passkeys and the answer proofs the workspace gives the
+# flow. Kept together here, after everything else, so that one migration can create them. None
+# holds personal data of the people requests are about; codes, session ids and proofs are stored
+# only as keyed hashes or nonces.
+
+
+class WorkspaceSessionRow(Base):
+    """A browser session of the workspace. ``id_hash`` is the SHA-256 of the random session id
+    in the (signed) cookie, so a copy of this table opens no session. A session without
+    ``person_id`` is a visitor who has not signed in (it holds the CSRF token and the pending
+    sign-in)."""
+
+    __tablename__ = "workspace_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    proof: Mapped[str | None] = mapped_column(String(16))  # "passkey" or "mailed code"
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    signed_in_at: Mapped[datetime | None]
+    last_seen: Mapped[datetime] = mapped_column(index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class WorkspaceSignInCodeRow(Base):
+    """A mailed sign-in code, bound to the browser session that asked for it. Only a keyed hash
+    of the code is kept; ``person_id`` is None when the id or email given was not registered
+    (nothing is sent then, but the visitor is told the same)."""
+
+    __tablename__ = "workspace_signin_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_hash: Mapped[str] = mapped_column(String(64), index=True)
+    person_id: Mapped[str | None] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkspaceSignInEventRow(Base):
+    """Sign-in events the rate limits and the lock-out count (codes asked for, wrong codes),
+    per person and per client address. The audit trail has the same events for people to read."""
+
+    __tablename__ = "workspace_signin_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class WorkspacePasskeyRow(Base):
+    """A person's passkey (WebAuthn credential) for signing in to the workspace."""
+
+    __tablename__ = "workspace_passkeys"
+    credential_id: Mapped[str] = mapped_column(String(512), primary_key=True)  # base64url
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE
+    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    transports: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class WorkspaceProofRow(Base):
+    """A proof of identity the workspace gave with an answer it sent to a run: bound to the
+    signed-in person, the run, the step, the request's hash and the answer's hash, spent by the
+    flow when it accepts the answer (``infoshare.identity.workspace_proof``)."""
+
+    __tablename__ = "workspace_proofs"
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str] = mapped_column(String(64))
+    flow_run_id: Mapped[str] = mapped_column(String(36))
+    answer_sha256: Mapped[str] = mapped_column(String(64))
+    signed_in_by: Mapped[str] = mapped_column(String(16))  # "passkey" or "mailed code"
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -33,6 +33,7 @@ PERSON_ID_HELP = (
     "`infoshare registry show` lists them."
 )
 CODE_HELP = "The one-time code from your email (like ABCDE-FGHIJ)."
+WORKSPACE_HELP = "Leave empty: set by the infoshare workspace when you answer there."
 SIGNATURE_HELP = (
     "Leave empty in the UI: set by `infoshare approve --sign` (your own key) instead of a code."
 )
@@ -55,6 +56,20 @@ def _signature() -> Any:
     return Field(default="", pattern=f"^$|{SIGNATURE_PATTERN}", description=SIGNATURE_HELP)
 
 
+# The workspace's proof that the person signed in there gave the answer
+# (``infoshare.identity.workspace_proof``).
+WORKSPACE_PATTERN = r"[0-9a-f]{32}\.[A-Za-z0-9_-]{43}"
+
+
+def _workspace() -> Any:
+    return Field(
+        default="",
+        title="Workspace",
+        pattern=f"^$|^{WORKSPACE_PATTERN}$",
+        description=WORKSPACE_HELP,
+    )
+
+
 class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
@@ -63,6 +78,7 @@ class OverrideInput(_Input):
     )
     code: str = _code()
     signature: str = _signature()
+    workspace: str = _workspace()
     grounds: list[OverrideGround] = Field(
         min_length=1, description="Public-interest grounds for sharing without consent."
     )
@@ -92,6 +108,7 @@ class SignOffInput(_Input):
     )
     code: str = _code()
     signature: str = _signature()
+    workspace: str = _workspace()
     decision: SignOffChoice = Field(
         description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
     )
@@ -129,6 +146,7 @@ class EmergencyInput(_Input):
     )
     code: str = _code()
     signature: str = _signature()
+    workspace: str = _workspace()
     decision: EmergencyChoice = Field(
         description="CONFIRM: share the items ticked below now, sign-off follows within 24 "
         "hours. DECLINE: no emergency share; the request follows the RED path."

@@ -137,6 +137,21 @@ def export_manifest(
     }
 
 
+def log_export(
+    store: Store,
+    person_id: str,
+    agency: str,
+    since: str,
+    until: str,
+    fmt: str,
+    count: int,
+    why: str,
+) -> None:
+    """An export is logged: who, why, what (never its content)."""
+    store.audit.write(None, None, person_id, "records exported",
+                      f"{why} ({count} records of {agency}, {since} to {until}, {fmt})")  # fmt: skip
+
+
 def check_export(signed: Any, data: bytes) -> list[str]:
     """Problems with an export against its signed manifest (empty when it validates)."""
     try:
