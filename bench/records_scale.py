@@ -38,7 +38,7 @@ from sqlalchemy import insert  # noqa: E402
 from infoshare import reports  # noqa: E402
 from infoshare.config import load_settings  # noqa: E402
 from infoshare.crypto import seal  # noqa: E402
-from infoshare.db import DecisionRecordRow, RequestRow  # noqa: E402
+from infoshare.db.tables import DecisionRecordRow, RequestRow  # noqa: E402
 from infoshare.models import ShareRequest  # noqa: E402
 from infoshare.records.chain import verify  # noqa: E402
 from infoshare.records.compose import record_decision  # noqa: E402

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from infoshare import escalation, reports, timeliness  # noqa: E402
 from infoshare.config import load_settings  # noqa: E402
-from infoshare.db import RequestRow  # noqa: E402
+from infoshare.db.tables import RequestRow  # noqa: E402
 from infoshare.models import ShareRequest  # noqa: E402
 from infoshare.setup import initialise  # noqa: E402
 from infoshare.store import Store  # noqa: E402

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from infoshare import emergency
-from infoshare.db import StepRow
+from infoshare.db.tables import StepRow
 from infoshare.identity import codes, eligibility
 from infoshare.identity.codes import IssuedCode
 from infoshare.models import Step

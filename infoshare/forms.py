@@ -126,6 +126,11 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             + ".",
         ]
     refusal = list(state.public.get("last_refusal") or []) if state else []
+    if workspace := store.settings.workspace_url:
+        details = prepare = f"in the workspace, {workspace}/requests/{ref}"
+    else:
+        details = f'`infoshare requests show {ref} --as YOUR-ID --why "..."`'
+        prepare = f"`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`"
     lines = [f"### {title}: {ref}"]
     message = f"Waiting for the {title.lower()} by {who}; this step is {step_due} (UK time)."
     if refusal:
@@ -137,8 +142,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         "",
         f"{md(requesting.name if requesting else meta.requesting_agency)} asks {disclosing_name}. "
         f"Purpose {md(pub['purpose'])}; consent {md(pub['consent'])}; "
-        f"{pub['subject_count']} subject(s). Details (logged): "
-        f'`infoshare requests show {ref} --as YOUR-ID --why "..."`',
+        f"{pub['subject_count']} subject(s). Details (logged): {details}",
         "",
     ]
     if step != Step.OVERRIDE:  # the override's items lead its first field's help already
@@ -146,8 +150,7 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         lines.append("")
     if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
-            "Approve only what is necessary. Items need their content prepared first: "
-            f"`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`"
+            f"Approve only what is necessary. Items need their content prepared first: {prepare}"
         )
     else:
         lines.append(

@@ -311,6 +311,38 @@ class AgencyKeyStore:
             with contextlib.suppress(FileNotFoundError):
                 k.path.unlink()
 
+    def convert_legacy(self) -> list[Path]:
+        """Rewrite private keys written before this file format (before 2f6947d, stop 8:
+        ``<kind>.pem``, the current one, and retired ``<kind>-*.pem``; PKCS#8 PEM encrypted
+        with the master-key secret) as key files of this format, and delete the PEM files.
+        Returns the files written. Needs the master key those were written under."""
+        written = []
+        for pem in sorted(self.root.glob("*/*.pem")):
+            agency_id, kind = pem.parent.name, pem.stem.split("-")[0]
+            try:
+                key = serialization.load_pem_private_key(pem.read_bytes(), self._master_secret)
+            except (OSError, ValueError, TypeError) as exc:
+                raise KeyStoreError(
+                    f"private key file {pem} (written before stop 8) does not open with this "
+                    f"store's master key: {exc}"
+                ) from exc
+            if kind not in KINDS or not isinstance(key, X25519PrivateKey | Ed25519PrivateKey):
+                raise KeyStoreError(f"private key file {pem} is not an agency key")
+            raw = key.private_bytes(
+                serialization.Encoding.Raw,
+                serialization.PrivateFormat.Raw,
+                serialization.NoEncryption(),
+            )
+            pub = raw_public(key.public_key())
+            if not (self._dir(agency_id) / f"{kind}-{key_id(pub)}.key").exists():  # not yet
+                # the current key (no suffix) stays the newest: a moment after the others
+                at = datetime.fromtimestamp(pem.stat().st_mtime, UTC)
+                if "-" not in pem.stem:
+                    at += timedelta(seconds=1)
+                written.append(self._write(agency_id, kind, raw, pub, at))
+            pem.unlink()
+        return written
+
     # --- use ------------------------------------------------------------------------------
 
     def decryption_key(self, agency_id: str) -> X25519PrivateKey:

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import String, select, type_coerce
 
-from infoshare.db import DecisionRecordRow, RequestRow
+from infoshare.db.tables import DecisionRecordRow, RequestRow
 from infoshare.markdown import md, md_link
 from infoshare.models import Decision
 from infoshare.store import Store

@@ -46,7 +46,7 @@ from sqlalchemy import or_, select
 from infoshare import prefect_api
 from infoshare.compaction import Compacted, compact_sqlite, prefect_sqlite_path, store_sqlite_path
 from infoshare.config import Period
-from infoshare.db import DecisionRecordRow, RequestRow
+from infoshare.db.tables import DecisionRecordRow, RequestRow
 from infoshare.keys import KeyNotFound, LocalKey
 from infoshare.records.chain import ChainError
 from infoshare.records.checkpoints import delete_prefix

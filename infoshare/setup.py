@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from infoshare.config import Settings
+from infoshare.db import revision
 from infoshare.keys import (
     ENCRYPTION,
     MAX_OVERLAP,
+    AgencyKeyStore,
     KeyStoreError,
     LocalKey,
     PublicKeyInfo,
@@ -20,6 +23,25 @@ from infoshare.worktime import now_utc
 KEY_VALIDITY = timedelta(days=2 * 365)
 CLOCK_SKEW = timedelta(minutes=5)  # a new key is valid from a little before it was made
 DEFAULT_OVERLAP = timedelta(days=14)
+
+
+def upgrade_store(settings: Settings) -> tuple[revision.Upgrade, list[Path]]:
+    """Bring this machine's store up to this version: the schema to its revision
+    (``infoshare.db.revision.upgrade``), and agency key files written before stop 8 rewritten
+    in today's format. Returns the upgrade and the key files written."""
+    from infoshare.crypto import MasterKey
+    from infoshare.db.engine import make_engine
+
+    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new SQLite store's place
+    engine = make_engine(settings.database_url)
+    try:
+        done = revision.upgrade(engine)
+    finally:
+        engine.dispose()
+    if not any((settings.keys_dir / "agencies").glob("*/*.pem")):
+        return done, []  # no master key needed: a machine without keys may run the upgrade
+    master = MasterKey.load(settings.keys_dir, settings.master_key_b64)
+    return done, AgencyKeyStore(settings.keys_dir, master, settings.key_passphrase).convert_legacy()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.exc import IntegrityError
 
 from infoshare import emergency
-from infoshare.db import DecisionRecordRow, RequestRow, StepRow
+from infoshare.db.tables import DecisionRecordRow, RequestRow, StepRow
 from infoshare.models import Step, UrgencyTier
 from infoshare.store import Store
 from infoshare.store.requests import DONE, WAITING

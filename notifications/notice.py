@@ -76,6 +76,7 @@ class Notice:
     attempts           failed attempts before a lock-out; required for lockout_alert
     agency_id          the recipient agency's registry id (delivery notice: for the command)
     envelope_file      where the envelope waits (delivery notice: for the command)
+    workspace_link     the request's page in infoshare's workspace (optional)
     """
 
     kind: Kind
@@ -96,6 +97,7 @@ class Notice:
     attempts: int | None = None
     agency_id: str | None = None
     envelope_file: str | None = None
+    workspace_link: str = ""  # the request in infoshare's workspace, where one is run
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -118,6 +120,10 @@ class Notice:
             put(self, name, one_line)
         if not _LINK.fullmatch(self.link or ""):
             raise NoticeError("link must be an http(s) URL of the run in the Prefect UI")
+        if self.workspace_link and not _LINK.fullmatch(self.workspace_link):
+            raise NoticeError(
+                "workspace_link must be an http(s) URL of the request in the workspace"
+            )
         if not _EMAIL.fullmatch(self.recipient_email or ""):
             raise NoticeError("recipient_email must be a single address like name@example.org")
         if self.due is not None and (self.due.tzinfo is None or self.due.utcoffset() is None):

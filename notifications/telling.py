@@ -1,7 +1,7 @@
 """Who is told what, and when: one-time codes to the people who may answer a waiting step,
 reminders and escalations by the step's due time, the outcome and the delivery to the
-requester, and the alerts to the data-protection lead (a step locked, approved items not
-delivered).
+requester, the alerts to the data-protection lead (a step locked, approved items not
+delivered), and the workspace's sign-in codes.
 
 ``Teller`` decides and sends; it is called from the flow's steps and the watchdog (through
 ``tasks.notify``, which gives it the run's logger), never with a code as a task parameter or
@@ -27,6 +27,7 @@ from infoshare.worktime import LONDON, now_utc
 from notifications.delivery import DeliveryError, deliver
 from notifications.notice import Kind, Notice, NoticeError
 from notifications.render import render
+from notifications.signin import signin_message
 
 Log = logging.Logger | logging.LoggerAdapter[logging.Logger]
 
@@ -197,6 +198,23 @@ class Teller:
                                         step="delivery", reasons=(reason,)),
                    dpo)  # fmt: skip
 
+    # --- the workspace ----------------------------------------------------------------------
+
+    def signin_code(self, member: Member, code: str, expires_at: datetime, signin_url: str) -> bool:
+        """Mail a workspace sign-in code to the person's registered address (asked for in the
+        workspace; it decides whether one is due)."""
+        try:
+            msg = signin_message(member.name, member.email, code, expires_at, signin_url)
+            where = deliver(msg, self.store.settings)
+        except (DeliveryError, ValueError) as exc:
+            self.store.audit.write(None, "workspace sign-in", member.id, "notification failed",
+                                   str(exc))  # fmt: skip
+            self.log.warning("sign-in code to %s not delivered: %s", member.id, exc)
+            return False
+        self.store.audit.write(None, "workspace sign-in", member.id, "notified",
+                               f"sign-in code via {where.method}")  # fmt: skip
+        return True
+
     # --- building and sending ---------------------------------------------------------------
 
     def _dpo(self, ref: str) -> Member | None:
@@ -227,6 +245,9 @@ class Teller:
             disclosing_agency=disclosing.name if disclosing else meta.disclosing_agency,
             tier=meta.urgency,
             link=run_link(self.store, meta.flow_run_id or ""),
+            workspace_link=f"{ws}/requests/{ref}"
+            if (ws := self.store.settings.workspace_url)
+            else "",
             recipient_name=to.name,
             recipient_id=to.id,
             recipient_email=to.email,

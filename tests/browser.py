@@ -5,9 +5,10 @@ Fixtures (``pytest_plugins = ["prefect_server", "browser"]`` in ``tests/conftest
 * ``chromium``: one headless ``/usr/bin/chromium`` for the whole session (Playwright cannot
   download its own browser on these machines; ``.ci/run`` installs Debian's when it is missing).
   Playwright launches it with a fresh temporary profile (user-data dir), deleted at the end.
-* ``page``: a new browser context (no cookies, no storage: like a private window) and one page
-  at 1366x768, the screen the UI must work on. When the test fails, a full-page screenshot of
-  every page the context opened is kept in :data:`SCREENSHOTS` (``.ci/run`` prints the folder).
+* ``new_page``: makes a page in a new browser context (no cookies, no storage: like a private
+  window) at 1366x768, the screen the UI must work on, one per person of a journey; ``page`` is
+  one such page. When the test fails, a full-page screenshot of every page the test opened is
+  kept in :data:`SCREENSHOTS` (``.ci/run`` prints the folder).
 
 Helpers that check what a person *sees*, not only what is in the DOM:
 
@@ -25,7 +26,7 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ __all__ = [
     "assert_on_screen",
     "assert_text_on_screen",
     "chromium",
+    "new_page",
     "page",
     "ui_url",
     "visible_box",
@@ -92,16 +94,34 @@ _FAILED = pytest.StashKey[bool]()
 
 
 @pytest.fixture
-def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh context (no cookies or storage) and page at 1366x768; screenshots on failure."""
-    context = chromium.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="Europe/London")
-    context.set_default_timeout(20_000)
+def new_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Make a page in a fresh context (no cookies or storage: one person's private window) at
+    1366x768, as often as the test needs (several people in one journey); ``options`` go to
+    Playwright's ``new_context`` (e.g. ``accept_downloads=True``). When the test fails, every
+    page it opened is kept as a screenshot."""
+    contexts: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = chromium.new_context(
+            viewport=VIEWPORT, locale="en-GB", timezone_id="Europe/London", **options
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield context.new_page()
+        yield make
     finally:
         if request.node.stash.get(_FAILED, False):
-            keep_screenshots(context.pages, request.node.nodeid)
-        context.close()
+            keep_screenshots([p for c in contexts for p in c.pages], request.node.nodeid)
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    """One page in a fresh context (see ``new_page``)."""
+    return new_page()
 
 
 def keep_screenshots(pages: list[Any], name: str) -> list[Path]:

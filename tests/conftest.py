@@ -52,6 +52,22 @@ def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def outbox_code(home: Path, ref: str, email: str) -> str:
+    """The one-time code in the newest outbox message to ``email`` about ``ref``."""
+    import mailbox
+
+    box = mailbox.Maildir(home / "outbox", create=False)
+    codes = []
+    for msg in box:
+        if msg["X-Infoshare-Reference"] == ref and email in str(msg["To"]):
+            text = msg.get_payload(0).get_payload(decode=True).decode()  # the text/plain part
+            found = CODE_LINE.search(text)
+            if found:
+                codes.append((msg["Date"], found.group(1)))
+    assert codes, f"no code for {email} about {ref} in the outbox"
+    return sorted(codes)[-1][1]
+
+
 @pytest.fixture
 def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh INFOSHARE_HOME for commands run in this process (click's CliRunner): no
@@ -99,6 +115,24 @@ def store(env: dict[str, str]) -> Iterator[Store]:
     initialise(s)
     yield s
     s.close()
+
+
+def made_before_migrations(store: Store) -> None:
+    """Turn a test's store into one as a version before migrations left it: no revision
+    stamped (the caller then removes what that version did not have yet)."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+
+
+def upgraded_store(env: dict[str, str]) -> Store:
+    """``infoshare db upgrade``, then the store opened as any command opens it."""
+    from infoshare.setup import upgrade_store
+
+    settings = load_settings(env)
+    upgrade_store(settings)
+    return Store(settings)
 
 
 POSTGRES_ENV = "INFOSHARE_TEST_POSTGRES_URL"

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from infoshare.config import load_settings
-from infoshare.db import AuditEventRow
+from infoshare.db.tables import AuditEventRow
 from infoshare.models import ShareRequest
 from infoshare.records.chain import verify
 from infoshare.records.checkpoints import due_checkpoints

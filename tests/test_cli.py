@@ -62,7 +62,7 @@ def test_init_json(home: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["home"] == str(home)
-    assert (data["agencies"], data["people"], data["isas"]) == (7, 22, 1)
+    assert (data["agencies"], data["people"], data["isas"]) == (7, 24, 1)
     assert set(data["keys_created"]) == AGENCIES
     for kind in ("x25519", "ed25519"):
         (key,) = (home / "keys" / "agencies" / "northshire-police").glob(f"{kind}-*.key")

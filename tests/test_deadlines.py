@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import made_before_migrations, upgraded_store
 
 from infoshare import emergency, escalation, timeliness
 from infoshare.config import ConfigError, load_settings
@@ -420,8 +421,9 @@ def test_a_store_made_before_step_windows_gets_the_new_columns(env: dict[str, st
         for table, column in [("request_steps", "due_at"), ("request_steps", "opened_at"),
                               ("agencies", "deputy"), ("agencies", "on_call")]:  # fmt: skip
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    made_before_migrations(old)
     old.close()
-    upgraded = Store(load_settings(env))
+    upgraded = upgraded_store(env)
     columns = {c["name"] for c in inspect(upgraded.engine).get_columns("request_steps")}
     assert {"opened_at", "due_at"} <= columns
     initialise(upgraded)  # the registry reloads its cover

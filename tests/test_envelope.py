@@ -21,7 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infoshare.db import create_schema, make_engine
+from infoshare.db.engine import make_engine
+from infoshare.db.revision import upgrade
 from infoshare.envelope import (
     DirectorySink,
     EnvelopeError,
@@ -575,7 +576,7 @@ def test_replay_is_rejected_across_processes_by_the_store_table(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     engine = make_engine(url)
-    create_schema(engine)
+    upgrade(engine)
     _open(sealed.data, seen=SqlSeenStore(engine))
     again = SqlSeenStore(make_engine(url))  # a fresh connection, as another process would have
     assert again.seen(sealed.message_id)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, outbox_code
 from prefect_server import start_prefect_server
 
 
@@ -135,23 +135,6 @@ def test_deploy_all_and_process_worker_with_cli_approval(
     assert record["approvers"][0]["id"] == "school-head"
     assert record["shared"]["items"] == ["item-1"]
     assert record["personal"]["subjects"][0]["name"] == "Jamie Fictitious-Pupil"
-
-
-def outbox_code(home: Path, ref: str, email: str) -> str:
-    """The one-time code in the newest outbox message to ``email`` about ``ref``."""
-    import mailbox
-    import re
-
-    box = mailbox.Maildir(home / "outbox", create=False)
-    codes = []
-    for msg in box:
-        if msg["X-Infoshare-Reference"] == ref and email in str(msg["To"]):
-            text = msg.get_payload(0).get_payload(decode=True).decode()  # the text/plain part
-            found = re.search(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})", text)
-            if found:
-                codes.append((msg["Date"], found.group(1)))
-    assert codes, f"no code for {email} about {ref} in the outbox"
-    return sorted(codes)[-1][1]
 
 
 def _poll(what: str, tmp_path: Path, check: Any, timeout: float = 150) -> Any:

@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, text, update
 import infoshare.store as store_module
 from infoshare.cli import main
 from infoshare.config import load_settings
-from infoshare.db import (
+from infoshare.db.tables import (
     DecisionChainRow,
     DecisionCheckpointRow,
     DecisionRecordRow,

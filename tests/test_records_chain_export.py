@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 import infoshare.store as store_module
 from infoshare.cli import main
-from infoshare.db import AuditEventRow
+from infoshare.db.tables import AuditEventRow
 from infoshare.models import ShareRequest
 from infoshare.records.compose import record_decision
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 import infoshare.store as store_module
 from infoshare.cli import main
-from infoshare.db import AuditEventRow, RequestRow
+from infoshare.db.tables import AuditEventRow, RequestRow
 from infoshare.models import ShareRequest
 from infoshare.records.compose import record_decision
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from conftest import Mailbox, Stack, example, wait_until
+from conftest import Mailbox, Stack, example, made_before_migrations, upgraded_store, wait_until
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -29,7 +29,7 @@ import infoshare.store as store_module
 from infoshare import compaction, prefect_api, retention
 from infoshare.cli import main
 from infoshare.config import ConfigError, Period, load_settings
-from infoshare.db import (
+from infoshare.db.tables import (
     AuditEventRow,
     Base,
     DecisionChainFloorRow,
@@ -560,8 +560,9 @@ def test_a_store_made_before_retention_is_upgraded(
             )
         else:
             conn.execute(text("ALTER TABLE decision_records DROP COLUMN disposed_at"))
+    made_before_migrations(s)
     s.close()
-    upgraded = Store(load_settings(env))
+    upgraded = upgraded_store(env)
     try:
         report = retention.run(upgraded, NOW, prefect=False)
         assert [d.ref for d in report.disposed] == [ref]
@@ -756,8 +757,9 @@ def test_a_store_made_before_floors_is_upgraded(
                     "BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"
                 )
             )
+    made_before_migrations(s)
     s.close()
-    upgraded = Store(load_settings(env))
+    upgraded = upgraded_store(env)
     try:
         report = retention.run(upgraded, NOW, prefect=False)
         assert report.ok, report.problems

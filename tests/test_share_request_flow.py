@@ -405,7 +405,7 @@ def test_failed_transfer_still_ends_with_a_record(
     fails, and the decision record says FAILED with the reason, and that nothing was shared."""
     from sqlalchemy import update
 
-    from infoshare.db import AgencyKeyRow
+    from infoshare.db.tables import AgencyKeyRow
     from infoshare.worktime import now_utc
 
     with stack_store.session() as s:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from infoshare.config import load_settings
 from infoshare.crypto import DecryptionError
-from infoshare.db import AuditEventRow, DecisionRecordRow, RequestRow
+from infoshare.db.tables import AuditEventRow, DecisionRecordRow, RequestRow
 from infoshare.models import Decision, ShareRequest, Step
 from infoshare.records.compose import record_decision
 from infoshare.steps import run_triage

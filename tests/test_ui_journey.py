@@ -14,7 +14,7 @@ flows. One journey covers many checks, so that the suite pays for one run of the
    linked to its run.
 
 Screenshots for the README's "Using it" section are made on the way (docs/screenshots/, written
-when INFOSHARE_UPDATE_DOC_SCREENSHOTS=1; otherwise next to the failure screenshots).
+when INFOSHARE_UPDATE_SCREENSHOTS=1; otherwise next to the failure screenshots).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ NARROW = {"width": 1366, "height": 768}
 
 def docs_shot(page: Any, name: str) -> Path:
     """A screenshot for the README, of what the window shows."""
-    update = os.environ.get("INFOSHARE_UPDATE_DOC_SCREENSHOTS") == "1"
+    update = os.environ.get("INFOSHARE_UPDATE_SCREENSHOTS") == "1"
     folder = DOCS if update else SCREENSHOTS / "docs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"

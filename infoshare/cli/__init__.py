@@ -3,6 +3,7 @@
 # Importing the command modules registers their commands on ``main``.
 from infoshare.cli import (  # noqa: F401
     answers,
+    db,
     envelopes,
     intake,
     keys,
@@ -14,6 +15,7 @@ from infoshare.cli import (  # noqa: F401
     retention,
     setup,
     subject_access,
+    workspace,
 )
 from infoshare.cli.common import main
 

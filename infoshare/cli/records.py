@@ -37,7 +37,10 @@ def records() -> None:
 @click.option("--why", default="", help="Why you need the personal data (logged).")
 @json_option
 def records_show(target: str, personal: bool, person: str | None, why: str, as_json: bool) -> None:
-    """The decision record of a request (reference or flow run id)."""
+    """The decision record of a request (reference or flow run id).
+
+    With --personal, an administrator's tool on the infoshare machine: --as is a claim nobody
+    checks here. People read the outcome and its reasons in the workspace, signed in."""
     store = open_store()
     ref = ref_for(target, store)
     found = store.chain.record(ref)
@@ -152,7 +155,7 @@ def records_list(limit: int, as_json: bool) -> None:
     """Recent decision records (no personal data)."""
     from sqlalchemy import select
 
-    from infoshare.db import DecisionRecordRow
+    from infoshare.db.tables import DecisionRecordRow
 
     store = open_store()
     with store.session() as s:

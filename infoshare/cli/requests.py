@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from infoshare import prefect_api, timeliness
+from infoshare import prefect_api
 from infoshare.cli.common import (
     check_viewer,
     emit,
@@ -22,6 +22,7 @@ from infoshare.cli.common import (
     validation_message,
 )
 from infoshare.identity import eligibility
+from infoshare.inbox import waiting_for
 from infoshare.models import ShareRequest
 from infoshare.worktime import now_utc, uk_minute
 
@@ -111,7 +112,10 @@ def requests_list(limit: int, as_json: bool) -> None:
 @click.option("--why", required=True, help="Why you need to see it (logged).")
 @json_option
 def requests_show(target: str, person: str, why: str, as_json: bool) -> None:
-    """A request in full, personal data included; who looked and why is logged."""
+    """A request in full, personal data included; who looked and why is logged.
+
+    An administrator's tool on the infoshare machine: --as is a claim nobody checks here.
+    People see requests in the workspace (`infoshare workspace serve`), signed in."""
     store = open_store()
     ref = ref_for(target, store)
     check_viewer(store, ref, person, why)
@@ -157,17 +161,12 @@ def inbox(person: str, as_json: bool) -> None:
     store = open_store()
     if store.partnership().member(person) is None:
         fail(f"{person!r} is not registered in the partnership", 2)
-    now = now_utc()
-    rows = []
-    for r in timeliness.open_requests(store):
-        step = r.waiting_for
-        if step is None or person not in {m.id for m in eligibility.eligible(store, r.ref, step)}:
-            continue
-        left = r.time_left(now)
-        rows.append({"reference": r.ref, "step": step.value, "tier": r.urgency,
-                     "from": r.requesting_agency, "to": r.disclosing_agency, "due_at": r.due_at,
-                     "hours_left": None if left is None else round(left / 3600, 1),
-                     "rag": r.rag(now), "flow_run_id": r.flow_run_id})  # fmt: skip
+    rows = [
+        {"reference": w.ref, "step": w.step.value, "tier": w.tier, "from": w.requesting_agency,
+         "to": w.disclosing_agency, "due_at": w.due_at, "hours_left": w.hours_left, "rag": w.rag,
+         "flow_run_id": w.flow_run_id}
+        for w in waiting_for(store, person, now_utc())
+    ]  # fmt: skip
     text = "\n".join(
         f"{d['reference']}  {d['step']:<9} {d['tier']:<9} {d['from']} -> {d['to']}  "
         f"{d['hours_left']} h left ({d['rag']})"

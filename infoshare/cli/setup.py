@@ -21,6 +21,8 @@ from infoshare.cli.common import (
     main,
     open_store,
 )
+from infoshare.cli.db import upgrade_store
+from infoshare.config import load_settings
 from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -40,16 +42,19 @@ registry_option = click.option(
 @registry_option
 @json_option
 def init(registry_file: Path, as_json: bool) -> None:
-    """Create the store, load the registry and create agency keys (safe to repeat)."""
+    """Create or upgrade the store (`infoshare db upgrade`), load the registry and create agency
+    keys (safe to repeat)."""
     from infoshare.setup import initialise
 
+    done, _converted = upgrade_store(load_settings())
     store = open_store()
     report = initialise(store, registry_file)
     emit(
         as_json,
-        {"home": str(store.settings.home), **report.__dict__},
-        f"infoshare home {store.settings.home}: {report.agencies} agencies, {report.people} "
-        f"people, {report.isas} ISAs; new keys for: {', '.join(report.keys_created) or 'none'}",
+        {"home": str(store.settings.home), "schema": done.after, **report.__dict__},
+        f"infoshare home {store.settings.home} (schema {done.after}): {report.agencies} "
+        f"agencies, {report.people} people, {report.isas} ISAs; new keys for: "
+        f"{', '.join(report.keys_created) or 'none'}",
     )
 
 
@@ -85,10 +90,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @main.command()
 @click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server.")
+@click.option(
+    "--workspace-port", default=4300, show_default=True, help="Port of infoshare's workspace."
+)
 @registry_option
 @json_option
-def up(port: int, registry_file: Path, as_json: bool) -> None:
-    """Start everything on this machine: Prefect server, store, demo registry, deployment."""
+def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> None:
+    """Start everything on this machine: Prefect server, store, demo registry, deployment, and
+    infoshare's workspace beside the Prefect UI."""
     import socket
 
     from infoshare.setup import initialise
@@ -98,15 +107,17 @@ def up(port: int, registry_file: Path, as_json: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
+    upgrade_store(load_settings())
     store = open_store()
     report = initialise(store, registry_file)
     if not as_json:
         click.echo(
             f"store and registry ready in {store.settings.home} ({report.agencies} agencies)"
         )
-    with socket.socket() as sock:
-        if sock.connect_ex(("127.0.0.1", port)) == 0:
-            fail(f"port {port} is already in use; stop what uses it or pass --port", 2)
+    for taken, option in ((port, "--port"), (workspace_port, "--workspace-port")):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", taken)) == 0:
+                fail(f"port {taken} is already in use; stop what uses it or pass {option}", 2)
     prefect_home = store.settings.home / "prefect"
     prefect_home.mkdir(parents=True, exist_ok=True)
     api = f"http://127.0.0.1:{port}/api"
@@ -119,8 +130,12 @@ def up(port: int, registry_file: Path, as_json: bool) -> None:
         "PREFECT_SERVER_API_PORT": str(port),
         "INFOSHARE_HOME": str(store.settings.home),
     }
+    env.setdefault("INFOSHARE_WORKSPACE_URL", f"http://localhost:{workspace_port}")
+    workspace_url = env["INFOSHARE_WORKSPACE_URL"]
     server_log = prefect_home / "server.log"
     serve_log = store.settings.home / "serve.log"
+    workspace_log = store.settings.home / "workspace.log"
+    logs = [str(server_log), str(serve_log), str(workspace_log)]
     with server_log.open("ab") as slog, serve_log.open("ab") as wlog:
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
@@ -143,28 +158,39 @@ def up(port: int, registry_file: Path, as_json: bool) -> None:
                     serve_log,
                     120,
                 )
-                ui = f"http://127.0.0.1:{port}"
-                emit(
-                    as_json,
-                    {
-                        "ui": ui,
-                        "api": api,
-                        "home": str(store.settings.home),
-                        "logs": [str(server_log), str(serve_log)],
-                    },  # fmt: skip
-                    f"\ninfoshare is running.\n  Prefect UI:  {ui}\n"
-                    f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
-                    f"  Logs: {server_log}, {serve_log}\nPress Ctrl-C to stop.\n",
-                )
-                while server.poll() is None and worker.poll() is None:
-                    time.sleep(1)
-                fail("a component stopped unexpectedly; see the logs above")
+                workspace = _start_workspace(env, workspace_port, workspace_log)
+                try:
+                    _wait_http("the workspace", f"http://127.0.0.1:{workspace_port}/health",
+                               workspace, workspace_log, 60)  # fmt: skip
+                    ui = f"http://127.0.0.1:{port}"
+                    emit(
+                        as_json,
+                        {"ui": ui, "workspace": workspace_url, "api": api,
+                         "home": str(store.settings.home), "logs": logs},
+                        f"\ninfoshare is running.\n  Prefect UI:  {ui}\n"
+                        f"  Workspace:   {workspace_url}  (sign in, prepare, approve, read)\n"
+                        f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
+                        f"  Logs: {', '.join(logs)}\nPress Ctrl-C to stop.\n",
+                    )  # fmt: skip
+                    while all(p.poll() is None for p in (server, worker, workspace)):
+                        time.sleep(1)
+                    fail("a component stopped unexpectedly; see the logs above")
+                finally:
+                    _stop(workspace)
             except KeyboardInterrupt:
                 click.echo("stopping ...")
             finally:
                 _stop(worker)
         finally:
             _stop(server)
+
+
+def _start_workspace(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "infoshare", "workspace", "serve", "--port", str(port)],
+            env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
 
 
 # --- registry and envelopes --------------------------------------------------------------------

@@ -40,8 +40,11 @@ def records_search(
     html_file: Path | None,
     as_json: bool,
 ) -> None:
-    """Subject access: every decision record about a person that your agency is party to."""
-    from infoshare.records.search import subject_search
+    """Subject access: every decision record about a person that your agency is party to.
+
+    An administrator's tool on the infoshare machine: --as is a claim nobody checks here. A
+    data-protection lead searches in the workspace (Data protection), signed in."""
+    from infoshare.records.search import logged_subject_search
 
     if dob is not None:
         try:
@@ -59,14 +62,8 @@ def records_search(
     assert member is not None
     if len(why.strip()) < 5:
         fail("say why you are searching (--why), e.g. the subject access request reference", 2)
-    found = subject_search(store, subject_name, dob, member.agency_id)
     # DPA 2018 s.62: consultation is logged too. Who, why and what was found; never the name.
-    store.audit.write(
-        None, None, person, "subject search",
-        f"{why.strip()} ({len(found.matches)} found in {member.agency_id}'s records)",
-    )  # fmt: skip
-    for m in found.matches:
-        store.audit.write(m["reference"], None, person, "found by subject search", why.strip())
+    found = logged_subject_search(store, subject_name, dob, person, member.agency_id, why.strip())
     data = {
         "agency": member.agency_id,
         "matches": found.matches,
@@ -154,10 +151,13 @@ def records_export(
     why: str,
     as_json: bool,
 ) -> None:
-    """Decision records of a period (no personal data) with a manifest signed by the agency."""
+    """Decision records of a period (no personal data) with a manifest signed by the agency.
+
+    An administrator's tool on the infoshare machine: --as is a claim nobody checks here. A
+    data-protection lead exports in the workspace (Data protection), signed in."""
     from infoshare.keys import KeyNotFound
     from infoshare.records.chain import UnknownAgency
-    from infoshare.records.export import export_bytes, export_manifest, export_rows
+    from infoshare.records.export import export_bytes, export_manifest, export_rows, log_export
 
     start, end = _day(since, "--since"), _day(until, "--until") + timedelta(days=1)
     if end <= start:
@@ -184,10 +184,7 @@ def records_export(
         _write_atomic(manifest_path, (json.dumps(signed, indent=2) + "\n").encode())
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}", 2)
-    store.audit.write(
-        None, None, person, "records exported",
-        f"{why.strip()} ({len(rows)} records of {agency}, {since} to {until}, {fmt})",
-    )  # fmt: skip
+    log_export(store, person, agency, since, until, fmt, len(rows), why.strip())
     emit(
         as_json,
         {"file": str(out), "manifest": str(manifest_path), "records": len(rows)},

@@ -41,7 +41,7 @@ class SqlSeenStore:
     """The ``seen_envelopes`` table; the primary key makes a racing second claim fail."""
 
     def __init__(self, engine: Engine) -> None:
-        from infoshare.db import SeenEnvelopeRow
+        from infoshare.db.tables import SeenEnvelopeRow
 
         self.engine = engine
         SeenEnvelopeRow.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
@@ -49,7 +49,7 @@ class SqlSeenStore:
     def seen(self, message_id: str) -> bool:
         from sqlalchemy.orm import Session
 
-        from infoshare.db import SeenEnvelopeRow
+        from infoshare.db.tables import SeenEnvelopeRow
 
         with Session(self.engine) as s:
             return s.get(SeenEnvelopeRow, message_id) is not None
@@ -58,7 +58,7 @@ class SqlSeenStore:
         from sqlalchemy.exc import IntegrityError
         from sqlalchemy.orm import Session
 
-        from infoshare.db import SeenEnvelopeRow
+        from infoshare.db.tables import SeenEnvelopeRow
 
         try:
             with Session(self.engine) as s, s.begin():
@@ -79,7 +79,7 @@ class SqlSeenStore:
         from sqlalchemy import delete, select
         from sqlalchemy.orm import Session
 
-        from infoshare.db import SeenEnvelopeRow
+        from infoshare.db.tables import SeenEnvelopeRow
 
         with Session(self.engine) as s, s.begin():
             doomed = list(s.scalars(select(SeenEnvelopeRow.message_id).where(

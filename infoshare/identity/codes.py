@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from infoshare.crypto import digest_json
-from infoshare.db import OneTimeCodeRow
+from infoshare.db.tables import OneTimeCodeRow
 from infoshare.identity.eligibility import eligible
 from infoshare.policy.answers import CODE_PATTERN
 from infoshare.registry.partnership import Member

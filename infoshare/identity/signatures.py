@@ -4,7 +4,8 @@ The other way to prove who answers (besides a one-time code) is a signature with
 own Ed25519 key (``infoshare approve --sign``): non-repudiation, since only they hold the
 private key. The signature covers the canonical JSON of :func:`signed_payload`: the run, the
 step, the person, the decision and items, the request's content hash and the hash of the whole
-answer (docs/records-canonical-form.md, section 7). :func:`prove` checks either proof.
+answer (docs/records-canonical-form.md, section 7). :func:`prove` checks either proof, or the
+proof the workspace gives an answer made there (``workspace_proof``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from infoshare.crypto import digest_json
+from infoshare.identity import workspace_proof
 from infoshare.identity.codes import redeem, request_hash
 from infoshare.keys import key_id
 from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
@@ -33,7 +35,7 @@ SIGNATURE_PROOF = "Ed25519 signature with the person's registered key"
 
 def answer_sha256(inp: Answer) -> str:
     """Hash of the whole answer (reasons and all) without its proof: the decision payload."""
-    return digest_json(inp.model_dump(mode="json", exclude={"code", "signature"}))
+    return digest_json(inp.model_dump(mode="json", exclude={"code", "signature", "workspace"}))
 
 
 def _claim(inp: Answer) -> tuple[str, list[str]]:
@@ -75,6 +77,13 @@ def prove(store: Store, ref: str, step: str, inp: Answer) -> Proof | str:
     """Check the answer's proof of identity: its signature, or else its one-time code (spent
     here). Returns the proof, or why it was refused (never quoting the code)."""
     run_id = store.requests.meta(ref).flow_run_id or ""
+    if inp.workspace:  # answered in the workspace, by the person signed in there
+        if inp.signature or inp.code:
+            return "give one proof of identity: a code, a signature or the workspace's"
+        facts = workspace_proof.redeem(
+            store, ref, step, inp.person, answer_sha256(inp), inp.workspace
+        )
+        return Proof(facts) if isinstance(facts, dict) else facts
     if inp.signature and inp.code:
         return "give either the one-time code or a signature, not both"
     if not inp.signature:

@@ -37,6 +37,7 @@ CODE_HELP = (
     "The one-time code from your email, like ABCDE-FGHIJ (capitals, spaces and the dash do not "
     "matter)."
 )
+WORKSPACE_HELP = "Leave empty: set by the infoshare workspace when you answer there."
 
 
 class _Input(BaseModel):
@@ -63,6 +64,20 @@ def _signature(command: str) -> Any:
     )
 
 
+# The workspace's proof that the person signed in there gave the answer
+# (``infoshare.identity.workspace_proof``).
+WORKSPACE_PATTERN = r"[0-9a-f]{32}\.[A-Za-z0-9_-]{43}"
+
+
+def _workspace() -> Any:
+    return Field(
+        default="",
+        title="Workspace",
+        pattern=f"^$|^{WORKSPACE_PATTERN}$",
+        description=WORKSPACE_HELP,
+    )
+
+
 class OverrideInput(_Input):
     """Public-interest override of absent or refused consent."""
 
@@ -71,6 +86,7 @@ class OverrideInput(_Input):
     )
     code: str = _code()
     signature: str = _signature("justify")
+    workspace: str = _workspace()
     grounds: list[OverrideGround] = Field(
         min_length=1, description="Public-interest grounds for sharing without consent."
     )
@@ -105,6 +121,7 @@ class SignOffInput(_Input):
     )
     code: str = _code()
     signature: str = _signature("approve")
+    workspace: str = _workspace()
     decision: SignOffChoice = Field(
         title="Decision",  # not the type's name, SignOffChoice
         description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information.",
@@ -143,6 +160,7 @@ class EmergencyInput(_Input):
     )
     code: str = _code()
     signature: str = _signature("confirm")
+    workspace: str = _workspace()
     decision: EmergencyChoice = Field(
         title="Decision",
         description="CONFIRM: share the items ticked below now, sign-off follows within 24 "

@@ -32,7 +32,7 @@ from infoshare.keys import key_id, raw_public
 if TYPE_CHECKING:
     from sqlalchemy import Row
 
-    from infoshare.db import DecisionRecordRow
+    from infoshare.db.tables import DecisionRecordRow
 
 RECORD_FORMAT = "infoshare-decision-record/1"
 CHECKPOINT_FORMAT = "infoshare-chain-checkpoint/1"
@@ -173,11 +173,11 @@ def stored_digest(
 ) -> str:
     """``ChainFields.digest()`` computed from the stored text, without parsing any JSON.
 
-    The store writes JSON columns in canonical form (``db.json_text``), so a record's canonical
-    form is the stored JSON text spliced between its other fields, in sorted key order. Times
-    are the canonical strings (``timestamp``). Verification of millions of records uses this;
-    a record whose stored text is not canonical (written by an older version) gives a different
-    digest here and is then checked the slow way, by parsing (``ChainFields.digest``).
+    The store writes JSON columns in canonical form (``db.engine.json_text``), so a record's
+    canonical form is the stored JSON text spliced between its other fields, in sorted key
+    order. Times are the canonical strings (``timestamp``). Verification of millions of records
+    uses this; a record whose stored text is not canonical (written by an older version) gives a
+    different digest here and is then checked the slow way, by parsing (``ChainFields.digest``).
 
     Splicing is unambiguous: the only unparsed texts, ``personal_commitments`` and ``public``,
     are separated by ``,"prev":"<hash>","public":``, which cannot occur inside either of them

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Text, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from infoshare.db import (
+from infoshare.db.tables import (
     AgencyKeyRow,
     AgencyRow,
     DecisionChainFloorRow,

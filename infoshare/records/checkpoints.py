@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from infoshare.db import (
+from infoshare.db.tables import (
     DecisionChainFloorRow,
     DecisionChainRow,
     DecisionCheckpointRow,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from infoshare.db import DecisionRecordRow
+from infoshare.db.tables import DecisionRecordRow
 from infoshare.models import Decision, Step
 from infoshare.records.checkpoints import auto_checkpoint
 from infoshare.store import Store

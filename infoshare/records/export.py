@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
 from infoshare.crypto import sha256_hex
-from infoshare.db import DecisionChainRow, DecisionRecordRow
+from infoshare.db.tables import DecisionChainRow, DecisionRecordRow
 from infoshare.keys import key_id, raw_public
 from infoshare.records.canonical import canonical_json, timestamp
 from infoshare.records.chain import check_agency
@@ -135,6 +135,21 @@ def export_manifest(
         "signature": base64.b64encode(key.sign(canonical_json(manifest))).decode(),
         "public_key": base64.b64encode(pub).decode(),
     }
+
+
+def log_export(
+    store: Store,
+    person_id: str,
+    agency: str,
+    since: str,
+    until: str,
+    fmt: str,
+    count: int,
+    why: str,
+) -> None:
+    """An export is logged: who, why, what (never its content)."""
+    store.audit.write(None, None, person_id, "records exported",
+                      f"{why} ({count} records of {agency}, {since} to {until}, {fmt})")  # fmt: skip
 
 
 def check_export(signed: Any, data: bytes) -> list[str]:

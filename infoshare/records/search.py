@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from infoshare.db import DecisionChainRow, DecisionRecordRow, RequestRow, SubjectIndexRow
+from infoshare.db.tables import DecisionChainRow, DecisionRecordRow, RequestRow, SubjectIndexRow
 from infoshare.records.chain import floor_row
 from infoshare.store import Store
 from infoshare.store.chain import normal_name
@@ -102,3 +102,18 @@ def subject_search(store: Store, name: str, dob: str | None, agency: str) -> Sub
                 }
             )
     return out
+
+
+def logged_subject_search(
+    store: Store, name: str, dob: str | None, person_id: str, agency: str, why: str
+) -> SubjectSearch:
+    """The search, logged as a consultation (DPA 2018 s.62): who searched, why and how many
+    were found (never the name), and a line on each record found."""
+    found = subject_search(store, name, dob, agency)
+    store.audit.write(
+        None, None, person_id, "subject search",
+        f"{why} ({len(found.matches)} found in {agency}'s records)",
+    )  # fmt: skip
+    for m in found.matches:
+        store.audit.write(m["reference"], None, person_id, "found by subject search", why)
+    return found

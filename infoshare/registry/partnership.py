@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infoshare.db import AgencyIntakeRow, AgencyRow, IsaRow, PersonRow
+from infoshare.db.tables import AgencyIntakeRow, AgencyRow, IsaRow, PersonRow
 from infoshare.registry.public_keys import register_person_key
 from infoshare.registry.spec import OfficeHoursSpec, RegistryError, RegistrySpec, signing_public_key
 from infoshare.worktime import OfficeHours
@@ -157,6 +157,15 @@ class Partnership:
         if a is None:
             return []
         return [m for m in self.members_of(agency_id) if m.role in a.approver_roles]
+
+    def led_by(self, person_id: str) -> list[str]:
+        """The agencies whose data-protection lead this person is: those whose registered
+        ``dpo_email`` is the person's own (one lead may serve several agencies)."""
+        m = self.members.get(person_id)
+        if m is None:
+            return []
+        mine = m.email.casefold()
+        return [a.id for a in self.agencies.values() if (a.dpo_email or "").casefold() == mine]
 
     def isa(self, reference: str) -> Isa | None:
         return next((i for i in self.isas if i.reference == reference), None)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infoshare.db import AgencyKeyRow, PersonKeyRow
+from infoshare.db.tables import AgencyKeyRow, PersonKeyRow
 from infoshare.keys import SIGNING, PublicKeyInfo, key_id
 
 

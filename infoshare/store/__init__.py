@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from infoshare.config import Settings, load_settings
 from infoshare.crypto import MasterKey
-from infoshare.db import create_schema, make_engine, upgrade_schema
+from infoshare.db.engine import make_engine
+from infoshare.db.revision import require_current
 from infoshare.keys import AgencyKeyStore
 from infoshare.registry.partnership import Partnership, load_partnership
 from infoshare.store.audit import AuditTrail
@@ -41,10 +41,7 @@ class Store:
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.engine = make_engine(self.settings.database_url)
-        if not inspect(self.engine).has_table("decision_records"):
-            create_schema(self.engine)
-        else:
-            upgrade_schema(self.engine)  # a store made by an earlier version
+        require_current(self.engine)  # an empty database gets the schema; else it must be at head
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
         self.keys = AgencyKeyStore(

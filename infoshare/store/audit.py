@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from infoshare.db import AuditEventRow
+from infoshare.db.tables import AuditEventRow
 from infoshare.worktime import now_utc
 
 if TYPE_CHECKING:

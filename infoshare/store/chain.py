@@ -22,13 +22,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from infoshare.db import (
+from infoshare.db.engine import json_text
+from infoshare.db.tables import (
     AuditEventRow,
     DecisionChainRow,
     DecisionRecordRow,
     RequestRow,
     SubjectIndexRow,
-    json_text,
 )
 from infoshare.records.canonical import GENESIS, ChainFields, commit_personal
 from infoshare.store.errors import UnknownRequest

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from infoshare.db import (
+from infoshare.db.tables import (
     DecisionRecordRow,
     ItemContentRow,
     OneTimeCodeRow,

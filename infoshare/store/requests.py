@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from infoshare.db import ItemContentRow, RequestRow, StepRow
+from infoshare.db.tables import ItemContentRow, RequestRow, StepRow
 from infoshare.models import ShareRequest
 from infoshare.redaction import public_view
 from infoshare.store.errors import UnknownRequest
@@ -266,6 +266,17 @@ class Requests:
                 )
             )
             self._audit.add(s, ref, "prepare", provided_by, f"content prepared for {item}")
+
+    def prepared(self, ref: str) -> dict[str, tuple[str, datetime, int]]:
+        """For each item with content prepared: who prepared it, when, and its size (the
+        content itself stays sealed)."""
+        with self._store.session() as s:
+            rows = s.execute(
+                select(ItemContentRow.item_id, ItemContentRow.provided_by,
+                       ItemContentRow.provided_at, ItemContentRow.size)
+                .where(ItemContentRow.ref == ref)
+            )  # fmt: skip
+            return {r.item_id: (r.provided_by, r.provided_at, r.size) for r in rows}
 
     def prepared_items(self, ref: str) -> set[str]:
         with self._store.session() as s:

@@ -1,12 +1,17 @@
-"""SQLAlchemy 2 schema of infoshare's own store (registry, requests, progress, records, audit).
+"""The tables of infoshare's own store (registry, requests, progress, records, audit), as the
+code maps them (SQLAlchemy 2).
 
 Columns named ``sealed_*`` hold AES-256-GCM ciphertext under the request's data key; everything
 else is non-personal and may be queried freely for reports.
+
+A database gets these tables, their indexes and the decision-record triggers from the Alembic
+revisions in ``infoshare/migrations`` (``infoshare db upgrade``), never from ``create_all``: a
+change here needs a new revision (DEVELOPERS.md), and tests/test_migrations.py fails until the
+revisions make exactly these tables.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +26,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    create_engine,
-    event,
-    inspect,
-    text,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -152,7 +153,8 @@ class ItemContentRow(Base):
 
 
 class DecisionRecordRow(Base):
-    """Append-only: database triggers refuse UPDATE and DELETE.
+    """Append-only: database triggers refuse UPDATE and DELETE but for the disposal and the
+    deletion below a chain floor (infoshare/migrations/baseline.py).
 
     Each disclosing agency's records form a hash chain (see ``infoshare.chain`` and
     docs/records-canonical-form.md): ``chain_seq`` counts 1, 2, 3, ... per agency, ``prev_sha256``
@@ -179,7 +181,7 @@ class DecisionRecordRow(Base):
     personal_commitments: Mapped[dict[str, Any]] = mapped_column(JSON)
     sealed_personal: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Retention: when the personal part was disposed of. The one UPDATE the triggers allow sets
-    # this and nulls the ciphertext columns (_DISPOSABLE), nothing else (infoshare.retention).
+    # this and nulls ``sealed_personal``, nothing else (infoshare.retention).
     disposed_at: Mapped[datetime | None]
 
 
@@ -212,10 +214,11 @@ class DecisionChainFloorRow(Base):
     """Where an agency's chain now starts: records 1..``seq`` were deleted under the record
     retention rule, ``head_sha256`` is record ``seq``'s hash (what record ``seq`` + 1 links to)
     and ``checkpoint_id`` the checkpoint the agency's key signed at ``seq`` before the deletion;
-    ``signature`` is the agency key's signature of the floor itself (``records.canonical.Floor``), so a floor
-    cannot be moved up to an older genuine checkpoint without the key. One row per deletion,
-    append-only; each must lie beyond the last and match its checkpoint (triggers). The record
-    triggers allow DELETE of records at or below the agency's floor."""
+    ``signature`` is the agency key's signature of the floor itself
+    (``records.canonical.Floor``), so a floor cannot be moved up to an older genuine checkpoint
+    without the key. One row per deletion, append-only; each must lie beyond the last and match
+    its checkpoint (triggers). The record triggers allow DELETE of records at or below the
+    agency's floor."""
 
     __tablename__ = "decision_chain_floors"
     __table_args__ = (UniqueConstraint("agency", "seq"),)
@@ -284,175 +287,6 @@ for _column in ("disclosing_agency", "requesting_agency"):
         postgresql_where=RequestRow.wrapped_key.is_(None),
     )
 
-_APPEND_ONLY_TABLES = ("decision_records", "decision_checkpoints", "decision_chain_floors")
-
-# The sanctioned disposal: an UPDATE of a not yet disposed record that sets ``disposed_at`` and
-# leaves the ciphertext columns NULL, every other column unchanged. Anything else is refused.
-_DISPOSABLE = ("sealed_personal",)
-_KEPT = [c.name for c in DecisionRecordRow.__table__.columns if c.name not in _DISPOSABLE]
-_DISPOSAL_SQLITE = " AND ".join(
-    [
-        "OLD.disposed_at IS NULL AND NEW.disposed_at IS NOT NULL",
-        *(f"NEW.{c} IS NULL" for c in _DISPOSABLE),
-        *(f"NEW.{c} IS OLD.{c}" for c in _KEPT if c != "disposed_at"),
-    ]
-)
-# The sanctioned deletion (record retention): a record at or below its agency's chain floor,
-# which is signed, recorded and only moves forward (``decision_chain_floors``).
-_FLOOR = "COALESCE((SELECT MAX(f.seq) FROM decision_chain_floors f WHERE f.agency = {}), 0)"
-_BELOW_FLOOR = f"OLD.chain_seq <= {_FLOOR.format('OLD.disclosing_agency')}"
-_SANCTIONED_SQLITE = {
-    ("decision_records", "UPDATE"): f"WHEN NOT ({_DISPOSAL_SQLITE})",
-    ("decision_records", "DELETE"): f"WHEN NOT ({_BELOW_FLOOR})",
-}
-# A new floor: beyond the agency's last one, onto a stored checkpoint of that seq and head.
-_FLOOR_FORWARD = f"""NEW.seq > {_FLOOR.format("NEW.agency")} AND EXISTS (
-    SELECT 1 FROM decision_checkpoints c WHERE c.id = NEW.checkpoint_id
-    AND c.agency = NEW.agency AND c.seq = NEW.seq AND c.head_sha256 = NEW.head_sha256)"""  # noqa: S608 (constants only)
-_FLOOR_REFUSED = (
-    "decision records are append-only: a chain floor only moves forward, onto a stored "
-    "checkpoint at its seq"
-)
-# Triggers whose text depends on this version (columns, exceptions): dropped and made again.
-_REBUILT_SQLITE = (
-    "decision_records_no_update",
-    "decision_records_no_delete",
-    "decision_chain_floors_forward",
-)
-
-_APPEND_ONLY_SQLITE = [
-    *(
-        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()}
-        BEFORE {op} ON {table} {_SANCTIONED_SQLITE.get((table, op), "")}
-        BEGIN SELECT RAISE(ABORT, 'decision records are append-only'); END"""
-        for table in _APPEND_ONLY_TABLES
-        for op in ("UPDATE", "DELETE")
-    ),
-    f"""CREATE TRIGGER IF NOT EXISTS decision_chain_floors_forward
-        BEFORE INSERT ON decision_chain_floors WHEN NOT ({_FLOOR_FORWARD})
-        BEGIN SELECT RAISE(ABORT, '{_FLOOR_REFUSED}'); END""",
-]
-_ROW_GUARD = {"decision_records": "infoshare_records_disposal"}
-_DISPOSABLE_JSONB = " - ".join(f"'{c}'" for c in (*_DISPOSABLE, "disposed_at"))
-_APPEND_ONLY_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION infoshare_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'decision records are append-only'; END $$ LANGUAGE plpgsql""",
-    f"""CREATE OR REPLACE FUNCTION infoshare_records_disposal() RETURNS trigger AS $$
-       BEGIN
-         IF TG_OP = 'UPDATE' AND OLD.disposed_at IS NULL AND NEW.disposed_at IS NOT NULL
-            AND {" AND ".join(f"NEW.{c} IS NULL" for c in _DISPOSABLE)}
-            AND (to_jsonb(NEW) - {_DISPOSABLE_JSONB}) = (to_jsonb(OLD) - {_DISPOSABLE_JSONB})
-         THEN RETURN NEW; END IF;
-         IF TG_OP = 'DELETE' AND {_BELOW_FLOOR} THEN RETURN OLD; END IF;
-         RAISE EXCEPTION 'decision records are append-only';
-       END $$ LANGUAGE plpgsql""",
-    f"""CREATE OR REPLACE FUNCTION infoshare_floor_forward() RETURNS trigger AS $$
-       BEGIN
-         IF {_FLOOR_FORWARD} THEN RETURN NEW; END IF;
-         RAISE EXCEPTION '{_FLOOR_REFUSED}';
-       END $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS decision_chain_floors_forward ON decision_chain_floors",
-    """CREATE TRIGGER decision_chain_floors_forward BEFORE INSERT ON decision_chain_floors
-       FOR EACH ROW EXECUTE FUNCTION infoshare_floor_forward()""",
-    *(
-        stmt
-        for table in _APPEND_ONLY_TABLES
-        for stmt in (
-            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
-            f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-                FOR EACH ROW EXECUTE FUNCTION {_ROW_GUARD.get(table, "infoshare_append_only")}()""",
-            # Row triggers do not fire on TRUNCATE (nor on TRUNCATE requests CASCADE).
-            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
-            f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-                FOR EACH STATEMENT EXECUTE FUNCTION infoshare_append_only()""",
-        )
-    ),
-]
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed: disposed data is gone
-    cur.close()
-
-
-def json_text(value: Any) -> str:
-    """How JSON columns are written: canonical JSON (sorted keys, no whitespace, UTF-8; see
-    docs/records-canonical-form.md), so a record's stored text is already what its hash covers
-    and ``records verify`` can hash it without parsing."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=json_text)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def missing_tables(engine: Engine) -> set[str]:
-    """Tables of this version's schema that the database does not have yet."""
-    return set(Base.metadata.tables) - set(inspect(engine).get_table_names())
-
-
-def _install_triggers(engine: Engine) -> None:
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.begin() as conn:
-        if sqlite:  # these name this version's columns and exceptions: rebuild them
-            for trigger in _REBUILT_SQLITE:
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
-        for stmt in _APPEND_ONLY_SQLITE if sqlite else _APPEND_ONLY_POSTGRES:
-            conn.execute(text(stmt))
-
-
-def create_schema(engine: Engine) -> None:
-    """A new store: every table, index and trigger."""
-    Base.metadata.create_all(engine)
-    _install_triggers(engine)
-
-
-def add_missing_columns(engine: Engine) -> list[str]:
-    """Add nullable columns declared here but missing from an existing store's tables (a
-    store created by an earlier version); returns "table.column" for each one added. Only
-    additive changes are made this way: nothing is altered or dropped."""
-    inspector = inspect(engine)
-    added = []
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            if not inspector.has_table(table.name):
-                continue
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            for col in table.columns:
-                if col.name in have or not col.nullable:
-                    continue
-                kind = col.type.compile(dialect=engine.dialect)
-                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}'))
-                added.append(f"{table.name}.{col.name}")
-    return added
-
-
-def upgrade_schema(engine: Engine) -> None:
-    """Bring a store made by an earlier version up to date; idempotent and additive only (no
-    migrations framework yet): new tables, new nullable columns, new indexes, and the current
-    append-only triggers when anything changed (e.g. ``disposed_at``, which the disposal update
-    the record triggers allow depends on, or ``decision_chain_floors``, which the deletion
-    below a floor depends on)."""
-    created = missing_tables(engine)
-    if created:
-        Base.metadata.create_all(engine)
-    added = add_missing_columns(engine)
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(conn, checkfirst=True)
-    if created or added:
-        _install_triggers(engine)
-
 
 class SeenEnvelopeRow(Base):
     """Message ids of envelopes opened here, kept until they expire: a repeat is a replay."""
@@ -467,7 +301,7 @@ class SeenEnvelopeRow(Base):
 class AgencyIntakeRow(Base):
     """Where an agency receives envelopes over HTTPS (``infoshare intake serve``) and the CA
     bundle its server certificate must chain to. An agency without a row gets a directory
-    inbox. Created on first use in stores made before it existed."""
+    inbox."""
 
     __tablename__ = "agency_intakes"
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
@@ -502,3 +336,86 @@ class PersonKeyRow(Base):
     registered_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
     source: Mapped[str] = mapped_column(String(16))  # "registry" or "cli"
+
+
+# --- the workspace (infoshare.workspace) --------------------------------------------------------
+# Sessions, sign-in codes and attempts, passkeys and the answer proofs the workspace gives the
+# flow. Kept together here, after everything else, so that one migration can create them. None
+# holds personal data of the people requests are about; codes, session ids and proofs are stored
+# only as keyed hashes or nonces.
+
+
+class WorkspaceSessionRow(Base):
+    """A browser session of the workspace. ``id_hash`` is the SHA-256 of the random session id
+    in the (signed) cookie, so a copy of this table opens no session. A session without
+    ``person_id`` is a visitor who has not signed in (it holds the CSRF token and the pending
+    sign-in)."""
+
+    __tablename__ = "workspace_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    proof: Mapped[str | None] = mapped_column(String(16))  # "passkey" or "mailed code"
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    signed_in_at: Mapped[datetime | None]
+    last_seen: Mapped[datetime] = mapped_column(index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class WorkspaceSignInCodeRow(Base):
+    """A mailed sign-in code, bound to the browser session that asked for it. Only a keyed hash
+    of the code is kept; ``person_id`` is None when the id or email given was not registered
+    (nothing is sent then, but the visitor is told the same)."""
+
+    __tablename__ = "workspace_signin_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_hash: Mapped[str] = mapped_column(String(64), index=True)
+    person_id: Mapped[str | None] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkspaceSignInEventRow(Base):
+    """Sign-in events the rate limits and the lock-out count (codes asked for, wrong codes),
+    per person and per client address. The audit trail has the same events for people to read."""
+
+    __tablename__ = "workspace_signin_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class WorkspacePasskeyRow(Base):
+    """A person's passkey (WebAuthn credential) for signing in to the workspace."""
+
+    __tablename__ = "workspace_passkeys"
+    credential_id: Mapped[str] = mapped_column(String(512), primary_key=True)  # base64url
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE
+    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    transports: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class WorkspaceProofRow(Base):
+    """A proof of identity the workspace gave with an answer it sent to a run: bound to the
+    signed-in person, the run, the step, the request's hash and the answer's hash, spent by the
+    flow when it accepts the answer (``infoshare.identity.workspace_proof``)."""
+
+    __tablename__ = "workspace_proofs"
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str] = mapped_column(String(64))
+    flow_run_id: Mapped[str] = mapped_column(String(36))
+    answer_sha256: Mapped[str] = mapped_column(String(64))
+    signed_in_by: Mapped[str] = mapped_column(String(16))  # "passkey" or "mailed code"
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

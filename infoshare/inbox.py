@@ -1,0 +1,54 @@
+"""What waits for a person: the steps they may answer now, soonest deadline first, with tier,
+RAG status and time left. ``infoshare inbox`` prints it; the workspace's *My work* shows it.
+No personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from infoshare import timeliness
+from infoshare.identity import eligibility
+from infoshare.models import Step
+from infoshare.store import Store
+
+RAG_WORDS = {
+    "RED": "Red: overdue, or less than a fifth of its time left",
+    "AMBER": "Amber: less than half of its time left",
+    "GREEN": "Green: on track",
+}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    ref: str
+    step: Step
+    tier: str
+    requesting_agency: str
+    disclosing_agency: str
+    due_at: datetime | None
+    seconds_left: float | None
+    rag: str
+    flow_run_id: str | None
+
+    @property
+    def hours_left(self) -> float | None:
+        return None if self.seconds_left is None else round(self.seconds_left / 3600, 1)
+
+    @property
+    def rag_words(self) -> str:
+        return RAG_WORDS.get(self.rag, self.rag)
+
+
+def waiting_for(store: Store, person_id: str, now: datetime) -> list[Waiting]:
+    """The steps ``person_id`` may answer now, soonest deadline first."""
+    out = []
+    for r in timeliness.open_requests(store):
+        step = r.waiting_for
+        if step is None or person_id not in {
+            m.id for m in eligibility.eligible(store, r.ref, step)
+        }:
+            continue
+        out.append(Waiting(r.ref, step, r.urgency, r.requesting_agency, r.disclosing_agency,
+                           r.due_at, r.time_left(now), r.rag(now), r.flow_run_id))  # fmt: skip
+    return out
