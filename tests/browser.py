@@ -2,7 +2,7 @@
 
 Fixtures (``pytest_plugins = ["prefect_server", "browser"]`` in ``tests/conftest.py``):
 
-* ``chromium``: one headless ``/usr/bin/chromium`` for the whole session (Playwright cannot
+* ``chromium``: one headless ``/usr/bin/chromium`` per test module (Playwright cannot
   download its own browser on these machines; ``.ci/run`` installs Debian's when it is missing).
   Playwright launches it with a fresh temporary profile (user-data dir), deleted at the end.
 * ``new_page``: makes a page in a new browser context (no cookies, no storage: like a private
@@ -62,10 +62,12 @@ __all__ = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Headless Debian Chromium under Playwright, for the session; skipped where it is absent
-    outside CI (``.ci/run`` installs it, so there it always runs)."""
+    """Headless Debian Chromium under Playwright, for one test module; skipped where it is
+    absent outside CI (``.ci/run`` installs it, so there it always runs). Not for the whole
+    session: Playwright's sync API keeps an event loop running in the main thread while it is
+    open, and later tests that run their own (the workspace's ASGI tests) could not."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
