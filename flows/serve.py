@@ -21,6 +21,7 @@ from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
+from prefect.utilities.callables import ParameterSchema
 
 from flows.retention import RETENTION_CRON, RETENTION_TIMEZONE, retention
 from flows.share_request import share_request
@@ -31,6 +32,8 @@ from flows.watchdog import (
     silent_run_trigger,
     watchdog,
 )
+from infoshare.request_form import form_schema
+from infoshare.store import default_store
 
 
 def main() -> None:
@@ -41,10 +44,16 @@ def main() -> None:
         os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
     )
     every = int(os.environ.get("INFOSHARE_WATCHDOG_SECONDS", "60"))
+    requests = cast(
+        RunnerDeployment, share_request.to_deployment(name="share-request", tags=["infoshare"])
+    )
+    # the run form offers the registry's agencies and people (``infoshare registry load``
+    # refreshes it while this runs)
+    requests._parameter_openapi_schema = ParameterSchema.model_validate(
+        form_schema(requests._parameter_openapi_schema.model_dump(), default_store().partnership())
+    )
     deployments = [
-        cast(
-            RunnerDeployment, share_request.to_deployment(name="share-request", tags=["infoshare"])
-        ),
+        requests,
         cast(
             RunnerDeployment,
             record_ended_run_flow.to_deployment(

@@ -14,20 +14,17 @@ top. Every step asks infoshare's store whether it is done already, so nothing is
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal, cast
+from typing import Any
 
 from prefect import Flow, flow
 from prefect.client.schemas.objects import FlowRun
-from prefect.flow_runs import suspend_flow_run
-from prefect.input import RunInput
 from prefect.logging import get_logger
 from prefect.states import State
-from pydantic import BaseModel, Field, create_model
 
-from infoshare.forms import REQUEST_GUIDE, WaitingForm
+from flows.waiting import wait_for_person
+from infoshare.forms import REQUEST_GUIDE
 from infoshare.models import ShareRequest
-from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput, Verdict
+from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
 from tasks.consent import consent_check
 from tasks.emergency import apply_emergency_input, confirmed_by_on_call, emergency_form
 from tasks.intake import intake
@@ -36,40 +33,6 @@ from tasks.record import describe_failure, record, record_ended_run
 from tasks.signoff import apply_signoff_input, outcome, signoff_form
 from tasks.transfer import transfer
 from tasks.triage import triage
-
-
-def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
-    """The resume form for this request: ``fields`` plus, for sign-off, only its own items."""
-    base = cast(type[RunInput], type(f"{fields.__name__}Form", (RunInput, fields), {}))
-    extra: dict[str, Any] = {}
-    if "approved_items" in fields.model_fields and form.items:
-        item = Literal[tuple(form.items)]  # type: ignore[valid-type]
-        listing = "; ".join(f"{iid}: {text}" for iid, text in form.items.items())
-        extra["approved_items"] = (
-            list[item],  # type: ignore[valid-type]
-            Field(
-                default_factory=list,
-                description=f"Tick the items you approve for disclosure (SHARE only). {listing}",
-            ),
-        )
-    model = create_model(base.__name__, __base__=base, **extra)
-    model._description = form.description  # shown above the form by the Prefect UI
-    return model
-
-
-def wait_for_person(
-    ref: str,
-    fields: type[BaseModel],
-    form_task: Callable[[str], WaitingForm | None],
-    apply_task: Callable[[str, str, dict[str, Any]], Verdict],
-) -> None:
-    """Suspend until an acceptable answer is given; refused answers are recorded and the run
-    waits again under a new pause key. No pause timeout: deadlines are infoshare's to enforce."""
-    while (form := form_task(ref)) is not None:
-        answer = suspend_flow_run(
-            wait_for_input=input_form(form, fields), key=form.pause_key, timeout=None
-        )
-        apply_task(ref, form.pause_key, answer.model_dump(mode="json"))
 
 
 def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
@@ -88,12 +51,16 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
     name="share-request",
     description=REQUEST_GUIDE,
     persist_result=False,
+    # The run form keeps ShareRequest's schema, but the run reads its parameters itself
+    # (tasks.intake): Prefect's own check would fail the run before intake, log the values and
+    # leave them unredacted, where a request that cannot be read must be refused and recorded.
+    validate_parameters=False,
     on_failure=[record_unfinished_run],
     on_crashed=[record_unfinished_run],
     on_cancellation=[record_unfinished_run],
 )
 def share_request(request: ShareRequest) -> str:
-    ref = intake(request)
+    ref = intake(request)  # the parameter as submitted (a dict), not yet validated
     try:
         checked = triage(ref)
         if checked.accepted:

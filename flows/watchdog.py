@@ -22,7 +22,9 @@ from typing import Any
 from prefect import flow
 from prefect.events import DeploymentEventTrigger
 from prefect.events.schemas.automations import Posture
+from prefect.runtime import flow_run
 
+from infoshare.worktime import LONDON
 from tasks.timeliness import (
     checkpoint_chains,
     escalate_due_steps,
@@ -35,12 +37,28 @@ from tasks.timeliness import (
 )
 
 
-@flow(name="timeliness-watchdog", persist_result=False, log_prints=False)
+def _sweep_name() -> str:
+    """Runs (and the dashboard versions they write) named by their time, not at random."""
+    return f"sweep {datetime.now(LONDON):%a %d %b %H:%M}"
+
+
+@flow(name="timeliness-watchdog", flow_run_name=_sweep_name, persist_result=False, log_prints=False)
 def watchdog() -> dict[str, Any]:
     return sweep(datetime.now(UTC))
 
 
-@flow(name="timeliness-watchdog-at", persist_result=False, log_prints=False)
+def _sweep_at_name() -> str:
+    now = flow_run.parameters.get("now")
+    when = now.astimezone(LONDON) if isinstance(now, datetime) else now
+    return f"sweep at {when:%a %d %b %H:%M}" if isinstance(when, datetime) else f"sweep at {when}"
+
+
+@flow(
+    name="timeliness-watchdog-at",
+    flow_run_name=_sweep_at_name,
+    persist_result=False,
+    log_prints=False,
+)
 def watchdog_at(now: datetime) -> dict[str, Any]:
     return sweep(now)
 

@@ -172,6 +172,9 @@ class Settings:
     database_url: str
     tier_budgets: dict[UrgencyTier, Budget] = field(default_factory=dict)
     prefect_ui_url: str = "http://127.0.0.1:4200"
+    # where people open the workspace (INFOSHARE_WORKSPACE_URL; ``infoshare up`` sets it); None
+    # where none is run: notices and forms then point to the CLI
+    workspace_url: str | None = None
     master_key_b64: str | None = field(default=None, repr=False)
     checkpoint_every: int = 100  # sign each agency's chain head every N decision records
     retention: Retention = field(default_factory=Retention)
@@ -222,6 +225,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=database_url,
         tier_budgets=_tier_budgets(env.get("INFOSHARE_TIERS")),
         prefect_ui_url=ui,
+        workspace_url=env.get("INFOSHARE_WORKSPACE_URL", "").rstrip("/") or None,
         master_key_b64=env.get("INFOSHARE_MASTER_KEY") or None,
         checkpoint_every=_positive_int(env, "INFOSHARE_CHECKPOINT_EVERY", 100),
         retention=_retention(env),

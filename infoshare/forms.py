@@ -1,7 +1,8 @@
 """What a person is shown when a run waits for them (the Prefect resume form's description).
 
 Built only from non-personal facts: reference, agencies, tier, deadline, item descriptions,
-consent status and why a previous attempt was refused. Never a name or a date of birth.
+consent status and why a previous attempt was refused. Never a name or a date of birth. Prefect
+renders it as markdown: every value infoshare did not write goes through ``markdown.md``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from infoshare import emergency
 from infoshare.identity import eligibility
+from infoshare.markdown import md, plain
 from infoshare.models import Step
 from infoshare.policy.approval import signoff_requirement
 from infoshare.steps import is_done
@@ -26,8 +28,13 @@ class WaitingForm:
     step: str
     attempt: int
     pause_key: str
-    description: str
+    description: str  # markdown above the form: the request in context
     items: dict[str, str]  # item id -> description of the information (never personal data)
+    # markdown for the first field's help: what a person must read to answer, refusal first.
+    # Prefect 3.9.1's old UI (where the deployment page sends people) gives the description zero
+    # height when the form is taller than the window; field help is always shown.
+    essentials: str = ""
+    state_message: str = ""  # plain text for the suspended run's state: what it waits for
 
 
 def _at(when: datetime, now: datetime) -> str:
@@ -47,11 +54,19 @@ def due_text(due: datetime | None, now: datetime) -> str:
     return f"due in {amount} (at {_at(due, now)})"
 
 
+TITLES = {
+    Step.EMERGENCY: "Emergency share, risk to life",
+    Step.SIGNOFF: "Senior sign-off",
+    Step.OVERRIDE: "Consent override",
+}
+
+
 def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     """The form for ``step``, or None if the step is already done or the request has expired.
 
-    The Prefect UI shows the description in a small box above the fields, so the facts a person
-    needs to act come first, in a few short lines; the items are listed in the items field.
+    What a person needs to act (a refused answer first, then the step, its due time and who may
+    answer) goes in ``essentials``, shown at the top of the form in both Prefect UIs; the
+    description above the form puts the request in context.
     """
     if is_done(store, ref, step) or is_expired(store, ref):
         return None
@@ -60,68 +75,82 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
     p = store.partnership()
     agency = p.agency(meta.disclosing_agency)
     requesting = p.agency(meta.requesting_agency)
-    disclosing_name = agency.name if agency else meta.disclosing_agency
+    disclosing_plain = agency.name if agency else meta.disclosing_agency
+    disclosing_name = md(disclosing_plain)
     pub = meta.public
     state = store.requests.step(ref, step)
     now = now_utc()
     window = open_window(store, ref, step, now)
     step_due = due_text(window.due_at if window else meta.due_at, now)
     deadline = f"request deadline {_at(meta.due_at, now)}" if meta.due_at else "no deadline"
-    timing = f"**{meta.urgency}**: this step is {step_due}; {deadline} (UK time)."
-    lines = []
+    title = TITLES[step]
+    # plain sentences: field help is markdown in one UI and plain text in the other
+    essentials = [
+        f"{title} of {ref} ({meta.urgency}): this step is {step_due}; {deadline} (UK time)."
+    ]
     given = eligibility.approvals_given(store, ref) if step == Step.SIGNOFF else []
     if step == Step.EMERGENCY:
-        lines += [
-            f"### Emergency share, risk to life: {ref}",
-            timing,
-            f"**Who:** the on-call approver of {disclosing_name}; never the requester.",
+        who = f"the on-call approver of {disclosing_plain}; never the requester"
+        essentials += [
+            f"Who may answer: the on-call approver of {plain(disclosing_plain)}; never the requester.",
             "CONFIRM shares the ticked items now; sign-off follows within the request deadline. "
             "DECLINE (or no answer in time) sends the request down the RED path.",
         ]
     elif step == Step.SIGNOFF:
         need = signoff_requirement(store.requests.request(ref), p)
         roles = need.text if need else "a senior manager"
-        lines += [
-            f"### Senior sign-off: {ref}",
-            timing,
-            f"**Who:** {roles} of {disclosing_name}; never the requester"
-            + (" nor the override's justifier." if is_done(store, ref, Step.OVERRIDE) else "."),
-        ]
+        not_justifier = (
+            " nor the override's justifier" if is_done(store, ref, Step.OVERRIDE) else ""
+        )
+        who = f"{roles} of {disclosing_plain}; never the requester{not_justifier}"
+        essentials.append(
+            f"Who may answer: {plain(roles)} of {plain(disclosing_plain)}; never the requester"
+            f"{not_justifier}."
+        )
         if need and need.four_eyes:
-            lines.append(_four_eyes_line(given, need.approvals))
+            essentials.append(_four_eyes_line(given, need.approvals))
         shared = emergency.answered(store, ref)
         if shared is not None and shared.public.get("confirmed"):
-            lines.append(
-                f"**Retrospective:** shared in an emergency on {shared.actor_id}'s confirmation "
-                f"at {_at(datetime.fromisoformat(shared.public['at']), now)}: "
-                f"{', '.join(shared.public['approved_items'])}. SHARE ratifies what you tick; "
+            essentials.append(
+                f"Retrospective: shared in an emergency on {plain(shared.actor_id)}'s "
+                f"confirmation at {_at(datetime.fromisoformat(shared.public['at']), now)}: "
+                f"{plain(', '.join(shared.public['approved_items']))}. SHARE ratifies what you tick; "
                 "REFUSE records that it should not have been shared."
             )
     else:
-        lines += [
-            f"### Consent override: {ref}",
-            timing,
-            f"**Who:** a practitioner of {disclosing_name}; never the requester.",
+        who = f"a practitioner of {disclosing_plain}; never the requester"
+        essentials += [
+            f"Who may answer: a practitioner of {plain(disclosing_plain)}; never the requester.",
+            "Items asked for: "
+            + "; ".join(f"{iid}: {plain(item['description'])}" for iid, item in _items(pub))
+            + ".",
         ]
-    if state and state.public.get("last_refusal"):
-        # right under the heading: the box above the fields shows only its first few lines
-        refused = ["**The previous answer was refused:**"]
-        refused += [f"- {r}" for r in state.public["last_refusal"]]
-        lines[1:1] = [*refused, ""]
+    refusal = list(state.public.get("last_refusal") or []) if state else []
+    if workspace := store.settings.workspace_url:
+        details = prepare = f"in the workspace, {workspace}/requests/{ref}"
+    else:
+        details = f'`infoshare requests show {ref} --as YOUR-ID --why "..."`'
+        prepare = f"`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`"
+    lines = [f"### {title}: {ref}"]
+    message = f"Waiting for the {title.lower()} by {who}; this step is {step_due} (UK time)."
+    if refusal:
+        # where people look first: the top of the form, the top of the description, the state
+        essentials.insert(0, "The previous answer was refused: " + " ".join(map(plain, refusal)))
+        lines.append("**The previous answer was refused:** " + " ".join(map(md, refusal)))
+        message = f"The previous answer was refused: {' '.join(refusal)} {message}"
     lines += [
         "",
-        f"{requesting.name if requesting else meta.requesting_agency} asks {disclosing_name}. "
-        f"Purpose {pub['purpose']}; consent {pub['consent']}; "
-        f"{pub['subject_count']} subject(s). Details (logged): "
-        f'`infoshare requests show {ref} --as YOUR-ID --why "..."`',
+        f"{md(requesting.name if requesting else meta.requesting_agency)} asks {disclosing_name}. "
+        f"Purpose {md(pub['purpose'])}; consent {md(pub['consent'])}; "
+        f"{pub['subject_count']} subject(s). Details (logged): {details}",
         "",
     ]
-    lines += [f"- **{iid}**: {item['description']}" for iid, item in _items(pub)]
-    lines.append("")
+    if step != Step.OVERRIDE:  # the override's items lead its first field's help already
+        lines += [f"- **{md(iid)}**: {md(item['description'])}" for iid, item in _items(pub)]
+        lines.append("")
     if step in (Step.SIGNOFF, Step.EMERGENCY):
         lines.append(
-            "Approve only what is necessary. Items need their content prepared first: "
-            f"`infoshare provide {ref} ITEM --as YOUR-ID --file FILE`"
+            f"Approve only what is necessary. Items need their content prepared first: {prepare}"
         )
     else:
         lines.append(
@@ -138,19 +167,22 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
         pause_key=f"{step.value}-{answers + 1}",
         description="\n".join(lines),
         items={iid: item["description"] for iid, item in _items(pub)},
+        essentials="\n\n".join(essentials),
+        state_message=message[:1000],
     )
 
 
 def _four_eyes_line(given: list[dict[str, Any]], required: int) -> str:
     if not given:
         return (
-            f"**Four eyes:** {required} different approvers must agree before anything is "
+            f"Four eyes: {required} different approvers must agree before anything is "
             "shared; a REFUSE or SEND_BACK by either decides."
         )
     first = given[0]
     return (
-        f"**Four eyes, second approval:** {first['person_id']} approved sharing "
-        f"{', '.join(first['approved_items'])}. Confirm exactly those items (SHARE), or REFUSE "
+        f"Four eyes, second approval: {plain(first['person_id'])} approved sharing "
+        f"{plain(', '.join(first['approved_items']))}. Confirm exactly those items (SHARE), or "
+        "REFUSE "
         "or SEND_BACK; you must be a different person."
     )
 

@@ -182,8 +182,8 @@ class ShareRequest(_Form):
     )
     subjects: list[Person] = Field(
         default_factory=list,
-        description="**Required** (the form says Optional): the person or people the request is "
-        "about, at least one. A request about nobody in particular is refused.",
+        description="The person or people the request is about, at least one. A request about "
+        "nobody in particular is refused.",
     )
     third_parties: list[Person] = Field(
         default_factory=list, description="Other people named in the request, if any."
@@ -199,8 +199,8 @@ class ShareRequest(_Form):
     )
     items: list[RequestedItem] = Field(
         default_factory=list,
-        description="**Required** (the form says Optional): each specific item of information "
-        "wanted, with why it is necessary, at least one. 'All information held' is refused.",
+        description="Each specific item of information wanted, with why it is necessary, at least "
+        "one. 'All information held' is refused.",
     )
     consequence_if_not_shared: str = Field(
         default="",

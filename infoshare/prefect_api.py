@@ -15,6 +15,9 @@ from typing import Any
 
 import httpx
 
+from infoshare.registry.partnership import Partnership
+from infoshare.request_form import form_schema
+
 DEPLOYMENT = "share-request/share-request"
 
 
@@ -100,6 +103,21 @@ def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
     if resp.is_error:
         raise PrefectApiError(f"Prefect refused the run ({resp.status_code}): {_detail(resp)}")
     return _run_info(resp.json())
+
+
+def refresh_request_form(partnership: Partnership, deployment: str = DEPLOYMENT) -> bool:
+    """Give the deployment's run form the registry's agencies and people as selects
+    (``infoshare.request_form``). False if the deployment does not exist (yet): serving or
+    deploying it builds the form then."""
+    resp = _call("GET", f"/deployments/name/{deployment}")
+    if resp.status_code == 404:
+        return False
+    _check(resp, "looking up the deployment")
+    body = resp.json()
+    schema = form_schema(body["parameter_openapi_schema"], partnership)
+    resp = _call("PATCH", f"/deployments/{body['id']}", json={"parameter_openapi_schema": schema})
+    _check(resp, "updating the run form")
+    return True
 
 
 def _run_info(body: dict[str, Any]) -> RunInfo:

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import String, select, type_coerce
 
 from infoshare.db.tables import DecisionRecordRow, RequestRow
+from infoshare.markdown import md, md_link
 from infoshare.models import Decision
 from infoshare.store import Store
 from infoshare.timeliness import OpenRequest
@@ -157,28 +158,37 @@ def periods(now: datetime) -> dict[str, tuple[datetime, datetime]]:
 
 
 def summary_markdown(store: Store, now: datetime) -> str:
-    """The ``timeliness-summary`` dashboard: one table per period."""
-    out = [f"## Timeliness at {now.astimezone(LONDON):%Y-%m-%d %H:%M} (UK time)"]
+    """The ``timeliness-summary`` dashboard: per period, what a manager reads first (received,
+    decided, on time, median, failed, overrides), then the outcomes: two tables narrow enough
+    for a 1366-pixel screen. No clock in it, so an unchanged summary is not written again."""
+    out = [
+        f"## Timeliness: today, this week, this month (UK, as of {now.astimezone(LONDON):%d %b})"
+    ]
     for name, r in timeliness_periods(store, now).items():
+        rows = [("**all**", r.overall)]
+        rows += [(f"tier {k}", v) for k, v in sorted(r.by_tier.items())]
+        rows += [(md(k), v) for k, v in sorted(r.by_agency.items())]
         out += [
             "",
             f"### {name.capitalize()}",
             "",
-            "| | received | decided | on time | median h | shared | partly | refused | sent back "
-            "| expired | failed | overrides |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| | received | decided | on time | median h | failed | overrides |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
-        rows = [("**all**", r.overall)]
-        rows += [(f"tier {k}", v) for k, v in sorted(r.by_tier.items())]
-        rows += [(k, v) for k, v in sorted(r.by_agency.items())]
         for label, f in rows:
-            o = f.outcomes
             pct = "-" if f.on_time_pct is None else f"{f.on_time_pct:g}%"
             med = "-" if f.median_hours is None else f"{f.median_hours:g}"
             out.append(
-                f"| {label} | {f.received} | {f.decided} | {pct} | {med} | {o['shared']} | "
-                f"{o['partly shared']} | {o['refused']} | {o['sent back']} | {o['expired']} | "
-                f"{o['failed']} | {f.overrides} |"
+                f"| {label} | {f.received} | {f.decided} | {pct} | {med} | "
+                f"{f.outcomes['failed']} | {f.overrides} |"
+            )
+        out += ["", "| outcomes | shared | partly | refused | sent back | expired |",
+                "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        for label, f in rows:
+            o = f.outcomes
+            out.append(
+                f"| {label} | {o['shared']} | {o['partly shared']} | {o['refused']} | "
+                f"{o['sent back']} | {o['expired']} |"
             )
     return "\n".join(out)
 
@@ -207,6 +217,48 @@ def open_requests_table(open_: list[OpenRequest], now: datetime) -> list[dict[st
             }
         )
     return rows
+
+
+def _hours_left(seconds: float | None) -> str:
+    """Time to the deadline in whole hours: changes hourly, not every sweep."""
+    if seconds is None:
+        return "-"
+    if seconds < 0:
+        return "overdue"
+    return "under 1 h" if seconds < 3600 else f"{seconds // 3600:.0f} h"
+
+
+def _short(at: datetime | None) -> str:
+    return "-" if at is None else f"{at.astimezone(LONDON):%a %d %b %H:%M}"
+
+
+_STEP_WORDS = {"override": "override", "signoff": "sign-off", "emergency": "on-call"}
+
+
+def open_requests_markdown(open_: list[OpenRequest], now: datetime) -> str:
+    """The ``timeliness-open-requests`` dashboard: each open request, soonest deadline first,
+    linked to its run. What a manager reads first (tier, status, time left, what it waits for,
+    the deadline) in one table that fits a 1366-pixel screen beside Prefect's side panels; who
+    asked whom and when the waiting step is due in a second. Time left in whole hours, so that
+    the tables change (and a new version is written) only when something moved."""
+    due = ["| request | tier | status | left | waiting for | deadline |",
+           "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    who = ["| request | from | to | step due |", "| --- | --- | --- | --- |"]
+    for r in open_:
+        link = md_link(r.ref, f"/runs/flow-run/{r.flow_run_id}") if r.flow_run_id else r.ref
+        step = _STEP_WORDS.get(r.waiting_for.value, r.waiting_for.value) if r.waiting_for else "-"
+        due.append(
+            f"| {link} | {r.urgency} | {RAG_WORDS[r.rag(now)]} | {_hours_left(r.time_left(now))} "
+            f"| {md(step)} | {_short(r.due_at)} |"
+        )
+        who.append(
+            f"| {link} | {md(r.requesting_agency)} | {md(r.disclosing_agency)} "
+            f"| {_short(r.step_due_at)} |"
+        )
+    if not open_:
+        return "No open requests."
+    heading = f"{len(open_)} open request(s), soonest deadline first; times are UK time."
+    return "\n\n".join([heading, "\n".join(due), "**Who asked whom**", "\n".join(who)])
 
 
 _TEMPLATES = Environment(

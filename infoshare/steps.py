@@ -34,7 +34,7 @@ from infoshare.policy.approval import (
     signoff_decision,
     signoff_requirement,
 )
-from infoshare.policy.triage import triage
+from infoshare.policy.triage import Triage, triage
 from infoshare.store import Store
 from infoshare.store.requests import DONE
 from infoshare.timeliness import is_expired
@@ -51,11 +51,19 @@ class TriageResult:
     emergency: bool = False  # share on an on-call approver's confirmation, sign off afterwards
 
 
-def run_triage(store: Store, ref: str, now: datetime | None = None) -> TriageResult:
+def run_triage(
+    store: Store, ref: str, now: datetime | None = None, outcome: Triage | None = None
+) -> TriageResult:
+    """Triage the request once (``outcome``: one decided already, e.g. a request that could
+    not be read); later calls return the stored result."""
     done = store.requests.step(ref, Step.TRIAGE)
     if done is None or done.status != DONE:
-        req = store.requests.request(ref)
-        t = triage(req, store.partnership(), now or now_utc(), store.settings.tier_budgets)
+        t = outcome or triage(
+            store.requests.request(ref),
+            store.partnership(),
+            now or now_utc(),
+            store.settings.tier_budgets,
+        )
         store.requests.complete_step(
             ref,
             Step.TRIAGE,

@@ -45,6 +45,7 @@ OUTCOME_TEXT: dict[Decision, str] = {
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _EMAIL = re.compile(r"[^@\s<>\"(),;:\\\[\]]{1,64}@[A-Za-z0-9.-]{1,253}")
 _LINK = re.compile(r"https?://[^\s\"'<>]{1,2000}")
+_PATH = re.compile(r"[^\s\"'<>`$;&|]{1,1000}")  # pasted into a shell as it is
 
 
 class NoticeError(ValueError):
@@ -73,6 +74,8 @@ class Notice:
     items              (item id, description) pairs: those asked for, or, in an outcome or a
                        delivery notice, those shared
     attempts           failed attempts before a lock-out; required for lockout_alert
+    agency_id          the recipient agency's registry id (delivery notice: for the command)
+    envelope_file      where the envelope waits (delivery notice: for the command)
     workspace_link     the request's page in infoshare's workspace (optional)
     """
 
@@ -92,6 +95,8 @@ class Notice:
     reasons: tuple[str, ...] = ()
     items: tuple[tuple[str, str], ...] = ()
     attempts: int | None = None
+    agency_id: str | None = None
+    envelope_file: str | None = None
     workspace_link: str = ""  # the request in infoshare's workspace, where one is run
 
     def __post_init__(self) -> None:
@@ -146,6 +151,10 @@ class Notice:
             put(self, "items", tuple((str(i), str(d)) for i, d in self.items))
         except (TypeError, ValueError):
             raise NoticeError("items must be (id, description) pairs") from None
+        if self.agency_id is not None and not _TOKEN.fullmatch(self.agency_id):
+            raise NoticeError("agency_id must be a registry id like northshire-yjs")
+        if self.envelope_file is not None and not _PATH.fullmatch(self.envelope_file):
+            raise NoticeError("envelope_file must be one path without quotes or spaces")
         if self.kind is Kind.LOCKOUT_ALERT and (self.attempts is None or self.attempts < 1):
             raise NoticeError("a lockout_alert notice needs the number of failed attempts")
 

@@ -22,7 +22,7 @@ from infoshare.identity import codes
 from infoshare.models import Step
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
-from infoshare.workspace.config import configured_url
+from infoshare.transport import envelope_path
 from infoshare.worktime import LONDON, now_utc
 from notifications.delivery import DeliveryError, deliver
 from notifications.notice import Kind, Notice, NoticeError
@@ -153,15 +153,19 @@ class Teller:
                        requester)  # fmt: skip
         store.requests.complete_step(ref, OUTCOME_NOTICE)
 
-    def delivery_notice(self, ref: str, items: list[str]) -> None:
-        """Tell the requester that the approved items are in their agency's secure inbox."""
+    def delivery_notice(self, ref: str, items: list[str], envelope_id: str) -> None:
+        """Tell the requester that the approved items are in their agency's secure inbox, with
+        the command that opens them (the inbox folder as laid out under INFOSHARE_HOME)."""
         meta = self.store.requests.meta(ref)
         requester = self.store.partnership().member(meta.requester_id)
         if requester is None:
             return
+        inbox = self.store.settings.inbox_for(meta.requesting_agency)
         self._send(ref, Step.TRANSFER.value,
                    partial(self._notice, ref, Kind.DELIVERY_NOTICE, requester,
-                           items=_items(meta.public, set(items))),
+                           items=_items(meta.public, set(items)),
+                           agency_id=meta.requesting_agency,
+                           envelope_file=str(envelope_path(inbox, envelope_id))),
                    requester)  # fmt: skip
 
     # --- the data-protection lead -----------------------------------------------------------
@@ -241,7 +245,9 @@ class Teller:
             disclosing_agency=disclosing.name if disclosing else meta.disclosing_agency,
             tier=meta.urgency,
             link=run_link(self.store, meta.flow_run_id or ""),
-            workspace_link=f"{ws}/requests/{ref}" if (ws := configured_url()) else "",
+            workspace_link=f"{ws}/requests/{ref}"
+            if (ws := self.store.settings.workspace_url)
+            else "",
             recipient_name=to.name,
             recipient_id=to.id,
             recipient_email=to.email,

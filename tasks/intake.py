@@ -2,32 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
-from infoshare.models import ShareRequest, Step
+from infoshare.models import Step
+from infoshare.reading import take_in
 from infoshare.steps import is_done
 from infoshare.store import default_store
 from tasks.run_data import redact_run
 
 
 @task(name="intake", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def intake(request: ShareRequest) -> str:
+def intake(raw_request: Any) -> str:
     """Store the request (personal fields sealed) and return its reference. Idempotent per run:
-    a resumed run (whose parameters are already redacted) gets the reference it had."""
+    a resumed run (whose parameters are already redacted) gets the reference it had.
+
+    ``raw_request`` is the run's parameter as submitted, unvalidated: one that cannot be read
+    is refused here, naming the fields at fault (never their values), and redacted all the same.
+    """
     store = default_store()
     run_id = flow_run.get_id()
     known = store.requests.ref_for_run(run_id) if run_id else None
     if known is not None and is_done(store, known, Step.INTAKE):
         return known
-    ref = store.requests.register(request, flow_run_id=run_id)
+    ref, reading = take_in(store, raw_request, run_id)
+    request = reading.request
     if run_id is not None:
         redact_run(run_id, request, ref)
     store.requests.complete_step(
-        ref, Step.INTAKE, public={"prefect_parameters_redacted": run_id is not None}
+        ref,
+        Step.INTAKE,
+        public={"prefect_parameters_redacted": run_id is not None, "readable": reading.readable},
     )
+    if not reading.readable:
+        get_run_logger().warning(
+            "Request %s could not be read and is refused: %s", ref, "; ".join(reading.problems)
+        )
+        return ref
     get_run_logger().info(
         "Request %s received: %s tier, %s asks %s",
         ref,

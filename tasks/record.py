@@ -9,7 +9,8 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.logging import get_run_logger
 
 from infoshare.envelope import EnvelopeError
-from infoshare.models import ShareRequest, Step
+from infoshare.models import Step
+from infoshare.reading import take_in
 from infoshare.records.compose import RecordSummary, record_decision
 from infoshare.records.summary import summary_markdown
 from infoshare.steps import is_done
@@ -36,14 +37,14 @@ def record_ended_run(flow_run: FlowRun, state_name: str) -> RecordSummary:
 
     Used by the flow's state hooks and by the watchdog's reconciliation; idempotent. The reason
     is the state's name only: Prefect's state message can quote parameter values. A run that
-    ended before intake is taken in first (from its parameters); a run whose parameters were
-    not yet redacted is redacted now, so its personal data does not stay in Prefect."""
+    ended before intake is taken in first (from its parameters, readable or not: one that
+    cannot be read is refused); a run whose parameters were not yet redacted is redacted now,
+    so its personal data does not stay in Prefect."""
     store = default_store()
     ref = store.requests.ref_for_run(str(flow_run.id))
-    if ref is None:
-        req = ShareRequest.model_validate(flow_run.parameters.get("request"))
-        ref = store.requests.register(req, flow_run_id=str(flow_run.id))
-        redact_run(flow_run.id, req, ref)
+    if ref is None:  # a request that cannot be read is refused, naming the fields at fault
+        ref, reading = take_in(store, flow_run.parameters.get("request"), str(flow_run.id))
+        redact_run(flow_run.id, reading.request, ref)
     elif not is_done(store, ref, Step.INTAKE):
         redact_run(flow_run.id, store.requests.request(ref), ref)
     summary = record_decision(store, ref, f"the run ended {state_name}")

@@ -8,6 +8,7 @@ from prefect.client.orchestration import get_client
 from prefect.input.run_input import keyset_from_base_key
 from prefect.runtime import flow_run
 
+from infoshare.markdown import label
 from infoshare.models import ShareRequest
 from infoshare.redaction import redacted_parameters
 
@@ -19,8 +20,10 @@ def redact_run(flow_run_id: UUID | str, request: ShareRequest, ref: str) -> None
         client.update_flow_run(
             UUID(str(flow_run_id)),
             parameters=redacted_parameters(request, ref),
-            name=f"{ref} {request.urgency.value} {request.requesting_agency} to "
-            f"{request.disclosing_agency}",
+            name=label(
+                f"{ref} {request.urgency.value} {request.requesting_agency} to "
+                f"{request.disclosing_agency}"
+            ),
             tags=[
                 "infoshare",
                 f"tier:{request.urgency.value}",

@@ -10,10 +10,12 @@ from typing import Any
 from uuid import UUID
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import (
+    ArtifactCollectionFilter,
+    ArtifactCollectionFilterKey,
     FlowFilter,
     FlowFilterName,
     FlowRunFilter,
@@ -182,22 +184,38 @@ def _reconcile_in_transit(now: datetime) -> list[str]:
     return recorded
 
 
+def _publish(client: SyncPrefectClient, key: str, markdown: str, description: str) -> bool:
+    """A new version of the dashboard ``key`` only when its figures changed: a version a
+    minute would bury the history."""
+    latest = client.read_latest_artifacts(
+        artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key]))
+    )
+    if latest and latest[0].data == markdown:
+        return False
+    create_markdown_artifact(key=key, markdown=markdown, description=description)
+    return True
+
+
 @task(name="timeliness-dashboards", cache_policy=NO_CACHE)
 def publish_dashboards(now: datetime) -> int:
     """Refresh the dashboards people watch: the open requests, soonest deadline first, with
-    their RAG status, and the summary for today, this week and this month."""
+    their RAG status and a link to each run, and the summary for today, this week and this
+    month; each written again only when it changed."""
     store = default_store()
     open_ = timeliness.open_requests(store)
-    create_table_artifact(
-        key="timeliness-open-requests",
-        table=reports.open_requests_table(open_, now),
-        description=f"{len(open_)} open request(s), soonest deadline first (no personal data)",
-    )
-    create_markdown_artifact(
-        key="timeliness-summary",
-        markdown=reports.summary_markdown(store, now),
-        description="Requests received and decided, on time, outcomes (no personal data)",
-    )
+    with get_client(sync_client=True) as client:
+        _publish(
+            client,
+            "timeliness-open-requests",
+            reports.open_requests_markdown(open_, now),
+            "Open requests, soonest deadline first; each links to its run (no personal data)",
+        )
+        _publish(
+            client,
+            "timeliness-summary",
+            reports.summary_markdown(store, now),
+            "Requests received and decided, on time, outcomes (no personal data)",
+        )
     return len(open_)
 
 

@@ -32,7 +32,7 @@ def transfer(ref: str) -> dict[str, Any]:
         )
         raise
     if not already:
-        teller(store).delivery_notice(ref, facts["items"])
+        teller(store).delivery_notice(ref, facts["items"], facts["envelope_id"])
     get_run_logger().info(
         "%s delivered by %s: envelope %s (sha256 %s), items %s; %s",
         ref,

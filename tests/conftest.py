@@ -29,7 +29,7 @@ from infoshare.config import load_settings
 from infoshare.setup import initialise
 from infoshare.store import Store
 
-pytest_plugins = ["prefect_server"]
+pytest_plugins = ["prefect_server", "browser"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -11,7 +11,8 @@ Usable three ways:
 The server is a real ``python -m prefect server start`` subprocess on 127.0.0.1 and a free port,
 with ``PREFECT_HOME`` and its SQLite database inside the given directory. Starting it takes about
 12 s on a 2-vCPU machine (about 5 s importing the server, the rest creating the schema); the UI
-makes no measurable difference, so it is off by default (``ui=True`` turns it on).
+makes no measurable difference. It is off by default (``ui=True`` turns it on); the session's
+``prefect_server`` serves it, for the browser tests (``tests/browser.py``).
 
 Observed with Prefect 3.9.1: stopping only the ``prefect server start`` wrapper can leave the
 real server running, so the server gets its own session/process group and the whole group is
@@ -230,6 +231,8 @@ def _launch(
             "DO_NOT_TRACK": "1",
         }
     )
+    if ui:  # the UI asks the server where its API is; by default it would say port 4200
+        env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"
     if auth_string:
         env["PREFECT_SERVER_API_AUTH_STRING"] = auth_string
     if extra_env:
@@ -333,7 +336,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prefect
     ``INFOSHARE_TEST_PREFECT_DATABASE_URL`` is set)."""
     home = tmp_path_factory.mktemp("prefect-home")
     database_url = os.environ.get(DATABASE_URL_ENV) or None
-    with start_prefect_server(home, database_url=database_url) as server:
+    with start_prefect_server(home, database_url=database_url, ui=True) as server:
         yield server
 
 

@@ -222,6 +222,52 @@ def test_records_show_leaves_personal_data_out_unless_asked_with_a_reason(home: 
     assert [(e.actor_id, e.detail) for e in viewed] == [("council-officer", why)]
 
 
+def test_records_show_personal_has_everything_people_wrote(home: Path) -> None:
+    """The override's proportionality and why the subject was not told, the approver's
+    reasons, redactions and DPO advice: all on the record, all in the --personal view."""
+    from infoshare.models import ShareRequest, Step
+    from infoshare.records.compose import record_decision
+    from infoshare.steps import run_triage
+
+    assert run("init").exit_code == 0
+    store = store_module.default_store()
+    raw = json.loads((EXAMPLES / "scenario2-hospital.json").read_text())
+    ref = store.requests.register(ShareRequest.model_validate(raw), None)
+    run_triage(store, ref)
+    store.requests.complete_step(
+        ref, Step.OVERRIDE, actor_id="nurse-lee",
+        public={"grounds": ["SAFEGUARD_CHILDREN"], "subject_informed": False},
+        private={"proportionality": "Two young children at risk; only dates and injuries.",
+                 "not_informed_reason": "Telling her would alert the partner."},
+    )  # fmt: skip
+    store.requests.complete_step(
+        ref, Step.SIGNOFF, actor_id="caldicott-rao",
+        public={"decision": "REFUSE", "approved_items": []},
+        private={"reasons": "Refused: the children are already on a plan.",
+                 "redactions": "Mental health history withheld: not necessary.",
+                 "dpo_advice": "DPO agreed by phone."},
+    )  # fmt: skip
+    record_decision(store, ref)
+    why = "subject access request SAR-119"
+    full = run("records", "show", ref, "--personal", "--as", "nurse-lee", "--why", why)
+    assert full.exit_code == 0, full.output
+    for wanted in (
+        "Morwenna Fictitious-Mother, 2002-06-02",
+        "Dorian Fictitious-Partner, 1998-01-20, partner",
+        "override proportionality: Two young children at risk; only dates and injuries.",
+        "subject informed: no; why not: Telling her would alert the partner.",
+        "approver's reasons: Refused: the children are already on a plan.",
+        "approver's redactions and why: Mental health history withheld: not necessary.",
+        "approver's DPO advice: DPO agreed by phone.",
+        "necessity of item-1: Frequency of attendances",
+        "if not shared: Risk to the mother",
+        "consent reason: Refused out of fear of reprisal",
+    ):
+        assert wanted in full.output, wanted
+    plain = run("records", "show", ref)
+    assert "Telling her" not in plain.output and "Morwenna" not in plain.output
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -109,7 +109,7 @@ def test_the_pause_form_says_when_the_step_is_due(store: Store) -> None:
     assert form is not None
     win = timeliness.window(store, ref, Step.SIGNOFF)
     assert win is not None and win.due_at == timeliness.step_due(store, ref, Step.SIGNOFF)
-    assert "this step is due in" in form.description or "overdue" in form.description
+    assert "this step is due in" in form.essentials or "overdue" in form.essentials
     now = london(2026, 9, 1, 8, 0)
     assert due_text(london(2026, 9, 1, 11, 0), now) == "due in 3.0 hours (at 11:00)"
     assert due_text(london(2026, 9, 1, 8, 20), now) == "due in 20 minutes (at 08:20)"
@@ -252,7 +252,7 @@ def test_emergency_share_then_retrospective_signoff(store: Store, tmp_path: Path
     signoff_win = wait_for(store, ref, Step.SIGNOFF, now_utc())
     assert signoff_win.due_at == received + timedelta(hours=18)
     form = waiting_form(store, ref, Step.SIGNOFF)
-    assert form is not None and "Retrospective" in form.description
+    assert form is not None and "Retrospective" in form.essentials
     answer = SignOffInput(
         approver_id="school-head",
         code=code(store, ref, Step.SIGNOFF, "school-head", run_id),

@@ -65,6 +65,22 @@ def test_a_valid_code_proves_the_approver_once(store: Store) -> None:
     assert codes.redeem(store, ref, "signoff", "school-head", run, code) is not None
 
 
+def test_a_code_typed_in_lower_case_with_spaces_is_the_same_code(store: Store) -> None:
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
+    code = code_for(store, ref, Step.SIGNOFF, "school-head", run)
+    typed = " " + " ".join(code.lower().replace("-", " - ")) + " "  # " a b c d e - f g ... "
+    assert apply_signoff(store, ref, signoff("school-head", typed)).accepted
+    # the resume forms take it as typed (the server would refuse a pattern with a regex)
+    from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
+
+    for form, command in ((OverrideInput, "justify"), (SignOffInput, "approve"),
+                          (EmergencyInput, "confirm")):  # fmt: skip
+        props = form.model_json_schema()["properties"]
+        assert "pattern" not in props["code"]
+        assert f"`infoshare {command} --sign`" in props["signature"]["description"]
+
+
 @pytest.mark.parametrize(
     ("case", "reason"),
     [

@@ -264,6 +264,11 @@ def test_wrong_or_missing_passphrase_is_refused(
     monkeypatch.setenv("INFOSHARE_KEY_PASSPHRASE", "correct horse battery staple")
     fresh_store(monkeypatch)
     ok("open", str(envelope), "--agency", RECIPIENT, "--out", str(tmp_path / "o"))
+    # the recipient may open what it was sent again, elsewhere: re-reading is not a replay
+    ok("open", str(envelope), "--agency", RECIPIENT, "--out", str(tmp_path / "again"))
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(
+        p.name for p in (tmp_path / "o").iterdir()
+    )
 
 
 def test_default_needs_no_passphrase_and_refuses_loose_file_modes(cli_home: Path) -> None:

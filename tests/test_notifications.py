@@ -276,3 +276,20 @@ def test_mail_from_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     msg = render(notice(Kind.REMINDER), now=NOW)
     assert msg["From"].addresses[0].addr_spec == "noreply@partnership.example"
     assert msg["Message-ID"].endswith("@partnership.example>")
+
+
+def test_the_delivery_notice_gives_the_whole_command_to_open_the_envelope() -> None:
+    n = notice(
+        Kind.DELIVERY_NOTICE,
+        agency_id="northshire-mash",
+        envelope_file="/home/x/.infoshare/inbox/northshire-mash/0b5c6d3e.isenv",
+    )
+    text, html = parts(render(n, now=NOW))
+    command = (
+        "infoshare open /home/x/.infoshare/inbox/northshire-mash/0b5c6d3e.isenv "
+        "--agency northshire-mash --out ISR-20260701-AB12CD34"
+    )
+    assert f"\n  {command}\n" in text  # on its own line, whole, to copy
+    assert command in " ".join(html.split())
+    with pytest.raises(NoticeError, match="envelope_file"):
+        notice(Kind.DELIVERY_NOTICE, envelope_file="x; rm -rf ~")

@@ -33,7 +33,7 @@ def _notice(kind: Kind = Kind.OVERRIDE_NEEDED, ref: str = "ISR-20260701-AB12CD34
         recipient_name="Nurse Lee",
         recipient_email="lee@hospital.example",
         step="override",
-        code="555-010-999" if kind is Kind.OVERRIDE_NEEDED else None,
+        code="ABCDE-FGH23" if kind is Kind.OVERRIDE_NEEDED else None,
         decision="REFUSE" if kind is Kind.OUTCOME else None,
         reasons=["No specific offence was named"],
     )
@@ -66,7 +66,7 @@ def test_message_lands_in_new_with_owner_only_permissions(home: Path) -> None:
         "[infoshare] Override justification needed: ISR-20260701-AB12CD34"
     )
     body = msg.get_body(preferencelist=("plain",))
-    assert body is not None and "Your one-time code: 555-010-999" in body.get_content()
+    assert body is not None and "Your one-time code: ABCDE-FGH23" in body.get_content()
 
 
 def test_outbox_cli_lists_recent_messages_newest_first(home: Path) -> None:
@@ -89,11 +89,15 @@ def test_outbox_cli_lists_recent_messages_newest_first(home: Path) -> None:
     assert rows[0]["to"] == "Nurse Lee <lee@hospital.example>"
     assert rows[0]["date"] == "2026-07-01T10:00:00+00:00" and rows[0]["kind"] == "outcome"
     assert Path(rows[1]["file"]).parent == home / "outbox" / "new"
+    # a newcomer on the embedded default reads the code here, not in the maildir file
+    assert rows[0]["code"] is None and rows[1]["code"] == "ABCDE-FGH23"
 
     text = CliRunner().invoke(main, ["outbox", "--limit", "1"])
     assert text.exit_code == 0
     assert "ISR-20260701-ZZ99ZZ99" in text.output and "ISR-20260701-AB12CD34" not in text.output
-    assert "555-010-999" not in text.output  # the listing never shows bodies
+    assert "one-time code" not in text.output  # the outcome carries none
+    text = CliRunner().invoke(main, ["outbox"])
+    assert "\n    one-time code: ABCDE-FGH23" in text.output
 
 
 def test_outbox_cli_on_a_fresh_home_says_it_is_empty(home: Path) -> None:

@@ -527,9 +527,17 @@ def test_the_override_justifier_cannot_also_sign_off(p: Partnership) -> None:
 
 
 @pytest.mark.parametrize("code", ["abc", "ABCDE-FGHI1", "<script>", "ABCDE-FGHIJK", " "])
-def test_answer_forms_refuse_malformed_codes(code: str) -> None:
+def test_malformed_codes_are_taken_by_the_form_and_refused_by_the_check(code: str) -> None:
+    """The form takes a code as typed (a pattern would refuse "abcde fghij" with a regular
+    expression); the identity check normalises it and refuses what is still malformed."""
+    from infoshare.identity.codes import CODE_PATTERN_NORMAL, normalise
+
+    answer = SignOffInput.model_validate({"approver_id": "x", "code": code, "decision": "REFUSE",
+                                          "reasons": "Not necessary here."})  # fmt: skip
+    assert not CODE_PATTERN_NORMAL.match(normalise(answer.code))
+    assert CODE_PATTERN_NORMAL.match(normalise(" abcde fghij "))
     with pytest.raises(ValidationError, match="code"):
-        SignOffInput.model_validate({"approver_id": "x", "code": code, "decision": "REFUSE",
+        SignOffInput.model_validate({"approver_id": "x", "code": "A" * 41, "decision": "REFUSE",
                                      "reasons": "Not necessary here."})  # fmt: skip
 
 

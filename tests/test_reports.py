@@ -94,6 +94,27 @@ def test_open_requests_dashboard_is_soonest_first_with_rag(store: Store) -> None
     assert "Morwenna" not in json.dumps(rows)
 
 
+def test_open_requests_markdown_links_each_run_in_narrow_columns(store: Store) -> None:
+    refs = populate(store)
+    now = now_utc()
+    board = reports.open_requests_markdown(timeliness.open_requests(store), now)
+    header, _, row = board.splitlines()[2:5]
+    assert header == "| request | tier | status | left | waiting for | deadline |"
+    assert row.startswith(f"| {refs['open']} | RED |") and row.count("|") == 7
+    assert "| northshire\\-mash | northshire\\-hospitals |" in board  # who asked whom
+    assert "Morwenna" not in board
+    # a run's reference links to it, as plain text (the old UI shows escapes in link text)
+    from infoshare.markdown import md_link
+
+    assert md_link("ISR-20261206-AB12CD34", "/runs/flow-run/x") == (
+        "[ISR-20261206-AB12CD34](/runs/flow-run/x)"
+    )
+    # time left in whole hours: it does not change every sweep
+    assert [reports._hours_left(s) for s in (None, -1, 59 * 60, 2 * 3600 + 3599)] == [
+        "-", "overdue", "under 1 h", "2 h",
+    ]  # fmt: skip
+
+
 def test_summary_markdown_has_each_period(store: Store) -> None:
     populate(store)
     md = reports.summary_markdown(store, now_utc())

@@ -5,6 +5,8 @@ you to sign in and a form changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import Mailbox
 from workspace_support import (
@@ -169,7 +171,9 @@ def test_notices_link_to_the_request_in_the_workspace_where_one_runs(
     rao = store.partnership().member("caldicott-rao")
     build = Teller(store)._notice  # noqa: SLF001 - the notice as sent, not sent
     assert build(a, "approval_needed", rao, due=store.requests.meta(a).due_at).workspace_link == ""
-    monkeypatch.setenv("INFOSHARE_WORKSPACE_URL", "https://workspace.example")
+    # a store configured with INFOSHARE_WORKSPACE_URL (infoshare up sets it)
+    settings = replace(store.settings, workspace_url="https://workspace.example")
+    monkeypatch.setattr(store, "settings", settings)
     notice = build(a, "approval_needed", rao, due=store.requests.meta(a).due_at)
     text = render(notice).get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"Or in the workspace: https://workspace.example/requests/{a}" in text

@@ -9,8 +9,7 @@ while reading its content; the requester reads the reasons and downloads the ite
 byte. Afterwards the Prefect database holds none of the personal data. The test also takes the
 README's screenshots: into docs/screenshots/ with INFOSHARE_UPDATE_SCREENSHOTS=1.
 
-The browser fixtures here are minimal on purpose: ``chromium`` and ``page`` have the names and
-behaviour of the shared harness (tests/browser.py, issue 13), which replaces them when it lands.
+The browser is the suite's (tests/browser.py): one fresh context per person.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,6 @@ from infoshare.store import Store
 sys.path.insert(0, str(Path(__file__).parent))
 from prefect_server import free_loopback_port, scan_database_for  # noqa: E402
 
-CHROMIUM = Path(os.environ.get("INFOSHARE_TEST_CHROMIUM", "/usr/bin/chromium"))
 # the README's screenshots are remade only when asked: INFOSHARE_UPDATE_SCREENSHOTS=1
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("INFOSHARE_UPDATE_SCREENSHOTS") == "1"
@@ -42,36 +40,6 @@ ATTENDANCE = b"Attendance 2025-26: 81% (target 95%); 14 unauthorised half-days.\
 REASONS = "Attendance alone meets the plan's need; exclusions are held back."
 PERSONAL = ["Jamie Fictitious-Pupil", "2011-03-14", "14 unauthorised half-days", REASONS,
             "Young person and parent consented"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
-        pytest.skip(f"no browser at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update"],
-        )  # fmt: skip
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def new_page(chromium: Any) -> Any:
-    """A fresh context (like a private window) and page at 1366x768."""
-    context = chromium.new_context(
-        viewport={"width": 1366, "height": 768}, locale="en-GB", timezone_id="Europe/London",
-        accept_downloads=True,
-    )  # fmt: skip
-    context.set_default_timeout(20_000)
-    return context.new_page()
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +94,7 @@ def shot(page: Any, name: str, folder: Path) -> None:
 
 
 def test_a_request_answered_and_read_in_the_workspace(
-    stack: Stack, stack_store: Store, mailbox: Mailbox, workspace: str, chromium: Any,
+    stack: Stack, stack_store: Store, mailbox: Mailbox, workspace: str, new_page: Callable[..., Any],
     tmp_path: Path,
 ) -> None:  # fmt: skip
     url = workspace
@@ -137,7 +105,7 @@ def test_a_request_answered_and_read_in_the_workspace(
                == "AWAITING_SIGNOFF", 120)  # fmt: skip
 
     # the school's data manager prepares the attendance summary, by upload
-    office = new_page(chromium)
+    office = new_page(accept_downloads=True)
     sign_in_by_code(office, url, "school-office", "ruth.clarke@academy.northshire.example", mailbox)
     office.get_by_role("link", name=ref).click()
     say_why(office, "Preparing the items asked for")
@@ -153,7 +121,7 @@ def test_a_request_answered_and_read_in_the_workspace(
     assert "Jamie Fictitious-Pupil" not in office.title()
 
     # the headteacher: a code first, then a passkey, then in with the passkey
-    head = new_page(chromium)
+    head = new_page(accept_downloads=True)
     cdp = head.context.new_cdp_session(head)
     cdp.send("WebAuthn.enable", {"enableUI": False})
     cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
@@ -190,7 +158,7 @@ def test_a_request_answered_and_read_in_the_workspace(
     assert [a["identity"] for a in record["approvers"]] == ["workspace sign-in: passkey"]
 
     # the requester reads the reasons and downloads what came
-    yjs = new_page(chromium)
+    yjs = new_page(accept_downloads=True)
     sign_in_by_code(yjs, url, "yjs-worker", "ben.carter@yjs.northshire.example", mailbox)
     yjs.get_by_role("link", name=ref).click()
     say_why(yjs, "Building the intervention plan")

@@ -23,9 +23,11 @@ from infoshare.cli.common import (
 def open_cmd(envelope: Path, agency: str, out: Path, as_json: bool) -> None:
     """Verify and decrypt a received envelope into OUT: one file per item and manifest.json.
 
-    Nothing is written to OUT unless the sender's signature and every chunk verify; an envelope
-    already opened here (same message id) is refused as a replay."""
-    from infoshare.envelope import DirectorySink, EnvelopeError, SqlSeenStore, open_envelope
+    Nothing is written to OUT unless the sender's signature and every chunk verify. Opening
+    the same envelope again (into another folder, or after losing the first) is fine: a
+    recipient re-reading what it was sent is no replay. Replays are the intake's to refuse, before
+    an envelope reaches the inbox (``infoshare intake serve``: one message id, one envelope)."""
+    from infoshare.envelope import DirectorySink, EnvelopeError, open_envelope
     from infoshare.keys import KeyNotFound
     from infoshare.registry.public_keys import signing_key_lookup
     from infoshare.worktime import now_utc
@@ -47,7 +49,7 @@ def open_cmd(envelope: Path, agency: str, out: Path, as_json: bool) -> None:
                 sink,
                 keys=keys,
                 sender_key=sender_key,
-                seen=SqlSeenStore(store.engine),
+                seen=None,
                 now=now_utc(),
             )
     except EnvelopeError as exc:

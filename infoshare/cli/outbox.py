@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.parser import BytesHeaderParser
+from email.message import EmailMessage
+from email.parser import BytesParser
 from email.policy import default as default_policy
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from infoshare.cli.common import emit, json_option, main
 from infoshare.config import load_settings
+from infoshare.identity.codes import CODE_IN_NOTICE
 
 
 def _when(value: str | None, fallback: float) -> datetime:
@@ -27,12 +29,13 @@ def _when(value: str | None, fallback: float) -> datetime:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many.")
 @json_option
 def outbox(limit: int, as_json: bool) -> None:
-    """Notifications sent to the outbox, newest first (to, subject, date). Read one with any
-    mail reader: the outbox is a maildir at $INFOSHARE_HOME/outbox."""
+    """Notifications sent to the outbox, newest first (to, subject, date, and the one-time code
+    a message carries). Read one in full with any mail reader: the outbox is a maildir at
+    $INFOSHARE_HOME/outbox. Only on this machine's embedded default: real mail goes by SMTP."""
     root = load_settings().outbox_dir
     rows: list[dict[str, Any]] = []
     if (root / "new").is_dir():
-        parser = BytesHeaderParser(policy=default_policy)
+        parser = BytesParser(policy=default_policy)
         files = [
             p for sub in ("new", "cur") if (root / sub).is_dir() for p in (root / sub).iterdir()
         ]
@@ -40,7 +43,9 @@ def outbox(limit: int, as_json: bool) -> None:
             if path.name.startswith(".") or not path.is_file():
                 continue
             with open(path, "rb") as fh:
-                headers = parser.parse(fh)
+                headers = cast(EmailMessage, parser.parse(fh))
+            body = headers.get_body(("plain",))
+            found = CODE_IN_NOTICE.search(body.get_content() if body else "")
             rows.append(
                 {
                     "date": _when(headers.get("Date"), path.stat().st_mtime),
@@ -48,6 +53,7 @@ def outbox(limit: int, as_json: bool) -> None:
                     "subject": str(headers.get("Subject", "")),
                     "reference": str(headers.get("X-Infoshare-Reference", "")),
                     "kind": str(headers.get("X-Infoshare-Kind", "")),
+                    "code": found.group(1) if found else None,
                     "file": str(path),
                 }
             )
@@ -58,6 +64,10 @@ def outbox(limit: int, as_json: bool) -> None:
     if not rows:
         text = f"no messages in the outbox ({root})"
     else:
-        text = "\n".join(f"{r['date'][:16]}  {r['to']}\n    {r['subject']}" for r in rows)
+        text = "\n".join(
+            f"{r['date'][:16]}  {r['to']}\n    {r['subject']}"
+            + (f"\n    one-time code: {r['code']}" if r["code"] else "")
+            for r in rows
+        )
         text += f"\n({len(rows)} shown; files under {root})"
     emit(as_json, {"outbox": str(root), "messages": rows}, text)

@@ -91,13 +91,61 @@ def _record_text(d: dict[str, Any]) -> str:
             f"{s['envelope_id']} sha256 {s['envelope_sha256']}"
         )
     if "personal" in d:
-        p = d["personal"]
-        names = ", ".join(s["name"] for s in p.get("subjects", []))
-        lines.append(f"  subjects: {names or '(none named)'}")
-        if p.get("signoff", {}).get("reasons"):
-            lines.append(f"  approver's reasons: {p['signoff']['reasons']}")
+        lines += _personal_text(d["personal"], d.get("override"))
     lines.append(f"  record sha256 {d['record_sha256']}")
     return "\n".join(lines)
+
+
+def _people(people: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        ", ".join(
+            str(v) for v in (p.get("name"), p.get("date_of_birth"), p.get("relationship")) if v
+        )  # fmt: skip
+        for p in people
+    )
+
+
+def _personal_text(p: dict[str, Any], override: dict[str, Any] | None) -> list[str]:
+    """Everything the record keeps sealed, as the record has it: the people, the request's
+    free text, and what each person who answered wrote (reasons, redactions, proportionality,
+    whether the subject was told and why not)."""
+    shown = lambda v: v if v not in (None, "") else "-"  # noqa: E731
+    lines = [
+        "  personal data (sealed in the record; this view is logged):",
+        f"    subjects: {_people(p.get('subjects', [])) or '(none named)'}",
+        f"    third parties: {_people(p.get('third_parties', [])) or '-'}",
+        "    offence or risk: "
+        + (
+            "not named: naming it would prejudice the case"
+            if p.get("naming_offence_would_prejudice") and not p.get("offence_or_risk")
+            else shown(p.get("offence_or_risk"))
+        ),
+        *[f"    necessity of {item}: {shown(why)}" for item, why in p.get("necessity", {}).items()],
+        f"    if not shared: {shown(p.get('consequence_if_not_shared'))}",
+        f"    consent reason: {shown(p.get('consent_reason'))}",
+    ]
+    if "override" in p:
+        o = p["override"]
+        told = (override or {}).get("subject_informed")
+        lines += [
+            f"    override proportionality: {shown(o.get('proportionality'))}",
+            "    subject informed: "
+            + ("yes" if told else f"no; why not: {shown(o.get('not_informed_reason'))}"),
+        ]
+    if "emergency" in p:
+        lines.append(f"    on-call reasons: {shown(p['emergency'].get('reasons'))}")
+    if "signoff" in p:
+        answers = [p["signoff"]]
+        if p["signoff"].get("second_approval"):
+            answers.append(p["signoff"]["second_approval"])
+        for n, a in enumerate(answers, start=1):
+            who = f"approver {n}" if len(answers) > 1 else "approver"
+            lines += [
+                f"    {who}'s reasons: {shown(a.get('reasons'))}",
+                f"    {who}'s redactions and why: {shown(a.get('redactions'))}",
+                f"    {who}'s DPO advice: {shown(a.get('dpo_advice'))}",
+            ]
+    return lines
 
 
 @records.command("list")

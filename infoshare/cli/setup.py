@@ -205,8 +205,19 @@ def registry_group() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @json_option
 def registry_load(file: Path, as_json: bool) -> None:
-    """Load or update the registry from FILE (and create keys for new agencies)."""
+    """Load or update the registry from FILE (and create keys for new agencies), and refresh
+    the run form's agency and people selects where Prefect is reachable."""
     init.callback(registry_file=file, as_json=as_json)  # type: ignore[misc]
+    try:
+        done = prefect_api.refresh_request_form(open_store().partnership())
+    except prefect_api.PrefectApiError as exc:
+        click.echo(
+            f"run form not refreshed ({exc}); it is when the flows are next served", err=True
+        )
+        return
+    if not as_json:
+        click.echo("run form refreshed" if done else "no share-request deployment yet: its run "
+                   "form gets the registry when it is served or deployed")  # fmt: skip
 
 
 @registry_group.command("show")

@@ -33,7 +33,8 @@ from infoshare.store import Store
 from infoshare.worktime import now_utc
 
 MAX_FAILED_ATTEMPTS = 5
-_CODE = re.compile(CODE_PATTERN)
+CODE_PATTERN_NORMAL = re.compile(CODE_PATTERN)  # a code as issued, after normalise()
+_CODE = CODE_PATTERN_NORMAL
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,14 @@ def _compute(
     return f"{raw[:5]}-{raw[5:]}"
 
 
+# How a notice gives the code (notifications/templates/_code.txt.j2), for `infoshare outbox`.
+CODE_IN_NOTICE = re.compile(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
+
+
 def normalise(code: str) -> str:
-    c = code.strip().upper().replace(" ", "")
-    return f"{c[:5]}-{c[5:]}" if "-" not in c else c
+    """A code as typed (any case, spaces, dashes anywhere) in the form it was issued."""
+    c = re.sub(r"[\s-]+", "", code).upper()
+    return f"{c[:5]}-{c[5:]}"
 
 
 def issue(
@@ -105,9 +111,9 @@ def redeem(
 ) -> str | None:
     """Spend a valid code; returns None on success, or the reason it was refused (for the
     audit trail: never the code itself)."""
-    if not isinstance(code, str) or not _CODE.match(code.strip().upper().replace(" ", "")):
+    given = normalise(code) if isinstance(code, str) else ""
+    if not _CODE.match(given):
         return "the code is missing or malformed"
-    given = normalise(code)
     now = now_utc()
     key = _key(store)
     req_hash = request_hash(store, ref)

@@ -23,7 +23,8 @@ class SignOffChoice(StrEnum):
     SEND_BACK = "SEND_BACK"
 
 
-# One-time codes as people type them: ten base32 letters and digits, with or without the dash.
+# One-time codes: ten base32 letters and digits, once ``identity.codes.normalise`` has
+# upper-cased what was typed and taken out spaces and dashes (the form takes them as typed).
 CODE_PATTERN = r"^[A-Z2-7]{5}-?[A-Z2-7]{5}$"
 # An Ed25519 signature (64 bytes) in base64, as `infoshare approve --sign` puts it in the answer.
 SIGNATURE_PATTERN = r"^[A-Za-z0-9+/]{86}==$"
@@ -32,11 +33,11 @@ PERSON_ID_HELP = (
     "Your infoshare person id (like school-head), not your name or email; "
     "`infoshare registry show` lists them."
 )
-CODE_HELP = "The one-time code from your email (like ABCDE-FGHIJ)."
-WORKSPACE_HELP = "Leave empty: set by the infoshare workspace when you answer there."
-SIGNATURE_HELP = (
-    "Leave empty in the UI: set by `infoshare approve --sign` (your own key) instead of a code."
+CODE_HELP = (
+    "The one-time code from your email, like ABCDE-FGHIJ (capitals, spaces and the dash do not "
+    "matter)."
 )
+WORKSPACE_HELP = "Leave empty: set by the infoshare workspace when you answer there."
 
 
 class _Input(BaseModel):
@@ -49,11 +50,18 @@ class _Input(BaseModel):
 # Plain strings, empty when not given: an optional (``str | None``) field shows in Prefect's
 # resume form as a type switch set to None, with no box to type the code into.
 def _code() -> Any:
-    return Field(default="", pattern=f"^$|{CODE_PATTERN}", description=CODE_HELP)
+    # no pattern: the server would refuse a code typed in lower case or with spaces, with a
+    # regular expression for a reason; the flow normalises it and says what is wrong
+    return Field(default="", max_length=40, description=CODE_HELP)
 
 
-def _signature() -> Any:
-    return Field(default="", pattern=f"^$|{SIGNATURE_PATTERN}", description=SIGNATURE_HELP)
+def _signature(command: str) -> Any:
+    return Field(
+        default="",
+        pattern=f"^$|{SIGNATURE_PATTERN}",
+        description=f"Leave empty in the UI: set by `infoshare {command} --sign` (your own key) "
+        "instead of a code.",
+    )
 
 
 # The workspace's proof that the person signed in there gave the answer
@@ -77,7 +85,7 @@ class OverrideInput(_Input):
         title="Person ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
     code: str = _code()
-    signature: str = _signature()
+    signature: str = _signature("justify")
     workspace: str = _workspace()
     grounds: list[OverrideGround] = Field(
         min_length=1, description="Public-interest grounds for sharing without consent."
@@ -88,7 +96,12 @@ class OverrideInput(_Input):
         description="Why sharing without consent is necessary and proportionate here. "
         "Refer to people by role (subject, partner), not by name.",
     )
-    subject_informed: bool = Field(description="Has the subject been told of the sharing?")
+    # a default: the UIs show an untouched switch as off but send nothing, and then refuse the
+    # form for a missing value the person cannot see; off without a reason is refused by policy
+    subject_informed: bool = Field(
+        default=False,
+        description="Has the subject been told of the sharing? Off: say why not, below.",
+    )
     not_informed_reason: str = Field(
         default="",
         max_length=2000,
@@ -107,10 +120,11 @@ class SignOffInput(_Input):
         title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
     code: str = _code()
-    signature: str = _signature()
+    signature: str = _signature("approve")
     workspace: str = _workspace()
     decision: SignOffChoice = Field(
-        description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information."
+        title="Decision",  # not the type's name, SignOffChoice
+        description="SHARE the items ticked below, REFUSE, or SEND_BACK for more information.",
     )
     approved_items: list[str] = Field(
         default_factory=list, description="The items you approve for disclosure (SHARE only)."
@@ -145,11 +159,12 @@ class EmergencyInput(_Input):
         title="Approver ID", max_length=64, pattern=r"^[a-z0-9-]+$", description=PERSON_ID_HELP
     )
     code: str = _code()
-    signature: str = _signature()
+    signature: str = _signature("confirm")
     workspace: str = _workspace()
     decision: EmergencyChoice = Field(
+        title="Decision",
         description="CONFIRM: share the items ticked below now, sign-off follows within 24 "
-        "hours. DECLINE: no emergency share; the request follows the RED path."
+        "hours. DECLINE: no emergency share; the request follows the RED path.",
     )
     approved_items: list[str] = Field(
         default_factory=list, description="The items to share now (CONFIRM only)."

@@ -71,13 +71,6 @@ def _minutes(env: dict[str, str], name: str, default: float) -> float:
     return value
 
 
-def configured_url(env: dict[str, str] | None = None) -> str | None:
-    """The workspace's address if one is configured (``infoshare up`` sets it): notices then
-    link to it. None where no workspace is run."""
-    url = (os.environ if env is None else env).get("INFOSHARE_WORKSPACE_URL", "").rstrip("/")
-    return url or None
-
-
 def load_workspace_settings(env: dict[str, str] | None = None) -> WorkspaceSettings:
     env = dict(os.environ if env is None else env)
     url = (env.get("INFOSHARE_WORKSPACE_URL") or WorkspaceSettings.url).rstrip("/")

@@ -1,0 +1,82 @@
+"""Waiting for a person: the run suspends with a resume form built for this request and step.
+
+What the form must show, on an ordinary screen, in both of Prefect 3.9.1's UIs:
+
+* the new UI (opened by default) shows the form's description above the fields, and scrolls;
+* the old UI (where the new UI's deployment pages send people, and where many will resume)
+  gives the description zero height when the form is taller than the window (any of ours, at
+  1366x768 or 1440x900). Field help is always shown, so the essentials (a refused answer
+  first, then the step, its due time and who may answer) lead the first field's help;
+* the run's state message, shown on the run's page and in the runs list, says what the run
+  waits for and why the last answer was refused.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Literal, cast
+
+import prefect.flow_runs
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import BaseModel, Field, create_model
+
+from infoshare.forms import WaitingForm
+from infoshare.markdown import plain
+from infoshare.policy.answers import Verdict
+
+
+def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
+    """The resume form for this request: ``fields``, the essentials at the top of the first
+    field's help, and for sign-off only this request's own items."""
+    base = cast(type[RunInput], type(f"{fields.__name__}Form", (RunInput, fields), {}))
+    extra: dict[str, Any] = {}
+    first = next(iter(fields.model_fields))
+    if form.essentials:
+        spec = copy.copy(fields.model_fields[first])  # the same field, with the essentials
+        spec.description = f"{form.essentials}\n\n{spec.description or ''}".strip()
+        extra[first] = (spec.annotation, spec)
+    if "approved_items" in fields.model_fields and form.items:
+        item = Literal[tuple(form.items)]  # type: ignore[valid-type]
+        listing = "; ".join(f"{iid}: {plain(text)}" for iid, text in form.items.items())
+        extra["approved_items"] = (
+            list[item],  # type: ignore[valid-type]
+            Field(
+                default_factory=list,
+                description=f"Tick the items you approve for disclosure (SHARE only). {listing}",
+            ),
+        )
+    model = create_model(base.__name__, __base__=base, **extra)
+    model._description = form.description  # shown above the form by the Prefect UI
+    return model
+
+
+@contextmanager
+def _suspended_state_message(message: str) -> Iterator[None]:
+    """Prefect 3.9.1's ``suspend_flow_run`` takes no state message; it builds its state with
+    ``prefect.flow_runs.Suspended``, which is given ours for the one call."""
+    original = prefect.flow_runs.Suspended
+    prefect.flow_runs.Suspended = functools.partial(original, message=message)
+    try:
+        yield
+    finally:
+        prefect.flow_runs.Suspended = original
+
+
+def wait_for_person(
+    ref: str,
+    fields: type[BaseModel],
+    form_task: Callable[[str], WaitingForm | None],
+    apply_task: Callable[[str, str, dict[str, Any]], Verdict],
+) -> None:
+    """Suspend until an acceptable answer is given; refused answers are recorded and the run
+    waits again under a new pause key. No pause timeout: deadlines are infoshare's to enforce."""
+    while (form := form_task(ref)) is not None:
+        with _suspended_state_message(form.state_message):
+            answer = suspend_flow_run(
+                wait_for_input=input_form(form, fields), key=form.pause_key, timeout=None
+            )
+        apply_task(ref, form.pause_key, answer.model_dump(mode="json"))
