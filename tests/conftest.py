@@ -118,11 +118,16 @@ def store(env: dict[str, str]) -> Iterator[Store]:
 
 
 def made_before_migrations(store: Store) -> None:
-    """Turn a test's store into one as a version before migrations left it: no revision
+    """Turn a test's store into one as a version before migrations left it: the baseline's
+    schema (later revisions downgraded with Alembic, as they would run) and no revision
     stamped (the caller then removes what that version did not have yet)."""
+    from alembic import command
     from sqlalchemy import text
 
+    from infoshare.db.revision import BASELINE, alembic_config
+
     with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), BASELINE)
         conn.execute(text("DROP TABLE alembic_version"))
 
 
