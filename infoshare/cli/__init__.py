@@ -3,6 +3,7 @@
 # Importing the command modules registers their commands on ``main``.
 from infoshare.cli import (  # noqa: F401
     answers,
+    backup,
     db,
     envelopes,
     intake,
