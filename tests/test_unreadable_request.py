@@ -9,6 +9,8 @@ the flow starts (an unknown top-level parameter) and is recorded by its state ho
 from __future__ import annotations
 
 import sys
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +59,15 @@ def _create_run(stack: Stack, parameters: dict[str, Any]) -> str:
     """As the UI's run form does with "Validate parameters" unticked."""
     dep = httpx.get(f"{stack.api_url}/deployments/name/share-request/share-request", timeout=10)
     dep.raise_for_status()
-    resp = httpx.post(
-        f"{stack.api_url}/deployments/{dep.json()['id']}/create_flow_run",
-        json={"parameters": parameters, "enforce_parameter_schema": False},
-        timeout=10,
-    )
+    body = {"parameters": parameters, "enforce_parameter_schema": False,
+            "idempotency_key": uuid.uuid4().hex}  # fmt: skip
+    for wait in (0.5, 1, 2, 4, 8, 0):  # a busy SQLite server answers 503: the user tries again
+        resp = httpx.post(
+            f"{stack.api_url}/deployments/{dep.json()['id']}/create_flow_run", json=body, timeout=30
+        )
+        if resp.status_code != 503:
+            break
+        time.sleep(wait)
     resp.raise_for_status()
     return str(resp.json()["id"])
 
