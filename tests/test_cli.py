@@ -151,6 +151,43 @@ def test_submit_bad_field(home: Path, tmp_path: Path, field: str, value: str) ->
     assert "Jamie" not in err
 
 
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        (("subjects", 0, "name"), "Jamie\udfff", "subjects entry 1, name contains a character"),
+        (("items", 0, "description"), "Dates\x1b[2J", "items entry 1, description contains a"),
+        (("consent_reason",), "Jamie\x00", "consent_reason contains a control character"),
+        (("isa_reference",), "ISA\nJamie", "isa_reference contains a control character"),
+    ],
+)
+def test_submit_refuses_text_that_is_not_text(
+    home: Path, tmp_path: Path, where: tuple[str | int, ...], value: str, said: str
+) -> None:
+    """A lone surrogate (valid JSON, as ``json.dumps`` writes it) or a control character."""
+    data = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    target = data
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    path = _write(tmp_path, "bad.json", json.dumps(data))
+    err = assert_clean_error(run("submit", str(path)), 2, "not a valid request", said)
+    assert "Jamie" not in err and "\\u" not in err
+
+
+def test_submit_refuses_json_nested_100000_deep(home: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path, "deep.json", '{"subjects": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert_clean_error(run("submit", str(path)), 2, "deep.json", "nested too deeply")
+    within = '{"subjects": ' + "[" * 500 + "]" * 500 + "}"  # parses, but is no request
+    err = assert_clean_error(run("submit", str(_write(tmp_path, "d.json", within))), 2)
+    assert "subjects" in err and "nested more than 20 levels deep" in err
+
+
+def test_submit_refuses_a_file_that_is_not_utf8(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"requesting_agency": "Jos\xe9"}')
+    assert_clean_error(run("submit", str(path)), 2, "latin1.json", "not UTF-8")
+
+
 def test_submit_item_without_description(home: Path, tmp_path: Path) -> None:
     data = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
     del data["items"][1]["description"]
