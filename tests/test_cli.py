@@ -81,6 +81,27 @@ def test_init_again_keeps_keys(home: Path) -> None:
     assert {k.name: k.read_bytes() for k in keys.iterdir()} == before
 
 
+def test_init_tightens_a_home_others_could_read(home: Path) -> None:
+    """A home made 0755 (by hand, or by an older infoshare), with its databases and a key
+    readable by everyone: the next start leaves it this user's alone."""
+    assert run("init").exit_code == 0
+    prefect = home / "prefect"
+    prefect.mkdir()
+    (prefect / "prefect.db").write_bytes(b"runs")
+    (prefect / "storage").mkdir()
+    (prefect / "storage" / "result").write_bytes(b"pickled")
+    loose = [home, prefect, prefect / "storage", *home.rglob("*.db"), *home.rglob("*.key")]
+    loose += [prefect / "storage" / "result", home / "keys", home / "keys" / "agencies"]
+    for path in loose:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in loose} >= {"infoshare.db", "prefect.db", "master.key", "result"}
+    for path in [home, *home.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
 def test_init_with_missing_registry(home: Path, tmp_path: Path) -> None:
     assert_clean_error(run("init", "--registry", str(tmp_path / "nope.json")), 2, "nope.json")
 

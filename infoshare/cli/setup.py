@@ -23,6 +23,7 @@ from infoshare.cli.common import (
 )
 from infoshare.cli.db import upgrade_store
 from infoshare.config import load_settings
+from infoshare.files import private_umask
 from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -107,7 +108,8 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
-    upgrade_store(load_settings())
+    private_umask()  # the server's database, logs and results: this user's alone
+    upgrade_store(load_settings())  # tightens the home (and the Prefect home in it)
     store = open_store()
     report = initialise(store, registry_file)
     if not as_json:
@@ -119,7 +121,7 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
             if sock.connect_ex(("127.0.0.1", taken)) == 0:
                 fail(f"port {taken} is already in use; stop what uses it or pass {option}", 2)
     prefect_home = store.settings.home / "prefect"
-    prefect_home.mkdir(parents=True, exist_ok=True)
+    prefect_home.mkdir(parents=True, exist_ok=True, mode=0o700)
     api = f"http://127.0.0.1:{port}/api"
     env = {
         **os.environ,
