@@ -8,8 +8,11 @@ the flow starts (an unknown top-level parameter) and is recorded by its state ho
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +72,12 @@ def _create_run(stack: Stack, parameters: dict[str, Any]) -> str:
 def _post(url: str, body: Any) -> httpx.Response:
     """JSON as a browser or curl sends it: ASCII, any lone surrogate as its \\u escape."""
     headers = {"content-type": "application/json"}
-    return httpx.post(url, content=json.dumps(body), headers=headers, timeout=10)
+    for _ in range(10):  # SQLite answers 503 under concurrent writes; Prefect's client retries
+        resp = httpx.post(url, content=json.dumps(body), headers=headers, timeout=10)
+        if resp.status_code != 503:
+            break
+        time.sleep(1)
+    return resp
 
 
 def _recorded(store: Store, run_id: str) -> dict[str, Any]:
@@ -193,3 +201,66 @@ def test_text_that_is_not_text_is_refused_by_the_form_and_recorded_by_the_flow(
     # the runner still serves: a good request after it is taken in
     good = _create_run(stack, {"request": example("scenario2-hospital.json")})
     wait_until("the next request taken in", lambda: stack_store.requests.ref_for_run(good), 120)
+
+
+def test_prefect_result_storage_holds_nothing_typed(stack: Stack, stack_store: Store) -> None:
+    """The attack: runs whose parameters cannot be read, one of the share-request deployment
+    and one of a deployment that checks its parameters (Prefect pickles the failure, with the
+    values it quotes, into $PREFECT_HOME/storage, whatever ``persist_result`` says)."""
+    in_flow = _create_run(stack, {"request": unreadable_request()})
+    dep = httpx.get(f"{stack.api_url}/deployments/name/record-ended-run/record-ended-run")
+    dep.raise_for_status()
+    resp = _post(
+        f"{stack.api_url}/deployments/{dep.json()['id']}/create_flow_run",
+        {"parameters": {"flow_run_id": NAME, "silent_seconds": 0},
+         "enforce_parameter_schema": False},
+    )  # fmt: skip
+    resp.raise_for_status()
+    checked = str(resp.json()["id"])
+
+    def failed() -> str | None:
+        run = httpx.get(f"{stack.api_url}/flow_runs/{checked}", timeout=10).json()
+        return run["state"]["type"] if run["state"]["type"] in ("FAILED", "CRASHED") else None
+
+    wait_until("the run with unreadable parameters to fail", failed, 120)
+    assert _recorded(stack_store, in_flow)["decision"] == "REFUSE"
+    storage = Path(stack.env["PREFECT_HOME"]) / "storage"
+    files = [p for p in storage.rglob("*") if p.is_file()] if storage.exists() else []
+    assert files, "Prefect kept no result: this test would prove nothing"
+    for path in files:
+        data = path.read_bytes()
+        with contextlib.suppress(ValueError):
+            data += base64.b64decode(data)  # a pickle, wrapped in base64
+        for value in (NAME, BAD_DOB, EXTRA, "Quilla"):
+            assert value.encode() not in data, (path, data[:300])
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_a_failed_flows_exception_is_kept_without_its_values(stack: Stack, tmp_path: Path) -> None:
+    """Prefect pickles a failed flow's exception into result storage whatever persist_result
+    says; with infoshare's serializer (every flow of ours has it) only its type is kept."""
+    from prefect import flow
+    from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH, temporary_settings
+
+    from flows.results import NO_VALUES
+
+    @flow(persist_result=False, result_serializer=NO_VALUES)
+    def quoting() -> None:
+        raise ValueError(f"cannot read {NAME!r} born {BAD_DOB}")
+
+    storage = tmp_path / "storage"
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: storage}):
+        state = quoting(return_state=True)
+    assert state.is_failed()
+    files = [p for p in storage.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes() + base64.b64decode(path.read_bytes())
+        assert b"ValueError" in data
+        assert NAME.encode() not in data and BAD_DOB.encode() not in data
+    # every flow infoshare serves keeps its results this way
+    from flows import retention, share_request, watchdog
+
+    served = [share_request.share_request, watchdog.watchdog, watchdog.watchdog_at,
+              watchdog.record_ended_run_flow, retention.retention]  # fmt: skip
+    assert all(f.result_serializer is NO_VALUES for f in served)
