@@ -81,6 +81,27 @@ def test_init_again_keeps_keys(home: Path) -> None:
     assert {k.name: k.read_bytes() for k in keys.iterdir()} == before
 
 
+def test_init_tightens_a_home_others_could_read(home: Path) -> None:
+    """A home made 0755 (by hand, or by an older infoshare), with its databases and a key
+    readable by everyone: the next start leaves it this user's alone."""
+    assert run("init").exit_code == 0
+    prefect = home / "prefect"
+    prefect.mkdir()
+    (prefect / "prefect.db").write_bytes(b"runs")
+    (prefect / "storage").mkdir()
+    (prefect / "storage" / "result").write_bytes(b"pickled")
+    loose = [home, prefect, prefect / "storage", *home.rglob("*.db"), *home.rglob("*.key")]
+    loose += [prefect / "storage" / "result", home / "keys", home / "keys" / "agencies"]
+    for path in loose:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in loose} >= {"infoshare.db", "prefect.db", "master.key", "result"}
+    for path in [home, *home.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
 def test_init_with_missing_registry(home: Path, tmp_path: Path) -> None:
     assert_clean_error(run("init", "--registry", str(tmp_path / "nope.json")), 2, "nope.json")
 
@@ -149,6 +170,43 @@ def test_submit_bad_field(home: Path, tmp_path: Path, field: str, value: str) ->
     path = _write(tmp_path, "bad.json", json.dumps(data))
     err = assert_clean_error(run("submit", str(path)), 2, field, "not a valid request")
     assert "Jamie" not in err
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        (("subjects", 0, "name"), "Jamie\udfff", "subjects entry 1, name contains a character"),
+        (("items", 0, "description"), "Dates\x1b[2J", "items entry 1, description contains a"),
+        (("consent_reason",), "Jamie\x00", "consent_reason contains a control character"),
+        (("isa_reference",), "ISA\nJamie", "isa_reference contains a control character"),
+    ],
+)
+def test_submit_refuses_text_that_is_not_text(
+    home: Path, tmp_path: Path, where: tuple[str | int, ...], value: str, said: str
+) -> None:
+    """A lone surrogate (valid JSON, as ``json.dumps`` writes it) or a control character."""
+    data = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    target = data
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    path = _write(tmp_path, "bad.json", json.dumps(data))
+    err = assert_clean_error(run("submit", str(path)), 2, "not a valid request", said)
+    assert "Jamie" not in err and "\\u" not in err
+
+
+def test_submit_refuses_json_nested_100000_deep(home: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path, "deep.json", '{"subjects": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert_clean_error(run("submit", str(path)), 2, "deep.json", "nested too deeply")
+    within = '{"subjects": ' + "[" * 500 + "]" * 500 + "}"  # parses, but is no request
+    err = assert_clean_error(run("submit", str(_write(tmp_path, "d.json", within))), 2)
+    assert "subjects" in err and "nested more than 20 levels deep" in err
+
+
+def test_submit_refuses_a_file_that_is_not_utf8(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"requesting_agency": "Jos\xe9"}')
+    assert_clean_error(run("submit", str(path)), 2, "latin1.json", "not UTF-8")
 
 
 def test_submit_item_without_description(home: Path, tmp_path: Path) -> None:

@@ -94,3 +94,28 @@ def _props(deployment: dict[str, Any]) -> dict[str, Any]:
         "properties"
     ]
     return props
+
+
+def test_the_form_refuses_control_characters_and_lone_surrogates(store: Store) -> None:
+    """As Prefect's server checks the form (jsonschema, Python's re): a lone surrogate or a
+    control character in any typed field is refused, naming the field; line breaks only in
+    multi-line fields."""
+    schema = _schema(store)
+    good = example("scenario2-hospital.json")
+    attacks = [
+        ("subjects", 0, "name", "Quilla\udfff"),
+        ("subjects", 0, "address", "1 Road\x00"),
+        ("items", 0, "description", "A&E\x1b[2J"),
+        ("items", 0, "necessity", "because\x85"),
+        (None, None, "offence_or_risk", "\ud800theft"),
+        (None, None, "isa_reference", "ISA\tone"),
+    ]
+    for top, index, field, value in attacks:
+        bad = example("scenario2-hospital.json")
+        (bad[top][index] if top else bad)[field] = value
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"request": bad}))
+        assert [list(e.path)[-1] for e in errors] == [field], (field, errors)
+    multi = {**good, "consequence_if_not_shared": "Line one\n\tline two\r\n"}
+    assert _errors(schema, multi) == []
+    single = {**good, "subjects": [{"name": "Quilla\nTest"}]}
+    assert len(_errors(schema, single)) == 1

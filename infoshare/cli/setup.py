@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from infoshare.cli.common import (
 )
 from infoshare.cli.db import upgrade_store
 from infoshare.config import load_settings
+from infoshare.files import private_umask
 from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -107,7 +109,8 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
-    upgrade_store(load_settings())
+    private_umask()  # the server's database, logs and results: this user's alone
+    upgrade_store(load_settings())  # tightens the home (and the Prefect home in it)
     store = open_store()
     report = initialise(store, registry_file)
     if not as_json:
@@ -119,7 +122,7 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
             if sock.connect_ex(("127.0.0.1", taken)) == 0:
                 fail(f"port {taken} is already in use; stop what uses it or pass {option}", 2)
     prefect_home = store.settings.home / "prefect"
-    prefect_home.mkdir(parents=True, exist_ok=True)
+    prefect_home.mkdir(parents=True, exist_ok=True, mode=0o700)
     api = f"http://127.0.0.1:{port}/api"
     env = {
         **os.environ,
@@ -136,7 +139,7 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
     serve_log = store.settings.home / "serve.log"
     workspace_log = store.settings.home / "workspace.log"
     logs = [str(server_log), str(serve_log), str(workspace_log)]
-    with server_log.open("ab") as slog, serve_log.open("ab") as wlog:
+    with server_log.open("ab") as slog:
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
              "--port", str(port)],
@@ -146,15 +149,17 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
             if not as_json:
                 click.echo("starting the Prefect server ...")
             _wait_http("the Prefect server", f"{api}/health", server, server_log, 120)
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "flows.serve"],
-                env=env, stdout=wlog, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+            runner = Supervised(
+                "the runner (flows.serve)",
+                lambda: _start_runner(env, serve_log),
+                serve_log,
+                None if as_json else click.echo,
+            )
             try:
                 _wait_http(
                     "the share-request deployment",
                     f"{api}/deployments/name/{prefect_api.DEPLOYMENT}",
-                    worker,
+                    runner.proc,
                     serve_log,
                     120,
                 )
@@ -172,7 +177,8 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
                         f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
                         f"  Logs: {', '.join(logs)}\nPress Ctrl-C to stop.\n",
                     )  # fmt: skip
-                    while all(p.poll() is None for p in (server, worker, workspace)):
+                    while server.poll() is None and workspace.poll() is None:
+                        runner.check()  # one bad run must never stop the stack
                         time.sleep(1)
                     fail("a component stopped unexpectedly; see the logs above")
                 finally:
@@ -180,9 +186,71 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
             except KeyboardInterrupt:
                 click.echo("stopping ...")
             finally:
-                _stop(worker)
+                runner.stop()
         finally:
             _stop(server)
+
+
+def _start_runner(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "flows.serve"],
+            env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+class Supervised:
+    """A process that is started again whenever it exits, saying so, after a pause that doubles
+    with each quick exit (1 s up to 60 s) and starts again from 1 s once it has stayed up for
+    ``STEADY`` seconds. The runner stops when a run's data breaks Prefect's answers to its poll
+    (issue 18: a lone surrogate); the server and the other runs must carry on meanwhile."""
+
+    FIRST, LONGEST, STEADY = 1.0, 60.0, 300.0
+
+    def __init__(
+        self,
+        name: str,
+        start: Callable[[], subprocess.Popen[bytes]],
+        log: Path,
+        say: Callable[[str], Any] | None,
+    ) -> None:
+        self.name, self._start, self.log, self._say = name, start, log, say
+        self.proc = start()
+        self.started = time.monotonic()
+        self.restarts = 0
+        self.pause = self.FIRST
+        self._due: float | None = None
+
+    def check(self) -> None:
+        """Call often: notices an exit and starts the process again when its pause is over."""
+        now = time.monotonic()
+        if self._due is None:
+            code = self.proc.poll()
+            if code is None:
+                if now - self.started > self.STEADY:
+                    self.pause = self.FIRST
+                return
+            self._due = now + self.pause
+            self._tell(
+                f"{self.name} stopped (exit code {code}); starting it again in "
+                f"{self.pause:.0f} s (see {self.log})"
+            )
+            self.pause = min(self.pause * 2, self.LONGEST)
+        elif now >= self._due:
+            self._due = None
+            self.proc = self._start()
+            self.started = now
+            self.restarts += 1
+            self._tell(f"{self.name} started again (restart {self.restarts}, pid {self.proc.pid})")
+
+    def _tell(self, text: str) -> None:
+        if self._say is not None:
+            self._say(f"{time.strftime('%H:%M:%S')} {text}")
+        else:
+            click.echo(f"infoshare: {text}", err=True)
+
+    def stop(self) -> None:
+        _stop(self.proc)
 
 
 def _start_workspace(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
