@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from infoshare import escalation, timeliness
-from infoshare.identity import codes
+from infoshare.identity import codes, eligibility
 from infoshare.models import Step
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
@@ -62,7 +62,8 @@ class Teller:
 
     def codes(self, ref: str, step: Step) -> int:
         """Issue one-time codes to the people first told about ``step`` (not the agency's
-        cover, who are told on escalation) who hold none live; returns how many were sent.
+        cover, who are told on escalation) and to anyone else who held one for it, who hold none
+        live (a code is spent by any answer it came with); returns how many were sent.
         Codes expire at the request's deadline; the message asks for an answer by the step's
         due time."""
         meta = self.store.requests.meta(ref)
@@ -70,7 +71,12 @@ class Teller:
         due = self._step_due(ref, step)
         run_id = meta.flow_run_id or ""
         sent = 0
-        for member in escalation.first_told(self.store, ref, step):
+        told = escalation.first_told(self.store, ref, step)
+        # and whoever held a code for this step that was spent on a refused answer (e.g. the
+        # deputy after an escalation), if they still may answer: a fresh one
+        held = codes.holders(self.store, ref, step.value, run_id) - {m.id for m in told}
+        told += [m for m in eligibility.eligible(self.store, ref, step.value) if m.id in held]
+        for member in told:
             issued = codes.issue(self.store, ref, step.value, member.id, run_id, expires)
             if issued is None:
                 continue
@@ -170,15 +176,19 @@ class Teller:
 
     # --- the data-protection lead -----------------------------------------------------------
 
-    def lockout_alert(self, ref: str, step: Step, attempts: int) -> None:
-        """A step locked after repeated refused answers."""
+    def lockout_alert(self, ref: str, step: Step, attempts: int, locked: bool = False) -> None:
+        """Repeated junk answers to a step (``attempts``: unproven answers since it was last
+        unlocked), or someone locked out of it. Counts only: never who was claimed (an
+        unregistered id is whatever was typed)."""
         dpo = self._dpo(ref)
         if dpo is None:
-            self.log.error("%s locked: no data-protection lead registered to tell", ref)
+            self.log.error("%s refused answers: no data-protection lead registered to tell", ref)
             return
+        said = ("Answers in the name of one person were refused five times and are now "
+                "locked.",) if locked else ()  # fmt: skip
         self._send(ref, step.value,
                    lambda: self._notice(ref, Kind.LOCKOUT_ALERT, dpo, step=step.value,
-                                        attempts=attempts),
+                                        attempts=max(attempts, 1), reasons=said),
                    dpo)  # fmt: skip
 
     def delivery_escalation(self, ref: str, reason: str) -> None:
