@@ -14,16 +14,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from functools import partial
 from typing import Any
 
 from infoshare import escalation, timeliness
-from infoshare.identity import codes, eligibility
+from infoshare.identity import codes, confirmations, eligibility
 from infoshare.models import Step
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
 from infoshare.transport import envelope_path
 from infoshare.worktime import LONDON, now_utc
+from notifications.confirm import confirmation_message, key_registered_message
 from notifications.delivery import DeliveryError, deliver
 from notifications.notice import Kind, Notice, NoticeError
 from notifications.render import render
@@ -223,6 +225,38 @@ class Teller:
             return False
         self.store.audit.write(None, "workspace sign-in", member.id, "notified",
                                f"sign-in code via {where.method}")  # fmt: skip
+        return True
+
+    # --- a person's own identity -----------------------------------------------------------
+
+    def confirmation_code(self, conf: confirmations.Confirmation, action: str,
+                          ref: str | None = None) -> bool:  # fmt: skip
+        """Mail a confirmation code (``infoshare.identity.confirmations``) to the person's
+        registered address; ``action`` says what it confirms ("registering a signing key")."""
+        m = conf.member
+        return self._send_own(
+            ref, m, "confirmation code",
+            lambda: confirmation_message(m.name, m.email, conf.code, conf.expires_at, action),
+        )  # fmt: skip
+
+    def key_registered(self, member: Member, key_id: str, replaced: str | None) -> bool:
+        """Tell a person that a signing key was registered in their name (and which it replaced):
+        whoever did it, they hear of it."""
+        return self._send_own(
+            None, member, "signing key registered",
+            lambda: key_registered_message(member.name, member.email, key_id, replaced,
+                                           now_utc()),
+        )  # fmt: skip
+
+    def _send_own(self, ref: str | None, to: Member, what: str,
+                  build: Callable[[], EmailMessage]) -> bool:  # fmt: skip
+        try:
+            where = deliver(build(), self.store.settings)
+        except (DeliveryError, ValueError) as exc:
+            self.store.audit.write(ref, "confirmation", to.id, "notification failed", str(exc))
+            self.log.warning("%s to %s not delivered: %s", what, to.id, exc)
+            return False
+        self.store.audit.write(ref, "confirmation", to.id, "notified", f"{what} via {where.method}")
         return True
 
     # --- building and sending ---------------------------------------------------------------
