@@ -26,8 +26,11 @@ TIMEOUT = 180
 def outsider_resume(api: str, run_id: str, answer: dict[str, Any]) -> None:
     """POST the answer to the run's resume endpoint, as anyone who can reach the API can (the
     run shows Paused a moment before its form exists: wait for the form, as a person would)."""
-    for _ in range(80):
+    for _ in range(120):
         r = httpx.post(f"{api}/flow_runs/{run_id}/resume", json={"run_input": answer}, timeout=30)
+        if r.status_code in (429, 502, 503, 504):  # a busy server (SQLite under write load)
+            time.sleep(0.5)
+            continue
         body = r.json()
         if body.get("status") == "ACCEPT":
             return
@@ -180,3 +183,56 @@ def test_junk_answers_lock_out_the_junk_not_the_approver(
     assert records_of(store, ref) == 1
     found = store.chain.record(ref)
     assert found is not None and found[0].public["approvers"][0]["id"] == "school-head"
+
+
+def test_a_signing_key_cannot_be_registered_in_someone_elses_name(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """``person-key generate --as SOMEONE --replace`` let anyone sign as an approver. Now the
+    person must give the code mailed to them; the attacker's forged answer is refused by the
+    run, and the headteacher still signs off: one record."""
+    import base64
+
+    from click.testing import CliRunner
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from infoshare.cli import main
+    from infoshare.identity import person_keys, signatures
+    from infoshare.policy.answers import SignOffInput
+
+    store, api = stack_store, stack.api_url
+    head = store.partnership().member("school-head")
+    assert head is not None
+    before = person_keys.registered_key(store, "school-head")
+    env = {"INFOSHARE_PERSON_PASSPHRASE": "the attacker's own passphrase"}
+    generate = ["person-key", "generate", "--as", "school-head", "--replace"]
+    tried = CliRunner().invoke(main, generate, env=env)
+    assert tried.exit_code == 2 and "not confirmed" in tried.stderr
+    guessed = CliRunner().invoke(main, [*generate, "--code", "ABCDE-FGHIJ"], env=env)
+    assert guessed.exit_code == 2 and "not right" in guessed.stderr
+    after = person_keys.registered_key(store, "school-head")
+    assert (after.key_id if after else None) == (before.key_id if before else None)
+    # the headteacher was mailed the code (so she knows someone asked in her name); audited
+    assert mailbox.confirmation_codes(head.email)
+    with store.session() as s:
+        from infoshare.db.tables import AuditEventRow
+
+        refused = list(s.scalars(select(AuditEventRow.detail).where(
+            AuditEventRow.actor_id == "school-head",
+            AuditEventRow.event == "confirmation refused")))  # fmt: skip
+    assert any("person-key: the confirmation code is not right" in d for d in refused)
+
+    # the attacker signs an answer with a key of their own and sends it through the API
+    run_id, ref, state = start(stack, store)
+    store.requests.provide_item(ref, "item-1", b"Attendance 81%", "school-office")
+    forged = answer("school-head", "") | {"code": ""}
+    inp = SignOffInput.model_validate(forged)
+    sig = signatures.sign_answer(store, ref, "signoff", inp, Ed25519PrivateKey.generate())
+    outsider_resume(api, run_id, {**forged, "signature": sig})
+    state = paused(run_id, state)
+    assert "Identity not proven" in refusals(store, ref)[-1][1]
+    assert base64.b64decode(sig).hex() not in json.dumps(refusals(store, ref))
+
+    outsider_resume(api, run_id, answer("school-head", mailbox.latest_code(ref, head.email)))
+    assert finished(run_id) == "COMPLETED"
+    assert records_of(store, ref) == 1

@@ -579,3 +579,47 @@ def test_an_override_justification_can_be_signed_too(store: Store) -> None:
     st = store.requests.step(ref, Step.OVERRIDE)
     assert st is not None and st.public["proof"] == "signature"
     assert st.public["signed_payload"]["decision"] == "OVERRIDE"
+
+
+def test_a_replaced_key_keeps_its_history_and_what_it_signed_still_verifies(store: Store) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from sqlalchemy import select
+
+    from infoshare.db.tables import PersonKeyRow
+    from infoshare.records.canonical import canonical_json
+    from infoshare.records.chain import verify_chain
+
+    ref, run = school_with_keys(store)
+    old = person_keys.registered_key(store, "school-head")
+    assert old is not None
+    assert apply_signoff(store, ref, signed(store, ref, signoff("school-head", ""), "school-head"))
+    record_decision(store, ref)
+    new = person_keys.generate_person_key(store, "school-head", PASSPHRASE, replace=True)
+    assert new.replaced == old.key_id
+    # without --replace a registered key is never swapped
+    with pytest.raises(person_keys.PersonKeyError, match="already has"):
+        person_keys.generate_person_key(store, "school-dsl", PASSPHRASE)
+    with store.session() as s:
+        rows = {r.key_id: r.retired_at for r in s.scalars(
+            select(PersonKeyRow).where(PersonKeyRow.person_id == "school-head"))}  # fmt: skip
+    assert set(rows) == {old.key_id, new.key_id}
+    assert rows[old.key_id] is not None and rows[new.key_id] is None
+    # the record's signature checks against the old key, kept retired in the registry
+    found = store.chain.record(ref)
+    assert found is not None
+    (approver,) = found[0].public["approvers"]
+    with store.session() as s:
+        retired = s.get(PersonKeyRow, approver["key_id"])
+        assert retired is not None and retired.key_id == old.key_id
+        public_raw = retired.public_raw
+    Ed25519PublicKey.from_public_bytes(public_raw).verify(
+        base64.b64decode(approver["signature"]), canonical_json(approver["signed_payload"])
+    )
+    assert verify_chain(store, "northshire-academy").ok
+    from infoshare.db.tables import AuditEventRow
+
+    with store.session() as s:
+        lines = list(s.scalars(select(AuditEventRow.detail).where(
+            AuditEventRow.actor_id == "school-head",
+            AuditEventRow.event == "signing key registered")))  # fmt: skip
+    assert lines[-1] == f"key {new.key_id}, replacing key {old.key_id}"
