@@ -13,7 +13,7 @@ from infoshare.cli.common import (
     main,
     open_store,
 )
-from infoshare.cli.confirm import code_option, prove
+from infoshare.cli.proof import code_option, prove
 from infoshare.identity import confirmations, person_keys
 from notifications.telling import Teller
 

@@ -21,7 +21,7 @@ from infoshare.cli.common import (
     ref_for,
     validation_message,
 )
-from infoshare.cli.confirm import code_option, prove
+from infoshare.cli.proof import code_option, prove
 from infoshare.identity import confirmations, eligibility
 from infoshare.inbox import waiting_for
 from infoshare.models import ShareRequest
