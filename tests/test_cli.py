@@ -357,6 +357,9 @@ def test_provide_needs_the_preparers_confirmation(home: Path) -> None:
     done = run(*base, "--code", code)
     assert done.exit_code == 0, done.output
     assert store.requests.prepared(ref)["item-1"][0] == "school-office"
+    # where no mail server is set, `infoshare outbox` shows the code, as for one-time codes
+    listed = json.loads(run("outbox", "--json").output)["messages"]
+    assert code in [m["code"] for m in listed if m["kind"] == "confirmation_code"]
 
 
 # --- people's signing keys and signed answers -----------------------------------------------------
