@@ -10,9 +10,9 @@ import subprocess
 import sys
 from typing import Any
 
-import httpx
 import jsonschema
 from conftest import Stack, example
+from prefect_server import api
 
 from flows.share_request import share_request
 from infoshare.registry.spec import DEMO_REGISTRY
@@ -67,14 +67,12 @@ def test_registry_load_refreshes_the_served_run_form(stack: Stack) -> None:
     """The deployment's form loses its selects (as after a plain `prefect deploy`); loading the
     registry gives them back."""
     url = f"{stack.api_url}/deployments/name/share-request/share-request"
-    dep = httpx.get(url, timeout=10).json()
+    dep = api("GET", url).json()
     bare = share_request.parameters.model_dump()
-    httpx.patch(
-        f"{stack.api_url}/deployments/{dep['id']}",
-        json={"parameter_openapi_schema": bare},
-        timeout=10,
+    api(
+        "PATCH", f"{stack.api_url}/deployments/{dep['id']}", json={"parameter_openapi_schema": bare}
     ).raise_for_status()
-    assert "enum" not in _props(httpx.get(url, timeout=10).json())["requesting_agency"]
+    assert "enum" not in _props(api("GET", url).json())["requesting_agency"]
     done = subprocess.run(
         [sys.executable, "-m", "infoshare.cli", "registry", "load", str(DEMO_REGISTRY)],
         env=stack.env,
@@ -84,9 +82,7 @@ def test_registry_load_refreshes_the_served_run_form(stack: Stack) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "run form refreshed" in done.stdout
-    assert (
-        "northshire-homes" in _props(httpx.get(url, timeout=10).json())["disclosing_agency"]["enum"]
-    )
+    assert "northshire-homes" in _props(api("GET", url).json())["disclosing_agency"]["enum"]
 
 
 def _props(deployment: dict[str, Any]) -> dict[str, Any]:

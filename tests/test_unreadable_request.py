@@ -12,7 +12,6 @@ import base64
 import contextlib
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from infoshare.reading import read_request, refusal_reasons
 from infoshare.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from prefect_server import scan_database_for  # noqa: E402
+from prefect_server import api, scan_database_for  # noqa: E402
 
 NAME = "Quilla Unreadable-Testperson"
 BAD_DOB = "31/12/1999"
@@ -72,12 +71,7 @@ def _create_run(stack: Stack, parameters: dict[str, Any]) -> str:
 def _post(url: str, body: Any) -> httpx.Response:
     """JSON as a browser or curl sends it: ASCII, any lone surrogate as its \\u escape."""
     headers = {"content-type": "application/json"}
-    for _ in range(10):  # SQLite answers 503 under concurrent writes; Prefect's client retries
-        resp = httpx.post(url, content=json.dumps(body), headers=headers, timeout=10)
-        if resp.status_code != 503:
-            break
-        time.sleep(1)
-    return resp
+    return api("POST", url, content=json.dumps(body), headers=headers)
 
 
 def _recorded(store: Store, run_id: str) -> dict[str, Any]:
