@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from infoshare import emergency
-from infoshare.identity import eligibility
+from infoshare.identity import eligibility, pauses
 from infoshare.markdown import md, plain
 from infoshare.models import Step
 from infoshare.policy.approval import signoff_requirement
@@ -158,13 +158,15 @@ def waiting_form(store: Store, ref: str, step: Step) -> WaitingForm | None:
             "and whether the subject has been told (if not, why not)."
         )
     lines.append("Refer to people by role (subject, partner), never by name.")
-    # every answer, refused or a first approval, moves the run on to a new pause key
-    answers = store.requests.attempts(ref, step) + len(given)
+    # every answer, refused or a first approval, moves the run on to a new pause (and key)
+    pause = pauses.current(store, ref, step.value)
+    lines += ["", f"This is pause {pause.key} of the run: an answer signed in a terminal "
+                  "(`--sign`) is signed for this pause only."]  # fmt: skip
     return WaitingForm(
         ref=ref,
         step=step.value,
         attempt=store.requests.attempts(ref, step),
-        pause_key=f"{step.value}-{answers + 1}",
+        pause_key=pause.key,
         description="\n".join(lines),
         items={iid: item["description"] for iid, item in _items(pub)},
         essentials="\n\n".join(essentials),

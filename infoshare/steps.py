@@ -15,7 +15,7 @@ from typing import Any
 
 from infoshare import emergency
 from infoshare.crypto import digest_json
-from infoshare.identity import codes, eligibility, signatures
+from infoshare.identity import codes, eligibility, pauses, signatures
 from infoshare.identity.codes import MAX_FAILED_ATTEMPTS
 from infoshare.models import Decision, Step
 from infoshare.policy.answers import (
@@ -134,10 +134,12 @@ def _check_answer(
     store: Store, ref: str, step: Step, inp: signatures.Answer, policy: Callable[[], Verdict]
 ) -> Verdict | signatures.Proof:
     """The checks every answer from a person goes through, in order: the step is still open and
-    not expired; the person claimed is not locked out of this step (answers by code only); the
-    person proves who they are (a one-time code presented is spent here, whatever follows: a
-    fresh one is sent when the step waits again); then the policy accepts the answer. Returns
-    the proof (record the answer), or the verdict to return.
+    not expired; the pause the answer arrived at is spent (``identity.pauses``: a signed answer
+    answers one pause only, so one refused and replayed later proves nothing); the person
+    claimed is not locked out of this step (answers by code only); the person proves who they
+    are (a one-time code presented is spent here, whatever follows: a fresh one is sent when the
+    step waits again); then the policy accepts the answer. Returns the proof (record the
+    answer), or the verdict to return.
 
     A refused answer is counted against the person it claims to be (every unregistered id
     counts as one claimant) and audited (never with the code): junk answers lock out the junk
@@ -146,6 +148,7 @@ def _check_answer(
         return Verdict()
     if is_expired(store, ref):
         return EXPIRED_VERDICT
+    pause = pauses.spend(store, ref, step.value)  # whatever follows
     registered = store.partnership().member(inp.person) is not None
     claimant = _claimant(inp.person, registered)
     actor = inp.person if registered else None  # typed text is not put in the audit trail
@@ -158,7 +161,7 @@ def _check_answer(
     if not registered:
         proof: signatures.Proof | str = "nobody is registered in the partnership with this id"
     else:
-        proof = signatures.prove(store, ref, step.value, inp)
+        proof = signatures.prove(store, ref, step.value, inp, pause)
     if isinstance(proof, signatures.Proof):
         verdict = policy()
         if verdict.accepted:

@@ -570,11 +570,11 @@ def test_an_override_justification_can_be_signed_too(store: Store) -> None:
         {"person_id": "nurse-lee", "grounds": ["SAFEGUARD_CHILDREN"],
          "proportionality": "Children at risk; the minimum is shared.", "subject_informed": True}
     )  # fmt: skip
-    sig = signatures.sign_answer(store, ref, "override", inp, key)
     # a signature made for the sign-off step does not answer the override
     wrong_step = signatures.sign_answer(store, ref, "signoff", inp, key)
     refused = apply_override(store, ref, inp.model_copy(update={"signature": wrong_step}))
     assert not refused.accepted and "does not verify" in refused.reasons[0]
+    sig = signatures.sign_answer(store, ref, "override", inp, key)  # for the pause open now
     assert apply_override(store, ref, inp.model_copy(update={"signature": sig})).accepted
     st = store.requests.step(ref, Step.OVERRIDE)
     assert st is not None and st.public["proof"] == "signature"

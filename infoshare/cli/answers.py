@@ -21,7 +21,8 @@ from infoshare.cli.common import (
     validation_message,
 )
 from infoshare.cli.person_keys import PASSPHRASE_ENV, passphrase
-from infoshare.identity import person_keys, signatures
+from infoshare.identity import pauses, person_keys, signatures
+from infoshare.identity.pauses import Pause
 from infoshare.keys import key_id, raw_public
 from infoshare.models import OverrideGround, Step
 from infoshare.policy.answers import (
@@ -69,25 +70,32 @@ def _submit(
     """Prove who answers (code or signature) and resume the request's run with the answer."""
     store = open_store()
     ref = ref_for(target, store)
-    _resume(ref, store, _answer(store, ref, step, form, data, code, sign), as_json)
+    answer, pause = _answer(store, ref, step, form, data, code, sign)
+    _resume(ref, store, answer, pause, as_json)
 
 
-def _resume(ref: str, store: Store, data: dict[str, Any], as_json: bool) -> None:
+def _resume(
+    ref: str, store: Store, data: dict[str, Any], pause: Pause | None, as_json: bool
+) -> None:
     run_id = store.requests.meta(ref).flow_run_id
     if run_id is None:
         fail(f"{ref} has no flow run", 2)
     assert run_id is not None
     prefect_api.resume(run_id, data)
-    emit(as_json, {"reference": ref, "flow_run_id": run_id, "submitted": True},
-          f"{ref}: answer submitted; the run checks it and goes on (or asks again).")  # fmt: skip
+    signed = f" (signed for pause {pause.key} only)" if pause else ""
+    emit(as_json, {"reference": ref, "flow_run_id": run_id, "submitted": True,
+                   "pause": pause.key if pause else None},
+          f"{ref}: answer submitted{signed}; the run checks it and goes on (or asks "
+          "again).")  # fmt: skip
 
 
 def _answer(
     store: Store, ref: str, step: Step, form: type[OverrideInput | SignOffInput | EmergencyInput],
     data: dict[str, Any], code: str | None, sign: bool,
-) -> dict[str, Any]:  # fmt: skip
+) -> tuple[dict[str, Any], Pause | None]:  # fmt: skip
     """The answer with its proof of identity: the one-time code, or a signature with the
-    person's own key over the run, step, decision, items, request hash and the whole answer."""
+    person's own key over the run, the step's open pause, decision, items, request hash and the
+    whole answer (and the pause it was signed for)."""
     if sign and code:
         fail("give --code or --sign, not both", 2)
     if not sign:
@@ -98,7 +106,7 @@ def _answer(
         fail(f"not a valid answer: {validation_message(exc)}", 2)
         raise  # unreachable
     if not sign:
-        return data
+        return data, None
     if store.requests.meta(ref).flow_run_id is None:
         fail(f"{ref} has no flow run", 2)
     registered = person_keys.registered_key(store, answer.person)
@@ -114,7 +122,9 @@ def _answer(
     if key_id(raw_public(key.public_key())) != registered.key_id:
         fail(f"the signing key on this machine is not the one registered for {answer.person} "
              f"(key {registered.key_id}); sign on the machine that holds it", 2)  # fmt: skip
-    return {**data, "signature": signatures.sign_answer(store, ref, step.value, answer, key)}
+    pause = pauses.current(store, ref, step.value)
+    signature = signatures.sign_answer(store, ref, step.value, answer, key, pause)
+    return {**data, "signature": signature}, pause
 
 
 @main.command()

@@ -3,9 +3,15 @@
 The other way to prove who answers (besides a one-time code) is a signature with the person's
 own Ed25519 key (``infoshare approve --sign``): non-repudiation, since only they hold the
 private key. The signature covers the canonical JSON of :func:`signed_payload`: the run, the
-step, the person, the decision and items, the request's content hash and the hash of the whole
-answer (docs/records-canonical-form.md, section 7). :func:`prove` checks either proof, or the
-proof the workspace gives an answer made there (``workspace_proof``).
+step and the one pause of it the answer is for (its key and nonce, ``identity.pauses``), the
+person, the decision and items, the request's content hash and the hash of the whole answer
+(docs/records-canonical-form.md, section 7). A pause is spent by the first answer that reaches
+the step's checks, whatever the outcome: a signed answer refused (on policy, say) and replayed
+later by someone who saw it answers nothing. :func:`prove` checks either proof, or the proof
+the workspace gives an answer made there (``workspace_proof``).
+
+Format 1 (before pauses) is no longer accepted as an answer; records holding it still verify
+(:func:`verify_recorded`).
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from infoshare.crypto import digest_json
-from infoshare.identity import workspace_proof
+from infoshare.identity import pauses, workspace_proof
 from infoshare.identity.codes import redeem, request_hash
+from infoshare.identity.pauses import Pause
 from infoshare.keys import key_id
 from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
 from infoshare.records.canonical import canonical_json
@@ -28,7 +35,8 @@ from infoshare.registry import public_keys
 from infoshare.store import Store
 
 Answer = OverrideInput | SignOffInput | EmergencyInput
-SIGNED_FORMAT = "infoshare-signed-answer/1"
+SIGNED_FORMAT = "infoshare-signed-answer/2"  # bound to one pause of the step
+SIGNED_FORMAT_V1 = "infoshare-signed-answer/1"  # not bound to a pause: on old records only
 CODE_PROOF = "one-time code sent to the person's registered contact"
 SIGNATURE_PROOF = "Ed25519 signature with the person's registered key"
 
@@ -44,11 +52,10 @@ def _claim(inp: Answer) -> tuple[str, list[str]]:
     return "OVERRIDE", []
 
 
-def signed_payload(store: Store, ref: str, step: str, inp: Answer) -> dict[str, Any]:
-    """What a signed answer signs (as canonical JSON): never personal data."""
+def _payload_v1(store: Store, ref: str, step: str, inp: Answer) -> dict[str, Any]:
     decision, items = _claim(inp)
     return {
-        "format": SIGNED_FORMAT,
+        "format": SIGNED_FORMAT_V1,
         "ref": ref,
         "run_id": store.requests.meta(ref).flow_run_id or "",
         "step": step,
@@ -60,10 +67,75 @@ def signed_payload(store: Store, ref: str, step: str, inp: Answer) -> dict[str, 
     }
 
 
-def sign_answer(store: Store, ref: str, step: str, inp: Answer, key: Ed25519PrivateKey) -> str:
+def signed_payload(store: Store, ref: str, step: str, inp: Answer, pause: Pause) -> dict[str, Any]:
+    """What a signed answer signs (as canonical JSON): never personal data."""
+    return _payload_v1(store, ref, step, inp) | {
+        "format": SIGNED_FORMAT,
+        "pause": pause.key,
+        "pause_nonce": pause.nonce,
+    }
+
+
+def sign_answer(
+    store: Store, ref: str, step: str, inp: Answer, key: Ed25519PrivateKey,
+    pause: Pause | None = None,
+) -> str:  # fmt: skip
+    """Sign the answer for ``pause`` (by default the step's open pause, opened if need be)."""
+    pause = pause or pauses.current(store, ref, step)
     return base64.b64encode(
-        key.sign(canonical_json(signed_payload(store, ref, step, inp)))
+        key.sign(canonical_json(signed_payload(store, ref, step, inp, pause)))
     ).decode()
+
+
+def _verifies(public_raw: bytes, signature: bytes, payload: dict[str, Any]) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, canonical_json(payload))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def verify_recorded(entry: dict[str, Any]) -> bool:
+    """Whether a record's signed answer (an entry of ``approvers``, or ``override``) checks
+    again from the record alone, in either format: the signature over ``signed_payload`` with
+    ``public_key``, whose id is ``key_id``, and the payload's answer hash is the entry's.
+    (That the key is registered for the person is the registry's to say: ``person_keys``.)"""
+    payload = entry.get("signed_payload")
+    try:
+        public_raw = base64.b64decode(entry["public_key"], validate=True)
+        signature = base64.b64decode(entry["signature"], validate=True)
+    except (KeyError, TypeError, binascii.Error, ValueError):
+        return False
+    return (
+        isinstance(payload, dict)
+        and payload.get("format") in (SIGNED_FORMAT, SIGNED_FORMAT_V1)
+        and payload.get("answer_sha256") == entry.get("input_sha256")
+        and key_id(public_raw) == entry.get("key_id")
+        and _verifies(public_raw, signature, payload)
+    )
+
+
+def _unverified(
+    store: Store, ref: str, step: str, inp: Answer, public_raw: bytes, signature: bytes,
+    pause: Pause | None,
+) -> str:  # fmt: skip
+    """Why a signature that does not answer this pause (or no pause was open) was refused: it
+    answered an earlier one (a replay, or the signer's answer overtaken by another), it is in
+    the old form, or it does not verify at all."""
+    for spent in pauses.answered(store, ref, step):
+        if spent != pause and _verifies(
+            public_raw, signature, signed_payload(store, ref, step, inp, spent)
+        ):
+            return (
+                f"the signature was made for pause {spent.key}, which has already been "
+                "answered (a signed answer answers one pause only): sign the answer again"
+            )
+    if _verifies(public_raw, signature, _payload_v1(store, ref, step, inp)):
+        return (
+            f"the signature is in the old form ({SIGNED_FORMAT_V1}), not bound to a pause: "
+            "sign the answer again with this version of infoshare"
+        )
+    return f"the signature does not verify with the key registered for {inp.person}"
 
 
 @dataclass(frozen=True)
@@ -73,9 +145,10 @@ class Proof:
     facts: dict[str, Any]
 
 
-def prove(store: Store, ref: str, step: str, inp: Answer) -> Proof | str:
-    """Check the answer's proof of identity: its signature, or else its one-time code (spent
-    here). Returns the proof, or why it was refused (never quoting the code)."""
+def prove(store: Store, ref: str, step: str, inp: Answer, pause: Pause | None) -> Proof | str:
+    """Check the answer's proof of identity: its signature (for ``pause``, the pause of the
+    step it arrived at, spent by the caller), or else its one-time code (spent here). Returns
+    the proof, or why it was refused (never quoting the code or the signature)."""
     run_id = store.requests.meta(ref).flow_run_id or ""
     if inp.workspace:  # answered in the workspace, by the person signed in there
         if inp.signature or inp.code:
@@ -94,13 +167,13 @@ def prove(store: Store, ref: str, step: str, inp: Answer) -> Proof | str:
         public_raw = None if row is None else row.public_raw
     if public_raw is None:
         return f"no signing key is registered for {inp.person}"
-    payload = signed_payload(store, ref, step, inp)
     try:
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(
-            base64.b64decode(inp.signature, validate=True), canonical_json(payload)
-        )
-    except (InvalidSignature, binascii.Error, ValueError):
+        signature = base64.b64decode(inp.signature, validate=True)
+    except (binascii.Error, ValueError):
         return f"the signature does not verify with the key registered for {inp.person}"
+    payload = None if pause is None else signed_payload(store, ref, step, inp, pause)
+    if payload is None or not _verifies(public_raw, signature, payload):
+        return _unverified(store, ref, step, inp, public_raw, signature, pause)
     return Proof(
         {
             "proof": "signature",
