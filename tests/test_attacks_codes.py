@@ -236,3 +236,62 @@ def test_a_signing_key_cannot_be_registered_in_someone_elses_name(
     outsider_resume(api, run_id, answer("school-head", mailbox.latest_code(ref, head.email)))
     assert finished(run_id) == "COMPLETED"
     assert records_of(store, ref) == 1
+
+
+def test_a_signed_answer_refused_on_policy_cannot_be_replayed(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """The headteacher signs her answer with her own key (``approve --sign``) before the school
+    prepared the content: refused on policy. An observer who saw her signed answer replays it
+    once the content is there: refused (it was signed for a pause already answered) and
+    audited. Her answer signed again, same words, for the pause open now, is accepted: one
+    record, proven by her signature for that pause."""
+    from click.testing import CliRunner
+
+    from infoshare.cli import main
+    from infoshare.identity import person_keys, signatures
+    from infoshare.policy.answers import SignOffInput
+
+    store, api = stack_store, stack.api_url
+    passphrase = "the headteacher's own passphrase"  # noqa: S105 - a test key's passphrase
+    person_keys.generate_person_key(store, "school-head", passphrase, replace=True)
+    run_id, ref, state = start(stack, store)
+
+    # her signed answer, as `infoshare approve --sign` makes and sends it
+    words = {k: v for k, v in answer("school-head", "").items() if k != "code"}
+    key = person_keys.load_person_key(store.settings, "school-head", passphrase)
+    sig = signatures.sign_answer(store, ref, "signoff", SignOffInput.model_validate(words), key)
+    hers = {**words, "signature": sig}
+    outsider_resume(api, run_id, hers)
+    state = paused(run_id, state)
+    assert "No content has been prepared" in refusals(store, ref)[-1][1]
+
+    # the content is prepared; an observer who saw her signed answer sends it again
+    store.requests.provide_item(ref, "item-1", b"Attendance 81%", "school-office")
+    outsider_resume(api, run_id, hers)
+    state = paused(run_id, state)
+    assert refusals(store, ref)[-1] == (
+        "school-head",
+        "Identity not proven: the signature was made for pause signoff-1, which has already been "
+        "answered (a signed answer answers one pause only): sign the answer again.",
+    )
+    assert store.requests.meta(ref).status == "AWAITING_SIGNOFF"
+
+    # she answers again, the same words, signed in her terminal for the pause open now
+    sent = CliRunner().invoke(
+        main,
+        ["approve", ref, "--as", "school-head", "--sign", "--decision", "SHARE", "--item",
+         "item-1", "--reasons", words["reasons"]],
+        env={"INFOSHARE_PERSON_PASSPHRASE": passphrase},
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    assert "signed for pause signoff-3 only" in sent.output
+    assert finished(run_id) == "COMPLETED"
+    assert records_of(store, ref) == 1
+    found = store.chain.record(ref)
+    assert found is not None
+    (approver,) = found[0].public["approvers"]
+    assert (approver["id"], approver["proof"]) == ("school-head", "signature")
+    assert approver["signature"] != sig and approver["signed_payload"]["pause"] == "signoff-3"
+    assert signatures.verify_recorded(approver)
+    assert sig not in json.dumps(refusals(store, ref))  # audited, never with the signature

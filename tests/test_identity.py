@@ -516,6 +516,83 @@ def test_bad_signatures_are_refused_like_wrong_codes(store: Store, make: Any, re
     assert store.requests.attempts(ref, Step.SIGNOFF) == 1  # it counts toward the lock
 
 
+def test_a_signed_answer_refused_on_policy_answers_nothing_when_replayed(store: Store) -> None:
+    """Issue 18: the headteacher's signed answer, refused because nothing was prepared yet, is
+    replayed by someone who saw it once the content is there: refused, naming the pause it was
+    signed for; her answer signed again (same words) is accepted and goes on the record."""
+    from infoshare.identity import pauses
+
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    person_keys.generate_person_key(store, "school-head", PASSPHRASE)
+    early = signed(store, ref, signoff("school-head", ""), "school-head")
+    refused = apply_signoff(store, ref, early)
+    assert not refused.accepted and "No content has been prepared" in refused.reasons[0]
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
+    replayed = apply_signoff(store, ref, early)
+    assert not replayed.accepted
+    assert replayed.reasons == [
+        "Identity not proven: the signature was made for pause signoff-1, which has already been "
+        "answered (a signed answer answers one pause only): sign the answer again."
+    ]
+    assert store.requests.step(ref, Step.SIGNOFF).status != "DONE"  # type: ignore[union-attr]
+    trail = [e for e in store.audit.trail(ref) if e.event == "input refused"]
+    assert [e.actor_id for e in trail] == ["school-head", "school-head"]
+    assert "signoff-1" in trail[-1].detail and early.signature not in trail[-1].detail
+    # her honest re-send of the very same answer signs the pause open now: a new signature
+    assert pauses.current(store, ref, "signoff").key == "signoff-3"
+    again = signed(store, ref, signoff("school-head", ""), "school-head")
+    assert again.signature != early.signature
+    assert apply_signoff(store, ref, again).accepted
+    # and once accepted, that signature answers nothing more either (the step is done)
+    record_decision(store, ref)
+    found = store.chain.record(ref)
+    assert found is not None
+    (approver,) = found[0].public["approvers"]
+    payload = approver["signed_payload"]
+    assert (payload["format"], payload["pause"]) == ("infoshare-signed-answer/2", "signoff-3")
+    assert signatures.verify_recorded(approver)
+    assert not signatures.verify_recorded(
+        {**approver, "signed_payload": {**payload, "pause": "signoff-1"}}
+    )
+
+
+def test_a_signature_answers_only_the_pause_it_was_made_for(store: Store) -> None:
+    """Signed for one pause, presented at the next (another answer came first): refused, and
+    the signer signs again; a signature in the old form (format 1, before pauses) is refused as
+    an answer with a reason, while records that hold one still verify."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from infoshare.keys import key_id, raw_public
+    from infoshare.records.canonical import canonical_json
+
+    ref, run = school_with_keys(store)
+    hers = signed(store, ref, signoff("school-head", ""), "school-head")
+    junk = apply_signoff(store, ref, signoff("school-dsl", "ZZZZZ-ZZZZZ"))  # came first
+    assert not junk.accepted
+    late = apply_signoff(store, ref, hers)
+    assert (
+        not late.accepted
+        and "pause signoff-1, which has already been answered" in (late.reasons[0])
+    )
+    key = person_keys.load_person_key(store.settings, "school-head", PASSPHRASE)
+    inp = signoff("school-head", "")
+    old_form = signatures._payload_v1(store, ref, "signoff", inp)
+    old_sig = base64.b64encode(key.sign(canonical_json(old_form))).decode()
+    v1 = apply_signoff(store, ref, inp.model_copy(update={"code": "", "signature": old_sig}))
+    assert not v1.accepted and "old form (infoshare-signed-answer/1)" in v1.reasons[0]
+    # a record written before pauses: its signed answer checks as it always did
+    other = Ed25519PrivateKey.generate()
+    raw = raw_public(other.public_key())
+    entry = {"input_sha256": old_form["answer_sha256"], "key_id": key_id(raw),
+             "public_key": base64.b64encode(raw).decode(), "signed_payload": old_form,
+             "signature": base64.b64encode(other.sign(canonical_json(old_form))).decode()}  # fmt: skip
+    assert signatures.verify_recorded(entry)
+    assert not signatures.verify_recorded({**entry, "input_sha256": "0" * 64})
+    assert not signatures.verify_recorded({**entry, "signature": old_sig})
+    # signed again for the open pause: accepted
+    assert apply_signoff(store, ref, signed(store, ref, inp, "school-head")).accepted
+
+
 def test_a_person_without_a_registered_key_cannot_sign(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
     store.requests.provide_item(ref, "item-1", b"81%", "school-office")
