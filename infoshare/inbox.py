@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from infoshare import timeliness
-from infoshare.identity import eligibility
+from infoshare.identity import eligibility, pauses
 from infoshare.models import Step
 from infoshare.store import Store
 
@@ -30,6 +30,7 @@ class Waiting:
     seconds_left: float | None
     rag: str
     flow_run_id: str | None
+    pause: str = ""  # the pause the run waits in: what an answer signed now is signed for
 
     @property
     def hours_left(self) -> float | None:
@@ -50,5 +51,6 @@ def waiting_for(store: Store, person_id: str, now: datetime) -> list[Waiting]:
         }:
             continue
         out.append(Waiting(r.ref, step, r.urgency, r.requesting_agency, r.disclosing_agency,
-                           r.due_at, r.time_left(now), r.rag(now), r.flow_run_id))  # fmt: skip
+                           r.due_at, r.time_left(now), r.rag(now), r.flow_run_id,
+                           pauses.pause_key(store, r.ref, step.value)))  # fmt: skip
     return out

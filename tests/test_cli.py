@@ -365,6 +365,7 @@ def test_inbox_lists_what_waits_for_that_person(home: Path) -> None:
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
     assert row["reference"] == ref and row["step"] == "signoff" and row["rag"] == "GREEN"
+    assert row["pause"] == "signoff-1"  # what `approve --sign` would sign for now
     assert json.loads(run("inbox", "--as", "yjs-worker", "--json").output) == []  # the requester
     assert json.loads(run("inbox", "--as", "school-office", "--json").output) == []  # no rank
     assert_clean_error(run("inbox", "--as", "mallory"), 2, "mallory")

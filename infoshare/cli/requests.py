@@ -182,12 +182,12 @@ def inbox(person: str, as_json: bool) -> None:
     rows = [
         {"reference": w.ref, "step": w.step.value, "tier": w.tier, "from": w.requesting_agency,
          "to": w.disclosing_agency, "due_at": w.due_at, "hours_left": w.hours_left, "rag": w.rag,
-         "flow_run_id": w.flow_run_id}
+         "flow_run_id": w.flow_run_id, "pause": w.pause}
         for w in waiting_for(store, person, now_utc())
     ]  # fmt: skip
     text = "\n".join(
         f"{d['reference']}  {d['step']:<9} {d['tier']:<9} {d['from']} -> {d['to']}  "
-        f"{d['hours_left']} h left ({d['rag']})"
+        f"{d['hours_left']} h left ({d['rag']}), pause {d['pause']}"
         for d in rows
     )
     emit(as_json, rows, text or "nothing waits for you")
