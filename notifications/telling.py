@@ -181,6 +181,17 @@ class Teller:
                                         attempts=attempts),
                    dpo)  # fmt: skip
 
+    def security_alert(self, ref: str, reasons: list[str]) -> None:
+        """A run of this request was refused because infoshare's set-up was changed outside it
+        (its deployment); ``reasons`` say what was found, never values an attacker chose."""
+        dpo = self._dpo(ref)
+        if dpo is None:
+            self.log.error("%s refused: no data-protection lead registered to tell", ref)
+            return
+        self._send(ref, None,
+                   lambda: self._notice(ref, Kind.SECURITY_ALERT, dpo, reasons=tuple(reasons)),
+                   dpo)  # fmt: skip
+
     def delivery_escalation(self, ref: str, reason: str) -> None:
         """Approved items were not delivered (no receipt by the deadline, or the recipient
         refused them); once per request."""

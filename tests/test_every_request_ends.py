@@ -7,11 +7,14 @@ checks that the request still ends with exactly one decision record and an audit
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import Stack, example, wait_until
+import pytest
+from conftest import Mailbox, Stack, example, wait_until
 from sqlalchemy import func, select
 
 from flows.watchdog import watchdog_at
@@ -59,7 +62,13 @@ def audit_events(store: Store, ref: str | None, event: str) -> list[AuditEventRo
 
 
 def api(stack: Stack, method: str, path: str, **kw: Any) -> httpx.Response:
-    resp = httpx.request(method, f"{stack.api_url}{path}", timeout=15, **kw)
+    """One call to Prefect's API, as anyone who reaches it could make; retried while its
+    SQLite database is busy (503), as Prefect's own client does."""
+    for _ in range(20):
+        resp = httpx.request(method, f"{stack.api_url}{path}", timeout=15, **kw)
+        if resp.status_code != 503:
+            break
+        time.sleep(0.5)
     resp.raise_for_status()
     return resp
 
@@ -149,3 +158,121 @@ def test_an_expired_run_whose_pause_refuses_the_wake_up_is_recorded_expired(
     again = watchdog_at(now=due + timedelta(minutes=2))
     assert ref not in again["expired"] and ref not in again["reconciled"]
     assert records_of(stack_store, ref) == 1
+
+
+def share_request_deployment(stack: Stack) -> dict[str, Any]:
+    found: dict[str, Any] = api(
+        stack, "GET", "/deployments/name/share-request/share-request"
+    ).json()
+    return found
+
+
+def submit_and_wait_for_record(store: Store, name: str) -> tuple[str, str, Any]:
+    run_id = prefect_api.submit({"request": example(name)}).id
+    ref = wait_until("the run to take the request in", lambda: store.requests.ref_for_run(run_id))
+    found = wait_until(f"{ref}'s record", lambda: store.chain.record(ref))
+    return run_id, ref, found[0]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param("pull_steps", id="pull-steps"),
+        pytest.param("enforce_parameter_schema+parameters+job_variables", id="schema-env-defaults"),
+    ],
+)
+def test_a_run_of_a_changed_deployment_is_refused_recorded_failed_and_alerted(
+    stack: Stack, stack_store: Store, mailbox: Mailbox, tmp_path: Path, change: str
+) -> None:
+    """As the attacker did: PATCH the share-request deployment through the API, then start a
+    run. The run refuses to go on; its request is recorded FAILED; the data-protection lead is
+    told; the planted step never runs; one sweep puts the deployment back as declared."""
+    planted = tmp_path / "planted-by-pull-step"
+    dep = share_request_deployment(stack)
+    patch: dict[str, Any] = (
+        {
+            "pull_steps": [
+                {"prefect.deployments.steps.run_shell_script": {"script": f"touch {planted}"}}
+            ]
+        }  # fmt: skip
+        if change == "pull_steps"
+        else {
+            "enforce_parameter_schema": False,
+            "parameters": {"request": example("scenario2-housing.json")},
+            "job_variables": {"env": {"PYTHONSTARTUP": str(planted)}},
+        }
+    )
+    api(stack, "PATCH", f"/deployments/{dep['id']}", json=patch)
+    try:
+        run_id, ref, record = submit_and_wait_for_record(
+            stack_store, "scenario1-school-attendance.json"
+        )
+        wait_until("the refused run to end", lambda: prefect_api.run(run_id).state_type == "FAILED")
+    finally:
+        swept = watchdog_at(now=now_utc())
+    assert record.decision == "FAILED"
+    reason = record.public["reasons"][0]
+    assert "DeploymentChanged" in reason and "the run was refused" in reason
+    for name in change.split("+"):
+        assert name in reason
+    assert stack_store.requests.step(ref, "triage") is None  # nothing was done with it
+    assert not planted.exists()
+    (refused,) = audit_events(stack_store, ref, "run refused")
+    assert all(name in refused.detail for name in change.split("+"))
+    meta = stack_store.requests.meta(ref)
+    dpo = stack_store.partnership().agency(meta.disclosing_agency).dpo_email  # type: ignore[union-attr]
+    alerts = [m for m in mailbox.messages
+              if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == "security_alert"]  # fmt: skip
+    assert [str(m["To"]).split("<")[-1].rstrip(">") for m in alerts] == [dpo]
+    assert records_of(stack_store, ref) == 1
+    # the sweep put the deployment back as infoshare declared it, and said so
+    assert any("share-request/share-request as declared" in r for r in swept["repaired"])
+    back = share_request_deployment(stack)
+    assert not back["pull_steps"] and not back["parameters"] and not back["job_variables"]
+    assert back["enforce_parameter_schema"] is True
+    assert audit_events(stack_store, None, "put back")
+    # and the next request goes through as usual
+    _, ref2 = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    assert stack_store.chain.record(ref2) is None
+
+
+def _recorder_automations(stack: Stack) -> list[dict[str, Any]]:
+    recorder = api(stack, "GET", "/deployments/name/record-ended-run/record-ended-run").json()
+    autos = api(stack, "POST", "/automations/filter", json={}).json()
+    return [a for a in autos if any(x.get("deployment_id") == recorder["id"] for x in a["actions"])]
+
+
+def test_one_sweep_switches_the_watchdog_and_the_recorders_back_on(
+    stack: Stack, stack_store: Store
+) -> None:
+    """Pausing the watchdog's schedule and disabling both record-ended-run automations through
+    the API: the next sweep (or share-request run) puts them back, logs and audits it."""
+    from flows.watchdog import watchdog
+
+    deployment_id = watchdog.to_deployment(name="watchdog", interval=3600).apply()
+    try:
+        api(stack, "POST", f"/deployments/{deployment_id}/pause_deployment")
+        for sched in api(stack, "GET", f"/deployments/{deployment_id}/schedules").json():
+            api(stack, "PATCH", f"/deployments/{deployment_id}/schedules/{sched['id']}",
+                json={"active": False})  # fmt: skip
+        autos = _recorder_automations(stack)
+        assert len(autos) == 2
+        for auto in autos:
+            api(stack, "PATCH", f"/automations/{auto['id']}", json={"enabled": False})
+        before = len(audit_events(stack_store, None, "put back"))
+
+        swept = watchdog_at(now=now_utc())
+
+        dep = api(stack, "GET", f"/deployments/{deployment_id}").json()
+        assert dep["paused"] is False
+        assert all(s["active"] for s in dep["schedules"]) and dep["schedules"]
+        assert all(a["enabled"] for a in _recorder_automations(stack))
+        lines = audit_events(stack_store, None, "put back")[before:]
+        assert len(lines) == len(swept["repaired"]) >= 3
+        assert sum("automation" in line.detail for line in lines) == 2
+        assert any("timeliness-watchdog/watchdog" in line.detail for line in lines)
+        assert watchdog_at(now=now_utc())["repaired"] == []  # nothing more to put back
+    finally:
+        api(stack, "DELETE", f"/deployments/{deployment_id}")
+        for auto in _recorder_automations(stack):
+            api(stack, "PATCH", f"/automations/{auto['id']}", json={"enabled": True})
