@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
+from collections.abc import Callable
+from multiprocessing.context import SpawnProcess
 from typing import Any, cast
 from uuid import UUID
 
 from prefect import Flow
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, FlowRun
 from prefect.deployments.runner import RunnerDeployment
 from prefect.exceptions import TerminationSignal
-from prefect.runner import Runner
+from prefect.runner import Runner, _starter_direct
 from prefect.schedules import Cron
 from prefect.utilities.callables import ParameterSchema
 
@@ -39,6 +42,8 @@ from flows.watchdog import (
 )
 from infoshare.request_form import form_schema
 from infoshare.store import default_store
+
+RUN_ID_ENV = "PREFECT__FLOW_RUN_ID"
 
 
 def main() -> None:
@@ -110,12 +115,35 @@ def main() -> None:
     serve(deployments, limit)
 
 
+def _tagged(start: Callable[..., SpawnProcess]) -> Callable[..., SpawnProcess]:
+    """Each run's process carries its run's id in the environment it starts with (as under
+    ``python -m prefect.engine``), so an operator, or a test, can tell which process runs
+    which flow run. Processes are spawned one at a time from the runner's event loop."""
+
+    @functools.wraps(start)
+    def start_tagged(*args: Any, flow_run: FlowRun | None = None, **kw: Any) -> SpawnProcess:
+        if flow_run is None:
+            return start(*args, flow_run=flow_run, **kw)
+        saved = os.environ.get(RUN_ID_ENV)
+        os.environ[RUN_ID_ENV] = str(flow_run.id)
+        try:
+            return start(*args, flow_run=flow_run, **kw)
+        finally:
+            if saved is None:
+                os.environ.pop(RUN_ID_ENV, None)
+            else:
+                os.environ[RUN_ID_ENV] = saved
+
+    return start_tagged
+
+
 def serve(deployments: list[tuple[RunnerDeployment, Flow[..., Any]]], limit: int) -> None:
     """``prefect.serve``, except that each run is started from the flow in this process's
     memory (as ``Flow.serve`` does), never loaded through its deployment: the runner then does
     not run the deployment's pull steps, nor read its entrypoint or job variables, which anyone
     who reaches Prefect's API can change (issue 18). A run still checks its deployment
     (``tasks.integrity``) and the watchdog puts a changed one back."""
+    _starter_direct.run_flow_in_subprocess = _tagged(_starter_direct.run_flow_in_subprocess)
     runner = Runner(pause_on_shutdown=True, limit=limit)
     for deployment, flow in deployments:
         deployment_id = cast(UUID, runner.add_deployment(deployment))
