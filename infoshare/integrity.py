@@ -99,6 +99,18 @@ def declared(name: str, with_work_pool: bool) -> Declared:
     )
 
 
+def _steps(steps: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Pull steps compared with the working directory resolved (``$PWD`` may be a symlink)."""
+    out = []
+    for step in steps or []:
+        step = {k: dict(v) if isinstance(v, dict) else v for k, v in step.items()}
+        for name, args in step.items():
+            if name.endswith("set_working_directory") and isinstance(args, dict):
+                args["directory"] = str(Path(str(args.get("directory"))).resolve())
+        out.append(step)
+    return out
+
+
 def declared_entrypoint(name: str) -> str:
     """The entrypoint as prefect.yaml writes it (relative to the code directory)."""
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
@@ -110,7 +122,7 @@ def differences(name: str, deployed: Deployed) -> list[str]:
     """The fields of ``deployed`` that are not as infoshare declared them (empty: as meant)."""
     want = declared(name, deployed.work_pool_name is not None)
     changed = []
-    if (deployed.pull_steps or []) != want.pull_steps:
+    if _steps(deployed.pull_steps) != _steps(want.pull_steps):
         changed.append("pull_steps")
     if deployed.entrypoint not in want.entrypoints:
         changed.append("entrypoint")

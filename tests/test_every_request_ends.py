@@ -276,3 +276,53 @@ def test_one_sweep_switches_the_watchdog_and_the_recorders_back_on(
         api(stack, "DELETE", f"/deployments/{deployment_id}")
         for auto in _recorder_automations(stack):
             api(stack, "PATCH", f"/automations/{auto['id']}", json={"enabled": True})
+
+
+def _as_deployed(**over: Any) -> Any:
+    from infoshare import integrity
+
+    base: dict[str, Any] = {
+        "pull_steps": [
+            {"prefect.deployments.steps.set_working_directory": {"directory": str(integrity.ROOT)}}
+        ],  # fmt: skip
+        "entrypoint": "flows/share_request.py:share_request",
+        "job_variables": {"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "60"}},
+        "parameters": {},
+        "enforce_parameter_schema": True,
+        "work_pool_name": "infoshare",
+    }
+    return integrity.Deployed(**(base | over))
+
+
+def test_the_deployment_prefect_deploy_makes_from_prefect_yaml_is_as_declared(
+    tmp_path: Path,
+) -> None:
+    from infoshare import integrity
+
+    assert integrity.differences("share-request", _as_deployed()) == []
+    link = tmp_path / "checkout"
+    link.symlink_to(integrity.ROOT)  # INFOSHARE_CODE_DIR=$PWD through a symlink
+    steps = [{"prefect.deployments.steps.set_working_directory": {"directory": str(link)}}]
+    assert integrity.differences("share-request", _as_deployed(pull_steps=steps)) == []
+    served = _as_deployed(pull_steps=None, job_variables={}, work_pool_name=None)
+    assert integrity.differences("share-request", served) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("pull_steps", [{"prefect.deployments.steps.run_shell_script": {"script": "id"}}]),
+        (
+            "pull_steps",
+            [{"prefect.deployments.steps.set_working_directory": {"directory": "/srv/evil"}}],
+        ),
+        ("entrypoint", "/srv/evil/flows/share_request.py:share_request"),
+        ("job_variables", {"env": {"PYTHONPATH": "/srv/evil"}}),
+        ("parameters", {"request": {"purpose": "planted"}}),
+        ("enforce_parameter_schema", False),
+    ],
+)
+def test_each_field_an_attacker_can_change_is_found(field: str, value: Any) -> None:
+    from infoshare import integrity
+
+    assert integrity.differences("share-request", _as_deployed(**{field: value})) == [field]
