@@ -54,7 +54,14 @@ def init(registry_file: Path, as_json: bool) -> None:
         {"home": str(store.settings.home), "schema": done.after, **report.__dict__},
         f"infoshare home {store.settings.home} (schema {done.after}): {report.agencies} "
         f"agencies, {report.people} people, {report.isas} ISAs; new keys for: "
-        f"{', '.join(report.keys_created) or 'none'}",
+        f"{', '.join(report.keys_created) or 'none'}"
+        + (
+            f"; deactivated (not in this registry; their codes withdrawn): "
+            f"{', '.join(report.deactivated)}"
+            if report.deactivated
+            else ""
+        )
+        + (f"; active again: {', '.join(report.reactivated)}" if report.reactivated else ""),
     )
 
 

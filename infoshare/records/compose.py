@@ -137,7 +137,7 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     decided_at = now_utc()
 
     def person(pid: str | None) -> dict[str, Any] | None:
-        m = p.member(pid) if pid else None
+        m = p.named(pid) if pid else None
         if m is None:
             return {"id": pid} if pid else None
         return {"id": m.id, "name": m.name, "role": m.role, "agency": m.agency_id}
