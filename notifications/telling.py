@@ -100,8 +100,16 @@ class Teller:
         """Tell the deputy (with their new code) and the people first told that a step passed
         its due time unanswered; returns how many were told."""
         meta = self.store.requests.meta(esc.ref)
-        missed = f"No answer by the step's due time ({_uk(esc.due_at)})."
+        missed = esc.deadlock or f"No answer by the step's due time ({_uk(esc.due_at)})."
         sent = 0
+        dpo = self._dpo(esc.ref) if esc.deadlock else None
+        if dpo is not None:  # nobody who may answer can end it: the data-protection lead must
+            sent += self._send(
+                esc.ref, esc.step.value,
+                partial(self._notice, esc.ref, Kind.ESCALATION, dpo,
+                        due=meta.due_at or esc.due_at, step=esc.step.value, reasons=(missed,)),
+                dpo,
+            )  # fmt: skip
         if esc.to is not None:
             to = esc.to
             sent += self._send(

@@ -23,11 +23,14 @@ TIME = sa.DateTime(timezone=True)  # infoshare.db.tables.UTCDateTime stores this
 
 def upgrade() -> None:
     for table in ("agencies", "people"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("deactivated_at", TIME, nullable=True))
+        op.add_column(table, sa.Column("deactivated_at", TIME, nullable=True))
 
 
 def downgrade() -> None:
+    # SQLite drops a column in place (3.35+): batch mode would copy ``agencies``, which
+    # ``people`` references, and fail on the foreign key
     for table in ("people", "agencies"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("deactivated_at")
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE {table} DROP COLUMN deactivated_at")
+        else:
+            op.drop_column(table, "deactivated_at")
