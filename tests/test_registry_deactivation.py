@@ -17,6 +17,8 @@ from infoshare.identity.eligibility import eligible
 from infoshare.models import ShareRequest, Step
 from infoshare.policy.answers import SignOffInput
 from infoshare.policy.approval import check_signoff
+from infoshare.records.chain import chain_agencies, verify
+from infoshare.records.compose import record_decision
 from infoshare.registry import spec
 from infoshare.setup import initialise
 from infoshare.steps import run_triage
@@ -85,3 +87,31 @@ def test_an_agency_left_out_is_deactivated_with_its_people(store: Store, tmp_pat
     assert p.agency("northshire-yjs") is None and p.members_of("northshire-yjs") == []
     assert audit(store, "agency deactivated") == ["northshire-yjs: not in the loaded registry"]
     assert initialise(store, registry_without(tmp_path, agency="northshire-yjs")).deactivated == []
+
+
+def _recorded(store: Store, **changes: str) -> str:
+    req = ShareRequest.model_validate({**example("scenario1-school-attendance.json"), **changes})
+    ref = store.requests.register(req, f"run-{'-'.join(changes.values())}")
+    run_triage(store, ref)
+    record_decision(store, ref)
+    return ref
+
+
+def test_a_request_to_an_unknown_disclosing_agency_starts_no_chain(store: Store) -> None:
+    ref = _recorded(store, disclosing_agency="northshire-nowhere")
+    found = store.chain.record(ref)
+    assert found is not None
+    row = found[0]
+    assert row.decision != "SHARE_FULL" and row.public["disclosing_agency"] == "northshire-nowhere"
+    assert row.disclosing_agency == row.requesting_agency  # in the requester's signed chain
+    assert "northshire-nowhere" not in chain_agencies(store)
+    assert all(r.ok for r in verify(store))
+
+
+def test_records_verify_reports_a_chain_nobody_can_sign(store: Store) -> None:
+    """A request naming no registered agency at all keeps its (unsignable) chain: verify says
+    so instead of reporting it fine."""
+    _recorded(store, requesting_agency="nowhere-a", disclosing_agency="nowhere-b")
+    (report,) = [r for r in verify(store) if r.agency == "nowhere-b"]
+    assert not report.ok and report.problem is not None
+    assert report.problem.message.startswith("unsigned chain: nowhere-b has no signing key")
