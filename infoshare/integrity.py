@@ -81,11 +81,23 @@ def _entrypoints(entrypoint: str) -> frozenset[str]:
     return frozenset({entrypoint, f"{ROOT / path}:{name}", f"{module}.{name}"})
 
 
+# Where serve finds them when no prefect.yaml is installed beside the code (a wheel).
+_SERVED = {SHARE_REQUEST: "flows/share_request.py:share_request"}
+
+
+def _prefect_yaml() -> dict[str, Any]:
+    path = ROOT / "prefect.yaml"
+    if not path.is_file():
+        return {"deployments": [{"name": n, "entrypoint": e} for n, e in _SERVED.items()]}
+    loaded: dict[str, Any] = yaml.safe_load(path.read_text())
+    return loaded
+
+
 @cache
 def declared(name: str, with_work_pool: bool) -> Declared:
     """What infoshare declared for deployment ``name``: prefect.yaml's with a work pool,
     serve's (no pull steps, no job variables) without."""
-    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    spec = _prefect_yaml()
     (dep,) = [d for d in spec["deployments"] if d["name"] == name]
     entrypoints = _entrypoints(dep["entrypoint"])
     if not with_work_pool:
@@ -113,8 +125,7 @@ def _steps(steps: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 def declared_entrypoint(name: str) -> str:
     """The entrypoint as prefect.yaml writes it (relative to the code directory)."""
-    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
-    (dep,) = [d for d in spec["deployments"] if d["name"] == name]
+    (dep,) = [d for d in _prefect_yaml()["deployments"] if d["name"] == name]
     return str(dep["entrypoint"])
 
 
