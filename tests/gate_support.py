@@ -1,0 +1,100 @@
+"""What the gate's tests share: the gate itself as a real process (``infoshare gate serve``) in
+front of a real Prefect server, and people signed in with the workspace's own sessions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from conftest import ROOT
+from prefect_server import free_loopback_port
+
+from infoshare.store import Store
+from infoshare.workspace.config import WorkspaceSettings
+from infoshare.workspace.sessions import Sessions
+
+WORKSPACE = "http://localhost:4300"
+ADMIN = "mash-manager"  # the demo's MASH manager administers Prefect in these tests
+
+
+@dataclass
+class RunningGate:
+    url: str  # as people open it (localhost, so the workspace's cookie goes with it)
+    log: Path
+
+    def client(self, cookie: str | None = None) -> httpx.Client:
+        cookies = {"infoshare-session": cookie} if cookie else {}
+        return httpx.Client(base_url=self.url, cookies=cookies, timeout=30)
+
+
+@contextmanager
+def running_gate(
+    home: Path, upstream: str, auth: str | None, admins: str = ADMIN
+) -> Iterator[RunningGate]:
+    port = free_loopback_port()
+    url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "INFOSHARE_HOME": str(home),
+        "INFOSHARE_GATE_UPSTREAM": upstream,
+        "INFOSHARE_GATE_URL": url,
+        "INFOSHARE_GATE_ADMINS": admins,
+        "INFOSHARE_WORKSPACE_URL": WORKSPACE,
+    }
+    env.pop("PREFECT_API_AUTH_STRING", None)
+    if auth:
+        env["PREFECT_API_AUTH_STRING"] = auth
+    log = home / f"gate-{port}.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "infoshare", "gate", "serve", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the gate exited:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/gate/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the gate never answered:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield RunningGate(url, log)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def signed_in(store: Store, person_id: str, how: str = "passkey") -> str:
+    """The workspace session cookie of ``person_id``, signed in as the workspace signs people
+    in (a new session; the sign-in itself is tested with the workspace)."""
+    sessions = Sessions(store, WorkspaceSettings(url=WORKSPACE))
+    visitor, _ = sessions.new_visitor()
+    _, cookie = sessions.sign_in(visitor, person_id, how)
+    return cookie
+
+
+def gate_refusals(store: Store) -> list[str]:
+    """The audit trail's lines for refusals at the gate: "<actor>: <detail>"."""
+    from sqlalchemy import select
+
+    from infoshare.db.tables import AuditEventRow
+
+    with store.session() as s:
+        rows = s.scalars(select(AuditEventRow).where(AuditEventRow.event == "gate refused"))
+        return [f"{r.actor_id}: {r.detail}" for r in rows]
