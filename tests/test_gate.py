@@ -6,7 +6,9 @@ Every refusal is a 403 saying why, with an audit line; what was attacked is unch
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -173,3 +175,39 @@ def test_someone_no_longer_registered_is_not_signed_in(gate: RunningGate, ws_sto
         s.delete(s.get(PersonRow, "pc-ahmed"))
     with gate.client(cookie) as c:
         assert c.post("/api/flow_runs/filter", json={}).status_code == 401
+
+
+def test_events_stream_through_the_gate_to_people_signed_in(
+    gate: RunningGate, ws_store: Store, deployments: dict[str, str]
+) -> None:
+    """Prefect's websocket wants its auth string as the first message: the gate puts it there
+    for a person signed in, whatever they sent; others are closed."""
+    cookie = signed_in(ws_store, "pc-ahmed")
+    _run(gate, cookie, deployments["share-request"])  # an event or two to backfill
+    url = gate.url.replace("http", "ws", 1)
+
+    async def follow(path: str, cookie: str | None) -> tuple[str, str]:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed
+
+        headers = {"cookie": f"infoshare-session={cookie}"} if cookie else {}
+        try:
+            async with connect(f"{url}{path}", subprotocols=["prefect"],  # type: ignore[list-item]
+                               additional_headers=headers) as ws:  # fmt: skip
+                await ws.send(json.dumps({"type": "auth", "token": "a guess"}))
+                auth = json.loads(await ws.recv())["type"]
+                await ws.send(json.dumps({"type": "filter", "filter": {}}))
+                event = json.loads(await asyncio.wait_for(ws.recv(), 60))
+                return auth, event["event"]["event"]
+        except ConnectionClosed as exc:
+            return "closed", str(exc.rcvd.code if exc.rcvd else "")
+        except Exception as exc:  # refused during the handshake  # noqa: BLE001
+            return "refused", type(exc).__name__
+
+    auth, event = asyncio.run(follow("/api/events/out", cookie))
+    assert auth == "auth_success" and event.startswith("prefect.")
+    assert asyncio.run(follow("/api/events/out", None))[0] in ("closed", "refused")
+    assert asyncio.run(follow("/api/events/in", cookie))[0] in ("closed", "refused")
+    assert "pc-ahmed: WEBSOCKET /api/events/in: that stream is for administrators only" in (
+        gate_refusals(ws_store)
+    )
