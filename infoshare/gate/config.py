@@ -16,7 +16,9 @@ INFOSHARE_GATE_DEPLOYMENTS  the deployments people may run (default
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from infoshare.config import ConfigError
@@ -60,3 +62,22 @@ def load_gate_settings(env: dict[str, str] | None = None) -> GateSettings:
         if names
         else DEFAULT_DEPLOYMENTS,
     )
+
+
+AUTH_FILE = "api-auth-string"  # in the embedded Prefect home, mode 0600
+
+
+def embedded_auth_string(home: Path, create: bool = False) -> str | None:
+    """The embedded Prefect server's auth string (``infoshare up``), kept in
+    ``$INFOSHARE_HOME/prefect/api-auth-string`` so infoshare's own tools on this machine (the
+    CLI, the workspace, the gate, the runner) can use the server; people never see it."""
+    path = home / "prefect" / AUTH_FILE
+    if path.exists():
+        return path.read_text().strip() or None
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"infoshare:{secrets.token_urlsafe(32)}")
+    return path.read_text().strip()
