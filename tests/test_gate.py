@@ -7,61 +7,44 @@ Every refusal is a 403 saying why, with an audit line; what was attacked is unch
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import secrets
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 import workspace_support
-from gate_support import ADMIN, RunningGate, gate_refusals, running_gate, signed_in
-from prefect_server import PrefectServer, start_prefect_server
+from gate_support import (
+    ADMIN,
+    AUTH,
+    RunningGate,
+    gate_refusals,
+    locked_prefect,
+    make_deployments,
+    prefect_call,
+    running_gate,
+    signed_in,
+)
+from prefect_server import PrefectServer
 
 from infoshare.store import Store
 
 ws_store = workspace_support.ws_store  # the fixture
 
-AUTH = "gate-test:" + secrets.token_urlsafe(16)
-
 
 @pytest.fixture(scope="module")
-def locked_prefect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
-    """A Prefect server on loopback with PREFECT_SERVER_API_AUTH_STRING, as `infoshare up`
-    runs it."""
-    home = tmp_path_factory.mktemp("locked-prefect")
-    with start_prefect_server(home, extra_env={"PREFECT_SERVER_API_AUTH_STRING": AUTH}) as s:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
+    with locked_prefect(tmp_path_factory.mktemp("locked-prefect")) as s:
         yield s
 
 
-def _as_infoshare() -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(AUTH.encode()).decode()}
-
-
-def _prefect(server: PrefectServer, method: str, path: str, **kw: Any) -> httpx.Response:
-    """infoshare's own processes, with the auth string (never people)."""
-    return httpx.request(method, f"{server.api_url}{path}", headers=_as_infoshare(), timeout=30,
-                         **kw)  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def deployments(locked_prefect: PrefectServer) -> dict[str, str]:
-    """A share-request deployment and another one, made as `infoshare up` would (directly)."""
-    out = {}
-    for flow, name in (("share-request", "share-request"), ("maintenance", "maintenance")):
-        fid = _prefect(locked_prefect, "POST", "/flows/", json={"name": flow}).json()["id"]
-        r = _prefect(locked_prefect, "POST", "/deployments/",
-                     json={"name": name, "flow_id": fid, "pull_steps": [],
-                           "enforce_parameter_schema": True})  # fmt: skip
-        r.raise_for_status()
-        out[flow] = r.json()["id"]
-    return out
+def deployments(server: PrefectServer) -> dict[str, str]:
+    return make_deployments(server)
 
 
 @pytest.fixture
-def gate(ws_store: Store, locked_prefect: PrefectServer) -> Iterator[RunningGate]:
-    upstream = locked_prefect.api_url.removesuffix("/api")
+def gate(ws_store: Store, server: PrefectServer) -> Iterator[RunningGate]:
+    upstream = server.api_url.removesuffix("/api")
     with running_gate(ws_store.settings.home, upstream, AUTH) as g:
         yield g
 
@@ -73,8 +56,8 @@ def _run(gate: RunningGate, cookie: str, deployment: str) -> str:
     return str(r.json()["id"])
 
 
-def test_prefect_itself_answers_only_infoshare(locked_prefect: PrefectServer) -> None:
-    r = httpx.post(f"{locked_prefect.api_url}/flow_runs/filter", json={}, timeout=10)
+def test_prefect_itself_answers_only_infoshare(server: PrefectServer) -> None:
+    r = httpx.post(f"{server.api_url}/flow_runs/filter", json={}, timeout=10)
     assert r.status_code == 401
 
 
@@ -110,7 +93,7 @@ def test_a_person_reads_runs_and_runs_share_request_through_the_gate(
 
 
 def test_attacks_through_the_gate_are_refused_and_audited(
-    gate: RunningGate, ws_store: Store, deployments: dict[str, str], locked_prefect: PrefectServer
+    gate: RunningGate, ws_store: Store, deployments: dict[str, str], server: PrefectServer
 ) -> None:
     officer = signed_in(ws_store, "pc-ahmed")
     run_id = _run(gate, officer, deployments["share-request"])
@@ -143,14 +126,14 @@ def test_attacks_through_the_gate_are_refused_and_audited(
     assert all(line.startswith("pc-ahmed: ") for line in lines)
     assert f"pc-ahmed: PATCH /api/deployments/{dep}: PATCH /api/deployments is for administrators only" in lines  # fmt: skip
     # nothing changed
-    deployment = _prefect(locked_prefect, "GET", f"/deployments/{dep}").json()
+    deployment = prefect_call(server, "GET", f"/deployments/{dep}").json()
     assert deployment["pull_steps"] == [] and deployment["enforce_parameter_schema"] is True
-    run = _prefect(locked_prefect, "GET", f"/flow_runs/{run_id}")
+    run = prefect_call(server, "GET", f"/flow_runs/{run_id}")
     assert run.status_code == 200 and run.json()["state"]["type"] == "SCHEDULED"
 
 
 def test_an_administrator_administers_through_the_gate(
-    gate: RunningGate, ws_store: Store, deployments: dict[str, str], locked_prefect: PrefectServer
+    gate: RunningGate, ws_store: Store, deployments: dict[str, str], server: PrefectServer
 ) -> None:
     admin = signed_in(ws_store, ADMIN)
     run_id = _run(gate, admin, deployments["maintenance"])
@@ -160,7 +143,7 @@ def test_an_administrator_administers_through_the_gate(
         # even an administrator's answers and runs are free of templates
         r = c.post(f"/api/flow_runs/{run_id}/resume", json={"run_input": {"x": "{{ 1 }}"}})
         assert r.status_code == 403
-    assert _prefect(locked_prefect, "GET", f"/flow_runs/{run_id}").status_code == 404
+    assert prefect_call(server, "GET", f"/flow_runs/{run_id}").status_code == 404
     assert gate_refusals(ws_store) == [
         f"{ADMIN}: POST /api/flow_runs/{run_id}/resume: templates ({{{{, {{%, {{#) and "
         "__prefect_kind are not accepted in requests"
