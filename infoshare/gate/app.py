@@ -210,6 +210,9 @@ class Gate:
     async def _ui_settings(self, request: Request) -> Response:
         """The UI's settings, saying the API is the gate's and needs no password."""
         r = await self.client.get(request.url.path)
+        if r.status_code != 200:
+            return Response(r.content, status_code=r.status_code,
+                            media_type=r.headers.get("content-type"))  # fmt: skip
         settings = r.json()
         settings["api_url"] = f"{self.settings.url}/api"
         settings["auth"] = None
