@@ -91,6 +91,9 @@ MATRIX: list[tuple[str, str, set[Role]]] = [
     # addresses that do not say plainly what they are: nobody
     ("GET", f"/api/flow_runs/{RUN}/../../variables/name/x", set()),
     ("GET", "/api//variables/name/x", set()),
+    ("GET", "//api/variables/name/x", set()),
+    ("GET", "/runs/../api/variables/name/x", set()),
+    ("GET", "/runs\\..\\api", set()),
 ]
 
 

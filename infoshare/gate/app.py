@@ -46,6 +46,12 @@ HOP_BY_HOP = {
     "x-infoshare-person",
 }  # fmt: skip
 CREATABLE_TTL = 30.0
+# on everything the gate passes on: no framing (clickjacking a Resume), no sniffing
+PAGE_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
 
 
 class Who:
@@ -333,6 +339,7 @@ class _Streamed(Response):
         super().__init__(status_code=upstream.status_code)
         self.upstream = upstream
         self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+        self.raw_headers += [(k, v) for k, v in PAGE_HEADERS if k not in dict(self.raw_headers)]
         if "content-length" in upstream.headers and "transfer-encoding" not in upstream.headers:
             self.raw_headers.append(
                 (b"content-length", upstream.headers["content-length"].encode())
