@@ -171,7 +171,7 @@ class Gate:
         if decision.stamp and who.person_id is not None:
             run_id = run_of_resume(path) or ""
             stamped = await run_in_threadpool(stamp, self.store, run_id, who.person_id,
-                                              who.how or "", body)  # fmt: skip
+                                              who.how or "", body, who.role == Role.ADMIN)  # fmt: skip
             if isinstance(stamped, str):
                 return await self._refuse(who, method, path, stamped, 403)
             body = stamped
