@@ -108,6 +108,38 @@ def test_the_prefect_ui_through_the_gate(
     assert not [line for line in gate_refusals(stack_store) if "WEBSOCKET" in line]
 
 
+def test_an_answer_in_the_prefect_ui_through_the_gate_needs_no_code(
+    stack: Stack, stack_store: Store, gate: RunningGate, new_page: Callable[..., Any]
+) -> None:
+    """The headteacher, signed in, opens the run through the gate and answers in Prefect's own
+    resume form, code left empty: the gate's stamp proves who answered."""
+    from test_ui_journey import choose, control, open_resume_form, resume
+
+    run = prefect_api.submit({"request": example("scenario1-school-attendance.json")})
+    ref = wait_until("the request's reference", lambda: stack_store.requests.ref_for_run(run.id))
+    wait_until("sign-off to wait", lambda: stack_store.requests.meta(ref).status
+               == "AWAITING_SIGNOFF" and _paused(stack, run.id), 180)  # fmt: skip
+    page = new_page()
+    page.context.add_cookies(
+        [
+            {
+                "name": "infoshare-session",
+                "value": signed_in(stack_store, "school-head"),
+                "url": gate.url,
+            }
+        ]  # fmt: skip
+    )
+    dialog = open_resume_form(page, gate.url, run.id, "v2")
+    control(dialog, "Approver ID").fill("school-head")
+    choose(page, dialog, "Decision", "REFUSE")
+    control(dialog, "Reasons").fill("Attendance data is not needed for the plan as described.")
+    resume(dialog)
+    found = wait_until("the decision record", lambda: stack_store.chain.record(ref), 180)
+    assert [(a["id"], a["identity"]) for a in found[0].public["approvers"]] == [
+        ("school-head", "workspace sign-in: passkey")
+    ]
+
+
 FOLLOW_EVENTS = """url => new Promise((resolve, reject) => {
   const ws = new WebSocket(url, "prefect");
   let auth = null;
