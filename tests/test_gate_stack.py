@@ -95,12 +95,15 @@ def test_the_prefect_ui_through_the_gate(
             }
         ]  # fmt: skip
     )
+    before = len(gate_refusals(stack_store))
     page.goto(ui_url(gate.url, "/runs", "v2"))
     page.get_by_text(run.name).first.wait_for(timeout=60_000)
     page.goto(ui_url(gate.url, f"/deployments/deployment/{dep.json()['id']}", "v2"))
     page.get_by_text("share-request").first.wait_for(timeout=60_000)
     page.goto(ui_url(gate.url, f"/runs/flow-run/{run.id}", "v1"))
     page.get_by_text(run.name).first.wait_for(timeout=60_000)
+    refused = gate_refusals(stack_store)[before:]
+    assert refused == [], "\n".join(refused)
     # Prefect 3.9.1's UIs poll; its API streams events over a websocket, which the page (with
     # its cookie) follows through the gate, the gate giving Prefect its token
     first = page.evaluate(FOLLOW_EVENTS, gate.url.replace("http", "ws", 1) + "/api/events/out")

@@ -168,6 +168,8 @@ class Gate:
         decision = decide(who.role, method, path, body, await self.creatable())
         if not decision.allow:
             return await self._refused(request, who, method, path, decision)
+        if decision.kind == Kind.EMPTY:
+            return Response(decision.empty, media_type="application/json")
         if decision.stamp and who.person_id is not None:
             run_id = run_of_resume(path) or ""
             stamped = await run_in_threadpool(stamp, self.store, run_id, who.person_id,

@@ -42,6 +42,7 @@ class Kind(StrEnum):
     RESUME = "resume"
     ADMIN = "administration"
     GATE = "gate"
+    EMPTY = "shown empty"  # the UI asks on every page; people are answered with nothing
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Decision:
     allow: bool
     reason: str
     kind: Kind | None = None
+    empty: str = ""  # for Kind.EMPTY: the JSON the gate answers itself
 
     @property
     def stamp(self) -> bool:
@@ -77,6 +79,14 @@ _RESUME = re.compile(rf"^/api/flow_runs/({_UUID})/resume/?$")
 _CREATE_RUN = re.compile(rf"^/api/deployments/({_UUID})/create_flow_run/?$")
 _STREAMS = frozenset({"/api/events/out", "/api/logs/out"})
 _TEMPLATING = ("__prefect_kind", "{{", "{%", "{#")
+# What the UI reads on its pages that is for administrators: people get an empty answer from
+# the gate itself (nothing reaches Prefect, nothing worth an audit line)
+_EMPTY_FOR_PEOPLE = [
+    ("GET", re.compile(r"^/api/admin/settings/?$"), "{}"),
+    ("GET", re.compile(rf"^/api/automations/related-to/{_SEGMENT}$"), "[]"),
+    ("POST", re.compile(r"^/api/work_pools/filter/?$"), "[]"),
+    ("POST", re.compile(r"^/api/work_queues/filter/?$"), "[]"),
+]
 
 
 def _dots(path: str) -> bool:
@@ -136,6 +146,11 @@ def decide(
 
 def _person(method: str, path: str, create: bool) -> Decision:
     first = path.removeprefix("/api/").split("/", 1)[0]
+    if method == "GET" and path.rstrip("/") == "/api/admin/version":
+        return Decision(True, "reading the version", Kind.READ)
+    for m, pattern, empty in _EMPTY_FOR_PEOPLE:
+        if method == m and pattern.match(path):
+            return Decision(True, f"{first} is {ADMIN_ONLY}: shown empty", Kind.EMPTY, empty)
     if method == WEBSOCKET:
         if path.rstrip("/") in _STREAMS:
             return Decision(True, "following events and logs", Kind.READ)
