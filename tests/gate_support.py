@@ -41,7 +41,12 @@ class RunningGate:
 
 @contextmanager
 def running_gate(
-    home: Path, upstream: str, auth: str | None, admins: str = ADMIN, url: str | None = None
+    home: Path,
+    upstream: str,
+    auth: str | None,
+    admins: str = ADMIN,
+    url: str | None = None,
+    workspace: str = WORKSPACE,
 ) -> Iterator[RunningGate]:
     """The gate on a free port; ``url`` is where people reach it (itself, or a proxy)."""
     port = free_loopback_port()
@@ -52,7 +57,7 @@ def running_gate(
         "INFOSHARE_GATE_UPSTREAM": upstream,
         "INFOSHARE_GATE_URL": url,
         "INFOSHARE_GATE_ADMINS": admins,
-        "INFOSHARE_WORKSPACE_URL": WORKSPACE,
+        "INFOSHARE_WORKSPACE_URL": workspace,
     }
     env.pop("PREFECT_API_AUTH_STRING", None)
     if auth:

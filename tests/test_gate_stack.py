@@ -11,11 +11,14 @@ from typing import Any
 import httpx
 import pytest
 from browser import ui_url
-from conftest import Stack, example, wait_until
+from conftest import Mailbox, Stack, example, wait_until
 from gate_support import RunningGate, gate_refusals, running_gate, signed_in
+from test_workspace_browser import sign_in_by_code, workspace
 
 from infoshare import prefect_api
 from infoshare.store import Store
+
+__all__ = ["workspace"]  # the fixture: infoshare workspace serve on the stack
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +144,25 @@ def test_an_answer_in_the_prefect_ui_through_the_gate_needs_no_code(
     assert [(a["id"], a["identity"]) for a in found[0].public["approvers"]] == [
         ("school-head", "workspace sign-in: passkey")
     ]
+
+
+def test_signed_in_at_the_workspace_a_browser_is_let_through_the_gate(
+    stack: Stack, stack_store: Store, mailbox: Mailbox, workspace: str,
+    new_page: Callable[..., Any],
+) -> None:  # fmt: skip
+    """The embedded default: the workspace on one port, the gate on another, same host name;
+    one sign-in (the workspace's cookie) lets the browser into the Prefect UI."""
+    run = prefect_api.submit({"request": example("scenario1-school-attendance.json")})
+    upstream = stack.api_url.removesuffix("/api")
+    with running_gate(stack.home, upstream, None, workspace=workspace) as gate:
+        page = new_page()
+        page.goto(ui_url(gate.url, "/runs", "v2"))
+        page.wait_for_url(f"{workspace}/signin")
+        email = stack_store.partnership().members["pc-ahmed"].email
+        sign_in_by_code(page, workspace, "pc-ahmed", email, mailbox)
+        page.goto(ui_url(gate.url, "/runs", "v2"))
+        page.get_by_text(run.name).first.wait_for(timeout=60_000)
+        assert page.url.startswith(gate.url)
 
 
 FOLLOW_EVENTS = """url => new Promise((resolve, reject) => {
