@@ -50,10 +50,15 @@ def _client() -> httpx.Client:
 
 
 def _embedded_auth_string() -> str | None:
-    """On the machine of `infoshare up`: the embedded server's auth string, kept in the home."""
+    """On the machine of `infoshare up`: the embedded server's auth string, kept in the home,
+    for a Prefect API on this machine only (never sent anywhere else)."""
+    from urllib.parse import urlsplit
+
     from infoshare.config import load_settings
     from infoshare.gate.config import embedded_auth_string
 
+    if urlsplit(api_url()).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
     try:
         return embedded_auth_string(load_settings().home)
     except Exception:  # noqa: BLE001 - no readable home: no credential to add
