@@ -36,7 +36,7 @@ class RunInfo:
 
 
 def api_url() -> str:
-    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4200/api").rstrip("/")
+    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4201/api").rstrip("/")
 
 
 def _client() -> httpx.Client:
