@@ -115,8 +115,9 @@ class Gate:
         return self._creatable[1]
 
     def audit(self, who: Who, method: str, path: str, reason: str) -> None:
+        shown = path if len(path) <= 200 else f"{path[:200]}..."
         self.store.audit.write(None, None, who.person_id, "gate refused",
-                               f"{method} {path}: {reason}")  # fmt: skip
+                               f"{method} {shown}: {reason}")  # fmt: skip
 
     # --- ASGI -------------------------------------------------------------------------------
 
