@@ -17,12 +17,13 @@ from typing import Any
 
 from prefect import flow
 
+from flows.results import NO_VALUES
 from tasks.retention import dispose_due
 
 RETENTION_CRON = "30 2 * * *"  # daily at 02:30 London time, when nobody is waiting on a form
 RETENTION_TIMEZONE = "Europe/London"
 
 
-@flow(name="retention", persist_result=False, log_prints=False)
+@flow(name="retention", persist_result=False, result_serializer=NO_VALUES, log_prints=False)
 def retention() -> dict[str, Any]:
     return dispose_due(datetime.now(UTC))

@@ -40,6 +40,7 @@ from flows.watchdog import (
     silent_run_trigger,
     watchdog,
 )
+from infoshare.files import private_umask, tighten
 from infoshare.request_form import form_schema
 from infoshare.store import default_store
 
@@ -47,6 +48,8 @@ RUN_ID_ENV = "PREFECT__FLOW_RUN_ID"
 
 
 def main() -> None:
+    private_umask()  # results, logs and staging files of every run: this user's alone
+    tighten(default_store().settings.home)
     limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
     # flow-run processes (started from this one) report that they are alive this often; a run
     # silent for three periods is marked Crashed and recorded (a machine that died)

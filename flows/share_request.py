@@ -21,6 +21,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.logging import get_logger
 from prefect.states import State
 
+from flows.results import NO_VALUES
 from flows.waiting import wait_for_person
 from infoshare.forms import REQUEST_GUIDE
 from infoshare.models import ShareRequest
@@ -52,6 +53,7 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
     name="share-request",
     description=REQUEST_GUIDE,
     persist_result=False,
+    result_serializer=NO_VALUES,
     # The run form keeps ShareRequest's schema, but the run reads its parameters itself
     # (tasks.intake): Prefect's own check would fail the run before intake, log the values and
     # leave them unredacted, where a request that cannot be read must be refused and recorded.

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field, create_model
 from infoshare.forms import WaitingForm
 from infoshare.markdown import plain
 from infoshare.policy.answers import Verdict
+from tasks.run_data import forget_run_input
 
 
 def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
@@ -73,10 +74,16 @@ def wait_for_person(
     apply_task: Callable[[str, str, dict[str, Any]], Verdict],
 ) -> None:
     """Suspend until an acceptable answer is given; refused answers are recorded and the run
-    waits again under a new pause key. No pause timeout: deadlines are infoshare's to enforce."""
+    waits again under a new pause key. No pause timeout: deadlines are infoshare's to enforce.
+
+    The answer (with its code) is deleted from Prefect's run input the moment it is read, before
+    it is even checked: nobody can read a code there once the flow has it, and the code is
+    spent by the check whatever its outcome."""
     while (form := form_task(ref)) is not None:
         with _suspended_state_message(form.state_message):
             answer = suspend_flow_run(
                 wait_for_input=input_form(form, fields), key=form.pause_key, timeout=None
             )
-        apply_task(ref, form.pause_key, answer.model_dump(mode="json"))
+        data = answer.model_dump(mode="json")
+        forget_run_input(form.pause_key)
+        apply_task(ref, form.pause_key, data)

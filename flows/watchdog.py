@@ -28,6 +28,7 @@ from prefect.events import DeploymentEventTrigger
 from prefect.events.schemas.automations import Posture
 from prefect.runtime import flow_run
 
+from flows.results import NO_VALUES
 from infoshare.worktime import LONDON
 from tasks.integrity import keep_watch
 from tasks.timeliness import (
@@ -47,7 +48,13 @@ def _sweep_name() -> str:
     return f"sweep {datetime.now(LONDON):%a %d %b %H:%M}"
 
 
-@flow(name="timeliness-watchdog", flow_run_name=_sweep_name, persist_result=False, log_prints=False)
+@flow(
+    name="timeliness-watchdog",
+    flow_run_name=_sweep_name,
+    persist_result=False,
+    result_serializer=NO_VALUES,
+    log_prints=False,
+)
 def watchdog() -> dict[str, Any]:
     return sweep(datetime.now(UTC))
 
@@ -62,6 +69,7 @@ def _sweep_at_name() -> str:
     name="timeliness-watchdog-at",
     flow_run_name=_sweep_at_name,
     persist_result=False,
+    result_serializer=NO_VALUES,
     log_prints=False,
 )
 def watchdog_at(now: datetime) -> dict[str, Any]:
@@ -88,7 +96,12 @@ def sweep(clock: datetime) -> dict[str, Any]:
     }
 
 
-@flow(name="record-ended-run", persist_result=False, log_prints=False)
+@flow(
+    name="record-ended-run",
+    persist_result=False,
+    result_serializer=NO_VALUES,
+    log_prints=False,
+)
 def record_ended_run_flow(flow_run_id: str, silent_seconds: int = 0) -> str | None:
     """Triggered when a share-request run ends Failed, Crashed, Cancelled or TimedOut: its
     decision record within seconds, not only at the next sweep. Idempotent: the server can

@@ -273,6 +273,12 @@ PERSONAL_FIELDS = frozenset(
 )
 """Fields that may hold personal data: kept only encrypted in our store, never in Prefect."""
 
+MULTI_LINE_FIELDS = frozenset(
+    {"address", "necessity", "offence_or_risk", "consequence_if_not_shared", "consent_reason"}
+)
+"""Free-text fields (of a request, its people and items) that may hold tabs and line breaks;
+no other field may hold a control character (``infoshare.plain_text``)."""
+
 
 class Step(StrEnum):
     """The steps of a request, in the order the share-request flow takes them."""

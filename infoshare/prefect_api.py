@@ -36,17 +36,33 @@ class RunInfo:
 
 
 def api_url() -> str:
-    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4200/api").rstrip("/")
+    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4201/api").rstrip("/")
 
 
 def _client() -> httpx.Client:
     headers = {}
-    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    auth = os.environ.get("PREFECT_API_AUTH_STRING") or _embedded_auth_string()
     if auth:
         import base64
 
         headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
     return httpx.Client(base_url=api_url(), timeout=30, headers=headers)
+
+
+def _embedded_auth_string() -> str | None:
+    """On the machine of `infoshare up`: the embedded server's auth string, kept in the home,
+    for a Prefect API on this machine only (never sent anywhere else)."""
+    from urllib.parse import urlsplit
+
+    from infoshare.config import load_settings
+    from infoshare.gate.config import embedded_auth_string
+
+    if urlsplit(api_url()).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    try:
+        return embedded_auth_string(load_settings().home)
+    except Exception:  # noqa: BLE001 - no readable home: no credential to add
+        return None
 
 
 _RETRY_STATUS = {429, 502, 503, 504}  # a busy server (SQLite answers 503 under write load)

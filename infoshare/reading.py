@@ -12,13 +12,16 @@ or, if it has none, by a placeholder, and the record says so.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from infoshare import plain_text
 from infoshare.models import (
+    MULTI_LINE_FIELDS,
     Art6Basis,
     ConsentStatus,
     Decision,
@@ -73,12 +76,16 @@ def where(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out[-1:] = [f"{out[-1] if out else 'list'} entry {part + 1},"]
         else:
-            out.append(str(part))
+            out.append(plain_text.safe_name(str(part)))
     return " ".join(out).rstrip(",") or "the request"
 
 
 def _what(err: Any) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "string_unicode":
+        return plain_text.SURROGATE
+    if kind == "recursion_loop":
+        return plain_text.TOO_DEEP
     if kind == "missing":
         return "is missing"
     if kind == "extra_forbidden":
@@ -106,12 +113,13 @@ def _what(err: Any) -> str:
     return f"is not valid ({kind.replace('_', ' ')})"
 
 
-def field_problems(exc: ValidationError, limit: int = 20) -> list[str]:
+def field_problems(exc: ValidationError, limit: int = 20, skip: Collection[str] = ()) -> list[str]:
     """Each field at fault and what is wrong with it, never the value typed (pydantic's own
-    messages and its ``input`` can quote it)."""
-    problems = [f"{where(tuple(e['loc']))} {_what(e)}" for e in exc.errors()[:limit]]
-    if exc.error_count() > limit:
-        problems.append(f"and {exc.error_count() - limit} more")
+    messages and its ``input`` can quote it). Fields in ``skip`` (already named) are not."""
+    errors = [e for e in exc.errors() if not (e["loc"] and str(e["loc"][0]) in skip)]
+    problems = [f"{where(tuple(e['loc']))} {_what(e)}" for e in errors[:limit]]
+    if len(errors) > limit:
+        problems.append(f"and {len(errors) - limit} more")
     return problems
 
 
@@ -122,11 +130,19 @@ def read_request(raw: Any) -> Reading:
     if raw is None:
         return Reading(ShareRequest.model_validate(PLACEHOLDERS), ["the request is missing"],
                        sorted(PLACEHOLDERS))  # fmt: skip
-    try:
-        return Reading(ShareRequest.model_validate(raw))
-    except ValidationError as exc:
-        problems = field_problems(exc)
+    # text that is not text (control characters, lone surrogates) or JSON nested too deeply:
+    # named and dropped before anything else reads it (it could not be stored or sent)
+    bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
+    problems = [f"{where(loc)} {what}" for loc, what in bad]
     data = dict(raw) if isinstance(raw, dict) else {}
+    dropped = {str(loc[0]) for loc, _ in bad if loc}
+    data = {k: v for k, v in data.items() if k not in dropped and plain_text.fault(str(k)) is None}
+    try:
+        request = ShareRequest.model_validate(data if bad else raw)
+        if not bad:
+            return Reading(request)
+    except ValidationError as exc:
+        problems += field_problems(exc, skip=dropped)
     placeholders: list[str] = []
     for _ in range(len(ShareRequest.model_fields) + 1):  # each pass drops at least one field
         try:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from infoshare import plain_text
 from infoshare.models import (
+    MULTI_LINE_FIELDS,
     Art6Basis,
     ConsentStatus,
     Gateway,
@@ -175,4 +177,19 @@ def form_schema(schema: dict[str, Any], partnership: Partnership) -> dict[str, A
     props["consequence_if_not_shared"].pop("default", None)
     required = request.setdefault("required", [])
     required += [name for name in REQUIRED_BY_TRIAGE if name not in required]
+    for definition in out["definitions"].values():
+        _text_only(definition.get("properties", {}))
     return out
+
+
+def _text_only(props: dict[str, Any]) -> None:
+    """Every typed text field refuses control characters and lone surrogates (Prefect's server
+    then answers 409 naming the field, before a run exists): the patterns of
+    ``infoshare.plain_text``. A field with its own pattern or choices keeps them (they allow
+    no such character)."""
+    for name, prop in props.items():
+        if prop.get("type") == "string" and "enum" not in prop and "pattern" not in prop:
+            multi = name in MULTI_LINE_FIELDS
+            prop["pattern"] = (
+                plain_text.MULTI_LINE_PATTERN if multi else plain_text.SINGLE_LINE_PATTERN
+            )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from infoshare.config import Settings
 from infoshare.db import revision
+from infoshare.files import tighten
 from infoshare.keys import (
     ENCRYPTION,
     MAX_OVERLAP,
@@ -33,11 +34,13 @@ def upgrade_store(settings: Settings) -> tuple[revision.Upgrade, list[Path]]:
     from infoshare.db.engine import make_engine
 
     settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new SQLite store's place
+    tighten(settings.home)  # one made earlier with a looser mode, its databases and keys
     engine = make_engine(settings.database_url)
     try:
         done = revision.upgrade(engine)
     finally:
         engine.dispose()
+    tighten(settings.home)  # a database just made
     if not any((settings.keys_dir / "agencies").glob("*/*.pem")):
         return done, []  # no master key needed: a machine without keys may run the upgrade
     master = MasterKey.load(settings.keys_dir, settings.master_key_b64)

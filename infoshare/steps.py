@@ -36,7 +36,7 @@ from infoshare.policy.approval import (
 )
 from infoshare.policy.triage import Triage, triage
 from infoshare.store import Store
-from infoshare.store.requests import DONE
+from infoshare.store.requests import DONE, Refusal
 from infoshare.timeliness import is_expired
 from infoshare.worktime import now_utc
 
@@ -94,13 +94,11 @@ def is_done(store: Store, ref: str, step: Step) -> bool:
 
 
 EXPIRED_VERDICT = Verdict(["The request expired at its deadline; this answer was not used."])
-LOCKED_VERDICT = Verdict(
-    [
-        f"This step is locked after {MAX_FAILED_ATTEMPTS} refused answers; the data-protection "
-        "lead has been told, and a senior of the disclosing agency can unlock it "
-        "(infoshare unlock)."
-    ],
-    locked=True,
+LOCKED_REASON = (
+    f"Answers to this step in this person's name are locked after {MAX_FAILED_ATTEMPTS} refused "
+    "answers; the data-protection lead has been told. Others may still answer; this person can "
+    "answer in the workspace or with their own signing key, or a senior of the disclosing "
+    "agency can unlock it (infoshare unlock)."
 )
 LAPSED_VERDICT = Verdict(
     ["Nobody on call confirmed the emergency share in time: the request follows the RED path "
@@ -108,33 +106,69 @@ LAPSED_VERDICT = Verdict(
 )  # fmt: skip
 
 
+UNREGISTERED = "(an unregistered id)"  # every unregistered id claimed counts as one claimant
+
+
+def _claimant(person: str, registered: bool) -> str:
+    """Whom the lock-out counts a refused answer against: the registered person it claims to
+    be, or all unregistered ids together (typed text is never a key of its own)."""
+    return person if registered else UNREGISTERED
+
+
+def _alert(junk: bool, refused: Refusal, newly_locked: bool) -> bool:
+    """Tell the data-protection lead when a claimant is newly locked out, and on repeated junk:
+    at 5, 10, 20, 40... unproven answers to the step (never a mail per answer)."""
+    n = refused.junk // MAX_FAILED_ATTEMPTS
+    return newly_locked or (
+        junk and refused.junk % MAX_FAILED_ATTEMPTS == 0 and n > 0 and n & (n - 1) == 0
+    )
+
+
+def _unguessable(inp: signatures.Answer) -> bool:
+    """Proven (if at all) by the workspace's proof or the person's own signature: neither can
+    be guessed by trying, so a lock-out (against guessing codes) does not stop them."""
+    return bool(inp.workspace or inp.signature)
+
+
 def _check_answer(
     store: Store, ref: str, step: Step, inp: signatures.Answer, policy: Callable[[], Verdict]
 ) -> Verdict | signatures.Proof:
-    """The checks every answer from a person goes through, in order: the step is still open,
-    not expired, not locked; the policy accepts the answer; and the person proves who they are
-    with their one-time code (spent only when everything else is in order) or their signature.
-    Returns the proof (record the answer), or the verdict to return. A refused answer is counted
-    and audited (never with the code)."""
+    """The checks every answer from a person goes through, in order: the step is still open and
+    not expired; the person claimed is not locked out of this step (answers by code only); the
+    person proves who they are (a one-time code presented is spent here, whatever follows: a
+    fresh one is sent when the step waits again); then the policy accepts the answer. Returns
+    the proof (record the answer), or the verdict to return.
+
+    A refused answer is counted against the person it claims to be (every unregistered id
+    counts as one claimant) and audited (never with the code): junk answers lock out the junk
+    claimant, never the other approvers."""
     if is_done(store, ref, step):
         return Verdict()
     if is_expired(store, ref):
         return EXPIRED_VERDICT
-    if store.requests.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS:
+    registered = store.partnership().member(inp.person) is not None
+    claimant = _claimant(inp.person, registered)
+    actor = inp.person if registered else None  # typed text is not put in the audit trail
+    if not _unguessable(inp) and store.requests.refused_by(ref, step, claimant) >= (
+        MAX_FAILED_ATTEMPTS
+    ):
         # counted too: the attempt number names the run's next pause, which must be new
-        store.requests.refuse_attempt(ref, step, inp.person, LOCKED_VERDICT.reasons)
-        return LOCKED_VERDICT
-    verdict = policy()
-    if verdict.accepted:
+        refused = store.requests.refuse_attempt(ref, step, actor, [LOCKED_REASON], claimant, True)
+        return Verdict([LOCKED_REASON], locked=True, alert=_alert(True, refused, False))
+    if not registered:
+        proof: signatures.Proof | str = "nobody is registered in the partnership with this id"
+    else:
         proof = signatures.prove(store, ref, step.value, inp)
-        if isinstance(proof, signatures.Proof):
+    if isinstance(proof, signatures.Proof):
+        verdict = policy()
+        if verdict.accepted:
             return proof
-        verdict = Verdict([f"Identity not proven: {proof}."])
-    store.requests.refuse_attempt(ref, step, inp.person, verdict.reasons)
-    return Verdict(
-        verdict.reasons,
-        locked=store.requests.refused_since_unlock(ref, step) >= MAX_FAILED_ATTEMPTS,
-    )
+        junk = False
+    else:
+        verdict, junk = Verdict([f"Identity not proven: {proof}."]), True
+    refused = store.requests.refuse_attempt(ref, step, actor, verdict.reasons, claimant, junk)
+    newly_locked = refused.by_claimant == MAX_FAILED_ATTEMPTS
+    return Verdict(verdict.reasons, locked=newly_locked, alert=_alert(junk, refused, newly_locked))
 
 
 def _decided(inp: signatures.Answer, proof: signatures.Proof) -> dict[str, Any]:

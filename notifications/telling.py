@@ -14,16 +14,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from functools import partial
 from typing import Any
 
 from infoshare import escalation, timeliness
-from infoshare.identity import codes
+from infoshare.identity import codes, confirmations, eligibility
 from infoshare.models import Step
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
 from infoshare.transport import envelope_path
 from infoshare.worktime import LONDON, now_utc
+from notifications.confirm import confirmation_message, key_registered_message
 from notifications.delivery import DeliveryError, deliver
 from notifications.notice import Kind, Notice, NoticeError
 from notifications.render import render
@@ -62,7 +64,8 @@ class Teller:
 
     def codes(self, ref: str, step: Step) -> int:
         """Issue one-time codes to the people first told about ``step`` (not the agency's
-        cover, who are told on escalation) who hold none live; returns how many were sent.
+        cover, who are told on escalation) and to anyone else who held one for it, who hold none
+        live (a code is spent by any answer it came with); returns how many were sent.
         Codes expire at the request's deadline; the message asks for an answer by the step's
         due time."""
         meta = self.store.requests.meta(ref)
@@ -70,7 +73,12 @@ class Teller:
         due = self._step_due(ref, step)
         run_id = meta.flow_run_id or ""
         sent = 0
-        for member in escalation.first_told(self.store, ref, step):
+        told = escalation.first_told(self.store, ref, step)
+        # and whoever held a code for this step that was spent on a refused answer (e.g. the
+        # deputy after an escalation), if they still may answer: a fresh one
+        held = codes.holders(self.store, ref, step.value, run_id) - {m.id for m in told}
+        told += [m for m in eligibility.eligible(self.store, ref, step.value) if m.id in held]
+        for member in told:
             issued = codes.issue(self.store, ref, step.value, member.id, run_id, expires)
             if issued is None:
                 continue
@@ -178,15 +186,19 @@ class Teller:
 
     # --- the data-protection lead -----------------------------------------------------------
 
-    def lockout_alert(self, ref: str, step: Step, attempts: int) -> None:
-        """A step locked after repeated refused answers."""
+    def lockout_alert(self, ref: str, step: Step, attempts: int, locked: bool = False) -> None:
+        """Repeated junk answers to a step (``attempts``: unproven answers since it was last
+        unlocked), or someone locked out of it. Counts only: never who was claimed (an
+        unregistered id is whatever was typed)."""
         dpo = self._dpo(ref)
         if dpo is None:
-            self.log.error("%s locked: no data-protection lead registered to tell", ref)
+            self.log.error("%s refused answers: no data-protection lead registered to tell", ref)
             return
+        said = ("Answers in the name of one person were refused five times and are now "
+                "locked.",) if locked else ()  # fmt: skip
         self._send(ref, step.value,
                    lambda: self._notice(ref, Kind.LOCKOUT_ALERT, dpo, step=step.value,
-                                        attempts=attempts),
+                                        attempts=max(attempts, 1), reasons=said),
                    dpo)  # fmt: skip
 
     def security_alert(self, ref: str, reasons: list[str]) -> None:
@@ -232,6 +244,38 @@ class Teller:
             return False
         self.store.audit.write(None, "workspace sign-in", member.id, "notified",
                                f"sign-in code via {where.method}")  # fmt: skip
+        return True
+
+    # --- a person's own identity -----------------------------------------------------------
+
+    def confirmation_code(self, conf: confirmations.Confirmation, action: str,
+                          ref: str | None = None) -> bool:  # fmt: skip
+        """Mail a confirmation code (``infoshare.identity.confirmations``) to the person's
+        registered address; ``action`` says what it confirms ("registering a signing key")."""
+        m = conf.member
+        return self._send_own(
+            ref, m, "confirmation code",
+            lambda: confirmation_message(m.name, m.email, conf.code, conf.expires_at, action),
+        )  # fmt: skip
+
+    def key_registered(self, member: Member, key_id: str, replaced: str | None) -> bool:
+        """Tell a person that a signing key was registered in their name (and which it replaced):
+        whoever did it, they hear of it."""
+        return self._send_own(
+            None, member, "signing key registered",
+            lambda: key_registered_message(member.name, member.email, key_id, replaced,
+                                           now_utc()),
+        )  # fmt: skip
+
+    def _send_own(self, ref: str | None, to: Member, what: str,
+                  build: Callable[[], EmailMessage]) -> bool:  # fmt: skip
+        try:
+            where = deliver(build(), self.store.settings)
+        except (DeliveryError, ValueError) as exc:
+            self.store.audit.write(ref, "confirmation", to.id, "notification failed", str(exc))
+            self.log.warning("%s to %s not delivered: %s", what, to.id, exc)
+            return False
+        self.store.audit.write(ref, "confirmation", to.id, "notified", f"{what} via {where.method}")
         return True
 
     # --- building and sending ---------------------------------------------------------------

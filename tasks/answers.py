@@ -11,10 +11,8 @@ from prefect.logging import get_run_logger
 from infoshare.forms import WaitingForm, waiting_form
 from infoshare.models import Step
 from infoshare.policy.answers import Verdict
-from infoshare.steps import LOCKED_VERDICT
 from infoshare.store import default_store
 from tasks.notify import teller
-from tasks.run_data import forget_run_input
 
 
 def open_step(ref: str, step: Step) -> WaitingForm | None:
@@ -34,16 +32,19 @@ def handle_answer(
     apply: Callable[[dict[str, Any]], Verdict],
     data: dict[str, Any],
 ) -> Verdict:
-    """Check and keep an answer (or refuse it), then delete it from Prefect: our store holds
-    what is needed. A refusal that locks the step alerts the data-protection lead once."""
+    """Check and keep an answer (or refuse it); Prefect's copy of it was deleted as the flow
+    read it (``flows.waiting``). A refusal that locks someone out, or repeated junk, alerts the
+    data-protection lead (counts only). Whoever's code was spent on a refused answer gets a
+    fresh one when the step opens again (``open_step``)."""
     store = default_store()
     verdict = apply(data)
-    forget_run_input(pause_key)
     log = get_run_logger()
     if verdict.accepted:
-        log.info("%s %s answer accepted", ref, step.value)
+        log.info("%s %s answer accepted (input %s)", ref, step.value, pause_key)
     else:
         log.warning("%s %s answer refused: %s", ref, step.value, verdict.reasons)
-        if verdict.locked and verdict is not LOCKED_VERDICT:
-            teller(store).lockout_alert(ref, step, store.requests.refused_since_unlock(ref, step))
+        if verdict.alert:
+            st = store.requests.step(ref, step)
+            teller(store).lockout_alert(ref, step, int(st.public.get("junk", 0)) if st else 0,
+                                        locked=verdict.locked)  # fmt: skip
     return verdict

@@ -68,6 +68,24 @@ def outbox_code(home: Path, ref: str, email: str) -> str:
     return sorted(codes)[-1][1]
 
 
+CONFIRMATION_LINE = re.compile(r"Your confirmation code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
+
+
+def outbox_confirmation(home: Path, email: str) -> str:
+    """The confirmation code in the newest outbox message to ``email`` that carries one."""
+    import mailbox
+
+    box = mailbox.Maildir(home / "outbox", create=False)
+    found = []
+    for msg in box:
+        if email in str(msg["To"]) and msg["X-Infoshare-Kind"] == "confirmation_code":
+            text = msg.get_payload(0).get_payload(decode=True).decode()
+            if m := CONFIRMATION_LINE.search(text):
+                found.append((msg["Date"], m.group(1)))
+    assert found, f"no confirmation code for {email} in the outbox"
+    return sorted(found)[-1][1]
+
+
 @pytest.fixture
 def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh INFOSHARE_HOME for commands run in this process (click's CliRunner): no
@@ -206,6 +224,16 @@ class Mailbox:
                 body = m.get_body(("plain",))
                 found = CODE_LINE.search(body.get_content() if body else "")
                 if found:
+                    out.append(found.group(1))
+        return out
+
+    def confirmation_codes(self, email: str) -> list[str]:
+        """Confirmation codes (for actions outside a run) mailed to ``email``, oldest first."""
+        out = []
+        for m in self.messages:
+            if m["X-Infoshare-Kind"] == "confirmation_code" and email in str(m["To"]):
+                body = m.get_body(("plain",))
+                if found := CONFIRMATION_LINE.search(body.get_content() if body else ""):
                     out.append(found.group(1))
         return out
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 __all__ = [
@@ -313,6 +314,18 @@ def start_prefect_server(
     finally:
         if server is not None:
             server.stop()
+
+
+def api(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One call to a test's Prefect API, tried again while it answers 503 as Prefect's own client
+    does (a SQLite server answers so when a write waits on the lock under the suite's load)."""
+    kwargs.setdefault("timeout", 30)
+    for wait in (0.5, 1, 2, 4, 8, 16):
+        resp = httpx.request(method, url, **kwargs)
+        if resp.status_code != 503:
+            return resp
+        time.sleep(wait)
+    return httpx.request(method, url, **kwargs)
 
 
 def _wait_healthy(server: PrefectServer, deadline: float) -> bool:

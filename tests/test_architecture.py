@@ -17,6 +17,8 @@ FORBIDDEN = {
     "infoshare": {"prefect", "tasks", "flows", "notifications"},
     # the workspace tells people their sign-in codes through notifications/ (telling.py)
     "infoshare/workspace": {"prefect", "tasks", "flows"},
+    # the CLI mails confirmation codes and key notices through notifications/ (telling.py)
+    "infoshare/cli": {"prefect", "tasks", "flows"},
     "notifications": {"prefect", "tasks", "flows"},
     "tasks": {"flows"},
 }

@@ -9,6 +9,7 @@ import json
 import socket
 import stat
 import struct
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from click.testing import CliRunner, Result
 
 import infoshare.store as store_module
 from infoshare.cli import main
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import outbox_confirmation  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AGENCIES = {
@@ -79,6 +83,27 @@ def test_init_again_keeps_keys(home: Path) -> None:
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["keys_created"] == []
     assert {k.name: k.read_bytes() for k in keys.iterdir()} == before
+
+
+def test_init_tightens_a_home_others_could_read(home: Path) -> None:
+    """A home made 0755 (by hand, or by an older infoshare), with its databases and a key
+    readable by everyone: the next start leaves it this user's alone."""
+    assert run("init").exit_code == 0
+    prefect = home / "prefect"
+    prefect.mkdir()
+    (prefect / "prefect.db").write_bytes(b"runs")
+    (prefect / "storage").mkdir()
+    (prefect / "storage" / "result").write_bytes(b"pickled")
+    loose = [home, prefect, prefect / "storage", *home.rglob("*.db"), *home.rglob("*.key")]
+    loose += [prefect / "storage" / "result", home / "keys", home / "keys" / "agencies"]
+    for path in loose:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in loose} >= {"infoshare.db", "prefect.db", "master.key", "result"}
+    for path in [home, *home.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 
 
 def test_init_with_missing_registry(home: Path, tmp_path: Path) -> None:
@@ -149,6 +174,43 @@ def test_submit_bad_field(home: Path, tmp_path: Path, field: str, value: str) ->
     path = _write(tmp_path, "bad.json", json.dumps(data))
     err = assert_clean_error(run("submit", str(path)), 2, field, "not a valid request")
     assert "Jamie" not in err
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        (("subjects", 0, "name"), "Jamie\udfff", "subjects entry 1, name contains a character"),
+        (("items", 0, "description"), "Dates\x1b[2J", "items entry 1, description contains a"),
+        (("consent_reason",), "Jamie\x00", "consent_reason contains a control character"),
+        (("isa_reference",), "ISA\nJamie", "isa_reference contains a control character"),
+    ],
+)
+def test_submit_refuses_text_that_is_not_text(
+    home: Path, tmp_path: Path, where: tuple[str | int, ...], value: str, said: str
+) -> None:
+    """A lone surrogate (valid JSON, as ``json.dumps`` writes it) or a control character."""
+    data = json.loads((EXAMPLES / "scenario1-school-attendance.json").read_text())
+    target = data
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    path = _write(tmp_path, "bad.json", json.dumps(data))
+    err = assert_clean_error(run("submit", str(path)), 2, "not a valid request", said)
+    assert "Jamie" not in err and "\\u" not in err
+
+
+def test_submit_refuses_json_nested_100000_deep(home: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path, "deep.json", '{"subjects": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert_clean_error(run("submit", str(path)), 2, "deep.json", "nested too deeply")
+    within = '{"subjects": ' + "[" * 500 + "]" * 500 + "}"  # parses, but is no request
+    err = assert_clean_error(run("submit", str(_write(tmp_path, "d.json", within))), 2)
+    assert "subjects" in err and "nested more than 20 levels deep" in err
+
+
+def test_submit_refuses_a_file_that_is_not_utf8(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"requesting_agency": "Jos\xe9"}')
+    assert_clean_error(run("submit", str(path)), 2, "latin1.json", "not UTF-8")
 
 
 def test_submit_item_without_description(home: Path, tmp_path: Path) -> None:
@@ -319,18 +381,66 @@ def test_unlock_needs_an_approver_of_the_disclosing_agency_and_a_reason(home: Pa
     assert_clean_error(run(*base, "--as", "yjs-worker", "--why", "please"), 2, "requester")
     assert_clean_error(run(*base, "--as", "school-office", "--why", "please"), 2, "approver")
     assert_clean_error(run(*base, "--as", "school-head", "--why", "ok"), 2, "--why")
-    done = run(*base, "--as", "school-head", "--why", "guessing stopped", "--json")
+    # her --as is only a claim: a code is mailed to her, and without it nothing is unlocked
+    unlock = [*base, "--as", "school-head", "--why", "guessing stopped", "--json"]
+    assert_clean_error(run(*unlock), 2, "not confirmed", "--code")
+    assert_clean_error(run(*unlock, "--code", "ABCDE-FGHIJ"), 2, "not right")
+    assert not [e for e in store.audit.trail(ref) if e.event == "step unlocked"]
+    code = outbox_confirmation(home, HEAD_EMAIL)
+    done = run(*unlock, "--code", code)
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["unlocked_by"] == "school-head"
+    # a code confirms one action once
+    assert_clean_error(run(*unlock, "--code", code), 2, "no confirmation code is waiting")
+    trail = [(e.event, e.detail) for e in store.audit.trail(ref) if e.step == "confirmation"]
+    assert (
+        "confirmation refused",
+        f"unlock {ref} signoff: the confirmation code is not right",
+    ) in trail
+    assert all(code not in detail for _, detail in trail)
+
+
+def test_provide_needs_the_preparers_confirmation(home: Path) -> None:
+    assert run("init").exit_code == 0
+    ref = _waiting_school_request()
+    store = store_module.default_store()
+    base = ["provide", ref, "item-1", "--as", "school-office", "--text", "Attendance 81%"]
+    assert_clean_error(run(*base), 2, "not confirmed")  # mailed, not given
+    assert store.requests.prepared_items(ref) == set()
+    # the office manager's code does not let the DSL prepare in her name, nor another item
+    code = outbox_confirmation(home, "ruth.clarke@academy.northshire.example")
+    assert_clean_error(run(*base[:3], "--as", "school-dsl", "--text", "x", "--code", code), 2,
+                       "not confirmed")  # fmt: skip
+    assert_clean_error(run("provide", ref, "item-2", *base[3:], "--code", code), 2, "not confirmed")
+    done = run(*base, "--code", code)
+    assert done.exit_code == 0, done.output
+    assert store.requests.prepared(ref)["item-1"][0] == "school-office"
+    # where no mail server is set, `infoshare outbox` shows the code, as for one-time codes
+    listed = json.loads(run("outbox", "--json").output)["messages"]
+    assert code in [m["code"] for m in listed if m["kind"] == "confirmation_code"]
 
 
 # --- people's signing keys and signed answers -----------------------------------------------------
 
 PASSPHRASE = {"INFOSHARE_PERSON_PASSPHRASE": "a long test passphrase"}
+HEAD_EMAIL = "helen.price@academy.northshire.example"
+EMAIL = {"school-head": HEAD_EMAIL, "school-dsl": "mark.evans@academy.northshire.example",
+         "school-office": "ruth.clarke@academy.northshire.example"}  # fmt: skip
 
 
 def run_env(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(main, list(args), env=env)
+
+
+def confirmed(env: dict[str, str], *args: str) -> Result:
+    """Run a command that needs the person's confirmation as they would: asked without a code
+    (one is mailed to them), then again with the code from their mail (here, the outbox)."""
+    person = args[args.index("--as") + 1]
+    first = run_env(env, *args)
+    if first.exit_code != 2 or "not confirmed" not in first.stderr:
+        return first  # refused before any code was sent
+    home = Path(str(store_module.default_store().settings.home))
+    return run_env(env, *args, "--code", outbox_confirmation(home, EMAIL[person]))
 
 
 def _waiting_school_request() -> str:
@@ -351,7 +461,7 @@ def test_person_key_generate_keeps_the_private_key_encrypted_and_registers_the_p
     home: Path,
 ) -> None:
     assert run("init").exit_code == 0
-    made = run_env(PASSPHRASE, "person-key", "generate", "--as", "school-head", "--json")
+    made = confirmed(PASSPHRASE, "person-key", "generate", "--as", "school-head", "--json")
     assert made.exit_code == 0, made.output
     data = json.loads(made.output)
     key = Path(data["private_key"])
@@ -361,7 +471,7 @@ def test_person_key_generate_keeps_the_private_key_encrypted_and_registers_the_p
     shown = json.loads(run("person-key", "show", "--as", "school-head", "--json").output)
     assert (shown["key_id"], shown["signing_key"]) == (data["key_id"], data["signing_key"])
     # it prints the line that keeps the key in the registry file
-    text = run_env(PASSPHRASE, "person-key", "generate", "--as", "school-dsl")
+    text = confirmed(PASSPHRASE, "person-key", "generate", "--as", "school-dsl")
     assert '"signing_key": "' in text.output
     assert_clean_error(
         run_env(PASSPHRASE, "person-key", "generate", "--as", "school-head"), 2, "--replace"
@@ -371,15 +481,17 @@ def test_person_key_generate_keeps_the_private_key_encrypted_and_registers_the_p
     )
     short = {"INFOSHARE_PERSON_PASSPHRASE": "short"}
     assert_clean_error(
-        run_env(short, "person-key", "generate", "--as", "school-office"), 2, "at least"
+        confirmed(short, "person-key", "generate", "--as", "school-office"), 2, "at least"
     )
     assert_clean_error(run("person-key", "show", "--as", "school-office"), 1, "no registered")
 
 
 def test_passphrase_is_asked_for_twice_unseen_when_not_in_the_environment(home: Path) -> None:
     assert run("init").exit_code == 0
+    assert_clean_error(run("person-key", "generate", "--as", "school-head"), 2, "not confirmed")
+    code = outbox_confirmation(home, HEAD_EMAIL)
     result = CliRunner().invoke(
-        main, ["person-key", "generate", "--as", "school-head"],
+        main, ["person-key", "generate", "--as", "school-head", "--code", code],
         input="a long test passphrase\na long test passphrase\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -394,7 +506,7 @@ def test_approve_sign_refuses_locally_what_the_run_would_refuse(home: Path) -> N
     ref = _waiting_school_request()
     base = ["approve", ref, "--as", "school-head", *APPROVE]
     assert_clean_error(run_env(PASSPHRASE, *base, "--sign"), 2, "no registered signing key")
-    assert run_env(PASSPHRASE, "person-key", "generate", "--as", "school-head").exit_code == 0
+    assert confirmed(PASSPHRASE, "person-key", "generate", "--as", "school-head").exit_code == 0
     wrong = {"INFOSHARE_PERSON_PASSPHRASE": "not the passphrase"}
     assert_clean_error(run_env(wrong, *base, "--sign"), 2, "wrong passphrase")
     assert_clean_error(run_env(PASSPHRASE, *base, "--sign", "--code", "ABCDE-FGHIJ"), 2, "not both")

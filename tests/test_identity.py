@@ -153,10 +153,17 @@ def test_unregistered_or_under_rank_people_get_no_code_and_are_refused(store: St
         "school-dsl",
         "school-head",
     }
+    # identity is checked first: without a code of their own they are refused for that
     v = apply_signoff(store, ref, signoff("school-office", "ABCDE-FGHIJ"))
+    assert not v.accepted and "Identity not proven" in v.reasons[0]
+    # proven (a code issued to her for another reason), the policy still refuses her
+    own = code_for(store, ref, Step.SIGNOFF, "school-office", run)
+    v = apply_signoff(store, ref, signoff("school-office", own))
     assert not v.accepted and "needs one of" in v.reasons[0]
     v = apply_signoff(store, ref, signoff("mallory", "ABCDE-FGHIJ"))
-    assert not v.accepted and "not registered" in v.reasons[0]
+    assert not v.accepted and "nobody is registered" in v.reasons[0]
+    # an unregistered id typed is not put in the audit trail as an actor
+    assert [e.actor_id for e in store.audit.trail(ref) if e.event == "input refused"][-1] is None
 
 
 def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
@@ -180,6 +187,40 @@ def test_the_sixth_attempt_finds_the_step_locked(store: Store) -> None:
     assert [(e.actor_id, e.detail) for e in unlocked] == [
         ("school-head", "guessing stopped; DPO informed")
     ]
+
+
+def test_junk_in_other_names_locks_out_the_junk_not_the_approvers(store: Store) -> None:
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
+    unknown = [apply_signoff(store, ref, signoff(f"nobody-{i}", "ZZZZZ-ZZZZZ")) for i in range(5)]
+    office = [apply_signoff(store, ref, signoff("school-office", "ZZZZZ-ZZZZZ")) for _ in range(6)]
+    # every unregistered id counts as one claimant; a registered one for herself
+    assert [v.locked for v in unknown] == [False, False, False, False, True]
+    assert [v.locked for v in office] == [False, False, False, False, True, True]
+    # the DPO is told when a claimant is locked out and at 5, 10, 20... junk answers
+    assert [v.alert for v in unknown + office] == ([False] * 4 + [True]) * 2 + [False]
+    assert "locked" in office[-1].reasons[0] and "Others may still answer" in office[-1].reasons[0]
+    # the approvers are not locked out: the headteacher's code works
+    good = code_for(store, ref, Step.SIGNOFF, "school-head", run)
+    assert apply_signoff(store, ref, signoff("school-head", good)).accepted
+    assert store.requests.attempts(ref, Step.SIGNOFF) == 11
+
+
+def test_a_code_given_with_an_answer_the_policy_refuses_is_spent(store: Store) -> None:
+    ref, run = take_in(store, "scenario1-school-attendance.json")
+    code = code_for(store, ref, Step.SIGNOFF, "school-head", run)
+    early = apply_signoff(store, ref, signoff("school-head", code))  # nothing prepared yet
+    assert not early.accepted and "Identity" not in early.reasons[0]
+    store.requests.provide_item(ref, "item-1", b"81%", "school-office")
+    # whoever saw that answer (and its code) cannot use it now that content is prepared
+    replay = apply_signoff(store, ref, signoff("school-head", code))
+    assert not replay.accepted and "already been used" in replay.reasons[0]
+    assert store.requests.step(ref, Step.SIGNOFF).status != "DONE"  # type: ignore[union-attr]
+    # she holds no live code, so she is issued a fresh one when the step opens again
+    assert "school-head" in codes.holders(store, ref, "signoff", run)
+    fresh = codes.issue(store, ref, "signoff", "school-head", run, now_utc() + timedelta(hours=1))
+    assert fresh is not None and fresh.code != code
+    assert apply_signoff(store, ref, signoff("school-head", fresh.code)).accepted
 
 
 def test_codes_are_not_stored_and_not_reissued_while_live(store: Store) -> None:
@@ -280,14 +321,20 @@ def test_four_eyes_needs_a_second_different_approver_who_confirms(store: Store) 
     assert not same.accepted and "someone other than the first approver" in " ".join(same.reasons)
     for person, fragment in (("nurse-lee", "justified the consent override"),
                              ("mash-social-worker", "requester")):  # fmt: skip
-        v = apply_signoff(store, ref, signoff(person, "ZZZZZ-ZZZZZ", approved_items=["item-1"]))
+        own = code_for(store, ref, Step.SIGNOFF, person, run)  # proven, still refused
+        v = apply_signoff(store, ref, signoff(person, own, approved_items=["item-1"]))
         assert not v.accepted and fragment in " ".join(v.reasons)
     other = apply_signoff(store, ref, signoff("caldicott-deputy", renewed.code))  # item-1 only
     assert not other.accepted and "confirms exactly" in " ".join(other.reasons)
-    assert other.locked  # five refused answers: a senior unlocks it, as after any lock-out
-    store.requests.unlock(ref, "signoff", "caldicott-rao", "refusals were tests of the rules")
+    # four refused answers from three people: nobody is locked out (each counts for themselves)
+    assert not other.locked
+    # the code came with a refused answer: it is spent; the deputy is given a fresh one
+    again = apply_signoff(store, ref, signoff("caldicott-deputy", renewed.code,
+                                              approved_items=["item-2", "item-1"]))  # fmt: skip
+    assert not again.accepted and "already been used" in again.reasons[0]
+    fresh = code_for(store, ref, Step.SIGNOFF, "caldicott-deputy", run)
 
-    second = signoff("caldicott-deputy", renewed.code, approved_items=["item-2", "item-1"])
+    second = signoff("caldicott-deputy", fresh, approved_items=["item-2", "item-1"])
     assert apply_signoff(store, ref, second).accepted
     done = store.requests.step(ref, Step.SIGNOFF)
     assert done is not None and done.status == "DONE"
@@ -482,12 +529,17 @@ def test_a_person_without_a_registered_key_cannot_sign(store: Store) -> None:
     assert not v.accepted and "no signing key is registered for school-head" in v.reasons[0]
 
 
-def test_forged_signatures_lock_the_step(store: Store) -> None:
+def test_forged_signatures_lock_out_codes_in_that_name_not_her_signature(store: Store) -> None:
     ref, run = school_with_keys(store)
     verdicts = [apply_signoff(store, ref, _forged(store, ref, run)) for _ in range(5)]
     assert [v.locked for v in verdicts] == [False, False, False, False, True]
+    assert [v.alert for v in verdicts] == [False, False, False, False, True]
+    # a code in her name is not even looked at now (guessing stops) ...
+    code = code_for(store, ref, Step.SIGNOFF, "school-head", run)
+    assert apply_signoff(store, ref, signoff("school-head", code)).locked
+    # ... but her own signature cannot be guessed: the forger did not lock her out
     good = signed(store, ref, signoff("school-head", "ABCDE-FGHIJ"), "school-head")
-    assert apply_signoff(store, ref, good).locked
+    assert apply_signoff(store, ref, good).accepted
 
 
 def test_person_keys_need_a_registered_person_and_a_passphrase(store: Store) -> None:
@@ -527,3 +579,48 @@ def test_an_override_justification_can_be_signed_too(store: Store) -> None:
     st = store.requests.step(ref, Step.OVERRIDE)
     assert st is not None and st.public["proof"] == "signature"
     assert st.public["signed_payload"]["decision"] == "OVERRIDE"
+
+
+def test_a_replaced_key_keeps_its_history_and_what_it_signed_still_verifies(store: Store) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from sqlalchemy import select
+
+    from infoshare.db.tables import PersonKeyRow
+    from infoshare.records.canonical import canonical_json
+    from infoshare.records.chain import verify_chain
+
+    ref, run = school_with_keys(store)
+    old = person_keys.registered_key(store, "school-head")
+    assert old is not None
+    first = signed(store, ref, signoff("school-head", ""), "school-head")
+    assert apply_signoff(store, ref, first).accepted
+    record_decision(store, ref)
+    new = person_keys.generate_person_key(store, "school-head", PASSPHRASE, replace=True)
+    assert new.replaced == old.key_id
+    # without --replace a registered key is never swapped
+    with pytest.raises(person_keys.PersonKeyError, match="already has"):
+        person_keys.generate_person_key(store, "school-dsl", PASSPHRASE)
+    with store.session() as s:
+        rows = {r.key_id: r.retired_at for r in s.scalars(
+            select(PersonKeyRow).where(PersonKeyRow.person_id == "school-head"))}  # fmt: skip
+    assert set(rows) == {old.key_id, new.key_id}
+    assert rows[old.key_id] is not None and rows[new.key_id] is None
+    # the record's signature checks against the old key, kept retired in the registry
+    found = store.chain.record(ref)
+    assert found is not None
+    (approver,) = found[0].public["approvers"]
+    with store.session() as s:
+        retired = s.get(PersonKeyRow, approver["key_id"])
+        assert retired is not None and retired.key_id == old.key_id
+        public_raw = retired.public_raw
+    Ed25519PublicKey.from_public_bytes(public_raw).verify(
+        base64.b64decode(approver["signature"]), canonical_json(approver["signed_payload"])
+    )
+    assert verify_chain(store, "northshire-academy").ok
+    from infoshare.db.tables import AuditEventRow
+
+    with store.session() as s:
+        lines = list(s.scalars(select(AuditEventRow.detail).where(
+            AuditEventRow.actor_id == "school-head",
+            AuditEventRow.event == "signing key registered")))  # fmt: skip
+    assert lines[-1] == f"key {new.key_id}, replacing key {old.key_id}"

@@ -211,14 +211,19 @@ def test_no_personal_data_can_appear(kind: Kind) -> None:
 def test_templates_use_only_notice_fields() -> None:
     allowed = {f.name for f in fields(Notice)} | set(DERIVED) | {"loop"}
     # the workspace's sign-in code (notifications/signin.py) is about no request: its own few
-    signin = {"recipient_name", "code", "expires", "signin_url"}
+    # and so are a person's own messages (notifications/confirm.py): a confirmation code, a key
+    own = {
+        "signin_code.": {"recipient_name", "code", "expires", "signin_url"},
+        "confirmation_code.": {"recipient_name", "code", "expires", "action"},
+        "key_registered.": {"recipient_name", "key_id", "replaced", "at"},
+    }
     sources = sorted(TEMPLATE_DIR.glob("*.j2"))
-    notices = [p for p in sources if not p.name.startswith(("_", "signin_code."))]
+    notices = [p for p in sources if not p.name.startswith(("_", *own))]
     assert len(notices) == 2 * len(Kind)
     for path in sources:
         ast = _ENV.parse(path.read_text(encoding="utf-8"))
         used = meta.find_undeclared_variables(ast)
-        ok = signin if path.name.startswith("signin_code.") else allowed
+        ok = next((v for k, v in own.items() if path.name.startswith(k)), allowed)
         assert used <= ok, f"{path.name} uses {sorted(used - ok)}"
         # locally bound loop names are fine; anything else must be a Notice field
         assert not re.search(

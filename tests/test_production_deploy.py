@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, ROOT, outbox_code
+from conftest import EXAMPLES, ROOT, outbox_code, outbox_confirmation
 from prefect_server import start_prefect_server
 
 
@@ -115,7 +115,21 @@ def test_deploy_all_and_process_worker_with_cli_approval(
             run_id, ref = submitted["flow_run_id"], submitted["reference"]
             assert ref and ref.startswith("ISR-"), submitted  # the officer gets the reference
             assert wait_for_status(env, run_id, "AWAITING_SIGNOFF", tmp_path) == ref
-            cli(env, "provide", ref, "item-1", "--as", "school-office", "--text", "Attendance 81%")
+            # the office manager proves it is her with the code mailed to her (the outbox here)
+            provide = [
+                "provide",
+                ref,
+                "item-1",
+                "--as",
+                "school-office",
+                "--text",
+                "Attendance 81%",
+            ]
+            assert cli(env, *provide, check=False).returncode == 2
+            mailed = outbox_confirmation(
+                tmp_path / "infoshare", "ruth.clarke@academy.northshire.example"
+            )
+            cli(env, *provide, "--code", mailed)
             # a sign-off by the requester is refused and the run waits again
             cli(env, "approve", ref, "--as", "yjs-worker", "--code", "ZZZZZ-ZZZZZ",
                 "--decision", "SHARE", "--item", "item-1", "--reasons", "I asked for it myself.")  # fmt: skip

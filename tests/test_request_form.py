@@ -10,9 +10,9 @@ import subprocess
 import sys
 from typing import Any
 
-import httpx
 import jsonschema
 from conftest import Stack, example
+from prefect_server import api
 
 from flows.share_request import share_request
 from infoshare.registry.spec import DEMO_REGISTRY
@@ -67,14 +67,12 @@ def test_registry_load_refreshes_the_served_run_form(stack: Stack) -> None:
     """The deployment's form loses its selects (as after a plain `prefect deploy`); loading the
     registry gives them back."""
     url = f"{stack.api_url}/deployments/name/share-request/share-request"
-    dep = httpx.get(url, timeout=10).json()
+    dep = api("GET", url).json()
     bare = share_request.parameters.model_dump()
-    httpx.patch(
-        f"{stack.api_url}/deployments/{dep['id']}",
-        json={"parameter_openapi_schema": bare},
-        timeout=10,
+    api(
+        "PATCH", f"{stack.api_url}/deployments/{dep['id']}", json={"parameter_openapi_schema": bare}
     ).raise_for_status()
-    assert "enum" not in _props(httpx.get(url, timeout=10).json())["requesting_agency"]
+    assert "enum" not in _props(api("GET", url).json())["requesting_agency"]
     done = subprocess.run(
         [sys.executable, "-m", "infoshare.cli", "registry", "load", str(DEMO_REGISTRY)],
         env=stack.env,
@@ -84,9 +82,7 @@ def test_registry_load_refreshes_the_served_run_form(stack: Stack) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "run form refreshed" in done.stdout
-    assert (
-        "northshire-homes" in _props(httpx.get(url, timeout=10).json())["disclosing_agency"]["enum"]
-    )
+    assert "northshire-homes" in _props(api("GET", url).json())["disclosing_agency"]["enum"]
 
 
 def _props(deployment: dict[str, Any]) -> dict[str, Any]:
@@ -94,3 +90,28 @@ def _props(deployment: dict[str, Any]) -> dict[str, Any]:
         "properties"
     ]
     return props
+
+
+def test_the_form_refuses_control_characters_and_lone_surrogates(store: Store) -> None:
+    """As Prefect's server checks the form (jsonschema, Python's re): a lone surrogate or a
+    control character in any typed field is refused, naming the field; line breaks only in
+    multi-line fields."""
+    schema = _schema(store)
+    good = example("scenario2-hospital.json")
+    attacks = [
+        ("subjects", 0, "name", "Quilla\udfff"),
+        ("subjects", 0, "address", "1 Road\x00"),
+        ("items", 0, "description", "A&E\x1b[2J"),
+        ("items", 0, "necessity", "because\x85"),
+        (None, None, "offence_or_risk", "\ud800theft"),
+        (None, None, "isa_reference", "ISA\tone"),
+    ]
+    for top, index, field, value in attacks:
+        bad = example("scenario2-hospital.json")
+        (bad[top][index] if top else bad)[field] = value
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"request": bad}))
+        assert [list(e.path)[-1] for e in errors] == [field], (field, errors)
+    multi = {**good, "consequence_if_not_shared": "Line one\n\tline two\r\n"}
+    assert _errors(schema, multi) == []
+    single = {**good, "subjects": [{"name": "Quilla\nTest"}]}
+    assert len(_errors(schema, single)) == 1

@@ -264,7 +264,7 @@ def test_school_shares_attendance_only(scenarios: dict[str, Scenario], stack_sto
     # the refused attempt by the data manager is in the audit trail, and the run waited again
     refused = [e for e in stack_store.audit.trail(s.ref) if e.event == "input refused"]
     assert [e.actor_id for e in refused] == ["school-office", "school-head"]
-    assert "Headteacher" in refused[0].detail
+    assert "Identity not proven" in refused[0].detail  # no code of hers: refused before policy
     assert "Identity not proven" in refused[1].detail  # the substituted code did not verify
     assert "ABCDE" not in refused[1].detail  # and the audit trail never holds a code
 
@@ -341,7 +341,8 @@ def test_consent_refused_is_overridden_and_signed_off_by_four_eyes(
         e for e in stack_store.audit.trail(scenarios["hospital"].ref) if e.event == "input refused"
     ]
     assert [e.actor_id for e in refused] == ["mash-social-worker", "caldicott-rao"]
-    assert "someone other than the first approver" in refused[1].detail
+    # her code was withdrawn at the first approval (and she is sent no new one)
+    assert "already been used" in refused[1].detail
     # the deputy was asked to sign off twice: her first code was withdrawn at the first
     # approval, and a new one sent for the second
     asked = [
@@ -471,7 +472,9 @@ def test_the_requester_is_told_by_mail_and_nothing_personal_is_in_any_mail(
             assert content not in everything
 
 
-def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> None:
+def test_cli_signed_approval_through_a_run(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
     """The headteacher signs with her own key (``infoshare approve --sign``); an answer with a
     forged signature, as anyone who can reach the Prefect API could send, is refused first."""
     import base64
@@ -482,9 +485,11 @@ def test_cli_signed_approval_through_a_run(stack: Stack, stack_store: Store) -> 
     from infoshare.cli import main
 
     env = {"INFOSHARE_PERSON_PASSPHRASE": "the headteacher's own passphrase"}
-    made = CliRunner().invoke(
-        main, ["person-key", "generate", "--as", "school-head", "--replace"], env=env
-    )
+    generate = ["person-key", "generate", "--as", "school-head", "--replace"]
+    asked = CliRunner().invoke(main, generate, env=env)  # a code is mailed to her
+    assert asked.exit_code == 2 and "not confirmed" in asked.stderr
+    mailed = mailbox.confirmation_codes("helen.price@academy.northshire.example")[-1]
+    made = CliRunner().invoke(main, [*generate, "--code", mailed], env=env)
     assert made.exit_code == 0, made.output
     run_id = prefect_api.submit({"request": example("scenario1-school-attendance.json")}).id
 

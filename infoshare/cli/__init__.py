@@ -3,8 +3,10 @@
 # Importing the command modules registers their commands on ``main``.
 from infoshare.cli import (  # noqa: F401
     answers,
+    backup,
     db,
     envelopes,
+    gate,
     intake,
     keys,
     outbox,

@@ -14,6 +14,7 @@ import click
 from infoshare.cli.common import emit, json_option, main
 from infoshare.config import load_settings
 from infoshare.identity.codes import CODE_IN_NOTICE
+from infoshare.identity.confirmations import CODE_IN_MESSAGE
 
 
 def _when(value: str | None, fallback: float) -> datetime:
@@ -29,8 +30,8 @@ def _when(value: str | None, fallback: float) -> datetime:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many.")
 @json_option
 def outbox(limit: int, as_json: bool) -> None:
-    """Notifications sent to the outbox, newest first (to, subject, date, and the one-time code
-    a message carries). Read one in full with any mail reader: the outbox is a maildir at
+    """Notifications sent to the outbox, newest first (to, subject, date, and the one-time or
+    confirmation code a message carries). Read one in full with any mail reader: the outbox is a maildir at
     $INFOSHARE_HOME/outbox. Only on this machine's embedded default: real mail goes by SMTP."""
     root = load_settings().outbox_dir
     rows: list[dict[str, Any]] = []
@@ -45,7 +46,8 @@ def outbox(limit: int, as_json: bool) -> None:
             with open(path, "rb") as fh:
                 headers = cast(EmailMessage, parser.parse(fh))
             body = headers.get_body(("plain",))
-            found = CODE_IN_NOTICE.search(body.get_content() if body else "")
+            text = body.get_content() if body else ""
+            found = CODE_IN_NOTICE.search(text) or CODE_IN_MESSAGE.search(text)
             rows.append(
                 {
                     "date": _when(headers.get("Date"), path.stat().st_mtime),

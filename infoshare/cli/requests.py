@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from infoshare import prefect_api
+from infoshare import plain_text, prefect_api
 from infoshare.cli.common import (
     check_viewer,
     emit,
@@ -21,19 +21,30 @@ from infoshare.cli.common import (
     ref_for,
     validation_message,
 )
-from infoshare.identity import eligibility
+from infoshare.cli.proof import code_option, prove
+from infoshare.identity import confirmations, eligibility
 from infoshare.inbox import waiting_for
-from infoshare.models import ShareRequest
+from infoshare.models import MULTI_LINE_FIELDS, ShareRequest
+from infoshare.reading import where
 from infoshare.worktime import now_utc, uk_minute
 
 
 def _load_request(path: Path) -> ShareRequest:
+    """The request in ``path``, or a one-line error naming what is wrong (never a value)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         fail(f"no such file: {path}", 2)
+    except RecursionError:
+        fail(f"{path} is not a request: its JSON is nested too deeply", 2)
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text", 2)
     except ValueError as exc:
         fail(f"{path} is not valid JSON: {exc}", 2)
+    bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
+    if bad:
+        problems = "; ".join(f"{where(loc)} {what}" for loc, what in bad[:5])
+        fail(f"{path} is not a valid request: {problems}", 2)
     try:
         return ShareRequest.model_validate(raw)
     except ValidationError as exc:
@@ -132,11 +143,14 @@ def requests_show(target: str, person: str, why: str, as_json: bool) -> None:
 @click.option("--as", "person", required=True, help="Your person id (disclosing agency).")
 @click.option("--file", "file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--text", "text", help="The content, if short.")
+@code_option
 @json_option
 def provide(
-    target: str, item: str, person: str, file: Path | None, text: str | None, as_json: bool
-) -> None:
-    """Prepare the content of one requested ITEM for sign-off (stored encrypted)."""
+    target: str, item: str, person: str, file: Path | None, text: str | None, code: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Prepare the content of one requested ITEM for sign-off (stored encrypted). You prove it is
+    you with a confirmation code mailed to your registered address."""
     store = open_store()
     ref = ref_for(target, store)
     if (file is None) == (text is None):
@@ -144,7 +158,11 @@ def provide(
     member = store.partnership().member(person)
     if member is None or member.agency_id != store.requests.meta(ref).disclosing_agency:
         fail(f"{person!r} is not registered with the disclosing agency of {ref}", 2)
+    if item not in store.requests.meta(ref).public.get("item_ids", []):
+        fail(f"request {ref} has no item {item!r}", 2)
     content = file.read_bytes() if file else (text or "").encode()
+    prove(store, person, confirmations.provide_purpose(ref, item),
+          f"preparing the content of {item} of {ref}", code, ref)  # fmt: skip
     try:
         store.requests.provide_item(ref, item, content, person)
     except KeyError as exc:
@@ -180,9 +198,12 @@ def inbox(person: str, as_json: bool) -> None:
 @click.option("--step", type=click.Choice(["override", "signoff"]), required=True)
 @click.option("--as", "person", required=True, help="Your person id (a sign-off approver).")
 @click.option("--why", required=True, help="Why it is safe to unlock (logged).")
+@code_option
 @json_option
-def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None:
-    """Unlock a step locked after too many refused answers (the run keeps waiting)."""
+def unlock(target: str, step: str, person: str, why: str, code: str | None, as_json: bool) -> None:
+    """Unlock a step for everyone locked out of it after too many refused answers (the run
+    keeps waiting). You prove it is you with a confirmation code mailed to your registered
+    address."""
     store = open_store()
     ref = ref_for(target, store)
     refusal = eligibility.unlock_refusal(store, ref, person)
@@ -190,6 +211,8 @@ def unlock(target: str, step: str, person: str, why: str, as_json: bool) -> None
         fail(refusal, 2)
     if len(why.strip()) < 5:
         fail("say why it is safe to unlock (--why)", 2)
+    prove(store, person, confirmations.unlock_purpose(ref, step),
+          f"unlocking the {step} step of {ref}", code, ref)  # fmt: skip
     store.requests.unlock(ref, step, person, why.strip())
     emit(as_json, {"reference": ref, "step": step, "unlocked_by": person},
          f"{ref} {step}: unlocked; the next answer is checked as usual")  # fmt: skip

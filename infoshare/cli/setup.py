@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from infoshare.cli.common import (
 )
 from infoshare.cli.db import upgrade_store
 from infoshare.config import load_settings
+from infoshare.files import private_umask
+from infoshare.gate.config import embedded_auth_string
 from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -66,7 +69,12 @@ def init(registry_file: Path, as_json: bool) -> None:
 
 
 def _wait_http(
-    what: str, url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float
+    what: str,
+    url: str,
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float,
+    auth: str | None = None,
 ) -> None:
     import httpx
 
@@ -76,12 +84,21 @@ def _wait_http(
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             fail(f"{what} exited while starting; its log ends:\n{tail}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2, headers=_basic(auth)).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
     fail(f"{what} was not ready at {url} within {timeout:.0f}s; see {log}")
+
+
+def _basic(auth: str | None) -> dict[str, str]:
+    """The header Prefect wants for its auth string: Basic and the whole string in base64."""
+    if not auth:
+        return {}
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -96,15 +113,29 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @main.command()
-@click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server.")
+@click.option(
+    "--port",
+    default=4200,
+    show_default=True,
+    help="Port people open the Prefect UI on (infoshare's gate).",
+)
+@click.option(
+    "--prefect-port",
+    default=4201,
+    show_default=True,
+    help="Port of the local Prefect server (loopback, with an auth string: infoshare's own).",
+)
 @click.option(
     "--workspace-port", default=4300, show_default=True, help="Port of infoshare's workspace."
 )
 @registry_option
 @json_option
-def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> None:
-    """Start everything on this machine: Prefect server, store, demo registry, deployment, and
-    infoshare's workspace beside the Prefect UI."""
+def up(
+    port: int, prefect_port: int, workspace_port: int, registry_file: Path, as_json: bool
+) -> None:
+    """Start everything on this machine: Prefect server (loopback, locked with an auth string),
+    store, demo registry, deployment, infoshare's workspace, and the gate through which people
+    reach the Prefect UI, signed in with the workspace's sign-in."""
     import socket
 
     from infoshare.setup import initialise
@@ -114,88 +145,184 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
-    upgrade_store(load_settings())
+    private_umask()  # the server's database, logs and results: this user's alone
+    upgrade_store(load_settings())  # tightens the home (and the Prefect home in it)
     store = open_store()
     report = initialise(store, registry_file)
     if not as_json:
         click.echo(
             f"store and registry ready in {store.settings.home} ({report.agencies} agencies)"
         )
-    for taken, option in ((port, "--port"), (workspace_port, "--workspace-port")):
+    for taken, option in (
+        (port, "--port"),
+        (prefect_port, "--prefect-port"),
+        (workspace_port, "--workspace-port"),
+    ):
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", taken)) == 0:
                 fail(f"port {taken} is already in use; stop what uses it or pass {option}", 2)
     prefect_home = store.settings.home / "prefect"
-    prefect_home.mkdir(parents=True, exist_ok=True)
-    api = f"http://127.0.0.1:{port}/api"
+    prefect_home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    auth = embedded_auth_string(store.settings.home, create=True)
+    api = f"http://127.0.0.1:{prefect_port}/api"
+    ui = f"http://localhost:{port}"  # localhost: the workspace's cookie goes to the gate too
     env = {
         **os.environ,
         "PREFECT_HOME": str(prefect_home),
         "PREFECT_API_URL": api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
-        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_API_PORT": str(prefect_port),
+        "PREFECT_SERVER_API_AUTH_STRING": auth or "",
+        "PREFECT_API_AUTH_STRING": auth or "",
         "INFOSHARE_HOME": str(store.settings.home),
+        "INFOSHARE_PREFECT_UI_URL": ui,
+        "INFOSHARE_GATE_URL": ui,
+        "INFOSHARE_GATE_UPSTREAM": f"http://127.0.0.1:{prefect_port}",
     }
     env.setdefault("INFOSHARE_WORKSPACE_URL", f"http://localhost:{workspace_port}")
     workspace_url = env["INFOSHARE_WORKSPACE_URL"]
+    gate_log = store.settings.home / "gate.log"
     server_log = prefect_home / "server.log"
     serve_log = store.settings.home / "serve.log"
     workspace_log = store.settings.home / "workspace.log"
-    logs = [str(server_log), str(serve_log), str(workspace_log)]
-    with server_log.open("ab") as slog, serve_log.open("ab") as wlog:
+    logs = [str(server_log), str(serve_log), str(workspace_log), str(gate_log)]
+    with server_log.open("ab") as slog:
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(prefect_port)],
             env=env, stdout=slog, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
             if not as_json:
                 click.echo("starting the Prefect server ...")
             _wait_http("the Prefect server", f"{api}/health", server, server_log, 120)
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "flows.serve"],
-                env=env, stdout=wlog, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+            runner = Supervised(
+                "the runner (flows.serve)",
+                lambda: _start_runner(env, serve_log),
+                serve_log,
+                None if as_json else click.echo,
+            )
             try:
                 _wait_http(
                     "the share-request deployment",
                     f"{api}/deployments/name/{prefect_api.DEPLOYMENT}",
-                    worker,
+                    runner.proc,
                     serve_log,
                     120,
+                    auth,
                 )
                 workspace = _start_workspace(env, workspace_port, workspace_log)
                 try:
                     _wait_http("the workspace", f"http://127.0.0.1:{workspace_port}/health",
                                workspace, workspace_log, 60)  # fmt: skip
-                    ui = f"http://127.0.0.1:{port}"
-                    emit(
-                        as_json,
-                        {"ui": ui, "workspace": workspace_url, "api": api,
-                         "home": str(store.settings.home), "logs": logs},
-                        f"\ninfoshare is running.\n  Prefect UI:  {ui}\n"
-                        f"  Workspace:   {workspace_url}  (sign in, prepare, approve, read)\n"
-                        f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
-                        f"  Logs: {', '.join(logs)}\nPress Ctrl-C to stop.\n",
-                    )  # fmt: skip
-                    while all(p.poll() is None for p in (server, worker, workspace)):
-                        time.sleep(1)
-                    fail("a component stopped unexpectedly; see the logs above")
+                    gate = _start_gate(env, port, gate_log)
+                    try:
+                        _wait_http("the gate", f"http://127.0.0.1:{port}/gate/health", gate,
+                                   gate_log, 60)  # fmt: skip
+                        emit(
+                            as_json,
+                            {"ui": ui, "workspace": workspace_url, "api": api,
+                             "home": str(store.settings.home), "logs": logs},
+                            f"\ninfoshare is running.\n"
+                            f"  Prefect UI:  {ui}  (through infoshare's gate: sign in to the "
+                            "workspace first)\n"
+                            f"  Workspace:   {workspace_url}  (sign in, prepare, approve, read)\n"
+                            f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
+                            f"  Logs: {', '.join(logs)}\nPress Ctrl-C to stop.\n",
+                        )  # fmt: skip
+                        while all(p.poll() is None for p in (server, workspace, gate)):
+                            runner.check()  # one bad run must never stop the stack
+                            time.sleep(1)
+                        fail("a component stopped unexpectedly; see the logs above")
+                    finally:
+                        _stop(gate)
                 finally:
                     _stop(workspace)
             except KeyboardInterrupt:
                 click.echo("stopping ...")
             finally:
-                _stop(worker)
+                runner.stop()
         finally:
             _stop(server)
+
+
+def _start_runner(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "flows.serve"],
+            env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+class Supervised:
+    """A process that is started again whenever it exits, saying so, after a pause that doubles
+    with each quick exit (1 s up to 60 s) and starts again from 1 s once it has stayed up for
+    ``STEADY`` seconds. The runner stops when a run's data breaks Prefect's answers to its poll
+    (issue 18: a lone surrogate); the server and the other runs must carry on meanwhile."""
+
+    FIRST, LONGEST, STEADY = 1.0, 60.0, 300.0
+
+    def __init__(
+        self,
+        name: str,
+        start: Callable[[], subprocess.Popen[bytes]],
+        log: Path,
+        say: Callable[[str], Any] | None,
+    ) -> None:
+        self.name, self._start, self.log, self._say = name, start, log, say
+        self.proc = start()
+        self.started = time.monotonic()
+        self.restarts = 0
+        self.pause = self.FIRST
+        self._due: float | None = None
+
+    def check(self) -> None:
+        """Call often: notices an exit and starts the process again when its pause is over."""
+        now = time.monotonic()
+        if self._due is None:
+            code = self.proc.poll()
+            if code is None:
+                if now - self.started > self.STEADY:
+                    self.pause = self.FIRST
+                return
+            self._due = now + self.pause
+            self._tell(
+                f"{self.name} stopped (exit code {code}); starting it again in "
+                f"{self.pause:.0f} s (see {self.log})"
+            )
+            self.pause = min(self.pause * 2, self.LONGEST)
+        elif now >= self._due:
+            self._due = None
+            self.proc = self._start()
+            self.started = now
+            self.restarts += 1
+            self._tell(f"{self.name} started again (restart {self.restarts}, pid {self.proc.pid})")
+
+    def _tell(self, text: str) -> None:
+        if self._say is not None:
+            self._say(f"{time.strftime('%H:%M:%S')} {text}")
+        else:
+            click.echo(f"infoshare: {text}", err=True)
+
+    def stop(self) -> None:
+        _stop(self.proc)
 
 
 def _start_workspace(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as fh:
         return subprocess.Popen(
             [sys.executable, "-m", "infoshare", "workspace", "serve", "--port", str(port)],
+            env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def _start_gate(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The gate listens on loopback like everything else here; people on this machine open
+    it at http://localhost:<port>."""
+    with log.open("ab") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "infoshare", "gate", "serve", "--port", str(port)],
             env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 

@@ -329,6 +329,21 @@ class OneTimeCodeRow(Base):
     used_at: Mapped[datetime | None]
 
 
+class ConfirmationCodeRow(Base):
+    """A code mailed to a person to confirm an action outside a run (``purpose``: registering
+    their signing key, unlocking a step, preparing an item). Only a keyed hash is kept."""
+
+    __tablename__ = "confirmation_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64), index=True)
+    purpose: Mapped[str] = mapped_column(String(160))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class PersonKeyRow(Base):
     """A person's Ed25519 public key for signed answers (``infoshare approve --sign``). The
     current key has no ``retired_at``; retired keys stay so old signatures can be checked."""

@@ -9,7 +9,10 @@ registered contact, and accepts an answer only with a valid code:
 
 ``key`` is derived from infoshare's master key and never leaves infoshare (it is not a Prefect
 variable or block); the nonce is stored, the code is not. A code expires at the step's deadline
-and is spent by its first successful use. Codes are compared in constant time.
+and is spent by the first answer that presents it, before the answer's content is checked and
+whatever the outcome (``infoshare.steps``): a code seen with a refused answer (in Prefect's run
+input, say) is no use to anyone, and its holder is sent a fresh one. Codes are compared in
+constant time.
 """
 
 from __future__ import annotations
@@ -147,6 +150,20 @@ def redeem(
                 return "the code has already been used"
             return None
     return "the code is not valid for this person, step and request"
+
+
+def holders(store: Store, ref: str, step: str, run_id: str) -> set[str]:
+    """Who has been issued a code for ``step`` of this run (live, spent or expired)."""
+    with store.session() as s:
+        return set(
+            s.scalars(
+                select(OneTimeCodeRow.person_id).where(
+                    OneTimeCodeRow.ref == ref,
+                    OneTimeCodeRow.step == step,
+                    OneTimeCodeRow.flow_run_id == run_id,
+                )
+            )
+        )
 
 
 def issue_for_step(

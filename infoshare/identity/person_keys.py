@@ -35,6 +35,7 @@ class PersonKey:
     key_id: str
     public_b64: str
     path: Path
+    replaced: str | None = None  # the key id it replaced (kept, retired: old signatures verify)
 
 
 def person_key_path(settings: Settings, person_id: str) -> Path:
@@ -72,7 +73,10 @@ def generate_person_key(
 ) -> PersonKey:
     """Make the person's Ed25519 key pair: the private key encrypted under ``passphrase``
     (mode 0600, under $INFOSHARE_HOME/keys/people), the public key registered for them. With
-    ``replace``, a new pair replaces theirs (the old public key is retired, not deleted)."""
+    ``replace``, a new pair replaces theirs (the old public key is retired, not deleted: what
+    was signed with it still verifies). Who may do this is proven before (``infoshare
+    person-key generate`` asks for a code mailed to the person, ``identity.confirmations``),
+    and the person is told (``Teller.key_registered``)."""
     if store.partnership().member(person_id) is None:
         raise PersonKeyError(f"{person_id!r} is not registered in the partnership")
     if len(passphrase) < MIN_PASSPHRASE:
@@ -81,6 +85,12 @@ def generate_person_key(
     if path.exists() and not replace:
         raise PersonKeyError(
             f"{person_id} already has a signing key here ({path}); --replace makes a new one"
+        )
+    current = registered_key(store, person_id)
+    if current is not None and not replace:
+        raise PersonKeyError(
+            f"{person_id} already has a registered signing key ({current.key_id}); --replace "
+            "makes a new one"
         )
     key = Ed25519PrivateKey.generate()
     fresh = path.with_suffix(".new")
@@ -91,8 +101,12 @@ def generate_person_key(
     with store.session() as s:
         public_keys.register_person_key(s, person_id, public_raw, "cli")
     fresh.replace(path)
-    store.audit.write(None, None, person_id, "signing key registered", f"key {key_id(public_raw)}")
-    return PersonKey(person_id, key_id(public_raw), base64.b64encode(public_raw).decode(), path)
+    old = current.key_id if current else None
+    store.audit.write(None, None, person_id, "signing key registered",
+                      f"key {key_id(public_raw)}" + (f", replacing key {old}" if old else ""))  # fmt: skip
+    return PersonKey(
+        person_id, key_id(public_raw), base64.b64encode(public_raw).decode(), path, old
+    )
 
 
 def load_person_key(settings: Settings, person_id: str, passphrase: str) -> Ed25519PrivateKey:

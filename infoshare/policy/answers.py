@@ -186,7 +186,8 @@ class Verdict:
     """Outcome of checking a person's input: accepted, or refused with reasons."""
 
     reasons: list[str] = field(default_factory=list)
-    locked: bool = False  # this refusal locked the step (too many refused answers)
+    locked: bool = False  # refused because, or newly, locked out (too many refused answers)
+    alert: bool = False  # tell the data-protection lead (a claimant locked out, repeated junk)
 
     @property
     def accepted(self) -> bool:

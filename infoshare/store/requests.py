@@ -66,6 +66,16 @@ class RequestMeta:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A refused answer, counted: the step's total, the claimant's and the step's junk (answers
+    whose identity was not proven) since the last unlock."""
+
+    attempts: int
+    by_claimant: int
+    junk: int
+
+
+@dataclass(frozen=True)
 class StepState:
     status: str
     attempts: int
@@ -215,32 +225,44 @@ class Requests:
 
     # --- refused answers and the lock-out ---------------------------------------------------
 
-    def refuse_attempt(self, ref: str, step: str, actor_id: str | None, reasons: list[str]) -> int:
-        """Count a refused input for a waiting step; returns the number of attempts so far."""
+    def refuse_attempt(
+        self, ref: str, step: str, actor_id: str | None, reasons: list[str],
+        claimant: str | None = None, junk: bool = False,
+    ) -> Refusal:  # fmt: skip
+        """Count a refused input for a waiting step: in the step's total (which names the run's
+        next pause), against ``claimant`` (the person it claims to be; the lock-out counts per
+        person) and, if ``junk`` (identity not proven), in the step's junk count. All but the
+        total start again when the step is unlocked."""
+        who = claimant or actor_id or ""
         with self._store.session() as s:
             row = self._upsert_step(s, ref, step)
             row.attempts += 1
             row.updated_at = now_utc()
-            row.public = {**row.public, "last_refusal": reasons}
+            by = dict(row.public.get("refused_by") or {})
+            by[who] = int(by.get(who, 0)) + 1
+            junk_count = int(row.public.get("junk", 0)) + (1 if junk else 0)
+            row.public = {**row.public, "last_refusal": reasons, "refused_by": by,
+                          "junk": junk_count}  # fmt: skip
             self._audit.add(s, ref, step, actor_id, "input refused", "; ".join(reasons))
-            return row.attempts
+            return Refusal(row.attempts, by[who], junk_count)
 
     def attempts(self, ref: str, step: str) -> int:
         with self._store.session() as s:
             row = s.get(StepRow, (ref, step))
             return 0 if row is None else row.attempts
 
-    def refused_since_unlock(self, ref: str, step: str) -> int:
-        """Refused answers since the step was last unlocked: what the lock-out counts. (The
-        total keeps growing: it names the run's next pause, which must always be new.)"""
+    def refused_by(self, ref: str, step: str, claimant: str) -> int:
+        """Refused answers claiming to be ``claimant`` since the step was last unlocked: what
+        the lock-out counts."""
         with self._store.session() as s:
             row = s.get(StepRow, (ref, step))
-            return 0 if row is None else row.attempts - int(row.public.get("unlocked_at", 0))
+            return 0 if row is None else int((row.public.get("refused_by") or {}).get(claimant, 0))
 
     def unlock(self, ref: str, step: str, actor_id: str, why: str) -> None:
+        """Let everyone locked out of the step answer again (the counts start again)."""
         with self._store.session() as s:
             row = self._upsert_step(s, ref, step)
-            row.public = {**row.public, "unlocked_at": row.attempts, "last_refusal": []}
+            row.public = {**row.public, "refused_by": {}, "junk": 0, "last_refusal": []}
             row.updated_at = now_utc()
             self._audit.add(s, ref, step, actor_id, "step unlocked", why)
 

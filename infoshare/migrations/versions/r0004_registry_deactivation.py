@@ -5,7 +5,7 @@ deactivated (when, and audited): they can no longer sign in, justify, approve or
 outstanding one-time codes are withdrawn, and the records that name them keep their names.
 
 Revision ID: 0004
-Revises: 0002 (the lead chains it after 0003 at merge)
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
