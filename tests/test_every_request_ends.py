@@ -7,12 +7,12 @@ checks that the request still ends with exactly one decision record and an audit
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import prefect_server
 import pytest
 from conftest import Mailbox, Stack, example, wait_until
 from sqlalchemy import func, select
@@ -62,13 +62,8 @@ def audit_events(store: Store, ref: str | None, event: str) -> list[AuditEventRo
 
 
 def api(stack: Stack, method: str, path: str, **kw: Any) -> httpx.Response:
-    """One call to Prefect's API, as anyone who reaches it could make; retried while its
-    SQLite database is busy (503), as Prefect's own client does."""
-    for _ in range(20):
-        resp = httpx.request(method, f"{stack.api_url}{path}", timeout=15, **kw)
-        if resp.status_code != 503:
-            break
-        time.sleep(0.5)
+    """One call to Prefect's API, as anyone who reaches it could make (tried again on 503)."""
+    resp = prefect_server.api(method, f"{stack.api_url}{path}", **kw)
     resp.raise_for_status()
     return resp
 
