@@ -166,10 +166,12 @@ def test_up_serves_the_prefect_ui_only_through_the_gate(up: Up) -> None:
 
 def test_the_cli_beside_up_uses_the_server_behind_the_gate(up: Up) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INFOSHARE_"))}
-    env |= {"INFOSHARE_HOME": str(up.home), "PREFECT_API_URL": up.api}
+    env |= {"INFOSHARE_HOME": str(up.home), "PREFECT_API_URL": up.api,
+            "INFOSHARE_PREFECT_UI_URL": up.ui}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "infoshare", "submit", "examples/scenario1-school-attendance.json"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("submitted: ISR-")
+    assert f"watch it: {up.ui}/runs/flow-run/" in done.stdout  # the gate, not the locked server
