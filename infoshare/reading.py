@@ -48,6 +48,14 @@ PLACEHOLDERS: dict[str, Any] = {
     "urgency": UrgencyTier.ROUTINE.value,
 }
 
+# Stands in for a request Prefect could not hand to the runner (``prefect_api``'s
+# ``release_unservable_runs`` puts it in such a run's parameters): refused and recorded.
+UNSENDABLE = "infoshare:unsendable-request"
+UNSENDABLE_PROBLEM = (
+    "the request held text that is not text (a control character or an unpaired surrogate), "
+    "which Prefect could not hand to the runner"
+)
+
 # What a pattern asks for, in words (the patterns of infoshare's own forms).
 _PATTERN_WORDS = {
     r"^[a-z0-9-]+$": "lower-case letters, digits and dashes, like northshire-police",
@@ -127,9 +135,9 @@ def read_request(raw: Any) -> Reading:
     """``raw`` (a run's ``request`` parameter, any JSON or None) as a request. Never raises."""
     if isinstance(raw, ShareRequest):
         return Reading(raw)
-    if raw is None:
-        return Reading(ShareRequest.model_validate(PLACEHOLDERS), ["the request is missing"],
-                       sorted(PLACEHOLDERS))  # fmt: skip
+    if raw is None or raw == UNSENDABLE:
+        problem = "the request is missing" if raw is None else UNSENDABLE_PROBLEM
+        return Reading(ShareRequest.model_validate(PLACEHOLDERS), [problem], sorted(PLACEHOLDERS))
     # text that is not text (control characters, lone surrogates) or JSON nested too deeply:
     # named and dropped before anything else reads it (it could not be stored or sent)
     bad = plain_text.faults(raw, MULTI_LINE_FIELDS)

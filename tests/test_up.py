@@ -8,6 +8,7 @@ starts it again, and a request submitted afterwards is still taken in and record
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -134,3 +135,42 @@ def test_the_homes_are_this_users_alone(up: Up) -> None:
     for path in [*home.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode & 0o077 == 0, (path, oct(mode))
+
+
+def test_a_run_prefect_cannot_serve_is_released_refused_and_recorded(up: Up) -> None:
+    """The attack of issue 18: a lone surrogate in a run created without validation. Prefect
+    stores it and then answers 500 to every poll of the runner, which stops; before starting
+    it again ``up`` replaces that run's request by a stand-in, which the flow refuses."""
+    dep = httpx.get(f"{up.api}/deployments/name/share-request/share-request", timeout=10)
+    req = example("scenario2-hospital.json")
+    req["subjects"][0]["name"] = "Quilla\udfff Poison"
+    body = {"parameters": {"request": req}, "enforce_parameter_schema": False}
+    httpx.post(
+        f"{up.api}/deployments/{dep.json()['id']}/create_flow_run",
+        content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
+        headers={"content-type": "application/json"},
+        timeout=10,
+    )
+    line = wait_until(
+        "up to release the run",
+        lambda: next((x for x in up.console().splitlines() if "could not hand" in x), None),
+        300,
+    )
+    run_id = line.split(" run ", 1)[1].split()[0]
+    store = Store(load_settings(up.env))
+    try:
+
+        def record() -> dict[str, object] | None:
+            ref = store.requests.ref_for_run(run_id)
+            rec = store.chain.record(ref) if ref else None
+            return rec[0].public if rec else None
+
+        rec = wait_until("the released run's decision record", record, 180)
+        assert rec["decision"] == "REFUSE", rec
+        assert "text that is not text" in " ".join(rec["reasons"])  # type: ignore[arg-type]
+        assert "Quilla" not in json.dumps(rec)
+        good = _create_run(up.api, example("scenario2-hospital.json"))
+        wait_until("the next request taken in", lambda: store.requests.ref_for_run(good), 180)
+    finally:
+        store.close()
+    assert up.proc.poll() is None

@@ -124,6 +124,7 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
     prefect_home = store.settings.home / "prefect"
     prefect_home.mkdir(parents=True, exist_ok=True, mode=0o700)
     api = f"http://127.0.0.1:{port}/api"
+    os.environ["PREFECT_API_URL"] = api  # this process's own calls (prefect_api) go there too
     env = {
         **os.environ,
         "PREFECT_HOME": str(prefect_home),
@@ -192,6 +193,16 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
 
 
 def _start_runner(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start ``flows.serve``, first releasing any run Prefect could not hand to it (one such
+    run stops the runner at every start until it is released)."""
+    try:
+        for run_id in prefect_api.release_unservable_runs():
+            click.echo(
+                f"{time.strftime('%H:%M:%S')} run {run_id} held text Prefect could not hand to "
+                "the runner: its request is replaced by a stand-in, refused and recorded"
+            )
+    except prefect_api.PrefectApiError as exc:
+        click.echo(f"infoshare: could not check for runs Prefect cannot serve: {exc}", err=True)
     with log.open("ab") as fh:
         return subprocess.Popen(
             [sys.executable, "-m", "flows.serve"],
