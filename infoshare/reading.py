@@ -121,7 +121,12 @@ def _what(err: Any) -> str:
     return f"is not valid ({kind.replace('_', ' ')})"
 
 
-def field_problems(exc: ValidationError, limit: int = 20, skip: Collection[str] = ()) -> list[str]:
+PROBLEMS_SHOWN = 20  # on a record, at most this many problems of each kind are named
+
+
+def field_problems(
+    exc: ValidationError, limit: int = PROBLEMS_SHOWN, skip: Collection[str] = ()
+) -> list[str]:
     """Each field at fault and what is wrong with it, never the value typed (pydantic's own
     messages and its ``input`` can quote it). Fields in ``skip`` (already named) are not."""
     errors = [e for e in exc.errors() if not (e["loc"] and str(e["loc"][0]) in skip)]
@@ -141,7 +146,9 @@ def read_request(raw: Any) -> Reading:
     # text that is not text (control characters, lone surrogates) or JSON nested too deeply:
     # named and dropped before anything else reads it (it could not be stored or sent)
     bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
-    problems = [f"{where(loc)} {what}" for loc, what in bad]
+    problems = [f"{where(loc)} {what}" for loc, what in bad[:PROBLEMS_SHOWN]]
+    if len(bad) > PROBLEMS_SHOWN:
+        problems.append(f"and {len(bad) - PROBLEMS_SHOWN} more")
     data = dict(raw) if isinstance(raw, dict) else {}
     dropped = {str(loc[0]) for loc, _ in bad if loc}
     data = {k: v for k, v in data.items() if k not in dropped and plain_text.fault(str(k)) is None}
