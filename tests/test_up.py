@@ -11,6 +11,7 @@ again, and a request submitted afterwards is still taken in and recorded.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import stat
@@ -93,12 +94,16 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _create_run(up: Up, request: dict[str, object]) -> str:
-    """As infoshare's own processes reach the server behind the gate: with its auth string."""
+def _prefect(up: Up) -> httpx.Client:
+    """The server behind the gate, as infoshare's own processes reach it: with its auth string."""
     auth = embedded_auth_string(up.home)
     assert auth is not None
     basic = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
-    with httpx.Client(base_url=up.api, headers=basic, timeout=30) as c:
+    return httpx.Client(base_url=up.api, headers=basic, timeout=30)
+
+
+def _create_run(up: Up, request: dict[str, object]) -> str:
+    with _prefect(up) as c:
         dep = c.get("/deployments/name/share-request/share-request")
         dep.raise_for_status()
         resp = c.post(f"/deployments/{dep.json()['id']}/create_flow_run",
@@ -175,3 +180,43 @@ def test_the_cli_beside_up_uses_the_server_behind_the_gate(up: Up) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("submitted: ISR-")
     assert f"watch it: {up.ui}/runs/flow-run/" in done.stdout  # the gate, not the locked server
+
+
+def test_a_run_prefect_cannot_serve_is_released_refused_and_recorded(up: Up) -> None:
+    """The attack of issue 18: a lone surrogate in a run created without validation. Prefect
+    stores it and then answers 500 to every poll of the runner, which stops; before starting
+    it again ``up`` replaces that run's request by a stand-in, which the flow refuses."""
+    api = _prefect(up)
+    dep = api.get("/deployments/name/share-request/share-request")
+    req = example("scenario2-hospital.json")
+    req["subjects"][0]["name"] = "Quilla\udfff Poison"
+    body = {"parameters": {"request": req}, "enforce_parameter_schema": False}
+    api.post(
+        f"/deployments/{dep.json()['id']}/create_flow_run",
+        content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
+        headers={"content-type": "application/json"},
+    )
+    api.close()
+    line = wait_until(
+        "up to release the run",
+        lambda: next((x for x in up.console().splitlines() if "could not hand" in x), None),
+        300,
+    )
+    run_id = line.split(" run ", 1)[1].split()[0]
+    store = Store(load_settings({"INFOSHARE_HOME": str(up.home)}))
+    try:
+
+        def record() -> dict[str, object] | None:
+            ref = store.requests.ref_for_run(run_id)
+            rec = store.chain.record(ref) if ref else None
+            return rec[0].public if rec else None
+
+        rec = wait_until("the released run's decision record", record, 180)
+        assert rec["decision"] == "REFUSE", rec
+        assert "text that is not text" in " ".join(rec["reasons"])  # type: ignore[arg-type]
+        assert "Quilla" not in json.dumps(rec)
+        good = _create_run(up, example("scenario2-hospital.json"))
+        wait_until("the next request taken in", lambda: store.requests.ref_for_run(good), 180)
+    finally:
+        store.close()
+    assert up.proc.poll() is None
