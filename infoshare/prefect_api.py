@@ -173,6 +173,38 @@ def resume(run_id: str, run_input: dict[str, Any]) -> None:
     raise PrefectApiError("the run is suspended but never offered its resume form")
 
 
+# --- runs Prefect cannot hand to the runner ---------------------------------------------------
+
+WAITING_TO_START = ["SCHEDULED", "PENDING"]
+
+
+def release_unservable_runs(flow_name: str = "share-request", limit: int = 1000) -> list[str]:
+    """Runs of ``flow_name`` waiting to start whose parameters Prefect cannot send back (a lone
+    surrogate, stored by a run created without validation, makes every answer holding the run
+    a 500, the runner's poll included, and the runner stops): their parameters are replaced by
+    ``reading.UNSENDABLE``, which the flow refuses and records. The ids released.
+
+    The runs are listed through the UI's history endpoint, which answers with ids and states
+    only, then read one by one."""
+    from infoshare.reading import UNSENDABLE
+
+    body = {
+        "flows": {"name": {"any_": [flow_name]}},
+        "flow_runs": {"state": {"type": {"any_": WAITING_TO_START}}},
+        "limit": limit,
+    }
+    resp = _call("POST", "/ui/flow_runs/history", json=body)
+    _check(resp, "listing runs waiting to start")
+    released = []
+    for run_id in (str(r["id"]) for r in resp.json()):
+        if _call("GET", f"/flow_runs/{run_id}").status_code != 500:
+            continue
+        fixed = _call("PATCH", f"/flow_runs/{run_id}", json={"parameters": {"request": UNSENDABLE}})
+        _check(fixed, f"replacing the parameters of run {run_id}")
+        released.append(run_id)
+    return released
+
+
 # --- retention: deleting finished runs -----------------------------------------------------------
 
 FINISHED = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]

@@ -166,6 +166,7 @@ def up(
     auth = embedded_auth_string(store.settings.home, create=True)
     api = f"http://127.0.0.1:{prefect_port}/api"
     ui = f"http://localhost:{port}"  # localhost: the workspace's cookie goes to the gate too
+    os.environ["PREFECT_API_URL"] = api  # this process's own calls (prefect_api) go there too
     env = {
         **os.environ,
         "PREFECT_HOME": str(prefect_home),
@@ -248,6 +249,16 @@ def up(
 
 
 def _start_runner(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start ``flows.serve``, first releasing any run Prefect could not hand to it (one such
+    run stops the runner at every start until it is released)."""
+    try:
+        for run_id in prefect_api.release_unservable_runs():
+            click.echo(
+                f"{time.strftime('%H:%M:%S')} run {run_id} held text Prefect could not hand to "
+                "the runner: its request is replaced by a stand-in, refused and recorded"
+            )
+    except prefect_api.PrefectApiError as exc:
+        click.echo(f"infoshare: could not check for runs Prefect cannot serve: {exc}", err=True)
     with log.open("ab") as fh:
         return subprocess.Popen(
             [sys.executable, "-m", "flows.serve"],
