@@ -29,6 +29,7 @@ from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
 from tasks.consent import consent_check
 from tasks.emergency import apply_emergency_input, confirmed_by_on_call, emergency_form
 from tasks.intake import intake
+from tasks.integrity import check_deployment, keep_watch
 from tasks.override import apply_override_input, override_form
 from tasks.record import describe_failure, record, record_ended_run
 from tasks.signoff import apply_signoff_input, outcome, signoff_form
@@ -64,6 +65,8 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
 def share_request(request: ShareRequest) -> str:
     ref = intake(request)  # the parameter as submitted (a dict), not yet validated
     try:
+        check_deployment(ref)  # its deployment as infoshare declared it, or refused
+        keep_watch()  # the watchdog's schedule and the recorders on, even if no sweep runs
         checked = triage(ref)
         if checked.accepted:
             if checked.emergency:

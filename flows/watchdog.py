@@ -1,10 +1,14 @@
 """The timeliness watchdog, every minute: deadlines are infoshare's to enforce, not Prefect's.
 
-    expire overdue requests -> wake their runs (each records EXPIRED itself)
+    keep watch: the share-request deployment as declared, this watchdog's schedule on, the
+        record-ended-run automations enabled (put back, logged and audited)
+    expire overdue requests -> wake their runs (each records EXPIRED itself; one that cannot
+        be woken is recorded EXPIRED from the store)
     send emergencies nobody on call confirmed in time down the RED path -> wake their runs
     remind the people a step waits for at 50% and 80% of the step's own time
     escalate a step unanswered at its due time to the agency's deputy (a new one-time code)
-    reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED
+    reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED, and
+        open requests whose run was deleted or ended (Completed, forced) without one
     sign each agency's decision-record chain at least daily
     refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
 
@@ -26,6 +30,7 @@ from prefect.runtime import flow_run
 
 from flows.results import NO_VALUES
 from infoshare.worktime import LONDON
+from tasks.integrity import keep_watch
 from tasks.timeliness import (
     checkpoint_chains,
     escalate_due_steps,
@@ -73,12 +78,14 @@ def watchdog_at(now: datetime) -> dict[str, Any]:
 
 def sweep(clock: datetime) -> dict[str, Any]:
     """One sweep at ``clock``; runs inside either flow above."""
+    repaired = keep_watch()
     expired = expire_overdue(clock)
     fell_back = fall_back_unconfirmed(clock)
     reminded = send_due_reminders(clock)
     escalated = escalate_due_steps(clock)
     reconciled = reconcile_ended_runs(clock)
     return {
+        "repaired": repaired,
         "expired": expired,
         "fell_back": fell_back,
         "reminded": reminded,

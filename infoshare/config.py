@@ -171,7 +171,7 @@ class Settings:
     home: Path
     database_url: str
     tier_budgets: dict[UrgencyTier, Budget] = field(default_factory=dict)
-    prefect_ui_url: str = "http://127.0.0.1:4200"
+    prefect_ui_url: str = "http://localhost:4200"  # the gate under `infoshare up`
     # where people open the workspace (INFOSHARE_WORKSPACE_URL; ``infoshare up`` sets it); None
     # where none is run: notices and forms then point to the CLI
     workspace_url: str | None = None
@@ -278,5 +278,5 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
 
 def _ui_from_api(api_url: str | None) -> str:
     if not api_url:
-        return "http://127.0.0.1:4200"
+        return "http://localhost:4200"
     return api_url.rstrip("/").removesuffix("/api")

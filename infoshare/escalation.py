@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from infoshare import emergency
-from infoshare.db.tables import StepRow
 from infoshare.identity import codes, eligibility
 from infoshare.identity.codes import IssuedCode
 from infoshare.models import Step
+from infoshare.policy.approval import signoff_requirement
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
 from infoshare.store.requests import DONE
@@ -109,6 +109,8 @@ class EscalationDue:
     request: OpenRequest
     step: Step
     due_at: datetime
+    # why it is escalated before its due time: the step can no longer be answered as it must
+    deadlock: str | None = None
 
     @property
     def marker(self) -> str:
@@ -123,22 +125,47 @@ class Escalation:
     to: Member | None  # None: the agency registers nobody who may take it
     code: IssuedCode | None  # the new code for ``to``; never logged or stored
     told: list[Member]  # the people first told, told that it was escalated
+    deadlock: str | None = None  # escalated at once: why the step cannot be answered as it is
 
 
 def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
     """Override and sign-off steps past their own due time, still unanswered and not yet
-    escalated (an emergency's on-call confirmation falls back instead: ``lapses_due``)."""
+    escalated (an emergency's on-call confirmation falls back instead: ``lapses_due``); and, at
+    once, sign-offs that can no longer be given as they must (``deadlock``)."""
     out = []
     waiting = waiting_for_person(*(f"AWAITING_{s.name}" for s in (Step.OVERRIDE, Step.SIGNOFF)))
-    for r in open_requests(store, waiting, StepRow.due_at <= now):
+    for r in open_requests(store, waiting):
         step = r.waiting_for
-        if step is None or r.step_due_at is None:
+        if step is None or r.step_due_at is None or (r.due_at is not None and now >= r.due_at):
             continue
-        if r.due_at is None or now < r.due_at:
-            due = EscalationDue(r, step, r.step_due_at)
-            if store.requests.step(r.ref, due.marker) is None:
-                out.append(due)
+        if store.requests.step(r.ref, EscalationDue(r, step, r.step_due_at).marker) is not None:
+            continue  # escalated once already
+        stuck = deadlock(store, r.ref) if step == Step.SIGNOFF else None
+        if r.step_due_at <= now or stuck is not None:
+            out.append(EscalationDue(r, step, r.step_due_at, stuck))
     return out
+
+
+def deadlock(store: Store, ref: str) -> str | None:
+    """Why a waiting sign-off can never be given as it must, or None: fewer people left who may
+    answer it than approvals still needed (four eyes, when the deputy justified the override
+    and one approver remains, or approvers were deactivated by a registry load)."""
+    p = store.partnership()
+    meta = store.requests.meta(ref)
+    need = signoff_requirement(store.requests.request(ref), p)
+    if need is None:
+        return None  # an unknown disclosing agency: refused at triage
+    still = need.approvals - len(eligibility.approvals_given(store, ref))
+    left = len(_may_answer(store, ref, Step.SIGNOFF))
+    if left >= still:
+        return None
+    return (
+        f"Sign-off cannot be completed: {still} more approval(s) needed"
+        f"{' (four eyes)' if need.four_eyes else ''} from {need.text} at "
+        f"{meta.disclosing_agency}, and only {left} person(s) who may give one remain (never the "
+        "requester, whoever justified the override or whoever approved already). Escalated at "
+        "once: register another approver, or decide how the request is to be answered."
+    )
 
 
 def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | None:
@@ -158,16 +185,21 @@ def escalate(store: Store, due: EscalationDue, now: datetime) -> Escalation | No
                                           "to": to.id if to else None}):  # fmt: skip
         return None
     told = [m for m in first_told(store, ref, step) if to is None or m.id != to.id]
+    why = due.deadlock or f"no answer by {due.due_at.isoformat()}"
+    if to is None and due.deadlock:
+        store.audit.write(ref, step.value, WATCHDOG, "escalated",
+                          f"{why} To the data-protection lead: no deputy or on-call approver "
+                          "registered who may answer")  # fmt: skip
+        return Escalation(ref, step, due.due_at, None, None, told, due.deadlock)
     if to is None:
         store.audit.write(ref, step.value, WATCHDOG, "not escalated",
-                    f"no answer by {due.due_at.isoformat()}; no deputy or on-call approver "
-                    "registered who may answer")  # fmt: skip
-        return Escalation(ref, step, due.due_at, None, None, told)
+                    f"{why}; no deputy or on-call approver registered who may answer")  # fmt: skip
+        return Escalation(ref, step, due.due_at, None, None, told, due.deadlock)
     code = codes.issue(
         store, ref, step.value, to.id, meta.flow_run_id or "", meta.due_at or due.due_at
     )
     store.audit.write(ref, step.value, WATCHDOG, "escalated",
-                f"no answer by {due.due_at.isoformat()}: escalated to {to.id} ({to.role}); "
+                f"{why}: escalated to {to.id} ({to.role}); "
                 f"{'a new one-time code issued' if code else 'they already hold a code'}; "
                 f"told {', '.join(m.id for m in told) or 'nobody else'}")  # fmt: skip
-    return Escalation(ref, step, due.due_at, to, code, told)
+    return Escalation(ref, step, due.due_at, to, code, told, due.deadlock)

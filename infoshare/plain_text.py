@@ -71,7 +71,7 @@ def faults(
                     found.append(((*loc, BAD_NAME), fault(name) or CONTROL))
                     continue
                 stack.append(((*loc, name), v, name in multi_line))
-    found.sort(key=lambda f: [str(p) for p in f[0]])
+    found.sort(key=lambda f: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in f[0]])
     return found
 
 

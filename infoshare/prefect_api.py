@@ -36,17 +36,33 @@ class RunInfo:
 
 
 def api_url() -> str:
-    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4200/api").rstrip("/")
+    return os.environ.get("PREFECT_API_URL", "http://127.0.0.1:4201/api").rstrip("/")
 
 
 def _client() -> httpx.Client:
     headers = {}
-    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    auth = os.environ.get("PREFECT_API_AUTH_STRING") or _embedded_auth_string()
     if auth:
         import base64
 
         headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
     return httpx.Client(base_url=api_url(), timeout=30, headers=headers)
+
+
+def _embedded_auth_string() -> str | None:
+    """On the machine of `infoshare up`: the embedded server's auth string, kept in the home,
+    for a Prefect API on this machine only (never sent anywhere else)."""
+    from urllib.parse import urlsplit
+
+    from infoshare.config import load_settings
+    from infoshare.gate.config import embedded_auth_string
+
+    if urlsplit(api_url()).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    try:
+        return embedded_auth_string(load_settings().home)
+    except Exception:  # noqa: BLE001 - no readable home: no credential to add
+        return None
 
 
 _RETRY_STATUS = {429, 502, 503, 504}  # a busy server (SQLite answers 503 under write load)
@@ -155,6 +171,38 @@ def resume(run_id: str, run_input: dict[str, Any]) -> None:
             raise PrefectApiError(f"Prefect did not resume the run: {reason}")
         time.sleep(0.5)
     raise PrefectApiError("the run is suspended but never offered its resume form")
+
+
+# --- runs Prefect cannot hand to the runner ---------------------------------------------------
+
+WAITING_TO_START = ["SCHEDULED", "PENDING"]
+
+
+def release_unservable_runs(flow_name: str = "share-request", limit: int = 1000) -> list[str]:
+    """Runs of ``flow_name`` waiting to start whose parameters Prefect cannot send back (a lone
+    surrogate, stored by a run created without validation, makes every answer holding the run
+    a 500, the runner's poll included, and the runner stops): their parameters are replaced by
+    ``reading.UNSENDABLE``, which the flow refuses and records. The ids released.
+
+    The runs are listed through the UI's history endpoint, which answers with ids and states
+    only, then read one by one."""
+    from infoshare.reading import UNSENDABLE
+
+    body = {
+        "flows": {"name": {"any_": [flow_name]}},
+        "flow_runs": {"state": {"type": {"any_": WAITING_TO_START}}},
+        "limit": limit,
+    }
+    resp = _call("POST", "/ui/flow_runs/history", json=body)
+    _check(resp, "listing runs waiting to start")
+    released = []
+    for run_id in (str(r["id"]) for r in resp.json()):
+        if _call("GET", f"/flow_runs/{run_id}").status_code != 500:
+            continue
+        fixed = _call("PATCH", f"/flow_runs/{run_id}", json={"parameters": {"request": UNSENDABLE}})
+        _check(fixed, f"replacing the parameters of run {run_id}")
+        released.append(run_id)
+    return released
 
 
 # --- retention: deleting finished runs -----------------------------------------------------------

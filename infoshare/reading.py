@@ -48,6 +48,14 @@ PLACEHOLDERS: dict[str, Any] = {
     "urgency": UrgencyTier.ROUTINE.value,
 }
 
+# Stands in for a request Prefect could not hand to the runner (``prefect_api``'s
+# ``release_unservable_runs`` puts it in such a run's parameters): refused and recorded.
+UNSENDABLE = "infoshare:unsendable-request"
+UNSENDABLE_PROBLEM = (
+    "the request held text that is not text (a control character or an unpaired surrogate), "
+    "which Prefect could not hand to the runner"
+)
+
 # What a pattern asks for, in words (the patterns of infoshare's own forms).
 _PATTERN_WORDS = {
     r"^[a-z0-9-]+$": "lower-case letters, digits and dashes, like northshire-police",
@@ -113,7 +121,12 @@ def _what(err: Any) -> str:
     return f"is not valid ({kind.replace('_', ' ')})"
 
 
-def field_problems(exc: ValidationError, limit: int = 20, skip: Collection[str] = ()) -> list[str]:
+PROBLEMS_SHOWN = 20  # on a record, at most this many problems of each kind are named
+
+
+def field_problems(
+    exc: ValidationError, limit: int = PROBLEMS_SHOWN, skip: Collection[str] = ()
+) -> list[str]:
     """Each field at fault and what is wrong with it, never the value typed (pydantic's own
     messages and its ``input`` can quote it). Fields in ``skip`` (already named) are not."""
     errors = [e for e in exc.errors() if not (e["loc"] and str(e["loc"][0]) in skip)]
@@ -127,13 +140,15 @@ def read_request(raw: Any) -> Reading:
     """``raw`` (a run's ``request`` parameter, any JSON or None) as a request. Never raises."""
     if isinstance(raw, ShareRequest):
         return Reading(raw)
-    if raw is None:
-        return Reading(ShareRequest.model_validate(PLACEHOLDERS), ["the request is missing"],
-                       sorted(PLACEHOLDERS))  # fmt: skip
+    if raw is None or raw == UNSENDABLE:
+        problem = "the request is missing" if raw is None else UNSENDABLE_PROBLEM
+        return Reading(ShareRequest.model_validate(PLACEHOLDERS), [problem], sorted(PLACEHOLDERS))
     # text that is not text (control characters, lone surrogates) or JSON nested too deeply:
     # named and dropped before anything else reads it (it could not be stored or sent)
     bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
-    problems = [f"{where(loc)} {what}" for loc, what in bad]
+    problems = [f"{where(loc)} {what}" for loc, what in bad[:PROBLEMS_SHOWN]]
+    if len(bad) > PROBLEMS_SHOWN:
+        problems.append(f"and {len(bad) - PROBLEMS_SHOWN} more")
     data = dict(raw) if isinstance(raw, dict) else {}
     dropped = {str(loc[0]) for loc, _ in bad if loc}
     data = {k: v for k, v in data.items() if k not in dropped and plain_text.fault(str(k)) is None}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +53,9 @@ class SetupReport:
     people: int
     isas: int
     keys_created: list[str]
+    # registered before, absent from this registry: deactivated (audited, codes withdrawn)
+    deactivated: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
 
 
 def initialise(store: Store, registry_file: Path = spec.DEMO_REGISTRY) -> SetupReport:
@@ -63,14 +66,21 @@ def initialise(store: Store, registry_file: Path = spec.DEMO_REGISTRY) -> SetupR
     loaded = spec.read_registry_file(registry_file)
     store.chain.reindex_subjects()  # records written before the subject index existed
     with store.session() as s:
-        partnership.load_registry(s, loaded)
+        changes = partnership.load_registry(s, loaded)
     created = []
     for agency in loaded.agencies:
         if store.keys.has_keys(agency.id) or _registered_keys(store, agency.id, now_utc()):
             continue
         create_agency_keys(store, agency.id, now_utc())
         created.append(agency.id)
-    return SetupReport(len(loaded.agencies), len(loaded.people), len(loaded.isas), created)
+    return SetupReport(
+        len(loaded.agencies),
+        len(loaded.people),
+        len(loaded.isas),
+        created,
+        changes.deactivated_agencies + changes.deactivated_people,
+        changes.reactivated,
+    )
 
 
 def require_agency(store: Store, agency_id: str) -> None:

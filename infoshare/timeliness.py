@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,9 @@ from infoshare.models import Step, UrgencyTier
 from infoshare.store import Store
 from infoshare.store.requests import DONE, WAITING
 from infoshare.worktime import OfficeHours, now_utc, part_of
+
+if TYPE_CHECKING:
+    from infoshare.records.compose import RecordSummary
 
 PERSON_STEPS = (Step.EMERGENCY, Step.OVERRIDE, Step.SIGNOFF)
 WAITING_STATUSES = {f"AWAITING_{s.name}": s for s in PERSON_STEPS}
@@ -265,18 +269,36 @@ def expired_unrecorded(store: Store) -> list[ToWake]:
     return out
 
 
-def in_transit(store: Store, received_before: datetime) -> list[OpenRequest]:
-    """Requests with no record that are neither waiting for a person nor expired, received
-    before ``received_before``: their run should be working on them, or have recorded them.
-    The watchdog checks each one's run (it may be stuck, deleted, or ended unrecorded)."""
+def to_reconcile(store: Store, received_before: datetime) -> list[OpenRequest]:
+    """Requests with no record whose run the watchdog must check: every one waiting for a
+    person or expired (its run may have been deleted, forced to Completed, or made unwakeable
+    while it waits), and every other one received before ``received_before`` (its run should
+    be working on it, or have recorded it; it may be stuck, deleted, or ended unrecorded)."""
     return [
         r
         for r in open_requests(store)
         if r.flow_run_id is not None
-        and r.status not in WAITING_STATUSES
-        and r.status != "EXPIRED"
-        and r.received_at < received_before
+        and (
+            r.status in WAITING_STATUSES or r.status == "EXPIRED" or r.received_at < received_before
+        )
     ]
+
+
+# Why the watchdog recorded a request itself, from the store, without its run.
+RUN_DELETED = "the run was deleted"
+RUN_UNWAKEABLE = "its run could not be woken after the deadline"
+
+
+def record_without_run(store: Store, ref: str, why: str) -> RecordSummary:
+    """The decision record of a request whose run cannot write it (deleted, ended without it,
+    or unwakeable past the deadline): EXPIRED when the deadline passed, else FAILED with
+    ``why``; an audit line says the watchdog wrote it and why. Idempotent."""
+    from infoshare.records.compose import record_decision  # compose imports this module
+
+    summary = record_decision(store, ref, why)
+    if summary.written:
+        store.audit.write(ref, "record", WATCHDOG, "recorded by the watchdog", why)
+    return summary
 
 
 # --- an emergency nobody confirmed in time -----------------------------------------------------

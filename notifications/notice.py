@@ -25,6 +25,8 @@ class Kind(StrEnum):
     OUTCOME = "outcome"  # to the requester: shared / partly shared / refused / sent back / ...
     DELIVERY_NOTICE = "delivery_notice"  # to the recipient agency: an envelope is in its inbox
     LOCKOUT_ALERT = "lockout_alert"  # to the data-protection lead: a step locked after failures
+    # to the data-protection lead: a run refused because infoshare's set-up was tampered with
+    SECURITY_ALERT = "security_alert"
 
 
 # Kinds that ask a person to act on a waiting step: they need a deadline and may carry a code.
@@ -157,6 +159,8 @@ class Notice:
             raise NoticeError("envelope_file must be one path without quotes or spaces")
         if self.kind is Kind.LOCKOUT_ALERT and (self.attempts is None or self.attempts < 1):
             raise NoticeError("a lockout_alert notice needs the number of failed attempts")
+        if self.kind is Kind.SECURITY_ALERT and not self.reasons:
+            raise NoticeError("a security_alert notice needs the reasons (what was found)")
 
     @property
     def outcome_text(self) -> str | None:

@@ -74,6 +74,7 @@ KIND_TITLE = {
     Kind.OUTCOME: "Outcome of your request",
     Kind.DELIVERY_NOTICE: "Information delivered to your agency",
     Kind.LOCKOUT_ALERT: "Failed attempts to answer a step",
+    Kind.SECURITY_ALERT: "Security alert: a run was refused",
 }
 
 
@@ -110,6 +111,7 @@ def subject(notice: Notice, now: datetime | None = None) -> str:
         Kind.OUTCOME: f"Outcome: {ref} {notice.outcome_text} ({tier})",
         Kind.DELIVERY_NOTICE: f"Information delivered: {ref} ({tier})",
         Kind.LOCKOUT_ALERT: f"{notice.attempts} failed attempts to answer {ref} ({tier})",
+        Kind.SECURITY_ALERT: f"Security alert, run refused: {ref} ({tier})",
     }[notice.kind]
     return f"[infoshare] {text}"
 

@@ -108,8 +108,16 @@ class Teller:
         """Tell the deputy (with their new code) and the people first told that a step passed
         its due time unanswered; returns how many were told."""
         meta = self.store.requests.meta(esc.ref)
-        missed = f"No answer by the step's due time ({_uk(esc.due_at)})."
+        missed = esc.deadlock or f"No answer by the step's due time ({_uk(esc.due_at)})."
         sent = 0
+        dpo = self._dpo(esc.ref) if esc.deadlock else None
+        if dpo is not None:  # nobody who may answer can end it: the data-protection lead must
+            sent += self._send(
+                esc.ref, esc.step.value,
+                partial(self._notice, esc.ref, Kind.ESCALATION, dpo,
+                        due=meta.due_at or esc.due_at, step=esc.step.value, reasons=(missed,)),
+                dpo,
+            )  # fmt: skip
         if esc.to is not None:
             to = esc.to
             sent += self._send(
@@ -191,6 +199,17 @@ class Teller:
         self._send(ref, step.value,
                    lambda: self._notice(ref, Kind.LOCKOUT_ALERT, dpo, step=step.value,
                                         attempts=max(attempts, 1), reasons=said),
+                   dpo)  # fmt: skip
+
+    def security_alert(self, ref: str, reasons: list[str]) -> None:
+        """A run of this request was refused because infoshare's set-up was changed outside it
+        (its deployment); ``reasons`` say what was found, never values an attacker chose."""
+        dpo = self._dpo(ref)
+        if dpo is None:
+            self.log.error("%s refused: no data-protection lead registered to tell", ref)
+            return
+        self._send(ref, None,
+                   lambda: self._notice(ref, Kind.SECURITY_ALERT, dpo, reasons=tuple(reasons)),
                    dpo)  # fmt: skip
 
     def delivery_escalation(self, ref: str, reason: str) -> None:

@@ -9,6 +9,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.logging import get_run_logger
 
 from infoshare.envelope import EnvelopeError
+from infoshare.integrity import DeploymentChanged
 from infoshare.models import Step
 from infoshare.reading import take_in
 from infoshare.records.compose import RecordSummary, record_decision
@@ -21,7 +22,7 @@ from tasks.notify import teller
 from tasks.run_data import redact_run
 
 # Exceptions whose messages infoshare writes itself, and never with personal data in them.
-_OWN_MESSAGES = (TransferError, TransientDeliveryError, EnvelopeError)
+_OWN_MESSAGES = (TransferError, TransientDeliveryError, EnvelopeError, DeploymentChanged)
 
 
 def describe_failure(exc: BaseException) -> str:

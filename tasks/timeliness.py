@@ -28,11 +28,10 @@ from prefect.client.schemas.responses import OrchestrationResult
 from prefect.exceptions import ObjectNotFound, PrefectException
 from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
-from prefect.states import Crashed
+from prefect.states import Cancelled, Crashed
 
 from infoshare import escalation, reports, timeliness
 from infoshare.records.checkpoints import due_checkpoints
-from infoshare.records.compose import record_decision
 from infoshare.store import default_store
 from tasks.notify import teller
 from tasks.record import describe_failure, record_ended_run
@@ -55,9 +54,16 @@ def _wake(wake: timeliness.ToWake) -> None:
             time.sleep(0.5)
 
 
+# A run still moving (Running, Pending, Scheduled) after its request expired is given this long
+# to reach its pause, where a wake-up finds it, before the watchdog records it without the run.
+WAKE_GRACE = timedelta(minutes=10)
+
+
 @task(name="expire-overdue", cache_policy=NO_CACHE)
 def expire_overdue(now: datetime) -> list[str]:
-    """Mark requests past their deadline EXPIRED and wake their runs to record it."""
+    """Mark requests past their deadline EXPIRED and wake their runs to record it. A run that
+    cannot be woken (deleted, ended, its pause refusing the wake-up, or still not waiting long
+    after) does not hold the record back: it is written from the store, EXPIRED, at once."""
     store = default_store()
     log = get_run_logger()
     expired = [r.ref for r in timeliness.overdue(store, now) if timeliness.expire(store, r, now)]
@@ -65,9 +71,42 @@ def expire_overdue(now: datetime) -> list[str]:
         try:
             _wake(wake)
             log.info("%s expired while waiting for %s; run woken", wake.ref, wake.step.value)
-        except (PrefectException, RuntimeError) as exc:  # not paused (yet/any more): next sweep
-            log.warning("%s: could not wake run: %s", wake.ref, describe_failure(exc))
+        except (PrefectException, RuntimeError) as exc:
+            _unwakeable(wake, now, describe_failure(exc))
     return expired
+
+
+def _unwakeable(wake: timeliness.ToWake, now: datetime, failure: str) -> None:
+    """The wake-up of an expired request's run failed: record it now unless the run is still
+    on its way to its pause (then the next sweep wakes it)."""
+    store = default_store()
+    log = get_run_logger()
+    with get_client(sync_client=True) as client:
+        try:
+            run = client.read_flow_run(UUID(wake.flow_run_id))
+        except ObjectNotFound:
+            run = None
+        state = run.state if run is not None else None
+        marker = store.requests.step(wake.ref, timeliness.EXPIRY)
+        expired_at = datetime.fromisoformat(marker.public["at"]) if marker is not None else now
+        if (
+            state is not None
+            and not (state.is_final() or state.is_paused())
+            and now - expired_at < WAKE_GRACE
+        ):
+            log.info("%s expired; its run is %s, woken next sweep", wake.ref, state.name)
+            return
+        why = timeliness.RUN_DELETED if run is None else timeliness.RUN_UNWAKEABLE
+        summary = timeliness.record_without_run(store, wake.ref, why)
+        teller(store).outcome(wake.ref)
+        log.warning("%s: run could not be woken (%s): recorded %s without it",
+                    wake.ref, failure, summary.decision.value)  # fmt: skip
+        if run is not None and state is not None and not state.is_final():
+            client.set_flow_run_state(
+                run.id,
+                Cancelled(message=f"Recorded {summary.decision.value} by infoshare: {why}"),
+                force=True,
+            )
 
 
 @task(name="emergency-fallbacks", cache_policy=NO_CACHE)
@@ -156,30 +195,36 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
             )
         except Exception as exc:  # noqa: BLE001 - one bad run must not stop the sweep
             log.error("run %s could not be reconciled: %s", run.id, describe_failure(exc))
-    recorded += _reconcile_in_transit(now)
+    recorded += _reconcile_open(now)
     return recorded
 
 
-def _reconcile_in_transit(now: datetime) -> list[str]:
-    """From infoshare's side: requests whose run has ended, or vanished, without a record
-    (a run deleted, forced to Completed, or never marked Crashed after its machine died)."""
+def _reconcile_open(now: datetime) -> list[str]:
+    """From infoshare's side: open requests whose run has ended, or vanished, without a record
+    (a run deleted or forced to Completed through the API, also while it waits for a person,
+    or never marked Crashed after its machine died). Each is recorded once, with an audit
+    line saying why."""
     store = default_store()
     log = get_run_logger()
     recorded = []
     with get_client(sync_client=True) as client:
-        for r in timeliness.in_transit(store, now - timedelta(minutes=10)):
+        for r in timeliness.to_reconcile(store, now - timedelta(minutes=10)):
             try:
                 run = client.read_flow_run(UUID(r.flow_run_id or ""))
             except ObjectNotFound:
-                summary = record_decision(store, r.ref, "the run was deleted")
+                summary = timeliness.record_without_run(store, r.ref, timeliness.RUN_DELETED)
                 teller(store).outcome(r.ref)
+                log.warning("%s: its run was deleted: recorded %s", r.ref, summary.decision.value)
                 recorded.append(summary.ref)
                 continue
             if run.state is None or not run.state.is_final():
-                continue  # still working (a stuck run shows here until Prefect marks it)
-            summary = record_ended_run(run, run.state.name or run.state.type.value)
+                continue  # still working or waiting (a stuck run shows here until marked)
+            name = run.state.name or run.state.type.value
+            summary = record_ended_run(run, name)
             if summary.written:
-                log.warning("%s: run ended %s without a record: recorded", r.ref, run.state.name)
+                store.audit.write(r.ref, "record", timeliness.WATCHDOG,
+                                  "recorded by the watchdog", f"the run ended {name}")  # fmt: skip
+                log.warning("%s: run ended %s without a record: recorded", r.ref, name)
                 recorded.append(summary.ref)
     return recorded
 

@@ -173,8 +173,9 @@ def test_text_that_is_not_text_is_refused_by_the_form_and_recorded_by_the_flow(
         assert resp.status_code == 409, resp.text
         assert "subjects" in resp.text and "name" in resp.text
     # (unvalidated, Prefect 3.9.1's server stores a lone surrogate, answers 500, and then 500
-    # to the runner's every poll: the gate refuses unvalidated runs, `infoshare up` restarts
-    # the runner; the flow's own reading refuses one all the same, test above)
+    # to the runner's every poll: the gate refuses unvalidated runs, and `infoshare up` releases
+    # such a run and restarts the runner, tests/test_up.py; the flow's reading refuses one all
+    # the same, test above)
     req = example("scenario2-hospital.json")
     req["subjects"] = [{"name": "Quilla\x07 Ctrl", "date_of_birth": "2004-07-21"}]
     req["offence_or_risk"] = "Quilla\x1b[2J"

@@ -1,31 +1,35 @@
-"""``infoshare up`` as an operator runs it, and as an attacker meets it (issue 18).
+"""``infoshare up`` (what ``./dev up`` runs) as an operator runs it, as a person finds it, and as
+an attacker meets it (issue 18).
 
-One real stack (about 60 s on 2 vCPUs): the Prefect server, the runner (``flows.serve``) and the
-workspace, started on a home someone had left readable by everyone. The runner is killed (as a
-run whose data breaks Prefect's answer to the runner's poll made it exit): ``up`` says so,
-starts it again, and a request submitted afterwards is still taken in and recorded.
+One real stack for the module (about 60 s on 2 vCPUs): the Prefect server (loopback, locked with
+its auth string), the runner (``flows.serve``), the workspace and the gate on the URL people
+open, started on a home someone had left readable by everyone. The runner is killed (as a run
+whose data breaks Prefect's answer to the runner's poll made it exit): ``up`` says so, starts it
+again, and a request submitted afterwards is still taken in and recorded.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import ROOT, example, wait_until
+from gate_support import signed_in
+from prefect_server import free_loopback_port
 
 from infoshare.config import load_settings
+from infoshare.gate.config import embedded_auth_string
 from infoshare.store import Store
-
-sys.path.insert(0, str(Path(__file__).parent))
-from prefect_server import free_loopback_port  # noqa: E402
 
 
 def _children(pid: int, named: str) -> list[int]:
@@ -44,9 +48,14 @@ def _children(pid: int, named: str) -> list[int]:
     return found
 
 
+@dataclass
 class Up:
-    def __init__(self, proc: subprocess.Popen[bytes], out: Path, api: str, env: dict[str, str]):
-        self.proc, self.out, self.api, self.env = proc, out, api, env
+    proc: subprocess.Popen[bytes]
+    home: Path
+    ui: str  # the gate, where people open the Prefect UI
+    api: str  # the Prefect server itself, for infoshare's own processes
+    workspace: str
+    out: Path
 
     def console(self) -> str:
         return self.out.read_text(errors="replace")
@@ -58,48 +67,49 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
     home = work / "home"
     home.mkdir(mode=0o755)
     home.chmod(0o755)  # as `mkdir` with a usual umask, or an older infoshare, left it
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INFOSHARE_", "PREFECT_"))}
-    env.update(
-        INFOSHARE_HOME=str(home),
-        INFOSHARE_WATCHDOG_SECONDS="0",
-        INFOSHARE_RETENTION_CRON="off",
-        PREFECT_RUNNER_POLL_FREQUENCY="1",
-    )
-    port, ws_port = free_loopback_port(), free_loopback_port()
+    gate, prefect, workspace = free_loopback_port(), free_loopback_port(), free_loopback_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INFOSHARE_"))}
+    env |= {"INFOSHARE_HOME": str(home), "INFOSHARE_WATCHDOG_SECONDS": "0",
+            "INFOSHARE_RETENTION_CRON": "off", "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+            "INFOSHARE_WORKSPACE_URL": f"http://localhost:{workspace}"}  # fmt: skip
     out = work / "console.txt"
     with out.open("wb") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "infoshare", "up", "--port", str(port),
-             "--workspace-port", str(ws_port)],
+            [sys.executable, "-m", "infoshare", "up", "--port", str(gate), "--prefect-port",
+             str(prefect), "--workspace-port", str(workspace)],
             cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    running = Up(proc, out, f"http://127.0.0.1:{port}/api", {**env, "PREFECT_API_URL": ""})
-    running.env["PREFECT_API_URL"] = running.api
+    running = Up(proc, home, f"http://localhost:{gate}", f"http://127.0.0.1:{prefect}/api",
+                 f"http://localhost:{workspace}", out)  # fmt: skip
     try:
-        deadline = time.monotonic() + 300
-        while "infoshare is running" not in running.console():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"infoshare up did not start:\n{running.console()[-3000:]}")
-            time.sleep(1)
+        wait_until("infoshare up", lambda: proc.poll() is not None
+                   or "infoshare is running" in running.console(), 300)  # fmt: skip
+        assert proc.poll() is None, running.console()[-3000:]
         yield running
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(60)
+            proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _create_run(api: str, request: dict[str, object]) -> str:
-    dep = httpx.get(f"{api}/deployments/name/share-request/share-request", timeout=10)
-    dep.raise_for_status()
-    resp = httpx.post(
-        f"{api}/deployments/{dep.json()['id']}/create_flow_run",
-        json={"parameters": {"request": request}},
-        timeout=10,
-    )
-    resp.raise_for_status()
-    return str(resp.json()["id"])
+def _prefect(up: Up) -> httpx.Client:
+    """The server behind the gate, as infoshare's own processes reach it: with its auth string."""
+    auth = embedded_auth_string(up.home)
+    assert auth is not None
+    basic = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
+    return httpx.Client(base_url=up.api, headers=basic, timeout=30)
+
+
+def _create_run(up: Up, request: dict[str, object]) -> str:
+    with _prefect(up) as c:
+        dep = c.get("/deployments/name/share-request/share-request")
+        dep.raise_for_status()
+        resp = c.post(f"/deployments/{dep.json()['id']}/create_flow_run",
+                      json={"parameters": {"request": request}})  # fmt: skip
+        resp.raise_for_status()
+        return str(resp.json()["id"])
 
 
 def test_a_runner_that_stops_is_started_again_and_requests_still_complete(up: Up) -> None:
@@ -111,9 +121,9 @@ def test_a_runner_that_stops_is_started_again_and_requests_still_complete(up: Up
     assert up.proc.poll() is None  # the stack stayed up
     (again,) = _children(up.proc.pid, "flows.serve")
     assert again != runner
-    store = Store(load_settings(up.env))
+    store = Store(load_settings({"INFOSHARE_HOME": str(up.home)}))
     try:
-        run_id = _create_run(up.api, example("scenario2-hospital.json"))
+        run_id = _create_run(up, example("scenario2-hospital.json"))
 
         def triaged() -> object:
             ref = store.requests.ref_for_run(run_id)
@@ -125,7 +135,7 @@ def test_a_runner_that_stops_is_started_again_and_requests_still_complete(up: Up
 
 
 def test_the_homes_are_this_users_alone(up: Up) -> None:
-    home = Path(up.env["INFOSHARE_HOME"])
+    home = up.home
     prefect = home / "prefect"
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert stat.S_IMODE(prefect.stat().st_mode) == 0o700
@@ -134,3 +144,79 @@ def test_the_homes_are_this_users_alone(up: Up) -> None:
     for path in [*home.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode & 0o077 == 0, (path, oct(mode))
+
+
+def test_up_serves_the_prefect_ui_only_through_the_gate(up: Up) -> None:
+    printed = up.out.read_text()
+    assert f"Prefect UI:  {up.ui}  (through infoshare's gate" in printed
+    # Prefect itself answers only infoshare's processes, whose credential only we can read
+    assert httpx.post(f"{up.api}/flow_runs/filter", json={}, timeout=10).status_code == 401
+    secret = up.home / "prefect" / "api-auth-string"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    # a person not signed in is sent to the workspace's sign-in
+    page = httpx.get(f"{up.ui}/runs", headers={"accept": "text/html"}, timeout=10)
+    assert page.status_code == 303 and page.headers["location"] == f"{up.workspace}/signin"
+    # signed in, they see the share-request deployment and may not change it
+    store = Store(load_settings({"INFOSHARE_HOME": str(up.home)}))
+    try:
+        cookie = {"infoshare-session": signed_in(store, "pc-ahmed")}
+        with httpx.Client(base_url=up.ui, cookies=cookie, timeout=30) as c:
+            dep = c.get("/api/deployments/name/share-request/share-request")
+            assert dep.status_code == 200, dep.text
+            r = c.patch(f"/api/deployments/{dep.json()['id']}", json={"pull_steps": []})
+            assert r.status_code == 403
+    finally:
+        store.close()
+
+
+def test_the_cli_beside_up_uses_the_server_behind_the_gate(up: Up) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INFOSHARE_"))}
+    env |= {"INFOSHARE_HOME": str(up.home), "PREFECT_API_URL": up.api,
+            "INFOSHARE_PREFECT_UI_URL": up.ui}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "infoshare", "submit", "examples/scenario1-school-attendance.json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("submitted: ISR-")
+    assert f"watch it: {up.ui}/runs/flow-run/" in done.stdout  # the gate, not the locked server
+
+
+def test_a_run_prefect_cannot_serve_is_released_refused_and_recorded(up: Up) -> None:
+    """The attack of issue 18: a lone surrogate in a run created without validation. Prefect
+    stores it and then answers 500 to every poll of the runner, which stops; before starting
+    it again ``up`` replaces that run's request by a stand-in, which the flow refuses."""
+    api = _prefect(up)
+    dep = api.get("/deployments/name/share-request/share-request")
+    req = example("scenario2-hospital.json")
+    req["subjects"][0]["name"] = "Quilla\udfff Poison"
+    body = {"parameters": {"request": req}, "enforce_parameter_schema": False}
+    api.post(
+        f"/deployments/{dep.json()['id']}/create_flow_run",
+        content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
+        headers={"content-type": "application/json"},
+    )
+    api.close()
+    line = wait_until(
+        "up to release the run",
+        lambda: next((x for x in up.console().splitlines() if "could not hand" in x), None),
+        300,
+    )
+    run_id = line.split(" run ", 1)[1].split()[0]
+    store = Store(load_settings({"INFOSHARE_HOME": str(up.home)}))
+    try:
+
+        def record() -> dict[str, object] | None:
+            ref = store.requests.ref_for_run(run_id)
+            rec = store.chain.record(ref) if ref else None
+            return rec[0].public if rec else None
+
+        rec = wait_until("the released run's decision record", record, 180)
+        assert rec["decision"] == "REFUSE", rec
+        assert "text that is not text" in " ".join(rec["reasons"])  # type: ignore[arg-type]
+        assert "Quilla" not in json.dumps(rec)
+        good = _create_run(up, example("scenario2-hospital.json"))
+        wait_until("the next request taken in", lambda: store.requests.ref_for_run(good), 180)
+    finally:
+        store.close()
+    assert up.proc.poll() is None

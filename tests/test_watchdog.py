@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from conftest import ROOT, Hold, Mailbox, Stack, example, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
+from prefect_server import api
 
 from flows.watchdog import watchdog_at
 from infoshare import prefect_api, timeliness
@@ -138,11 +139,9 @@ def _cancel(run_id: str) -> None:
 
 def _set_recorder_automation(stack: Stack, enabled: bool) -> None:
     """Switch the 'record ended runs' automation (created from the deployment's trigger)."""
-    found = httpx.post(f"{stack.api_url}/automations/filter", json={}, timeout=10).json()
+    found = api("POST", f"{stack.api_url}/automations/filter", json={}).json()
     (auto,) = [a for a in found if a["name"] == "record share-request runs that ended badly"]
-    resp = httpx.patch(
-        f"{stack.api_url}/automations/{auto['id']}", json={"enabled": enabled}, timeout=10
-    )
+    resp = api("PATCH", f"{stack.api_url}/automations/{auto['id']}", json={"enabled": enabled})
     resp.raise_for_status()
 
 

@@ -6,6 +6,7 @@ from infoshare.cli import (  # noqa: F401
     backup,
     db,
     envelopes,
+    gate,
     intake,
     keys,
     outbox,

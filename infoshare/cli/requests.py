@@ -65,8 +65,8 @@ def submit(request_file: Path, wait: float, as_json: bool) -> None:
     """Submit a request (JSON, the same fields as the UI form) as a share-request run."""
     req = _load_request(request_file)
     run = prefect_api.submit({"request": req.model_dump(mode="json")})
-    ui = prefect_api.api_url().removesuffix("/api")
     store = open_store()
+    ui = store.settings.prefect_ui_url  # where people open it (the gate), not infoshare's API
     ref = None
     deadline = time.monotonic() + wait
     while ref is None and time.monotonic() < deadline:

@@ -25,6 +25,7 @@ from infoshare.cli.common import (
 from infoshare.cli.db import upgrade_store
 from infoshare.config import load_settings
 from infoshare.files import private_umask
+from infoshare.gate.config import embedded_auth_string
 from infoshare.registry import spec
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -56,12 +57,24 @@ def init(registry_file: Path, as_json: bool) -> None:
         {"home": str(store.settings.home), "schema": done.after, **report.__dict__},
         f"infoshare home {store.settings.home} (schema {done.after}): {report.agencies} "
         f"agencies, {report.people} people, {report.isas} ISAs; new keys for: "
-        f"{', '.join(report.keys_created) or 'none'}",
+        f"{', '.join(report.keys_created) or 'none'}"
+        + (
+            f"; deactivated (not in this registry; their codes withdrawn): "
+            f"{', '.join(report.deactivated)}"
+            if report.deactivated
+            else ""
+        )
+        + (f"; active again: {', '.join(report.reactivated)}" if report.reactivated else ""),
     )
 
 
 def _wait_http(
-    what: str, url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float
+    what: str,
+    url: str,
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float,
+    auth: str | None = None,
 ) -> None:
     import httpx
 
@@ -71,12 +84,21 @@ def _wait_http(
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             fail(f"{what} exited while starting; its log ends:\n{tail}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2, headers=_basic(auth)).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
     fail(f"{what} was not ready at {url} within {timeout:.0f}s; see {log}")
+
+
+def _basic(auth: str | None) -> dict[str, str]:
+    """The header Prefect wants for its auth string: Basic and the whole string in base64."""
+    if not auth:
+        return {}
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -91,15 +113,29 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @main.command()
-@click.option("--port", default=4200, show_default=True, help="Port of the local Prefect server.")
+@click.option(
+    "--port",
+    default=4200,
+    show_default=True,
+    help="Port people open the Prefect UI on (infoshare's gate).",
+)
+@click.option(
+    "--prefect-port",
+    default=4201,
+    show_default=True,
+    help="Port of the local Prefect server (loopback, with an auth string: infoshare's own).",
+)
 @click.option(
     "--workspace-port", default=4300, show_default=True, help="Port of infoshare's workspace."
 )
 @registry_option
 @json_option
-def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> None:
-    """Start everything on this machine: Prefect server, store, demo registry, deployment, and
-    infoshare's workspace beside the Prefect UI."""
+def up(
+    port: int, prefect_port: int, workspace_port: int, registry_file: Path, as_json: bool
+) -> None:
+    """Start everything on this machine: Prefect server (loopback, locked with an auth string),
+    store, demo registry, deployment, infoshare's workspace, and the gate through which people
+    reach the Prefect UI, signed in with the workspace's sign-in."""
     import socket
 
     from infoshare.setup import initialise
@@ -117,32 +153,45 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
         click.echo(
             f"store and registry ready in {store.settings.home} ({report.agencies} agencies)"
         )
-    for taken, option in ((port, "--port"), (workspace_port, "--workspace-port")):
+    for taken, option in (
+        (port, "--port"),
+        (prefect_port, "--prefect-port"),
+        (workspace_port, "--workspace-port"),
+    ):
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", taken)) == 0:
                 fail(f"port {taken} is already in use; stop what uses it or pass {option}", 2)
     prefect_home = store.settings.home / "prefect"
     prefect_home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    api = f"http://127.0.0.1:{port}/api"
+    auth = embedded_auth_string(store.settings.home, create=True)
+    api = f"http://127.0.0.1:{prefect_port}/api"
+    ui = f"http://localhost:{port}"  # localhost: the workspace's cookie goes to the gate too
+    os.environ["PREFECT_API_URL"] = api  # this process's own calls (prefect_api) go there too
     env = {
         **os.environ,
         "PREFECT_HOME": str(prefect_home),
         "PREFECT_API_URL": api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
-        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_API_PORT": str(prefect_port),
+        "PREFECT_SERVER_API_AUTH_STRING": auth or "",
+        "PREFECT_API_AUTH_STRING": auth or "",
         "INFOSHARE_HOME": str(store.settings.home),
+        "INFOSHARE_PREFECT_UI_URL": ui,
+        "INFOSHARE_GATE_URL": ui,
+        "INFOSHARE_GATE_UPSTREAM": f"http://127.0.0.1:{prefect_port}",
     }
     env.setdefault("INFOSHARE_WORKSPACE_URL", f"http://localhost:{workspace_port}")
     workspace_url = env["INFOSHARE_WORKSPACE_URL"]
+    gate_log = store.settings.home / "gate.log"
     server_log = prefect_home / "server.log"
     serve_log = store.settings.home / "serve.log"
     workspace_log = store.settings.home / "workspace.log"
-    logs = [str(server_log), str(serve_log), str(workspace_log)]
+    logs = [str(server_log), str(serve_log), str(workspace_log), str(gate_log)]
     with server_log.open("ab") as slog:
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(prefect_port)],
             env=env, stdout=slog, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
@@ -162,25 +211,33 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
                     runner.proc,
                     serve_log,
                     120,
+                    auth,
                 )
                 workspace = _start_workspace(env, workspace_port, workspace_log)
                 try:
                     _wait_http("the workspace", f"http://127.0.0.1:{workspace_port}/health",
                                workspace, workspace_log, 60)  # fmt: skip
-                    ui = f"http://127.0.0.1:{port}"
-                    emit(
-                        as_json,
-                        {"ui": ui, "workspace": workspace_url, "api": api,
-                         "home": str(store.settings.home), "logs": logs},
-                        f"\ninfoshare is running.\n  Prefect UI:  {ui}\n"
-                        f"  Workspace:   {workspace_url}  (sign in, prepare, approve, read)\n"
-                        f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
-                        f"  Logs: {', '.join(logs)}\nPress Ctrl-C to stop.\n",
-                    )  # fmt: skip
-                    while server.poll() is None and workspace.poll() is None:
-                        runner.check()  # one bad run must never stop the stack
-                        time.sleep(1)
-                    fail("a component stopped unexpectedly; see the logs above")
+                    gate = _start_gate(env, port, gate_log)
+                    try:
+                        _wait_http("the gate", f"http://127.0.0.1:{port}/gate/health", gate,
+                                   gate_log, 60)  # fmt: skip
+                        emit(
+                            as_json,
+                            {"ui": ui, "workspace": workspace_url, "api": api,
+                             "home": str(store.settings.home), "logs": logs},
+                            f"\ninfoshare is running.\n"
+                            f"  Prefect UI:  {ui}  (through infoshare's gate: sign in to the "
+                            "workspace first)\n"
+                            f"  Workspace:   {workspace_url}  (sign in, prepare, approve, read)\n"
+                            f"  Submit a request: {ui}/deployments -> share-request -> Run\n"
+                            f"  Logs: {', '.join(logs)}\nPress Ctrl-C to stop.\n",
+                        )  # fmt: skip
+                        while all(p.poll() is None for p in (server, workspace, gate)):
+                            runner.check()  # one bad run must never stop the stack
+                            time.sleep(1)
+                        fail("a component stopped unexpectedly; see the logs above")
+                    finally:
+                        _stop(gate)
                 finally:
                     _stop(workspace)
             except KeyboardInterrupt:
@@ -192,6 +249,16 @@ def up(port: int, workspace_port: int, registry_file: Path, as_json: bool) -> No
 
 
 def _start_runner(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start ``flows.serve``, first releasing any run Prefect could not hand to it (one such
+    run stops the runner at every start until it is released)."""
+    try:
+        for run_id in prefect_api.release_unservable_runs():
+            click.echo(
+                f"{time.strftime('%H:%M:%S')} run {run_id} held text Prefect could not hand to "
+                "the runner: its request is replaced by a stand-in, refused and recorded"
+            )
+    except prefect_api.PrefectApiError as exc:
+        click.echo(f"infoshare: could not check for runs Prefect cannot serve: {exc}", err=True)
     with log.open("ab") as fh:
         return subprocess.Popen(
             [sys.executable, "-m", "flows.serve"],
@@ -257,6 +324,16 @@ def _start_workspace(env: dict[str, str], port: int, log: Path) -> subprocess.Po
     with log.open("ab") as fh:
         return subprocess.Popen(
             [sys.executable, "-m", "infoshare", "workspace", "serve", "--port", str(port)],
+            env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def _start_gate(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The gate listens on loopback like everything else here; people on this machine open
+    it at http://localhost:<port>."""
+    with log.open("ab") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "infoshare", "gate", "serve", "--port", str(port)],
             env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 

@@ -74,6 +74,8 @@ class AgencyRow(Base):
     on_call: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     # ranks, sign-off rules and four eyes (registry.AgencySpec); {} means the defaults
     signoff_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # left out of a loaded registry: kept for the records that name it, no longer in use
+    deactivated_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class PersonRow(Base):
@@ -83,6 +85,8 @@ class PersonRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(200))
+    # left out of a loaded registry: no longer signs in, answers or is asked (records keep them)
+    deactivated_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class IsaRow(Base):

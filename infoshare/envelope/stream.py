@@ -480,16 +480,28 @@ class MemorySink:
 
 
 class DirectorySink:
-    """Writes items into a private staging directory beside ``dest``; ``commit`` renames it to
-    ``dest`` (which must not exist, or be an empty directory) with a ``manifest.json``."""
+    """Writes items into a private staging directory (0700, files 0600) beside ``dest``;
+    ``commit`` renames it to ``dest`` (which must not exist, or be an empty directory) with a
+    ``manifest.json``. The staging directory is made when the first item comes, and
+    ``open_envelope`` gives a sink nothing before the sender's signature has verified: an
+    envelope that fails it leaves no plaintext anywhere, even if the opener is killed.
+    (Unnamed ``O_TMPFILE`` files would also leave nothing of a verified envelope killed
+    mid-way, but linking them by name fails on this project's machines.)"""
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
         if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
             raise EnvelopeError(f"output {dest} already exists and is not an empty directory")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.opening-", dir=dest.parent))
+        self._staging: Path | None = None
         self._fh: BinaryIO | None = None
+
+    @property
+    def staging(self) -> Path:
+        if self._staging is None:
+            made = tempfile.mkdtemp(prefix=f".{self.dest.name}.opening-", dir=self.dest.parent)
+            self._staging = Path(made)
+        return self._staging
 
     def _close(self) -> None:
         if self._fh is not None:
@@ -522,7 +534,8 @@ class DirectorySink:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -640,6 +653,30 @@ def _unwrap(
     return AESGCM(payload_key(version, file_key, header.message_id, header_hash))
 
 
+def _region_digest(version: Version, first: bytes, src: BinaryIO, region: int) -> bytes:
+    """The transcript hash ``T`` of ``first`` and the next ``region`` bytes of ``src``."""
+    digest = version.transcript_hash()
+    digest.update(first)
+    buf = memoryview(bytearray(min(region, _READ))) if region > 0 else memoryview(bytearray())
+    left = region
+    while left > 0:
+        got = _read_full(src, buf[: min(left, len(buf))])
+        if got == 0:
+            raise EnvelopeError("envelope is truncated")
+        digest.update(buf[:got])
+        left -= got
+    return digest.digest()
+
+
+def _verify(sender: Ed25519PublicKey, version: Version, digest: bytes, src: BinaryIO) -> None:
+    """Check the signature that follows the region (``src`` is just before it)."""
+    signature = _read_exact(src, SIG_LEN)
+    try:
+        sender.verify(signature, version.sig_context + digest)
+    except InvalidSignature as exc:
+        raise EnvelopeError("signature does not verify: not from this sender, or altered") from exc
+
+
 def _open(
     src: BinaryIO,
     sink: Sink,
@@ -676,6 +713,13 @@ def _open(
     sender = sender_key(header.sender_key_id, header.created)
     if sender is None:
         raise EnvelopeError(f"unknown sender key {header.sender_key_id} (not in the registry)")
+    # 3. the signature over the whole transcript, before any chunk is decrypted: a first pass
+    # that only reads and hashes, so an envelope anyone could have made (every agency's public
+    # key is public) never puts a byte of plaintext into the sink, not even a staged one
+    first = prefix + header_bytes + wraps
+    region_at = src.tell()
+    _verify(sender, version, _region_digest(version, first, src, region), src)
+    src.seek(region_at)
     # Steps 4-6 need only the header: check them now, so an envelope that will be refused is
     # not decrypted, but report them after the signature (step 3), in the documented order.
     problem: EnvelopeError | None = None
@@ -693,7 +737,7 @@ def _open(
             problem = exc
     # 3 and 7. one pass: hash every chunk into the transcript and decrypt it into the sink,
     # which stages it privately; a failure stops the decryption but not the hashing.
-    chunks = _Region(version, prefix + header_bytes + wraps, src, n_chunks, region)
+    chunks = _Region(version, first, src, n_chunks, region)
     step = chunks.slab_chunks
     payload = _Payload(sink)
     try:
@@ -721,11 +765,8 @@ def _open(
         digest = chunks.digest()
     finally:
         chunks.close()
-    signature = _read_exact(src, SIG_LEN)
-    try:
-        sender.verify(signature, version.sig_context + digest)
-    except InvalidSignature as exc:
-        raise EnvelopeError("signature does not verify: not from this sender, or altered") from exc
+    # and again over what was decrypted: the source must not have changed since the first pass
+    _verify(sender, version, digest, src)
     if problem is not None:
         raise problem
     items = payload.finish()

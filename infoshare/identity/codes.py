@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from infoshare.crypto import digest_json
 from infoshare.db.tables import OneTimeCodeRow
@@ -194,3 +195,14 @@ def withdraw_codes(store: Store, ref: str, step: str, why: str) -> int:
     if n:
         store.audit.write(ref, step, None, "one-time codes withdrawn", f"{n} codes: {why}")
     return n
+
+
+def withdraw_person(s: Session, person_id: str) -> int:
+    """Void every live code of someone no longer registered (in the caller's transaction:
+    the registry load that deactivated them). Returns how many were voided."""
+    voided = s.execute(
+        update(OneTimeCodeRow)
+        .where(OneTimeCodeRow.person_id == person_id, OneTimeCodeRow.used_at.is_(None))
+        .values(used_at=now_utc())
+    )
+    return int(voided.rowcount)  # type: ignore[attr-defined]

@@ -344,7 +344,14 @@ def verify_chain(
             )
             return report
         head = s.get(DecisionChainRow, agency)
-        if head is None and last > 0:
+        if last > 0 and not keys:
+            report.problem = Problem(
+                None,
+                None,
+                f"unsigned chain: {agency} has no signing key in the registry, so no checkpoint "
+                "can ever prove these records were not rewritten",
+            )
+        elif head is None and last > 0:
             report.problem = Problem(None, None, "the chain's head row is missing")
         elif head is not None and (head.seq, head.head_sha256) != (last, report.head_sha256):
             report.problem = Problem(

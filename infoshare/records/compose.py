@@ -119,6 +119,21 @@ def _emergency_outcome(
     return decision, reasons
 
 
+def chain_owner(store: Store, requesting: str, disclosing: str) -> str:
+    """The agency whose chain a record joins: the disclosing agency, unless it has no signing
+    key here (not in the registry: a request to an unknown agency starts no chain of its own,
+    which nobody could ever sign), then the requesting agency. A request naming neither (one
+    that could not be read) keeps its disclosing agency, and ``records verify`` reports that
+    chain as unsigned."""
+    from infoshare.records.chain import signing_keys
+
+    with store.session() as s:
+        for agency in (disclosing, requesting):
+            if signing_keys(s, agency):
+                return agency
+    return disclosing
+
+
 def record_decision(store: Store, ref: str, failure: str | None = None) -> RecordSummary:
     """Write the request's decision record if it has none yet; safe to call again and again."""
     existing = store.chain.record(ref)
@@ -137,7 +152,7 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     decided_at = now_utc()
 
     def person(pid: str | None) -> dict[str, Any] | None:
-        m = p.member(pid) if pid else None
+        m = p.named(pid) if pid else None
         if m is None:
             return {"id": pid} if pid else None
         return {"id": m.id, "name": m.name, "role": m.role, "agency": m.agency_id}
@@ -268,12 +283,15 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "receipt_note": transfer.public.get("receipt_note") or "no receipt recorded",
         }
 
+    owner = chain_owner(store, meta.requesting_agency, meta.disclosing_agency)
+    if owner != meta.disclosing_agency:
+        public["chain"] = f"{owner}: {meta.disclosing_agency} has no chain (not in the registry)"
     row = DecisionRecordRow(
         ref=ref,
         recorded_at=decided_at,
         decision=decision.value,
         requesting_agency=meta.requesting_agency,
-        disclosing_agency=meta.disclosing_agency,
+        disclosing_agency=owner,
         urgency=meta.urgency,
         due_at=meta.due_at,
         decided_at=decided_at,

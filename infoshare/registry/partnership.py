@@ -5,7 +5,7 @@ into the store from a registry file and read back as plain objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from infoshare.db.tables import AgencyIntakeRow, AgencyRow, IsaRow, PersonRow
 from infoshare.registry.public_keys import register_person_key
 from infoshare.registry.spec import OfficeHoursSpec, RegistryError, RegistrySpec, signing_public_key
-from infoshare.worktime import OfficeHours
+from infoshare.worktime import OfficeHours, now_utc
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,33 @@ def _day_start(d: date) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
 
 
-def load_registry(session: Session, spec: RegistrySpec) -> None:
-    """Insert or update every entry of ``spec`` (keys are left alone)."""
+@dataclass(frozen=True)
+class RegistryChanges:
+    """What a load changed besides updating entries in place (ids only)."""
+
+    deactivated_people: list[str] = field(default_factory=list)
+    deactivated_agencies: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
+
+
+def load_registry(session: Session, spec: RegistrySpec) -> RegistryChanges:
+    """Insert or update every entry of ``spec`` (keys are left alone). The file is the truth:
+    a person or agency registered before and absent from it now is deactivated, never silently
+    kept: no longer a member of the partnership (cannot sign in, justify, approve or be asked),
+    their outstanding one-time codes withdrawn, an audit line each; records keep their names.
+    One listed again is active again."""
+    from infoshare.identity import codes  # both use the store, which uses this module
+    from infoshare.store.audit import AuditTrail
+
+    changes = RegistryChanges()
+    now = now_utc()
+    was_inactive = {
+        r.id
+        for r in session.scalars(select(AgencyRow).where(AgencyRow.deactivated_at.is_not(None)))
+    } | {
+        r.id
+        for r in session.scalars(select(PersonRow).where(PersonRow.deactivated_at.is_not(None)))
+    }
     for a in spec.agencies:
         session.merge(
             AgencyRow(
@@ -100,13 +125,35 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
                 signoff_policy=a.policy_json(),
                 deputy=a.deputy,
                 on_call=list(a.on_call),
+                deactivated_at=None,
             )
         )
     session.flush()
     for p in spec.people:
         session.merge(
-            PersonRow(id=p.id, agency_id=p.agency, name=p.name, role=p.role, email=p.email)
-        )
+            PersonRow(id=p.id, agency_id=p.agency, name=p.name, role=p.role, email=p.email,
+                      deactivated_at=None)
+        )  # fmt: skip
+    agencies = {a.id for a in spec.agencies}
+    people = {p.id for p in spec.people}
+    for pid in sorted(was_inactive & (agencies | people)):
+        AuditTrail.add(session, None, "registry", None, "reactivated",
+                       f"{pid}: listed again in the loaded registry")  # fmt: skip
+        changes.reactivated.append(pid)
+    for agency_row in session.scalars(select(AgencyRow).where(AgencyRow.deactivated_at.is_(None))):
+        if agency_row.id not in agencies:
+            agency_row.deactivated_at = now
+            AuditTrail.add(session, None, "registry", None, "agency deactivated",
+                           f"{agency_row.id}: not in the loaded registry")  # fmt: skip
+            changes.deactivated_agencies.append(agency_row.id)
+    for person in session.scalars(select(PersonRow).where(PersonRow.deactivated_at.is_(None))):
+        if person.id not in people:
+            person.deactivated_at = now
+            withdrawn = codes.withdraw_person(session, person.id)
+            AuditTrail.add(session, None, "registry", None, "person deactivated",
+                           f"{person.id}: not in the loaded registry; {withdrawn} outstanding "
+                           "one-time codes withdrawn")  # fmt: skip
+            changes.deactivated_people.append(person.id)
     _load_intakes(session, spec)
     session.flush()
     for p in spec.people:
@@ -122,6 +169,7 @@ def load_registry(session: Session, spec: RegistrySpec) -> None:
                 valid_to=_day_start(i.valid_to) + timedelta(days=1),
             )
         )
+    return changes
 
 
 @dataclass(frozen=True)
@@ -142,12 +190,19 @@ class Partnership:
     agencies: dict[str, Agency]
     members: dict[str, Member]
     isas: tuple[Isa, ...]
+    # people deactivated by a registry load: named on records, members of nothing
+    former: dict[str, Member] = field(default_factory=dict)
 
     def agency(self, agency_id: str) -> Agency | None:
         return self.agencies.get(agency_id)
 
     def member(self, person_id: str) -> Member | None:
+        """An active member (None for someone unknown or deactivated)."""
         return self.members.get(person_id)
+
+    def named(self, person_id: str) -> Member | None:
+        """Anyone ever registered, deactivated or not: for naming them on a record."""
+        return self.members.get(person_id) or self.former.get(person_id)
 
     def members_of(self, agency_id: str) -> list[Member]:
         return [m for m in self.members.values() if m.agency_id == agency_id]
@@ -205,6 +260,9 @@ class Partnership:
 
 
 def load_partnership(session: Session) -> Partnership:
+    inactive_agencies = set(
+        session.scalars(select(AgencyRow.id).where(AgencyRow.deactivated_at.is_not(None)))
+    )
     return Partnership(
         agencies={
             r.id: Agency(
@@ -219,11 +277,17 @@ def load_partnership(session: Session) -> Partnership:
                 signoff_rules=_rules(r.signoff_policy or {}),
                 four_eyes=(r.signoff_policy or {}).get("four_eyes", True),
             )
-            for r in session.scalars(select(AgencyRow))
+            for r in session.scalars(select(AgencyRow).where(AgencyRow.deactivated_at.is_(None)))
         },
         members={
             r.id: Member(r.id, r.agency_id, r.name, r.role, r.email)
+            for r in session.scalars(select(PersonRow).where(PersonRow.deactivated_at.is_(None)))
+            if r.agency_id not in inactive_agencies
+        },
+        former={
+            r.id: Member(r.id, r.agency_id, r.name, r.role, r.email)
             for r in session.scalars(select(PersonRow))
+            if r.deactivated_at is not None or r.agency_id in inactive_agencies
         },
         isas=tuple(
             Isa(r.reference, frozenset(r.parties), r.valid_from, r.valid_to)
