@@ -10,16 +10,26 @@ INFOSHARE_RETENTION_CRON    when the retention job runs, London time (default da
 PREFECT_FLOWS_HEARTBEAT_FREQUENCY  how often a flow-run process reports that it is alive
                             (default here 60 s); a run silent for three periods is marked
                             Crashed and recorded
+INFOSHARE_WORKER            "fork": instead of serving, put the deployments on a work pool of
+                            infoshare's own worker type (infoshare-fork, flows/forkworker.py;
+                            created if missing) and run that worker here, which forks each
+                            flow-run process from one that has imported Prefect and the flows
+                            once; "serve" (default): Prefect's runner, a new Python per run
+INFOSHARE_WORK_POOL         the work pool for INFOSHARE_WORKER=fork (default "infoshare")
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import cast
 
 from prefect import serve
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-from prefect.deployments.runner import RunnerDeployment
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron
 from prefect.utilities.callables import ParameterSchema
 
@@ -37,18 +47,14 @@ from infoshare.request_form import form_schema
 from infoshare.store import default_store
 
 
-def main() -> None:
-    private_umask()  # results, logs and staging files of every run: this user's alone
-    tighten(default_store().settings.home)
-    limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
-    # flow-run processes (started from this one) report that they are alive this often; a run
-    # silent for three periods is marked Crashed and recorded (a machine that died)
-    heartbeat = int(
-        os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
-    )
+def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> list[RunnerDeployment]:
+    """infoshare's deployments, as this environment configures them."""
     every = int(os.environ.get("INFOSHARE_WATCHDOG_SECONDS", "60"))
     requests = cast(
-        RunnerDeployment, share_request.to_deployment(name="share-request", tags=["infoshare"])
+        RunnerDeployment,
+        share_request.to_deployment(
+            name="share-request", tags=["infoshare"], entrypoint_type=entrypoint_type
+        ),
     )
     # the run form offers the registry's agencies and people (``infoshare registry load``
     # refreshes it while this runs)
@@ -61,6 +67,7 @@ def main() -> None:
             RunnerDeployment,
             record_ended_run_flow.to_deployment(
                 name="record-ended-run",
+                entrypoint_type=entrypoint_type,
                 tags=["infoshare"],
                 triggers=[RECORD_ENDED_RUN_TRIGGER, silent_run_trigger(heartbeat)],
             ),
@@ -73,6 +80,7 @@ def main() -> None:
                 watchdog.to_deployment(
                     name="watchdog",
                     interval=every,
+                    entrypoint_type=entrypoint_type,
                     tags=["infoshare"],
                     # a slow sweep must not overlap the next one (duplicate reminders)
                     concurrency_limit=ConcurrencyLimitConfig(
@@ -89,6 +97,7 @@ def main() -> None:
                 retention.to_deployment(
                     name="retention",
                     schedules=[Cron(cron, timezone=RETENTION_TIMEZONE)],
+                    entrypoint_type=entrypoint_type,
                     tags=["infoshare"],
                     concurrency_limit=ConcurrencyLimitConfig(
                         limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
@@ -96,7 +105,50 @@ def main() -> None:
                 ),
             )
         )
-    serve(*deployments, limit=limit, print_starting_message=True)
+    return deployments
+
+
+async def work(pool: str, applied: list[RunnerDeployment], limit: int) -> None:
+    """Put the deployments on ``pool`` (an infoshare-fork pool, created if missing) and run an
+    infoshare-fork worker for it in this process until it is stopped."""
+    from flows.forkworker import WORKER_TYPE, InfoshareForkWorker
+
+    async with get_client() as client:
+        try:
+            found = await client.read_work_pool(pool)
+            if found.type != WORKER_TYPE:
+                raise SystemExit(f"work pool {pool!r} is of type {found.type!r}, not {WORKER_TYPE}")
+        except ObjectNotFound:
+            await client.create_work_pool(
+                WorkPoolCreate(
+                    name=pool,
+                    type=WORKER_TYPE,
+                    base_job_template=InfoshareForkWorker.get_default_base_job_template(),
+                )
+            )
+    for deployment in applied:
+        await deployment.aapply(work_pool_name=pool)
+    async with InfoshareForkWorker(work_pool_name=pool, limit=limit) as worker:
+        print(f"infoshare-fork worker for work pool {pool!r} started", flush=True)
+        await worker.start()
+
+
+def main() -> None:
+    private_umask()  # results, logs and staging files of every run: this user's alone
+    tighten(default_store().settings.home)
+    limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
+    # flow-run processes (started from this one) report that they are alive this often; a run
+    # silent for three periods is marked Crashed and recorded (a machine that died)
+    heartbeat = int(
+        os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
+    )
+    if os.environ.get("INFOSHARE_WORKER", "serve") == "fork":
+        # module paths: a forked process has the flows imported already, nothing to copy
+        applied = deployments(heartbeat, EntrypointType.MODULE_PATH)
+        asyncio.run(work(os.environ.get("INFOSHARE_WORK_POOL", "infoshare"), applied, limit))
+        return
+    served = deployments(heartbeat, EntrypointType.FILE_PATH)
+    serve(*served, limit=limit, print_starting_message=True)
 
 
 if __name__ == "__main__":
