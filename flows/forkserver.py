@@ -12,6 +12,8 @@ subprocess would.
 Protocol, one JSON object per line:
   server -> worker  {"ready": pid, "unsafe": null | why, "imported": [...], "errors": [...]}
   worker -> server  {"id": n, "env": {...}, "cwd": "..."}        fork a flow-run process
+                    (with "hooks": "crashed": a process that runs the run's on_crashed hooks,
+                    after its flow-run process died, as the process worker runs them)
   server -> worker  {"id": n, "pid": pid} | {"id": n, "error": why}
   server -> worker  {"exit": pid, "status": code}                   a child ended
 Fork is unsafe when the platform has none or the server finds more than one thread after its
@@ -63,6 +65,7 @@ class Job:
 
     env: dict[str, str]
     cwd: str
+    hooks: str | None = None
 
 
 class _Channel:
@@ -124,7 +127,7 @@ def serve(channel: _Channel) -> Job | None:
                 if messages is None:
                     return None
                 for message in messages:
-                    job = Job(env=dict(message["env"]), cwd=str(message["cwd"]))
+                    job = Job(dict(message["env"]), str(message["cwd"]), message.get("hooks"))
                     try:
                         pid = os.fork()
                     except OSError as exc:
@@ -175,7 +178,36 @@ def run_job(job: Job) -> None:
         runpy.run_module("prefect.engine", run_name="__main__", alter_sys=True)
         return
     with SettingsContext(profile=profile, settings=Settings()):
-        runpy.run_module("prefect.engine", run_name="__main__", alter_sys=True)
+        if job.hooks == "crashed":
+            run_crashed_hooks()
+        else:
+            runpy.run_module("prefect.engine", run_name="__main__", alter_sys=True)
+
+
+def run_crashed_hooks() -> None:
+    """The on_crashed hooks of the flow run named by PREFECT__FLOW_RUN_ID, now Crashed, called as
+    Prefect's engine calls them (flow, flow run, state); a hook that raises is logged."""
+    import asyncio
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.flows import load_flow_from_flow_run
+    from prefect.logging.loggers import flow_run_logger
+
+    async def load() -> tuple[Any, Any]:
+        async with get_client() as client:
+            run = await client.read_flow_run(UUID(os.environ["PREFECT__FLOW_RUN_ID"]))
+            return run, await load_flow_from_flow_run(run)
+
+    flow_run, flow = asyncio.run(load())
+    logger = flow_run_logger(flow_run, flow)
+    for hook in flow.on_crashed_hooks:
+        name = getattr(hook, "__name__", repr(hook))
+        logger.info("Running hook %r in response to entering state 'Crashed'", name)
+        try:
+            hook(flow, flow_run, flow_run.state)
+        except Exception:
+            logger.exception("Hook %r failed", name)
 
 
 def main() -> None:

@@ -19,7 +19,9 @@ prefect.engine`` per run instead: slower, never silent.
 
 Cancelling a run that is executing: the worker looks at the state of each run it has a process
 for every INFOSHARE_FORK_CANCEL_POLL seconds (default 5); a run Cancelling has its process
-group sent SIGTERM, then SIGKILL after 30 s, and is then marked Cancelled.
+group killed (SIGKILL: a SIGTERM would make Prefect's engine report a crash) and is then marked
+Cancelled, which the automation declared with the deployments records (flows/watchdog.py); the
+flow's on_cancellation hook does not run in the killed process.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
+from prefect.client.schemas.responses import SetStateStatus
 from prefect.exceptions import InfrastructureNotAvailable, InfrastructureNotFound
-from prefect.states import Cancelled
+from prefect.states import Cancelled, Crashed
 from prefect.workers.base import (
     BaseJobConfiguration,
     BaseVariables,
@@ -148,14 +151,17 @@ class ForkServer:
                 if not future.done():
                     future.set_exception(gone)
 
-    async def fork(self, env: dict[str, str], cwd: str) -> tuple[int, asyncio.Future[int]]:
+    async def fork(
+        self, env: dict[str, str], cwd: str, hooks: str | None = None
+    ) -> tuple[int, asyncio.Future[int]]:
         """Fork a flow-run process: its pid, and a future of its exit status."""
         if not self.alive:
             raise ForkServerGone("the fork server exited")
         self._next += 1
         started: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._started[self._next] = started
-        self.writer.write(json.dumps({"id": self._next, "env": env, "cwd": cwd}).encode() + b"\n")
+        ask = {"id": self._next, "env": env, "cwd": cwd, "hooks": hooks}
+        self.writer.write(json.dumps(ask).encode() + b"\n")
         await self.writer.drain()
         pid = await started
         exited: asyncio.Future[int] = asyncio.get_running_loop().create_future()
@@ -300,6 +306,8 @@ class InfoshareForkWorker(BaseWorker[ForkJobConfiguration, ForkVariables, ForkWo
                 force=True,
             )
             status = 0  # the run's end is recorded as Cancelled, not as a crash
+        elif status != 0 and server is not None:
+            await self._crashed(flow_run, status, server, env)
         return ForkWorkerResult(status_code=status, identifier=str(pid))
 
     async def _watch(self, flow_run: FlowRun, pid: int, exited: asyncio.Future[int]) -> bool:
@@ -315,13 +323,43 @@ class InfoshareForkWorker(BaseWorker[ForkJobConfiguration, ForkVariables, ForkWo
                 self._logger.debug("could not read flow run %s: %s", flow_run.id, exc)
                 continue
             if state is not None and state.is_cancelling():
+                # SIGKILL, not SIGTERM: Prefect's engine takes a SIGTERM it was not told about
+                # through the runner's (private) control channel for a crash, marks the run
+                # Crashed and runs its on_crashed hooks; the run was cancelled
                 self.get_flow_run_logger(flow_run).info(
                     "The run is cancelling: stopping its process %s.", pid
                 )
-                await _terminate(pid, exited, KILL_GRACE_S)
+                _kill_group(pid, signal.SIGKILL)
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(exited), KILL_GRACE_S)
                 return True
+
+    async def _crashed(
+        self, flow_run: FlowRun, status: int, server: ForkServer, env: dict[str, str]
+    ) -> None:
+        """The flow-run process died: mark the run Crashed and run the flow's on_crashed hooks
+        in a process forked for them, as the process worker does (Prefect then proposes
+        Crashed again from the exit status; that second proposal changes nothing)."""
+        logger = self.get_flow_run_logger(flow_run)
+        message = f"Flow run infrastructure exited with non-zero status code {status}."
+        try:
+            result: Any = await self.client.set_flow_run_state(
+                flow_run.id, Crashed(message=message)
+            )
+        except Exception as exc:
+            logger.warning("Could not mark the run Crashed: %s", exc)
+            return
+        if result.status != SetStateStatus.ACCEPT:
+            return  # it had ended already (e.g. Cancelled): no crash to report
+        with tempfile.TemporaryDirectory(suffix="infoshare") as cwd:
+            try:
+                _, exited = await server.fork(env, cwd, hooks="crashed")
+                code = await exited
+            except ForkServerGone as exc:
+                logger.warning("The on_crashed hooks did not run: %s", exc)
+                return
+        if code != 0:
+            logger.warning("The process running the on_crashed hooks exited with %s.", code)
 
     async def _orphan_status(self, flow_run: FlowRun, pid: int) -> int:
         """The fork server died before reporting: wait for the process to end, then say how
