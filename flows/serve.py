@@ -14,7 +14,9 @@ INFOSHARE_WORKER            "fork": instead of serving, put the deployments on a
                             infoshare's own worker type (infoshare-fork, flows/forkworker.py;
                             created if missing) and run that worker here, which forks each
                             flow-run process from one that has imported Prefect and the flows
-                            once; "serve" (default): Prefect's runner, a new Python per run
+                            once; "process": the same with Prefect's process worker (a new
+                            Python per run); "serve" (default): Prefect's runner, a new Python
+                            per run
 INFOSHARE_WORK_POOL         the work pool for INFOSHARE_WORKER=fork (default "infoshare")
 """
 
@@ -45,6 +47,8 @@ from flows.watchdog import (
 from infoshare.files import private_umask, tighten
 from infoshare.request_form import form_schema
 from infoshare.store import default_store
+
+WORKER_TYPES = {"fork": "infoshare-fork", "process": "process"}
 
 
 def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> list[RunnerDeployment]:
@@ -108,28 +112,31 @@ def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> list[RunnerD
     return deployments
 
 
-async def work(pool: str, applied: list[RunnerDeployment], limit: int) -> None:
-    """Put the deployments on ``pool`` (an infoshare-fork pool, created if missing) and run an
-    infoshare-fork worker for it in this process until it is stopped."""
-    from flows.forkworker import WORKER_TYPE, InfoshareForkWorker
+async def work(pool: str, worker_type: str, applied: list[RunnerDeployment], limit: int) -> None:
+    """Put the deployments on ``pool`` (a work pool of ``worker_type``, created if missing) and
+    run a worker of that type for it in this process until it is stopped."""
+    from prefect.workers.base import BaseWorker
 
+    worker_class = BaseWorker.get_worker_class_from_type(worker_type)
+    if worker_class is None:
+        raise SystemExit(f"no Prefect worker type {worker_type!r} is installed")
     async with get_client() as client:
         try:
             found = await client.read_work_pool(pool)
-            if found.type != WORKER_TYPE:
-                raise SystemExit(f"work pool {pool!r} is of type {found.type!r}, not {WORKER_TYPE}")
+            if found.type != worker_type:
+                raise SystemExit(f"work pool {pool!r} is of type {found.type!r}, not {worker_type}")
         except ObjectNotFound:
             await client.create_work_pool(
                 WorkPoolCreate(
                     name=pool,
-                    type=WORKER_TYPE,
-                    base_job_template=InfoshareForkWorker.get_default_base_job_template(),
+                    type=worker_type,
+                    base_job_template=worker_class.get_default_base_job_template(),
                 )
             )
     for deployment in applied:
         await deployment.aapply(work_pool_name=pool)
-    async with InfoshareForkWorker(work_pool_name=pool, limit=limit) as worker:
-        print(f"infoshare-fork worker for work pool {pool!r} started", flush=True)
+    async with worker_class(work_pool_name=pool, limit=limit) as worker:
+        print(f"{worker_type} worker for work pool {pool!r} started", flush=True)
         await worker.start()
 
 
@@ -142,11 +149,16 @@ def main() -> None:
     heartbeat = int(
         os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
     )
-    if os.environ.get("INFOSHARE_WORKER", "serve") == "fork":
-        # module paths: a forked process has the flows imported already, nothing to copy
+    worker = os.environ.get("INFOSHARE_WORKER", "serve")
+    if worker in WORKER_TYPES:
+        # module paths: the flows are installed (a forked process has them imported already);
+        # a file path would have each run copy the deployment's directory
         applied = deployments(heartbeat, EntrypointType.MODULE_PATH)
-        asyncio.run(work(os.environ.get("INFOSHARE_WORK_POOL", "infoshare"), applied, limit))
+        pool = os.environ.get("INFOSHARE_WORK_POOL", "infoshare")
+        asyncio.run(work(pool, WORKER_TYPES[worker], applied, limit))
         return
+    if worker != "serve":
+        raise SystemExit(f"INFOSHARE_WORKER={worker!r}: expected serve, fork or process")
     served = deployments(heartbeat, EntrypointType.FILE_PATH)
     serve(*served, limit=limit, print_starting_message=True)
 
