@@ -37,6 +37,7 @@ import signal
 import socket
 import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,6 +169,8 @@ def run_job(job: Job) -> None:
     os.environ.update(job.env)
     os.chdir(job.cwd)
     sys.argv = ["prefect.engine"]  # the run id comes from PREFECT__FLOW_RUN_ID
+    # runpy warns that the module it runs as __main__ was imported already: here on purpose
+    warnings.filterwarnings("ignore", "'prefect.engine' found in sys.modules", RuntimeWarning)
     from prefect.context import SettingsContext
     from prefect.settings import Settings
 
