@@ -56,9 +56,10 @@ def main() -> None:
 
         from prefect.deployments.runner import EntrypointType
 
+        from bare_flow import bare_suspend as importable  # not __main__'s: a module path
         from flows.serve import work
 
-        deployment = bare_suspend.to_deployment(
+        deployment = importable.to_deployment(
             name="bare-suspend", tags=["bench"], entrypoint_type=EntrypointType.MODULE_PATH
         )
         asyncio.run(work(pool, "process", [deployment], limit))  # type: ignore[list-item]
