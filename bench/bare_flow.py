@@ -54,9 +54,9 @@ def main() -> None:
     if pool:  # under a process worker, as flows.serve does with INFOSHARE_WORKER=process
         import asyncio
 
+        from bare_flow import bare_suspend as importable  # not __main__'s: a module path
         from prefect.deployments.runner import EntrypointType
 
-        from bare_flow import bare_suspend as importable  # not __main__'s: a module path
         from flows.serve import work
 
         deployment = importable.to_deployment(
