@@ -28,6 +28,7 @@ INFOSHARE_FORKSERVER_PRELOAD  modules imported before forking (comma-separated; 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -224,6 +225,10 @@ def main() -> None:
         while channel.receive() is not None:  # nothing to do but wait for the worker to go
             pass
         return
+    # what the imports made is never collected again here: a child's collections then leave
+    # those pages shared instead of copying them (measured: 55 MiB unique per child without)
+    gc.collect()
+    gc.freeze()
     job = serve(channel)
     if job is None:
         return
