@@ -70,7 +70,14 @@ def one_request(
     from infoshare import prefect_api
 
     t0 = time.perf_counter()
-    run_id = prefect_api.submit(parameters, deployment=deployment).id
+    for attempt in range(10):  # SQLite answers 503 when busy; the UI would be tried again too
+        try:
+            run_id = prefect_api.submit(parameters, deployment=deployment).id
+            break
+        except prefect_api.PrefectApiError as exc:
+            if "(503)" not in str(exc) or attempt == 9:
+                raise
+            time.sleep(0.5 * (attempt + 1))
     handled: set[str] = set()
     while time.perf_counter() - t0 < 900:
         state = api.get(f"/flow_runs/{run_id}").json().get("state") or {}
