@@ -9,7 +9,8 @@ consent-check, override-form; + override-justification, override-form, signoff-f
 + senior-signoff, signoff-form, signoff-outcome, encrypted-transfer, record-decision).
 
 Served exactly like ``flows.serve``: ``python bench/bare_flow.py`` (from the repository root),
-with ``INFOSHARE_SERVE_LIMIT`` as the process limit.
+with ``INFOSHARE_SERVE_LIMIT`` as the process limit; with BARE_WORK_POOL=<pool>, on a process
+work pool with a process worker instead (bench/worker_throughput.py; bench/ on PYTHONPATH).
 """
 
 from __future__ import annotations
@@ -49,6 +50,20 @@ def bare_suspend(first: int = 4, second: int = 3, third: int = 3) -> str:
 
 def main() -> None:
     limit = int(os.environ.get("INFOSHARE_SERVE_LIMIT", "8"))
+    pool = os.environ.get("BARE_WORK_POOL")
+    if pool:  # under a process worker, as flows.serve does with INFOSHARE_WORKER=process
+        import asyncio
+
+        from bare_flow import bare_suspend as importable  # not __main__'s: a module path
+        from prefect.deployments.runner import EntrypointType
+
+        from flows.serve import work
+
+        deployment = importable.to_deployment(
+            name="bare-suspend", tags=["bench"], entrypoint_type=EntrypointType.MODULE_PATH
+        )
+        asyncio.run(work(pool, "process", [deployment], limit))  # type: ignore[list-item]
+        return
     serve(
         bare_suspend.to_deployment(name="bare-suspend", tags=["bench"]),
         limit=limit,

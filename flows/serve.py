@@ -10,6 +10,14 @@ INFOSHARE_RETENTION_CRON    when the retention job runs, London time (default da
 PREFECT_FLOWS_HEARTBEAT_FREQUENCY  how often a flow-run process reports that it is alive
                             (default here 60 s); a run silent for three periods is marked
                             Crashed and recorded
+INFOSHARE_WORKER            "fork": instead of serving, put the deployments on a work pool of
+                            infoshare's own worker type (infoshare-fork, flows/forkworker.py;
+                            created if missing) and run that worker here, which forks each
+                            flow-run process from one that has imported Prefect and the flows
+                            once; "process": the same with Prefect's process worker (a new
+                            Python per run); "serve" (default): Prefect's runner, a new Python
+                            per run
+INFOSHARE_WORK_POOL         the work pool for INFOSHARE_WORKER=fork (default "infoshare")
 """
 
 from __future__ import annotations
@@ -24,9 +32,11 @@ from typing import Any, cast
 from uuid import UUID
 
 from prefect import Flow
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, FlowRun
-from prefect.deployments.runner import RunnerDeployment
-from prefect.exceptions import TerminationSignal
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.exceptions import ObjectNotFound, TerminationSignal
 from prefect.runner import Runner, _starter_direct
 from prefect.schedules import Cron
 from prefect.utilities.callables import ParameterSchema
@@ -45,6 +55,85 @@ from infoshare.request_form import form_schema
 from infoshare.store import default_store
 
 RUN_ID_ENV = "PREFECT__FLOW_RUN_ID"
+WORKER_TYPES = {"fork": "infoshare-fork", "process": "process"}
+Served = list[tuple[RunnerDeployment, Flow[..., Any]]]
+
+
+def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> Served:
+    """infoshare's deployments as this environment configures them, each with its flow."""
+    every = int(os.environ.get("INFOSHARE_WATCHDOG_SECONDS", "60"))
+    requests = cast(
+        RunnerDeployment,
+        share_request.to_deployment(
+            name="share-request", tags=["infoshare"], entrypoint_type=entrypoint_type
+        ),
+    )
+    # the run form offers the registry's agencies and people (``infoshare registry load``
+    # refreshes it while this runs)
+    requests._parameter_openapi_schema = ParameterSchema.model_validate(
+        form_schema(requests._parameter_openapi_schema.model_dump(), default_store().partnership())
+    )
+    served: Served = [
+        (requests, share_request),
+        (
+            cast(
+                RunnerDeployment,
+                record_ended_run_flow.to_deployment(
+                    name="record-ended-run",
+                    entrypoint_type=entrypoint_type,
+                    tags=["infoshare"],
+                    triggers=[RECORD_ENDED_RUN_TRIGGER, silent_run_trigger(heartbeat)],
+                ),
+            ),
+            record_ended_run_flow,
+        ),
+    ]
+    one_at_a_time = ConcurrencyLimitConfig(
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+    )
+    if every > 0:
+        # a slow sweep must not overlap the next one (duplicate reminders)
+        sweep = watchdog.to_deployment(
+            name="watchdog", interval=every, entrypoint_type=entrypoint_type,
+            tags=["infoshare"], concurrency_limit=one_at_a_time,
+        )  # fmt: skip
+        served.append((cast(RunnerDeployment, sweep), watchdog))
+    cron = os.environ.get("INFOSHARE_RETENTION_CRON") or RETENTION_CRON
+    if cron != "off":
+        daily = retention.to_deployment(
+            name="retention", schedules=[Cron(cron, timezone=RETENTION_TIMEZONE)],
+            entrypoint_type=entrypoint_type, tags=["infoshare"], concurrency_limit=one_at_a_time,
+        )  # fmt: skip
+        served.append((cast(RunnerDeployment, daily), retention))
+    return served
+
+
+async def work(pool: str, worker_type: str, applied: list[RunnerDeployment], limit: int) -> None:
+    """Put the deployments on ``pool`` (a work pool of ``worker_type``, created if missing) and
+    run a worker of that type for it in this process until it is stopped."""
+    from prefect.workers.base import BaseWorker
+
+    worker_class = BaseWorker.get_worker_class_from_type(worker_type)
+    if worker_class is None:
+        raise SystemExit(f"no Prefect worker type {worker_type!r} is installed")
+    async with get_client() as client:
+        try:
+            found = await client.read_work_pool(pool)
+            if found.type != worker_type:
+                raise SystemExit(f"work pool {pool!r} is of type {found.type!r}, not {worker_type}")
+        except ObjectNotFound:
+            await client.create_work_pool(
+                WorkPoolCreate(
+                    name=pool,
+                    type=worker_type,
+                    base_job_template=worker_class.get_default_base_job_template(),
+                )
+            )
+    for deployment in applied:
+        await deployment.aapply(work_pool_name=pool)
+    async with worker_class(work_pool_name=pool, limit=limit) as worker:
+        print(f"{worker_type} worker for work pool {pool!r} started", flush=True)
+        await worker.start()
 
 
 def main() -> None:
@@ -56,66 +145,17 @@ def main() -> None:
     heartbeat = int(
         os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(HEARTBEAT_SECONDS))
     )
-    every = int(os.environ.get("INFOSHARE_WATCHDOG_SECONDS", "60"))
-    requests = cast(
-        RunnerDeployment, share_request.to_deployment(name="share-request", tags=["infoshare"])
-    )
-    # the run form offers the registry's agencies and people (``infoshare registry load``
-    # refreshes it while this runs)
-    requests._parameter_openapi_schema = ParameterSchema.model_validate(
-        form_schema(requests._parameter_openapi_schema.model_dump(), default_store().partnership())
-    )
-    deployments: list[tuple[RunnerDeployment, Flow[..., Any]]] = [
-        (requests, share_request),
-        (
-            cast(
-                RunnerDeployment,
-                record_ended_run_flow.to_deployment(
-                    name="record-ended-run",
-                    tags=["infoshare"],
-                    triggers=[RECORD_ENDED_RUN_TRIGGER, silent_run_trigger(heartbeat)],
-                ),
-            ),
-            record_ended_run_flow,
-        ),
-    ]
-    if every > 0:
-        deployments.append(
-            (
-                cast(
-                    RunnerDeployment,
-                    watchdog.to_deployment(
-                        name="watchdog",
-                        interval=every,
-                        tags=["infoshare"],
-                        # a slow sweep must not overlap the next one (duplicate reminders)
-                        concurrency_limit=ConcurrencyLimitConfig(
-                            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
-                        ),
-                    ),
-                ),
-                watchdog,
-            )
-        )
-    cron = os.environ.get("INFOSHARE_RETENTION_CRON") or RETENTION_CRON
-    if cron != "off":
-        deployments.append(
-            (
-                cast(
-                    RunnerDeployment,
-                    retention.to_deployment(
-                        name="retention",
-                        schedules=[Cron(cron, timezone=RETENTION_TIMEZONE)],
-                        tags=["infoshare"],
-                        concurrency_limit=ConcurrencyLimitConfig(
-                            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
-                        ),
-                    ),
-                ),
-                retention,
-            )
-        )
-    serve(deployments, limit)
+    worker = os.environ.get("INFOSHARE_WORKER", "serve")
+    if worker in WORKER_TYPES:
+        # module paths: the flows are installed (a forked process has them imported already);
+        # a file path would have each run copy the deployment's directory
+        applied = [d for d, _ in deployments(heartbeat, EntrypointType.MODULE_PATH)]
+        pool = os.environ.get("INFOSHARE_WORK_POOL", "infoshare")
+        asyncio.run(work(pool, WORKER_TYPES[worker], applied, limit))
+        return
+    if worker != "serve":
+        raise SystemExit(f"INFOSHARE_WORKER={worker!r}: expected serve, fork or process")
+    serve(deployments(heartbeat, EntrypointType.FILE_PATH), limit)
 
 
 def _tagged(start: Callable[..., SpawnProcess]) -> Callable[..., SpawnProcess]:
@@ -140,7 +180,7 @@ def _tagged(start: Callable[..., SpawnProcess]) -> Callable[..., SpawnProcess]:
     return start_tagged
 
 
-def serve(deployments: list[tuple[RunnerDeployment, Flow[..., Any]]], limit: int) -> None:
+def serve(deployments: Served, limit: int) -> None:
     """``prefect.serve``, except that each run is started from the flow in this process's
     memory (as ``Flow.serve`` does), never loaded through its deployment: the runner then does
     not run the deployment's pull steps, nor read its entrypoint or job variables, which anyone

@@ -312,23 +312,26 @@ def _wait_for_deployment(api_url: str, proc: subprocess.Popen[bytes], log: Path)
     pytest.fail(f"share-request deployment never appeared:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def stack(
-    prefect_server, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+@contextmanager
+def running_stack(
+    server: Any, mailbox: Mailbox, home: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
+    """infoshare's flows run by ``python -m flows.serve`` against ``server`` (a PrefectServer),
+    with the store in ``home``; ``extra_env`` chooses e.g. the worker (INFOSHARE_WORKER)."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    home = tmp_path_factory.mktemp("infoshare-home")
     # the watchdog is not served: tests run it themselves with a chosen clock
     extra = {
         "INFOSHARE_HOME": str(home),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
         "INFOSHARE_WATCHDOG_SECONDS": "0",
         "INFOSHARE_SMTP_URL": mailbox.url,
         # the least Prefect allows, so a run that goes silent is found within 90 s
         "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
+        **(extra_env or {}),
     }
-    env = prefect_server.subprocess_env(extra)
+    env = server.subprocess_env(extra)
     store = Store(load_settings(env))
     initialise(store)
     store.close()
@@ -345,16 +348,16 @@ def stack(
         )
     # flows run in this process (the watchdog, with a moved clock) see what served ones see
     shared = {
-        "PREFECT_API_URL": prefect_server.api_url,
+        "PREFECT_API_URL": server.api_url,
         "INFOSHARE_HOME": str(home),
         "INFOSHARE_SMTP_URL": mailbox.url,
     }
     saved = {k: os.environ.get(k) for k in shared}
     os.environ.update(shared)
     try:
-        _wait_for_deployment(prefect_server.api_url, proc, log)
-        with temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}):
-            yield Stack(home, env, prefect_server.api_url, prefect_server.db_path, log)
+        _wait_for_deployment(server.api_url, proc, log)
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield Stack(home, env, server.api_url, server.db_path, log)
     finally:
         from prefect.logging.handlers import APILogHandler
 
@@ -369,6 +372,14 @@ def stack(
             proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def stack(
+    prefect_server, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+    with running_stack(prefect_server, mailbox, tmp_path_factory.mktemp("infoshare-home")) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

@@ -178,7 +178,10 @@ def test_the_sweep_records_what_the_automation_missed(stack: Stack, stack_store:
 
 
 def _process_of(run_id: str) -> int | None:
-    """The pid of the process executing this flow run (the runner tags it in its environment)."""
+    """The pid of the process executing this flow run: the one whose environment names it (a
+    process the runner or a process worker started), or else the live process the worker
+    reported for the run, if it was forked from the infoshare-fork worker's fork server (a
+    forked process's /proc environ is its parent's)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -188,7 +191,17 @@ def _process_of(run_id: str) -> int | None:
             continue
         if f"PREFECT__FLOW_RUN_ID={run_id}".encode() in env.split(b"\0"):
             return int(entry.name)
-    return None
+    run = httpx.get(f"{prefect_api.api_url()}/flow_runs/{run_id}", timeout=10)
+    reported = run.json().get("infrastructure_pid") if run.status_code == 200 else None
+    if not reported:
+        return None
+    pid = int(reported.rpartition(":")[2])
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        parent = Path(f"/proc/{stat[1]}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    return pid if stat[0] != "Z" and b"flows.forkserver" in parent else None
 
 
 def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_store: Store) -> None:
@@ -226,8 +239,7 @@ def _kill_when_held(run_id: str, held: Hold) -> None:
     """SIGKILL the run's process while it is blocked sending the held notice, then wait for
     Prefect to mark the run Crashed (the runner sees the process die)."""
     assert held.arrived.wait(180), f"the run never sent its {held.kind} notice"
-    pid = _process_of(run_id)
-    assert pid is not None, "the run's process is gone: it was not blocked in the notice"
+    pid = wait_until("the run's process", lambda: _process_of(run_id), timeout=10)
     os.kill(pid, signal.SIGKILL)
     wait_until(
         "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
