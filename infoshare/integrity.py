@@ -8,9 +8,9 @@ request, and refuses to go on when they differ; the watchdog compares it every s
 the declared values back.
 
 What is declared: ``prefect.yaml`` (production: ``prefect deploy --all`` and process workers)
-and ``flows/serve.py`` (the embedded default: served from one process, no work pool, no pull
-steps, no job variables). A deployment with a work pool must match prefect.yaml; one without
-must match what serve declares. Pull steps are allowed only as prefect.yaml has them, with the
+and ``flows/serve.py`` (the embedded default: served from one process, or put on a work pool of
+its own worker with ``INFOSHARE_WORKER``; no pull steps, no job variables). A deployment with a
+work pool must match either; one without must match what serve declares. Pull steps are allowed only as prefect.yaml has them, with the
 working directory this checkout itself (where the running code was loaded from).
 """
 
@@ -130,8 +130,16 @@ def declared_entrypoint(name: str) -> str:
 
 
 def differences(name: str, deployed: Deployed) -> list[str]:
-    """The fields of ``deployed`` that are not as infoshare declared them (empty: as meant)."""
-    want = declared(name, deployed.work_pool_name is not None)
+    """The fields of ``deployed`` that are not as infoshare declared them (empty: as meant).
+    A deployment on a work pool may also be as ``flows.serve`` applies it for its own worker
+    (``INFOSHARE_WORKER``: no pull steps, no job variables); either declaration is infoshare's."""
+    changed = _against(declared(name, deployed.work_pool_name is not None), deployed)
+    if changed and deployed.work_pool_name is not None:
+        return [] if not _against(declared(name, False), deployed) else changed
+    return changed
+
+
+def _against(want: Declared, deployed: Deployed) -> list[str]:
     changed = []
     if _steps(deployed.pull_steps) != _steps(want.pull_steps):
         changed.append("pull_steps")

@@ -301,6 +301,16 @@ def test_the_deployment_prefect_deploy_makes_from_prefect_yaml_is_as_declared(
     assert integrity.differences("share-request", _as_deployed(pull_steps=steps)) == []
     served = _as_deployed(pull_steps=None, job_variables={}, work_pool_name=None)
     assert integrity.differences("share-request", served) == []
+    # as flows.serve puts it on a pool of infoshare's own worker (INFOSHARE_WORKER=fork)
+    forked = _as_deployed(
+        pull_steps=[], job_variables={}, entrypoint="flows.share_request.share_request"
+    )
+    assert integrity.differences("share-request", forked) == []
+    planted = [{"prefect.deployments.steps.run_shell_script": {"script": "id"}}]
+    assert "pull_steps" in integrity.differences(
+        "share-request", _as_deployed(pull_steps=planted, job_variables={},
+                                      entrypoint="flows.share_request.share_request")
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
