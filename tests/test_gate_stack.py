@@ -100,11 +100,11 @@ def test_the_prefect_ui_through_the_gate(
     )
     before = len(gate_refusals(stack_store))
     page.goto(ui_url(gate.url, "/runs", "v2"))
-    page.get_by_text(run.name).first.wait_for(timeout=60_000)
+    page.locator(f'a[href*="{run.id}"]').first.wait_for(timeout=60_000)  # renamed ISR-... by then
     page.goto(ui_url(gate.url, f"/deployments/deployment/{dep.json()['id']}", "v2"))
     page.get_by_text("share-request").first.wait_for(timeout=60_000)
     page.goto(ui_url(gate.url, f"/runs/flow-run/{run.id}", "v1"))
-    page.get_by_text(run.name).first.wait_for(timeout=60_000)
+    page.locator(f'a[href*="{run.id}"]').first.wait_for(timeout=60_000)  # renamed ISR-... by then
     refused = gate_refusals(stack_store)[before:]
     assert refused == [], "\n".join(refused)
     # Prefect 3.9.1's UIs poll; its API streams events over a websocket, which the page (with
@@ -161,7 +161,9 @@ def test_signed_in_at_the_workspace_a_browser_is_let_through_the_gate(
         email = stack_store.partnership().members["pc-ahmed"].email
         sign_in_by_code(page, workspace, "pc-ahmed", email, mailbox)
         page.goto(ui_url(gate.url, "/runs", "v2"))
-        page.get_by_text(run.name).first.wait_for(timeout=60_000)
+        page.locator(f'a[href*="{run.id}"]').first.wait_for(
+            timeout=60_000
+        )  # renamed ISR-... by then
         assert page.url.startswith(gate.url)
 
 
