@@ -5,6 +5,7 @@ run accepts it as proof of who answered; the Prefect UI works through the gate i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -104,7 +105,8 @@ def test_the_prefect_ui_through_the_gate(
     page.goto(ui_url(gate.url, f"/deployments/deployment/{dep.json()['id']}", "v2"))
     page.get_by_text("share-request").first.wait_for(timeout=60_000)
     page.goto(ui_url(gate.url, f"/runs/flow-run/{run.id}", "v1"))
-    page.locator(f'a[href*="{run.id}"]').first.wait_for(timeout=60_000)  # renamed ISR-... by then
+    # its name as submitted, or the ISR-... reference the flow renames it to once started
+    page.get_by_text(re.compile(rf"{run.name}|ISR-\d{{8}}-")).first.wait_for(timeout=60_000)
     refused = gate_refusals(stack_store)[before:]
     assert refused == [], "\n".join(refused)
     # Prefect 3.9.1's UIs poll; its API streams events over a websocket, which the page (with
