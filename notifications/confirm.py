@@ -6,13 +6,10 @@ autoescaped); they name the action and the key, nothing else."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.headerregistry import Address
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
-from notifications.config import mail_from_env
-from notifications.render import _ENV, UK, _domain_of, _one_line
+from notifications.render import _ENV, UK, _one_line, message
 
 CONFIRMATION_KIND = "confirmation_code"
 KEY_REGISTERED_KIND = "signing_key_registered"
@@ -21,19 +18,9 @@ KEY_REGISTERED_KIND = "signing_key_registered"
 def _message(kind: str, subject: str, template: str, name: str, email: str,
              ctx: dict[str, str]) -> EmailMessage:  # fmt: skip
     ctx = {**ctx, "recipient_name": _one_line(name)}
-    sender = mail_from_env()
-    msg = EmailMessage()
-    msg["Subject"] = f"[infoshare] {subject}"
-    msg["From"] = sender
-    local, _, domain = email.rpartition("@")
-    msg["To"] = Address(display_name=ctx["recipient_name"][:200], username=local, domain=domain)
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(idstring="infoshare", domain=_domain_of(sender))
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Infoshare-Kind"] = kind
-    msg.set_content(_ENV.get_template(f"{template}.txt.j2").render(ctx))
-    msg.add_alternative(_ENV.get_template(f"{template}.html.j2").render(ctx), subtype="html")
-    return msg
+    text = _ENV.get_template(f"{template}.txt.j2").render(ctx)
+    html = _ENV.get_template(f"{template}.html.j2").render(ctx)
+    return message(kind, f"[infoshare] {subject}", name, email, text, html)
 
 
 def confirmation_message(

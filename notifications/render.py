@@ -151,21 +151,41 @@ def render(
 
     ``mail_from`` defaults to INFOSHARE_MAIL_FROM (or infoshare@localhost).
     """
-    sender = mail_from or mail_from_env()
     now = now or datetime.now(UTC)
     text, html = render_parts(notice)
+    return message(
+        notice.kind.value, subject(notice, now), notice.recipient_name,
+        notice.recipient_email, text, html, sender=mail_from, now=now, reference=notice.reference,
+    )  # fmt: skip
+
+
+def message(
+    kind: str,
+    subject_line: str,
+    name: str,
+    email: str,
+    text: str,
+    html: str,
+    *,
+    sender: str | None = None,
+    now: datetime | None = None,
+    reference: str | None = None,
+) -> EmailMessage:
+    """Any message infoshare sends: its headers (``X-Infoshare-Kind``, and the request's
+    reference where it is about one) around a text part and an HTML alternative."""
+    sender = sender or mail_from_env()
+    now = now or datetime.now(UTC)
     msg = EmailMessage()
-    msg["Subject"] = subject(notice, now)
+    msg["Subject"] = subject_line
     msg["From"] = sender
-    local, _, domain = notice.recipient_email.rpartition("@")
-    msg["To"] = Address(
-        display_name=_one_line(notice.recipient_name)[:200], username=local, domain=domain
-    )
+    local, _, domain = email.rpartition("@")
+    msg["To"] = Address(display_name=_one_line(name)[:200], username=local, domain=domain)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = make_msgid(idstring="infoshare", domain=_domain_of(sender))
     msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Infoshare-Reference"] = notice.reference
-    msg["X-Infoshare-Kind"] = notice.kind.value
+    if reference is not None:
+        msg["X-Infoshare-Reference"] = reference
+    msg["X-Infoshare-Kind"] = kind
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     return msg

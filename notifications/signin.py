@@ -5,13 +5,10 @@ from ``templates/signin_code.{txt,html}.j2`` like the notices (HTML autoescaped)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.headerregistry import Address
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
-from notifications.config import mail_from_env
-from notifications.render import _ENV, UK, _domain_of, _one_line
+from notifications.render import _ENV, UK, _one_line, message
 
 SIGNIN_KIND = "workspace_signin_code"
 
@@ -25,16 +22,6 @@ def signin_message(
         "expires": f"{expires_at.astimezone(UK):%H:%M} (UK time)",
         "signin_url": signin_url,
     }
-    sender = mail_from_env()
-    msg = EmailMessage()
-    msg["Subject"] = "[infoshare] Your workspace sign-in code"
-    msg["From"] = sender
-    local, _, domain = email.rpartition("@")
-    msg["To"] = Address(display_name=ctx["recipient_name"][:200], username=local, domain=domain)
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(idstring="infoshare", domain=_domain_of(sender))
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Infoshare-Kind"] = SIGNIN_KIND
-    msg.set_content(_ENV.get_template("signin_code.txt.j2").render(ctx))
-    msg.add_alternative(_ENV.get_template("signin_code.html.j2").render(ctx), subtype="html")
-    return msg
+    text = _ENV.get_template("signin_code.txt.j2").render(ctx)
+    html = _ENV.get_template("signin_code.html.j2").render(ctx)
+    return message(SIGNIN_KIND, "[infoshare] Your workspace sign-in code", name, email, text, html)

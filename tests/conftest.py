@@ -25,6 +25,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from infoshare import prefect_api
 from infoshare.config import load_settings
 from infoshare.setup import initialise
 from infoshare.store import Store
@@ -50,6 +51,20 @@ def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any
             return result
         time.sleep(0.5)
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
+    """Submit the example request ``name`` and wait until its run is paused at ``status``."""
+    run_id = prefect_api.submit({"request": example(name)}).id
+    ref = wait_until("the run to take the request in", lambda: store.requests.ref_for_run(run_id))
+    wait_until(
+        f"{ref} to wait ({status})",
+        lambda: (
+            store.requests.meta(ref).status == status
+            and prefect_api.run(run_id).state_type == "PAUSED"
+        ),
+    )
+    return run_id, ref
 
 
 def outbox_code(home: Path, ref: str, email: str) -> str:

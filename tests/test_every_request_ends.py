@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import prefect_server
 import pytest
-from conftest import Mailbox, Stack, example, wait_until
+from conftest import Mailbox, Stack, example, submit_and_wait_for, wait_until
 from sqlalchemy import func, select
 
 from flows.watchdog import watchdog_at
@@ -22,19 +22,6 @@ from infoshare import prefect_api
 from infoshare.db.tables import AuditEventRow, DecisionRecordRow
 from infoshare.store import Store
 from infoshare.worktime import now_utc
-
-
-def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
-    run_id = prefect_api.submit({"request": example(name)}).id
-    ref = wait_until("the run to take the request in", lambda: store.requests.ref_for_run(run_id))
-    wait_until(
-        f"{ref} to wait ({status})",
-        lambda: (
-            store.requests.meta(ref).status == status
-            and prefect_api.run(run_id).state_type == "PAUSED"
-        ),
-    )
-    return run_id, ref
 
 
 def records_of(store: Store, ref: str) -> int:

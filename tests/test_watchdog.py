@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, Hold, Mailbox, Stack, example, wait_until
+from conftest import ROOT, Hold, Mailbox, Stack, example, submit_and_wait_for, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 from prefect_server import api
@@ -52,19 +52,6 @@ def _dashboard_versions(stack: Stack) -> int:
     )
     resp.raise_for_status()
     return len(resp.json())
-
-
-def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
-    run_id = prefect_api.submit({"request": example(name)}).id
-    ref = wait_until("the run to take the request in", lambda: store.requests.ref_for_run(run_id))
-    wait_until(
-        f"{ref} to wait ({status})",
-        lambda: (
-            store.requests.meta(ref).status == status
-            and prefect_api.run(run_id).state_type == "PAUSED"
-        ),
-    )
-    return run_id, ref
 
 
 def test_a_request_past_its_deadline_expires_and_its_run_records_it(
