@@ -146,3 +146,29 @@ def test_a_changed_or_incomplete_backup_is_refused(tmp_path: Path) -> None:
 
     refused(infoshare(target, "backup", "restore", str(tmp_path)), "not an infoshare backup")
     refused(infoshare(source, "backup", "create", str(backup)), "not an empty folder")
+
+
+def test_a_backup_from_an_older_schema_is_restored_then_upgraded_and_checked(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+
+    from infoshare.db.revision import REVISIONS, alembic_config
+
+    source = {"INFOSHARE_HOME": str(tmp_path / "home")}
+    store = Store(load_settings(source))
+    initialise(store)
+    delivered(store)
+    key = (store.settings.keys_dir / "master.key").read_text()
+    older = REVISIONS[-2]
+    with store.engine.begin() as conn:  # as the version before this one left it
+        command.downgrade(alembic_config(conn), older)
+    store.close()
+    backup = tmp_path / "backup"
+    ok(infoshare(source, "backup", "create", str(backup)))
+    target = {"INFOSHARE_HOME": str(tmp_path / "restored"), "INFOSHARE_MASTER_KEY": key}
+    said = refused(infoshare(target, "backup", "restore", str(backup)), f"revision {older}")
+    assert "infoshare db upgrade" in said and f"infoshare backup check {backup}" in said
+    ok(infoshare(target, "db", "upgrade"))
+    checked = ok(infoshare(target, "backup", "check", str(backup)))
+    assert "record chains verified to the backup's heads (northshire-hospitals 1)" in checked
