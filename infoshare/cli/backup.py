@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
-from infoshare.backup import BackupError, Manifest, Restored
+from infoshare import backup
+from infoshare.backup import BackupError, Restored
 from infoshare.cli.common import emit, fail, json_option, main
 from infoshare.config import ConfigError, load_settings
 
 folder = click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+T = TypeVar("T")
+
+
+def _or_fail(call: Callable[[], T]) -> T:
+    """``call``, with a backup that cannot be made or restored as one line, never a traceback."""
+    try:
+        return call()
+    except (BackupError, ConfigError) as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
 
 
 @main.group("backup")
@@ -34,13 +47,7 @@ def _restored(done: Restored, what: str) -> str:
 @json_option
 def backup_create(folder: Path, as_json: bool) -> None:
     """Back up into FOLDER (new or empty), while the store is in use."""
-    from infoshare import backup
-
-    try:
-        made: Manifest = backup.create(load_settings(), folder)
-    except (BackupError, ConfigError) as exc:
-        fail(str(exc))
-        return
+    made = _or_fail(lambda: backup.create(load_settings(), folder))
     heads = ", ".join(f"{a} at {h.seq}" for a, h in sorted(made.chains.items())) or "no records yet"
     emit(
         as_json,
@@ -57,13 +64,7 @@ def backup_create(folder: Path, as_json: bool) -> None:
 def backup_restore(folder: Path, as_json: bool) -> None:
     """Restore FOLDER into the store INFOSHARE_HOME / INFOSHARE_DATABASE_URL name (which must
     not exist yet), with the master key from INFOSHARE_MASTER_KEY; then prove it whole."""
-    from infoshare import backup
-
-    try:
-        done = backup.restore(load_settings(), folder)
-    except (BackupError, ConfigError) as exc:
-        fail(str(exc))
-        return
+    done = _or_fail(lambda: backup.restore(load_settings(), folder))
     emit(as_json, asdict(done), _restored(done, f"restored {folder}"))
 
 
@@ -72,11 +73,5 @@ def backup_restore(folder: Path, as_json: bool) -> None:
 @json_option
 def backup_check(folder: Path, as_json: bool) -> None:
     """Prove the store restored from FOLDER whole again (e.g. after `infoshare db upgrade`)."""
-    from infoshare import backup
-
-    try:
-        done = backup.check(load_settings(), folder)
-    except (BackupError, ConfigError) as exc:
-        fail(str(exc))
-        return
+    done = _or_fail(lambda: backup.check(load_settings(), folder))
     emit(as_json, asdict(done), _restored(done, f"the store matches {folder}"))
