@@ -22,8 +22,10 @@ from test_share_request_flow import Scenario, drive, override_by, record_of, sig
 from test_watchdog import (
     _process_of,
     test_a_run_cancelled_while_waiting_is_recorded_within_seconds,
-    test_a_run_killed_at_each_step_is_recorded_within_one_sweep,
     test_a_run_killed_mid_flight_still_ends_with_a_record,
+)
+from test_watchdog import (
+    test_a_run_killed_at_each_step_is_recorded_within_one_sweep as killed_at_a_step,
 )
 
 from flows.forkserver import unsafe_reason
@@ -34,9 +36,18 @@ from infoshare.store import Store
 # the same tests, collected again in this module: here they run against the fork worker
 __all__ = [
     "test_a_run_cancelled_while_waiting_is_recorded_within_seconds",
-    "test_a_run_killed_at_each_step_is_recorded_within_one_sweep",
     "test_a_run_killed_mid_flight_still_ends_with_a_record",
 ]
+
+
+@pytest.mark.parametrize("step", ["transfer", "record"])
+def test_a_forked_run_killed_at_a_step_is_recorded_within_one_sweep(
+    step: str, stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """test_watchdog's kill points against the fork worker: after a resume (transfer; the
+    override and sign-off points are killed in the same kind of execution) and after the record
+    (the worker itself must run the flow's on_crashed hooks, as the process worker does)."""
+    killed_at_a_step(step, stack, stack_store, mailbox)
 
 
 @pytest.fixture(scope="module")
