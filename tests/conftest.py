@@ -327,6 +327,16 @@ def _wait_for_deployment(api_url: str, proc: subprocess.Popen[bytes], log: Path)
     pytest.fail(f"share-request deployment never appeared:\n{log.read_text()[-3000:]}")
 
 
+def _forget_default_store() -> None:
+    """``default_store()`` is one per process, made from the environment when first used: a
+    stack that changes INFOSHARE_HOME must not leave the previous stack's store in place."""
+    import infoshare.store as store_module
+
+    if store_module._default is not None:
+        store_module._default.close()
+        store_module._default = None
+
+
 @contextmanager
 def running_stack(
     server: Any, mailbox: Mailbox, home: Path, extra_env: dict[str, str] | None = None
@@ -369,6 +379,7 @@ def running_stack(
     }
     saved = {k: os.environ.get(k) for k in shared}
     os.environ.update(shared)
+    _forget_default_store()  # this process's flows use this stack's store from now on
     try:
         _wait_for_deployment(server.api_url, proc, log)
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
@@ -382,6 +393,7 @@ def running_stack(
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        _forget_default_store()  # and the store of the stack around it (if any) again
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
