@@ -16,10 +16,13 @@ from typing import Any
 import pytest
 from conftest import POSTGRES_ENV, ROOT
 
+INFOSHARE = [sys.executable, "-m", "infoshare.cli"]
+PREFECT = [sys.executable, "-m", "prefect", "--no-prompt"]
+
 
 def cli(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        [sys.executable, "-m", "infoshare.cli", *args],
+        [*INFOSHARE, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -36,7 +39,7 @@ def cli_json(env: dict[str, str], *args: str) -> Any:
 
 def prefect(env: dict[str, str], *args: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "prefect", "--no-prompt", *args],
+        [*PREFECT, *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -44,6 +47,20 @@ def prefect(env: dict[str, str], *args: str) -> None:
         timeout=180,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+@contextmanager
+def meanwhile(command: list[str], env: dict[str, str]) -> Iterator[None]:
+    """Run ``command`` while the block runs (it needs nothing the block makes); it must have
+    succeeded by the block's end."""
+    proc = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        yield
+    finally:
+        out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, f"{' '.join(command[2:])} failed:\n{out[-3000:]}"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from conftest import (
     records_of,
     wait_until,
 )
-from deploy_support import cli, cli_json, fresh_postgres, prefect
+from deploy_support import INFOSHARE, PREFECT, cli, cli_json, fresh_postgres, meanwhile, prefect
 from prefect_server import start_prefect_server
 
 from infoshare import prefect_api
@@ -120,57 +120,60 @@ def site(mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         stack.enter_context(netns.relay(routes, tmp / "relay.log"))
 
         auth = f"infoshare:{secrets.token_urlsafe(24)}"  # PREFECT_SERVER_API_AUTH_STRING
-        server = stack.enter_context(
-            start_prefect_server(
-                tmp / "prefect",
-                database_url=dbs.prefect_url(net.address(netns.ROOT, "prefect")),
-                auth_string=auth,
-                wrap=net.hosts["prefect"].exec([]),
-                host=net.address("prefect", netns.ROOT),
-            )
-        )
         master_key = base64.b64encode(os.urandom(32)).decode()  # from the secret store
+        store_env = {
+            "INFOSHARE_HOME": str(tmp / "operator" / "infoshare"),
+            "INFOSHARE_DATABASE_URL": dbs.store_url(),
+            "INFOSHARE_MASTER_KEY": master_key,
+        }
+        # `infoshare init` needs only the store: it runs while the Prefect server starts
+        with meanwhile([*INFOSHARE, "init"], {**os.environ, **store_env}):
+            server = stack.enter_context(
+                start_prefect_server(
+                    tmp / "prefect",
+                    database_url=dbs.prefect_url(net.address(netns.ROOT, "prefect")),
+                    auth_string=auth,
+                    wrap=net.hosts["prefect"].exec([]),
+                    host=net.address("prefect", netns.ROOT),
+                )
+            )
         operator = server.subprocess_env(
             {
+                **store_env,
                 "PREFECT_HOME": str(tmp / "operator" / "prefect"),
-                "INFOSHARE_HOME": str(tmp / "operator" / "infoshare"),
-                "INFOSHARE_DATABASE_URL": dbs.store_url(),
-                "INFOSHARE_MASTER_KEY": master_key,
                 "INFOSHARE_SMTP_URL": mailbox.url,
                 "INFOSHARE_CODE_DIR": str(ROOT),
             }
         )
-        cli(operator, "init")
         prefect(operator, "work-pool", "create", "infoshare", "--type", WORKER_TYPE)
-        prefect(operator, "deploy", "--all")
-
-        share = tmp / "share"
-        share.mkdir(mode=0o700)
-        homes, logs = {}, {}
-        for worker in WORKERS:
-            home = homes[worker] = tmp / worker / "home"  # no "infoshare" folder in its cwd
-            home.mkdir(parents=True)
-            _copy_agency_keys(Path(operator["INFOSHARE_HOME"]), home)
-            (home / "inbox").symlink_to(share)  # the directory transport's share, mounted
-            link = net.address(netns.ROOT, worker)  # the database host and mail server
-            env = server.subprocess_env(
-                {
-                    "PREFECT_API_URL": f"http://{net.address('prefect', worker)}:4200/api",
-                    "PREFECT_HOME": str(tmp / worker / "prefect"),
-                    "PREFECT_WORKER_QUERY_SECONDS": "1",
-                    "INFOSHARE_HOME": str(home),
-                    "INFOSHARE_DATABASE_URL": dbs.store_url(link),
-                    "INFOSHARE_MASTER_KEY": master_key,
-                    "INFOSHARE_SMTP_URL": f"smtp://{link}:2525?starttls=0",
-                }
-            )
-            logs[worker] = tmp / worker / "worker.log"
-            with logs[worker].open("wb") as out:
-                net.hosts[worker].popen(
-                    [sys.executable, "-m", "prefect", "worker", "start", "--pool", "infoshare",
-                     "--name", worker, "--limit", "2"],
-                    env=env, cwd=tmp / worker, stdout=out, stderr=subprocess.STDOUT,
-                )  # fmt: skip
+        with meanwhile([*PREFECT, "deploy", "--all"], operator):  # the workers start meanwhile
+            share = tmp / "share"
+            share.mkdir(mode=0o700)
+            homes, logs = {}, {}
+            for worker in WORKERS:
+                home = homes[worker] = tmp / worker / "home"  # no "infoshare" folder in its cwd
+                home.mkdir(parents=True)
+                _copy_agency_keys(Path(operator["INFOSHARE_HOME"]), home)
+                (home / "inbox").symlink_to(share)  # the directory transport's share, mounted
+                link = net.address(netns.ROOT, worker)  # the database host and mail server
+                env = server.subprocess_env(
+                    {
+                        "PREFECT_API_URL": f"http://{net.address('prefect', worker)}:4200/api",
+                        "PREFECT_HOME": str(tmp / worker / "prefect"),
+                        "PREFECT_WORKER_QUERY_SECONDS": "1",
+                        "INFOSHARE_HOME": str(home),
+                        "INFOSHARE_DATABASE_URL": dbs.store_url(link),
+                        "INFOSHARE_MASTER_KEY": master_key,
+                        "INFOSHARE_SMTP_URL": f"smtp://{link}:2525?starttls=0",
+                    }
+                )
+                logs[worker] = tmp / worker / "worker.log"
+                with logs[worker].open("wb") as out:
+                    net.hosts[worker].popen(
+                        [sys.executable, "-m", "prefect", "worker", "start", "--pool", "infoshare",
+                         "--name", worker, "--limit", "2"],
+                        env=env, cwd=tmp / worker, stdout=out, stderr=subprocess.STDOUT,
+                    )  # fmt: skip
         store = Store(load_settings(operator))
         try:
             site = Site(net, operator, homes, logs, share, store, server.api_url, auth)
@@ -207,11 +210,21 @@ def _host_running(site: Site, run_id: str) -> str | None:
     return found[0] if found else None
 
 
+REASONS = "Attendance is all the plan needs."
+
+
 def _approve(site: Site, mailbox: Mailbox, ref: str) -> None:
     """The headteacher signs off from the command line, with the code mailed to her."""
     cli(site.operator, "approve", ref, "--as", "school-head", "--code",
         mailbox.latest_code(ref, HEAD), "--decision", "SHARE", "--item", "item-1",
-        "--reasons", "Attendance is all the plan needs.")  # fmt: skip
+        "--reasons", REASONS)  # fmt: skip
+
+
+def _approve_in_the_ui(mailbox: Mailbox, run_id: str, ref: str) -> None:
+    """The same answer through the resume form (the endpoint the Prefect UI posts to)."""
+    prefect_api.resume(run_id, {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
+                                "decision": "SHARE", "approved_items": ["item-1"],
+                                "reasons": REASONS})  # fmt: skip
 
 
 def _wait_finished(run_id: str, what: str, timeout: float = 120) -> str:
@@ -278,7 +291,7 @@ def test_requests_run_across_two_worker_hosts_and_one_host_torn_down_mid_run(
 
     # the other requests are approved and go on, on the worker left
     for run_id in runs[1:]:
-        _approve(site, mailbox, refs[run_id])
+        _approve_in_the_ui(mailbox, run_id, refs[run_id])
     if os.environ.get("INFOSHARE_TEST_WAIT_FOR_SILENCE"):
         recorder = None
     else:  # what the record-ended-run automation starts after 3 heartbeats of silence
