@@ -53,6 +53,19 @@ def wait_until(what: str, check: Callable[[], Any], timeout: float = 180) -> Any
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def records_of(store: Store, ref: str) -> int:
+    """How many decision records the request has (exactly one, whatever happened)."""
+    from sqlalchemy import func, select
+
+    from infoshare.db.tables import DecisionRecordRow
+
+    with store.session() as s:
+        found = s.scalar(
+            select(func.count()).select_from(DecisionRecordRow).where(DecisionRecordRow.ref == ref)
+        )
+        return int(found or 0)
+
+
 def submit_and_wait_for(store: Store, name: str, status: str) -> tuple[str, str]:
     """Submit the example request ``name`` and wait until its run is paused at ``status``."""
     run_id = prefect_api.submit({"request": example(name)}).id
@@ -250,6 +263,16 @@ class Mailbox:
                 body = m.get_body(("plain",))
                 if found := CONFIRMATION_LINE.search(body.get_content() if body else ""):
                     out.append(found.group(1))
+        return out
+
+    def sent(self, ref: str, kind: str) -> list[tuple[str, bool]]:
+        """(address, carries a code) of each ``kind`` message about ``ref``."""
+        out = []
+        for m in self.messages:
+            if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == kind:
+                body = m.get_body(("plain",))
+                text = body.get_content() if body else ""
+                out.append((str(m["To"]).split("<")[-1].rstrip(">"), "one-time code:" in text))
         return out
 
     def latest_code(self, ref: str, email: str) -> str:

@@ -35,7 +35,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,10 +107,11 @@ class PrefectServer:
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     auth_string: str | None = field(default=None, repr=False)
     startup_seconds: float = 0.0
+    host: str = "127.0.0.1"  # where this process reaches it
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -219,6 +220,8 @@ def _launch(
     log_level: str,
     auth_string: str | None,
     extra_env: Mapping[str, str] | None,
+    bind: str = "127.0.0.1",
+    wrap: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     env = _base_environ()
     env.update(
@@ -238,7 +241,7 @@ def _launch(
         env["PREFECT_SERVER_API_AUTH_STRING"] = auth_string
     if extra_env:
         env.update(extra_env)
-    cmd = [*_prefect_command(), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [*wrap, *_prefect_command(), "server", "start", "--host", bind, "--port", str(port)]
     with log_path.open("ab") as log:
         log.write(f"\n=== {' '.join(cmd)} ===\n".encode())
         log.flush()
@@ -263,8 +266,14 @@ def start_prefect_server(
     log_level: str = "WARNING",
     auth_string: str | None = None,
     extra_env: Mapping[str, str] | None = None,
+    wrap: Sequence[str] = (),
+    host: str | None = None,
 ) -> Iterator[PrefectServer]:
     """Start a real Prefect server with ``PREFECT_HOME=home``; stop it (whole group) on exit.
+
+    ``wrap`` runs it through another command, e.g. ``ip netns exec NS`` (another host: it then
+    listens on all of that host's addresses, port 4200, and ``host`` is its address as this
+    process reaches it).
 
     ``database_url`` defaults to ``sqlite+aiosqlite:///<home>/prefect.db``; a
     ``postgresql+asyncpg://`` URL of an existing (empty) database also works. The server log is
@@ -280,10 +289,11 @@ def start_prefect_server(
         for attempt in range(3):  # retry only if the free port was grabbed meanwhile
             server = PrefectServer(
                 home=home,
-                port=free_loopback_port(),
+                port=4200 if wrap else free_loopback_port(),
                 database_url=database_url,
                 log_path=log_path,
                 auth_string=auth_string,
+                host=host or "127.0.0.1",
             )
             started = time.monotonic()
             server.process = _launch(
@@ -295,6 +305,8 @@ def start_prefect_server(
                 log_level=log_level,
                 auth_string=auth_string,
                 extra_env=extra_env,
+                bind="0.0.0.0" if wrap else "127.0.0.1",  # noqa: S104 - a namespace's own
+                wrap=wrap,
             )
             if _wait_healthy(server, started + timeout):
                 server.startup_seconds = time.monotonic() - started

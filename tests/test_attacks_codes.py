@@ -13,11 +13,10 @@ import time
 from typing import Any
 
 import httpx
-from conftest import Mailbox, Stack, example, wait_until
-from sqlalchemy import func, select
+from conftest import Mailbox, Stack, example, records_of, wait_until
+from sqlalchemy import select
 
 from infoshare import prefect_api
-from infoshare.db.tables import DecisionRecordRow
 from infoshare.store import Store
 
 TIMEOUT = 180
@@ -65,18 +64,6 @@ def finished(run_id: str) -> str:
         return run.state_type if run.state_type in ("COMPLETED", "FAILED", "CRASHED") else None
 
     return str(wait_until(f"run {run_id} to finish", check, TIMEOUT))
-
-
-def records_of(store: Store, ref: str) -> int:
-    with store.session() as s:
-        return int(
-            s.scalar(
-                select(func.count())
-                .select_from(DecisionRecordRow)
-                .where(DecisionRecordRow.ref == ref)
-            )  # fmt: skip
-            or 0
-        )
 
 
 def refusals(store: Store, ref: str) -> list[tuple[str | None, str]]:

@@ -14,26 +14,14 @@ from typing import Any
 import httpx
 import prefect_server
 import pytest
-from conftest import Mailbox, Stack, example, submit_and_wait_for, wait_until
-from sqlalchemy import func, select
+from conftest import Mailbox, Stack, example, records_of, submit_and_wait_for, wait_until
+from sqlalchemy import select
 
 from flows.watchdog import watchdog_at
 from infoshare import prefect_api
-from infoshare.db.tables import AuditEventRow, DecisionRecordRow
+from infoshare.db.tables import AuditEventRow
 from infoshare.store import Store
 from infoshare.worktime import now_utc
-
-
-def records_of(store: Store, ref: str) -> int:
-    with store.session() as s:
-        return (
-            s.scalar(
-                select(func.count())
-                .select_from(DecisionRecordRow)
-                .where(DecisionRecordRow.ref == ref)
-            )
-            or 0
-        )
 
 
 def audit_events(store: Store, ref: str | None, event: str) -> list[AuditEventRow]:

@@ -12,72 +12,24 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import EXAMPLES, ROOT, outbox_code, outbox_confirmation
+from deploy_support import cli, cli_json, fresh_postgres, prefect
 from prefect_server import start_prefect_server
-
-
-def cli(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "infoshare.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if check and proc.returncode != 0:
-        pytest.fail(f"infoshare {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
-    return proc
-
-
-def cli_json(env: dict[str, str], *args: str) -> Any:
-    return json.loads(cli(env, *args, "--json").stdout)
-
-
-def prefect(env: dict[str, str], *args: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "prefect", "--no-prompt", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
 @pytest.fixture
 def databases() -> Iterator[tuple[str | None, dict[str, str]]]:
     """(Prefect database URL, store settings): PostgreSQL when available, else SQLite."""
-    url = os.environ.get("INFOSHARE_TEST_POSTGRES_URL")
-    if not url:
-        yield None, {}
-        return
-    from sqlalchemy import create_engine, make_url, text
-
-    name = f"infoshare_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    base = make_url(url)
-    prefect_url = base.set(drivername="postgresql+asyncpg", database=name)
-    store_url = base.update_query_dict({"options": f"-csearch_path={name}"})
-    try:
-        yield (
-            prefect_url.render_as_string(hide_password=False),
-            {"INFOSHARE_DATABASE_URL": store_url.render_as_string(hide_password=False)},
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres() as dbs:
+        if dbs is None:
+            yield None, {}
+        else:
+            yield dbs.prefect_url(), {"INFOSHARE_DATABASE_URL": dbs.store_url()}
 
 
 def test_deploy_all_and_process_worker_with_cli_approval(

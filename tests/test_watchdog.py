@@ -375,17 +375,6 @@ def test_a_request_whose_run_vanished_is_recorded_from_infoshares_side(
     assert "deleted" in found[0].public["reasons"][0]
 
 
-def _kinds_to(mailbox: Mailbox, ref: str, kind: str) -> list[tuple[str, bool]]:
-    """(address, carries a code) of each ``kind`` message about ``ref``."""
-    out = []
-    for m in mailbox.messages:
-        if m["X-Infoshare-Reference"] == ref and m["X-Infoshare-Kind"] == kind:
-            body = m.get_body(("plain",))
-            text = body.get_content() if body else ""
-            out.append((str(m["To"]).split("<")[-1].rstrip(">"), "one-time code:" in text))
-    return out
-
-
 def test_a_sign_off_unanswered_at_its_due_time_goes_to_the_deputy_whose_code_works(
     stack: Stack, stack_store: Store, mailbox: Mailbox
 ) -> None:
@@ -401,7 +390,7 @@ def test_a_sign_off_unanswered_at_its_due_time_goes_to_the_deputy_whose_code_wor
     assert ref in watchdog_at(now=win.due_at + timedelta(minutes=1))["escalated"]
     assert ref not in watchdog_at(now=win.due_at + timedelta(minutes=2))["escalated"]  # once
     # the deputy gets a new code; the headteacher, first told, is told it was escalated
-    assert sorted(_kinds_to(mailbox, ref, "escalation")) == [(HEAD, False), (DEPUTY, True)]
+    assert sorted(mailbox.sent(ref, "escalation")) == [(HEAD, False), (DEPUTY, True)]
     assert "escalated" in [e.event for e in stack_store.audit.trail(ref)]
 
     stack_store.requests.provide_item(ref, "item-1", b"Attendance 2025-26: 81%.", "school-office")
@@ -433,7 +422,7 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
     from test_share_request_flow import resume_when_ready
 
     run_id, ref = _emergency(stack_store)
-    assert [a for a, _ in _kinds_to(mailbox, ref, "approval_needed")] == [DEPUTY]  # on call
+    assert [a for a, _ in mailbox.sent(ref, "approval_needed")] == [DEPUTY]  # on call
     stack_store.requests.provide_item(
         ref, "item-1", b"Absent since Monday; last seen at school.", "school-office"
     )
@@ -456,7 +445,7 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
     )
     sent = stack_store.requests.step(ref, "transfer")
     assert sent is not None and sent.status == "DONE"  # shared before any sign-off
-    assert _kinds_to(mailbox, ref, "delivery_notice")
+    assert mailbox.sent(ref, "delivery_notice")
     resume_when_ready(
         run_id,
         {"approver_id": "school-head", "code": mailbox.latest_code(ref, HEAD),
@@ -469,7 +458,7 @@ def test_an_emergency_is_shared_on_call_then_signed_off_afterwards(
     public = found[0].public
     assert public["decision"] == "SHARE_PARTIAL" and public["emergency"]["outcome"] == "CONFIRMED"
     assert public["emergency"]["retrospective_signoff"]["by"] == "school-head"
-    assert len(_kinds_to(mailbox, ref, "delivery_notice")) == 1  # shared once
+    assert len(mailbox.sent(ref, "delivery_notice")) == 1  # shared once
 
 
 def test_an_emergency_nobody_confirms_in_time_follows_the_red_path(
