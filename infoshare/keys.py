@@ -208,10 +208,11 @@ class AgencyKeyStore:
                     "salt": _b64(self._salt)},
             "cipher": "AES-256-GCM",
         }  # fmt: skip
-        if protected_by == "master-key":  # which one (master key rotation)
-            meta["master_key_id"] = self._master_id
+        master_key_id = self._master_id if protected_by == "master-key" else None
+        if master_key_id is not None:  # which one (master key rotation)
+            meta["master_key_id"] = master_key_id
         kek = self._kek(protected_by, path, self._salt, SCRYPT_N, SCRYPT_R, SCRYPT_P,
-                        meta.get("master_key_id"))  # fmt: skip
+                        master_key_id)  # fmt: skip
         nonce = os.urandom(12)
         body = {**meta, "nonce": _b64(nonce),
                 "ciphertext": _b64(AESGCM(kek).encrypt(nonce, raw_private, _aad(meta)))}  # fmt: skip

@@ -279,6 +279,7 @@ def _move_data_keys(
                     .limit(batch_size)
                 ).all()
                 for ref, wrapped in rows:
+                    assert wrapped is not None  # selected so
                     try:
                         data_key = old.unwrap(wrapped, ref)
                     except DecryptionError:
@@ -286,11 +287,12 @@ def _move_data_keys(
                             f"the data key of {ref} does not open with the old master key "
                             f"({old.key_id}): the store was altered, or written with another key"
                         ) from None
-                    moved_this_pass += s.execute(
+                    written = s.execute(  # only if unchanged since read (a disposal stays)
                         update(RequestRow)
                         .where(RequestRow.ref == ref, RequestRow.wrapped_key == wrapped)
                         .values(wrapped_key=new.wrap(data_key, ref), wrapped_key_id=new.key_id)
-                    ).rowcount
+                    )
+                    moved_this_pass += int(written.rowcount)  # type: ignore[attr-defined]
             if not rows:
                 break
             after = rows[-1].ref

@@ -253,16 +253,22 @@ def keys_rotate_master(
     text = "\n".join(
         [
             f"master key {done.old_key_id} retired; master key {done.new_key_id} is current"
-            + (" (the store was done already: this machine's key files only)"
-               if done.store_finished_before else ""),  # fmt: skip
+            + (
+                " (the store was done already: this machine's key files only)"
+                if done.store_finished_before
+                else ""
+            ),  # fmt: skip
             f"moved {done.data_keys_moved} data key(s) and {done.key_files_moved} agency key "
             "file(s) to the new key",
             f"proven with the new key alone: {p.requests_opened} sealed request(s) opened; "
             f"record chains verified ({chains}); subject access search "
             + (f"found {p.subject_found}" if p.subject_found else "not tried (no record yet)")
             + f"; {p.agency_keys_read} agency decryption key(s) read; "
-            + (f"envelope {p.envelope_opened} opened" if p.envelope_opened
-               else "no delivered envelope here to open"),  # fmt: skip
+            + (
+                f"envelope {p.envelope_opened} opened"
+                if p.envelope_opened
+                else "no delivered envelope here to open"
+            ),  # fmt: skip
             keep,
             f"The old master key ({done.old_key_id}) opens nothing in this store any more: "
             "destroy it once every machine with agency key files has run this command, unless "

@@ -72,9 +72,7 @@ def with_pins(s: Session, master: MasterKey) -> MasterKey:
             )
         return master  # never rotated (or this is the key a running rotation moves from)
     try:
-        pinned = {
-            r.label: unseal(master.key, r.wrapped, _context(r.label, r.key_id)) for r in rows
-        }
+        pinned = {r.label: unseal(master.key, r.wrapped, _context(r.label, r.key_id)) for r in rows}
     except DecryptionError:
         raise ConfigError(
             "the store's carried-over sub-keys do not open with the master key given: "

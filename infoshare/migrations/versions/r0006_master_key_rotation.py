@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.Column("finished_at", TIME, nullable=True),
         sa.UniqueConstraint("new_key_id"),
     )
-    op.create_index(
-        "ix_master_key_rotations_old_key_id", "master_key_rotations", ["old_key_id"]
-    )
+    op.create_index("ix_master_key_rotations_old_key_id", "master_key_rotations", ["old_key_id"])
     op.create_table(
         "master_key_derivations",
         sa.Column("label", sa.String(64), primary_key=True),
