@@ -10,7 +10,9 @@ a key derived with scrypt from a secret:
   embedded default needs no set-up.
 
 Each file says which of the two protects it, so a missing or wrong passphrase gets a clear
-error. The file's metadata (agency, kind, key id, KDF parameters) is the associated data, so it
+error; a file under the master key also names that key's id (``master_key_id``, absent in files
+written before master key rotation), so ``infoshare keys rotate-master`` knows what to move and a
+machine given the wrong key is told which one the file needs. The file's metadata (agency, kind, key id, KDF parameters) is the associated data, so it
 cannot be altered or swapped. The newest file of a kind is the agency's current key; rotation
 writes new files, removes the retired signing key and keeps retired decryption keys for
 ``DECRYPTION_KEY_RETENTION`` so envelopes sealed to them still open. Public keys and their
