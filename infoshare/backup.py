@@ -354,7 +354,8 @@ def _open_sealed(store: Store) -> int:
         except DecryptionError:
             raise BackupError(
                 "the master key given does not open this backup's sealed requests: it is not the "
-                "key the store was made with"
+                "key the store was made with (a backup made before a master key rotation needs "
+                "the key that rotation retired)"
             ) from None
     return len(sample)
 

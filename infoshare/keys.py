@@ -10,7 +10,9 @@ a key derived with scrypt from a secret:
   embedded default needs no set-up.
 
 Each file says which of the two protects it, so a missing or wrong passphrase gets a clear
-error. The file's metadata (agency, kind, key id, KDF parameters) is the associated data, so it
+error; a file under the master key also names that key's id (``master_key_id``, absent in files
+written before master key rotation), so ``infoshare keys rotate-master`` knows what to move and a
+machine given the wrong key is told which one the file needs. The file's metadata (agency, kind, key id, KDF parameters) is the associated data, so it
 cannot be altered or swapped. The newest file of a kind is the agency's current key; rotation
 writes new files, removes the retired signing key and keeps retired decryption keys for
 ``DECRYPTION_KEY_RETENTION`` so envelopes sealed to them still open. Public keys and their
@@ -124,16 +126,32 @@ def check_private_mode(path: Path) -> None:
 class AgencyKeyStore:
     def __init__(self, keys_dir: Path, master: MasterKey, passphrase: str | None = None) -> None:
         self.root = keys_dir / "agencies"
+        self._master_id = master.key_id
         self._master_secret = master.derive("agency-private-keys")
+        # while a rotation runs: the key being retired opens the files not moved yet
+        self._master_secrets = {master.key_id: self._master_secret}
+        if master.previous is not None:
+            self._master_secrets[master.previous.key_id] = master.previous.derive(
+                "agency-private-keys"
+            )
         self.passphrase = passphrase or None
         self._derived: dict[tuple[str, bytes, int, int, int], bytes] = {}
         self._salt: bytes | None = None  # one salt for the keys this process writes
 
     # --- secrets --------------------------------------------------------------------------
 
-    def _secret(self, protected_by: str, path: Path) -> bytes:
+    def _secret(self, protected_by: str, path: Path, master_key_id: str | None = None) -> bytes:
         if protected_by == "master-key":
-            return self._master_secret
+            if master_key_id is None:  # written before key ids: the key of that time
+                return self._master_secret
+            if master_key_id not in self._master_secrets:
+                raise WrongPassphrase(
+                    f"private key file {path} is protected by master key {master_key_id}, not by "
+                    f"the one given ({self._master_id}): give the key it was written under, or "
+                    "after a rotation run `infoshare keys rotate-master` on this machine "
+                    "(README: Rotating the master key)"
+                )
+            return self._master_secrets[master_key_id]
         if protected_by != "passphrase":
             raise KeyStoreError(f"private key file {path} is protected by unknown {protected_by!r}")
         if self.passphrase is None:
@@ -143,8 +161,17 @@ class AgencyKeyStore:
             )
         return self.passphrase.encode()
 
-    def _kek(self, protected_by: str, path: Path, salt: bytes, n: int, r: int, p: int) -> bytes:
-        secret = self._secret(protected_by, path)
+    def _kek(
+        self,
+        protected_by: str,
+        path: Path,
+        salt: bytes,
+        n: int,
+        r: int,
+        p: int,
+        master_key_id: str | None = None,
+    ) -> bytes:
+        secret = self._secret(protected_by, path, master_key_id)
         cache = (protected_by, hashlib.sha256(secret + salt).digest(), n, r, p)
         if cache not in self._derived:
             self._derived[cache] = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
@@ -156,13 +183,22 @@ class AgencyKeyStore:
         return self.root / agency_id
 
     def _write(
-        self, agency_id: str, kind: str, raw_private: bytes, pub: bytes, at: datetime
+        self,
+        agency_id: str,
+        kind: str,
+        raw_private: bytes,
+        pub: bytes,
+        at: datetime,
+        protected_by: str | None = None,
+        replace: bool = False,
     ) -> Path:
+        """Write a key file (``replace``: over the one there, atomically)."""
         kid = key_id(pub)
         path = self._dir(agency_id) / f"{kind}-{kid}.key"
         if self._salt is None:
             self._salt = os.urandom(16)
-        protected_by = "master-key" if self.passphrase is None else "passphrase"
+        if protected_by is None:
+            protected_by = "master-key" if self.passphrase is None else "passphrase"
         meta = {
             "format": FILE_FORMAT,
             "agency": agency_id,
@@ -174,12 +210,23 @@ class AgencyKeyStore:
                     "salt": _b64(self._salt)},
             "cipher": "AES-256-GCM",
         }  # fmt: skip
-        kek = self._kek(protected_by, path, self._salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+        master_key_id = self._master_id if protected_by == "master-key" else None
+        if master_key_id is not None:  # which one (master key rotation)
+            meta["master_key_id"] = master_key_id
+        kek = self._kek(protected_by, path, self._salt, SCRYPT_N, SCRYPT_R, SCRYPT_P,
+                        master_key_id)  # fmt: skip
         nonce = os.urandom(12)
         body = {**meta, "nonce": _b64(nonce),
                 "ciphertext": _b64(AESGCM(kek).encrypt(nonce, raw_private, _aad(meta)))}  # fmt: skip
         self._dir(agency_id).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_secret_file(path, json.dumps(body, indent=2).encode())
+        data = json.dumps(body, indent=2).encode()
+        if not replace:
+            write_secret_file(path, data)
+            return path
+        fresh = path.with_suffix(".rewrap")
+        fresh.unlink(missing_ok=True)  # left by a run that stopped
+        write_secret_file(fresh, data)
+        fresh.replace(path)
         return path
 
     def _read_meta(self, path: Path) -> dict[str, Any]:
@@ -196,22 +243,34 @@ class AgencyKeyStore:
         body = self._read_meta(key.path)
         meta = {k: v for k, v in body.items() if k not in ("nonce", "ciphertext")}
         kdf = meta["kdf"]
-        try:
-            salt, nonce = base64.b64decode(kdf["salt"]), base64.b64decode(body["nonce"])
-            ct = base64.b64decode(body["ciphertext"])
-            kek = self._kek(meta["protected_by"], key.path, salt, kdf["n"], kdf["r"], kdf["p"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise KeyStoreError(f"private key file {key.path} is malformed") from exc
-        try:
-            return AESGCM(kek).decrypt(nonce, ct, _aad(meta))
-        except InvalidTag as exc:
-            which = (
-                PASSPHRASE_ENV if meta["protected_by"] == "passphrase" else "the store's master key"
-            )
-            raise WrongPassphrase(
-                f"private key file {key.path} does not open: wrong passphrase ({which}), or the "
-                "file was altered"
-            ) from exc
+        # a file from before master key ids: whichever master key given opens it (a rotation
+        # holds the old and the new)
+        ids: list[str | None] = [meta.get("master_key_id")]
+        if meta.get("protected_by") == "master-key" and ids[0] is None:
+            ids = list(self._master_secrets)
+        for i, master_key_id in enumerate(ids):
+            try:
+                salt, nonce = base64.b64decode(kdf["salt"]), base64.b64decode(body["nonce"])
+                ct = base64.b64decode(body["ciphertext"])
+                kek = self._kek(meta["protected_by"], key.path, salt, kdf["n"], kdf["r"],
+                                kdf["p"], master_key_id)  # fmt: skip
+            except (KeyError, TypeError, ValueError) as exc:
+                raise KeyStoreError(f"private key file {key.path} is malformed") from exc
+            try:
+                return AESGCM(kek).decrypt(nonce, ct, _aad(meta))
+            except InvalidTag as exc:
+                if i + 1 < len(ids):
+                    continue
+                which = (
+                    PASSPHRASE_ENV
+                    if meta["protected_by"] == "passphrase"
+                    else "the store's master key"
+                )
+                raise WrongPassphrase(
+                    f"private key file {key.path} does not open: wrong passphrase ({which}), or "
+                    "the file was altered"
+                ) from exc
+        raise AssertionError("unreachable")
 
     def local_keys(self, agency_id: str, kind: str | None = None) -> list[LocalKey]:
         """This machine's private keys of an agency, newest first (the first of a kind is
@@ -342,6 +401,30 @@ class AgencyKeyStore:
                 written.append(self._write(agency_id, kind, raw, pub, at))
             pem.unlink()
         return written
+
+    def under_other_master_key(self) -> list[LocalKey]:
+        """Key files protected by a master key other than the one given (or by the key of
+        before key ids were kept): what a master key rotation must still move."""
+        out = []
+        for agency in sorted(p.name for p in self.root.glob("*") if p.is_dir()):
+            for key in self.local_keys(agency):
+                meta = self._read_meta(key.path)
+                if (
+                    meta.get("protected_by") == "master-key"
+                    and meta.get("master_key_id") != self._master_id
+                ):
+                    out.append(key)
+        return out
+
+    def rewrap(self, key: LocalKey) -> None:
+        """Write a key file again under the master key given (its previous one opens it), in
+        place and atomically: a run stopped at any point leaves the old file or the new."""
+        raw = self._decrypt(key)
+        if key.kind == ENCRYPTION:
+            pub = raw_public(X25519PrivateKey.from_private_bytes(raw).public_key())
+        else:
+            pub = raw_public(Ed25519PrivateKey.from_private_bytes(raw).public_key())
+        self._write(key.agency_id, key.kind, raw, pub, key.created, "master-key", replace=True)
 
     # --- use ------------------------------------------------------------------------------
 

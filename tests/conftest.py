@@ -218,6 +218,28 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
         admin.dispose()
 
 
+@pytest.fixture
+def restore_target(tmp_path: Path, backend: str | None) -> Iterator[dict[str, str]]:
+    """Where a backup is restored (tests/test_backup.py, test_master_key_rotation.py): a new home, and on PostgreSQL a new, empty database."""
+    env = {"INFOSHARE_HOME": str(tmp_path / "restored")}
+    if backend is None:
+        yield env
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    admin = create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
+    name = f"infoshare_restore_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(backend).set(database=name)
+        yield {**env, "INFOSHARE_DATABASE_URL": url.render_as_string(hide_password=False)}
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @dataclass
 class Hold:
     """A message the SMTP server keeps waiting for its reply: the sender stays blocked in that

@@ -8,12 +8,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from conftest import POSTGRES_ENV
 from workspace_support import delivered
 
 from infoshare.config import load_settings
@@ -47,28 +43,6 @@ def refused(done: subprocess.CompletedProcess[str], *fragments: str) -> str:
     for f in fragments:
         assert f in err, err
     return err
-
-
-@pytest.fixture
-def restore_target(tmp_path: Path, backend: str | None) -> Iterator[dict[str, str]]:
-    """Where a backup is restored: a new home, and on PostgreSQL a new, empty database."""
-    env = {"INFOSHARE_HOME": str(tmp_path / "restored")}
-    if backend is None:
-        yield env
-        return
-    from sqlalchemy import create_engine, make_url, text
-
-    admin = create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
-    name = f"infoshare_restore_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(backend).set(database=name)
-        yield {**env, "INFOSHARE_DATABASE_URL": url.render_as_string(hide_password=False)}
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_a_restored_copy_verifies_its_chains_and_opens_an_envelope_sent_before(

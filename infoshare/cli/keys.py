@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from infoshare.cli.common import emit, json_option, main, open_store
+from infoshare.cli.common import emit, fail, json_option, main, open_store
 from infoshare.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -190,3 +190,90 @@ def keys_export(agency: str, out: Path | None) -> None:
         raise click.UsageError(f"{out} already exists; choose another file")
     out.write_text(text, encoding="utf-8")
     click.echo(f"wrote {len(rows)} public key(s) of {agency} to {out}", err=True)
+
+
+@keys_group.command("rotate-master")
+@click.option(
+    "--new-key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The new master key (base64 of 32 bytes, a 0600 file), e.g. from your secret store; "
+    "without it a new key is made in keys/master.key.next.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=500,
+    show_default=True,
+    help="Data keys moved per transaction.",
+)
+@click.option(
+    "--pause",
+    type=click.FloatRange(0, 60),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait between batches, to leave a busy database room.",
+)
+@json_option
+def keys_rotate_master(
+    new_key_file: Path | None, batch_size: int, pause: float, as_json: bool
+) -> None:
+    """Replace the store's master key: every data key and agency key file moves under the new
+    key, in batches, then the new key alone is proven to open everything and the old one is
+    retired. Stop every infoshare process first. Stopped at any point, run it again: it picks
+    up where it was. On other machines with agency key files of their own, run it there too
+    (README: Rotating the master key)."""
+    from dataclasses import asdict
+
+    from infoshare.config import ConfigError, load_settings
+    from infoshare.keys import KeyStoreError
+    from infoshare.rotation import RotationError, rotate
+
+    def progress(line: str) -> None:
+        click.echo(line, err=True)
+
+    try:
+        done = rotate(load_settings(), new_key_file, batch_size, pause, progress)
+    except (RotationError, ConfigError, KeyStoreError) as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
+    p = done.proof
+    chains = ", ".join(f"{a} {n}" for a, n in sorted(p.chains_verified.items())) or "none yet"
+    if done.key_file_installed:
+        keep = (
+            f"The new master key is now {done.key_file}: copy it to your secret store and keep "
+            "it safe (a backup made from now on needs it)."
+        )
+    else:
+        keep = (
+            f"The new master key is in {done.key_file}: set INFOSHARE_MASTER_KEY to it in your "
+            "secret store for every infoshare process on every machine"
+            + (", then delete that file." if done.key_file and done.key_file.name ==
+               "master.key.next" else ".")
+        )  # fmt: skip
+    text = "\n".join(
+        [
+            f"master key {done.old_key_id} retired; master key {done.new_key_id} is current"
+            + (
+                " (the store was done already: this machine's key files only)"
+                if done.store_finished_before
+                else ""
+            ),  # fmt: skip
+            f"moved {done.data_keys_moved} data key(s) and {done.key_files_moved} agency key "
+            "file(s) to the new key",
+            f"proven with the new key alone: {p.requests_opened} sealed request(s) opened; "
+            f"record chains verified ({chains}); subject access search "
+            + (f"found {p.subject_found}" if p.subject_found else "not tried (no record yet)")
+            + f"; {p.agency_keys_read} agency decryption key(s) read; "
+            + (
+                f"envelope {p.envelope_opened} opened"
+                if p.envelope_opened
+                else "no delivered envelope here to open"
+            ),  # fmt: skip
+            keep,
+            f"The old master key ({done.old_key_id}) opens nothing in this store any more: "
+            "destroy it once every machine with agency key files has run this command, unless "
+            "you keep backups made before now (they need it to be restored).",
+        ]
+    )
+    payload = {**asdict(done), "key_file": str(done.key_file) if done.key_file else None}
+    emit(as_json, payload, text)

@@ -124,6 +124,9 @@ class RequestRow(Base):
     status: Mapped[str] = mapped_column(String(32))
     public: Mapped[dict[str, Any]] = mapped_column(JSON)
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # the master key that wraps it (``infoshare.crypto.master_key_id``); None: wrapped before
+    # key ids were kept (revision 0006), by the store's master key of that time
+    wrapped_key_id: Mapped[str | None] = mapped_column(String(32))
     sealed_request: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
@@ -290,6 +293,32 @@ for _column in ("disclosing_agency", "requesting_agency"):
         sqlite_where=RequestRow.wrapped_key.is_(None),
         postgresql_where=RequestRow.wrapped_key.is_(None),
     )
+
+
+# --- the master key ------------------------------------------------------------------------------
+
+
+class MasterKeyRotationRow(Base):
+    """A rotation of the master key (``infoshare.rotation``): which key (by id, never the key)
+    was replaced by which, when it started and when it finished (every data key moved, proven,
+    the old key retired). A store opened with a retired key refuses to run."""
+
+    __tablename__ = "master_key_rotations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    old_key_id: Mapped[str] = mapped_column(String(32), index=True)
+    new_key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class MasterKeyDerivationRow(Base):
+    """A sub-key that must outlive the master key it was first derived from
+    (``infoshare.crypto.PINNED_DERIVATIONS``), wrapped under the master key ``key_id``."""
+
+    __tablename__ = "master_key_derivations"
+    label: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class SeenEnvelopeRow(Base):

@@ -29,6 +29,7 @@ from infoshare.db.engine import make_engine
 from infoshare.db.revision import require_current
 from infoshare.keys import AgencyKeyStore
 from infoshare.registry.partnership import Partnership, load_partnership
+from infoshare.store import master_keys
 from infoshare.store.audit import AuditTrail
 from infoshare.store.chain import RecordChain
 from infoshare.store.disposal import Disposals
@@ -37,13 +38,20 @@ from infoshare.store.sealing import Sealer
 
 
 class Store:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, master: MasterKey | None = None) -> None:
+        """``master``: the master key to use instead of the configured one (a rotation's)."""
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.engine = make_engine(self.settings.database_url)
         require_current(self.engine)  # an empty database gets the schema; else it must be at head
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.master = MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
+        master = master or MasterKey.load(self.settings.keys_dir, self.settings.master_key_b64)
+        try:
+            with self.session() as s:  # a retired key refuses; carried-over sub-keys
+                self.master = master_keys.with_pins(s, master)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self.keys = AgencyKeyStore(
             self.settings.keys_dir, self.master, self.settings.key_passphrase
         )

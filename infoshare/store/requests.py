@@ -122,6 +122,7 @@ class Requests:
             status="RECEIVED",
             public=public_view(req),
             wrapped_key=wrapped,
+            wrapped_key_id=self._sealer.master.key_id,
         )
         row.sealed_request = self._sealer.seal(row, "request", req.model_dump_json().encode())
         try:
