@@ -17,6 +17,7 @@ from gate_support import RunningGate, gate_refusals, running_gate, signed_in
 from test_workspace_browser import sign_in_by_code, workspace
 
 from infoshare import prefect_api
+from infoshare.identity import codes
 from infoshare.store import Store
 
 __all__ = ["workspace"]  # the fixture: infoshare workspace serve on the stack
@@ -46,7 +47,7 @@ def _signoff(person: str) -> dict[str, Any]:
 
 
 def test_an_answer_through_the_gate_is_stamped_with_who_gave_it(
-    stack: Stack, stack_store: Store, gate: RunningGate
+    stack: Stack, stack_store: Store, gate: RunningGate, mailbox: Mailbox
 ) -> None:
     run = prefect_api.submit({"request": example("scenario1-school-attendance.json")})
     ref = wait_until("the request's reference", lambda: stack_store.requests.ref_for_run(run.id))
@@ -65,10 +66,17 @@ def test_an_answer_through_the_gate_is_stamped_with_who_gave_it(
         gate_refusals(stack_store)
     )
 
-    # the headteacher answers through the gate with no code: the gate's stamp is the proof
+    # the headteacher answers through the gate, typing the code she was mailed as well: the
+    # gate's stamp is the proof, and the code she typed is spent, not left usable
+    code = mailbox.latest_code(ref, "helen.price@academy.northshire.example")
+    answer = _signoff("school-head")
+    answer["run_input"]["code"] = code
     with gate.client(signed_in(stack_store, "school-head", "passkey")) as c:
-        r = c.post(resume, json=_signoff("school-head"))
+        r = c.post(resume, json=answer)
     assert r.status_code == 201 and r.json()["status"] == "ACCEPT", r.text
+    assert codes.redeem(stack_store, ref, "signoff", "school-head", run.id, code) == (
+        "the code has already been used"
+    )
     found = wait_until("the decision record", lambda: stack_store.chain.record(ref), 180)
     record = found[0].public
     assert [(a["id"], a["identity"]) for a in record["approvers"]] == [

@@ -5,8 +5,8 @@ The gate puts the workspace's proof (``infoshare.identity.workspace_proof``) in 
 signed with a key derived from the store's master key (only infoshare holds it). The flow
 checks it as it checks any proof; the record says ``workspace sign-in: passkey`` (or ``mailed
 code``). Whatever proof the person typed is replaced, except a signature by their own key
-(``infoshare approve --sign``), which is proof enough; an answer in someone else's name is
-refused.
+(``infoshare approve --sign``), which is proof enough; a mailed code typed with the answer is
+spent all the same, so it cannot be used again; an answer in someone else's name is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from infoshare.identity import workspace_proof
+from infoshare.identity import codes, workspace_proof
 from infoshare.identity.signatures import Answer, answer_sha256
 from infoshare.store import Store
 from infoshare.timeliness import WAITING_STATUSES
@@ -51,5 +51,13 @@ def stamp(
         how = "mailed code"
     proof = workspace_proof.issue(store, ref, step.value, person_id, answer_sha256(answer), how)
     store.audit.write(ref, step.value, person_id, "answer sent through the gate")
+    typed = given.get("code")
+    spent = (
+        isinstance(typed, str)
+        and typed.strip()
+        and (codes.redeem(store, ref, step.value, person_id, run_id, typed) is None)
+    )
+    if spent:
+        store.audit.write(ref, step.value, person_id, "code typed with the answer spent")
     run_input = {**answer.model_dump(mode="json"), "workspace": proof}
     return json.dumps({**data, "run_input": run_input}).encode()
