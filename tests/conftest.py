@@ -450,7 +450,11 @@ def running_stack(
 def stack(
     prefect_server, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
-    with running_stack(prefect_server, mailbox, tmp_path_factory.mktemp("infoshare-home")) as s:
+    worker = os.environ.get("INFOSHARE_TEST_WORKER")
+    extra = {"INFOSHARE_WORKER": worker, "INFOSHARE_FORK_CANCEL_POLL": "1"} if worker else None
+    with running_stack(
+        prefect_server, mailbox, tmp_path_factory.mktemp("infoshare-home"), extra
+    ) as s:
         yield s
 
 
