@@ -4,8 +4,9 @@ Started by the worker as ``python -m flows.forkserver FD``, where FD is one end 
 pair, the only channel to the worker. It imports Prefect, its engine and infoshare's flows once,
 starts no threads, event loops or sockets, and then, for each flow run the worker asks for,
 forks a child that becomes the flow-run process: its own session, the run's environment
-(PREFECT__FLOW_RUN_ID, ...), and Prefect's own engine entry point, the module
-``python -m prefect.engine`` runs, executed as ``__main__``. The server reaps its children and
+(PREFECT__FLOW_RUN_ID, PREFECT__FLOW_ENTRYPOINT naming infoshare's flow, ...), and Prefect's
+own engine entry point, the module ``python -m prefect.engine`` runs, executed as
+``__main__``. The server reaps its children and
 reports each exit status (negative: the signal that killed it), as a process worker's
 subprocess would.
 
@@ -195,15 +196,15 @@ def run_crashed_hooks() -> None:
     from uuid import UUID
 
     from prefect.client.orchestration import get_client
-    from prefect.flows import load_flow_from_flow_run
+    from prefect.flow_engine import load_flow
     from prefect.logging.loggers import flow_run_logger
 
-    async def load() -> tuple[Any, Any]:
+    async def load() -> Any:
         async with get_client() as client:
-            run = await client.read_flow_run(UUID(os.environ["PREFECT__FLOW_RUN_ID"]))
-            return run, await load_flow_from_flow_run(run)
+            return await client.read_flow_run(UUID(os.environ["PREFECT__FLOW_RUN_ID"]))
 
-    flow_run, flow = asyncio.run(load())
+    flow_run = asyncio.run(load())
+    flow = load_flow(flow_run)  # infoshare's, by PREFECT__FLOW_ENTRYPOINT (flows/catalogue.py)
     logger = flow_run_logger(flow_run, flow)
     for hook in flow.on_crashed_hooks:
         name = getattr(hook, "__name__", repr(hook))

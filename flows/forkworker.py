@@ -13,6 +13,13 @@ Registered through the ``prefect.collections`` entry point (pyproject.toml), so 
 ``prefect work-pool create --type infoshare-fork POOL`` and ``prefect worker start --pool POOL``
 work as for the process worker.
 
+Each run's flow is infoshare's flow of that name, imported from infoshare's catalogue
+(flows/catalogue.py, ``PREFECT__FLOW_ENTRYPOINT``), never loaded through the run's deployment:
+a deployment's pull steps and entrypoint can be changed by anyone who reaches Prefect's API, and
+Prefect's engine would run those steps before any of infoshare's code. A run of any other flow
+is refused (Crashed, saying why). Both processes start with ``python -P``: a folder named like
+one of infoshare's packages in the working directory is never imported instead.
+
 Where fork is unsafe (no fork, or the fork server finds threads after its imports) or the fork
 server cannot start, the worker says so in its log, once, and spawns ``python -m
 prefect.engine`` per run instead: slower, never silent.
@@ -50,6 +57,8 @@ from prefect.workers.base import (
 )
 from pydantic import Field
 
+from flows import catalogue
+
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun
 
@@ -60,10 +69,14 @@ KILL_GRACE_S = 30
 class ForkJobConfiguration(BaseJobConfiguration):
     working_dir: Path | None = Field(default=None)
 
-    def prepare_for_flow_run(self, flow_run: FlowRun, *args: Any, **kwargs: Any) -> None:
-        super().prepare_for_flow_run(flow_run, *args, **kwargs)
-        # the worker's environment, then the run's (as the process worker does)
-        self.env = {**os.environ, **self.env}
+    def prepare_for_flow_run(
+        self, flow_run: FlowRun, deployment: Any = None, flow: Any = None, *args: Any, **kw: Any
+    ) -> None:
+        super().prepare_for_flow_run(flow_run, deployment, flow, *args, **kw)
+        # the worker's environment, then the run's (as the process worker does), then where
+        # infoshare's flow of this name is imported from, whatever the deployment says
+        where = catalogue.entrypoint(flow.name) if flow is not None else None
+        self.env = {**os.environ, **self.env, catalogue.ENTRYPOINT_ENV: where}
 
 
 class ForkVariables(BaseVariables):
@@ -110,6 +123,7 @@ class ForkServer:
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
+                "-P",  # not the working directory's modules
                 "-m",
                 "flows.forkserver",
                 str(theirs.fileno()),
@@ -268,6 +282,11 @@ class InfoshareForkWorker(BaseWorker[ForkJobConfiguration, ForkVariables, ForkWo
     ) -> ForkWorkerResult:
         logger = self.get_flow_run_logger(flow_run)
         env = {k: str(v) for k, v in configuration.env.items() if v is not None}
+        if not env.get(catalogue.ENTRYPOINT_ENV):
+            # not one of infoshare's flows: its deployment would say what to load and run
+            raise InfrastructureNotAvailable(
+                "the infoshare-fork worker runs infoshare's flows only (flows/catalogue.py)"
+            )
         with contextlib.ExitStack() as stack:
             cwd = (
                 str(configuration.working_dir)
@@ -282,6 +301,7 @@ class InfoshareForkWorker(BaseWorker[ForkJobConfiguration, ForkVariables, ForkWo
             else:
                 process = await asyncio.create_subprocess_exec(
                     sys.executable,
+                    "-P",
                     "-m",
                     "prefect.engine",
                     env=env,

@@ -450,8 +450,10 @@ def running_stack(
 def stack(
     prefect_server, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
-    worker = os.environ.get("INFOSHARE_TEST_WORKER")
-    extra = {"INFOSHARE_WORKER": worker, "INFOSHARE_FORK_CANCEL_POLL": "1"} if worker else None
+    """infoshare as ``infoshare up`` serves it: through the infoshare-fork worker, unless
+    INFOSHARE_TEST_WORKER says otherwise (serve: Prefect's runner, a new Python per run)."""
+    worker = os.environ.get("INFOSHARE_TEST_WORKER", "fork")
+    extra = {"INFOSHARE_WORKER": worker, "INFOSHARE_FORK_CANCEL_POLL": "1"}
     with running_stack(
         prefect_server, mailbox, tmp_path_factory.mktemp("infoshare-home"), extra
     ) as s:

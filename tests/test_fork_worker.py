@@ -1,7 +1,8 @@
-"""infoshare's own worker type (infoshare-fork, flows/forkworker.py) on a real Prefect server of
-its own: requests run end to end in processes forked from the fork server, and the crash and
-cancellation tests of test_watchdog.py run again here, against a stack served by this worker
-(the module's ``stack`` and ``stack_store`` replace the session's for them)."""
+"""infoshare's own worker type (infoshare-fork, flows/forkworker.py), which serves the session's
+stack (tests/conftest.py) as it serves ``infoshare up``: so every flow test, test_watchdog's
+crash and cancellation tests included, runs in processes forked from the fork server. Here:
+what is particular to it (the work pool's type, Prefect's CLI, forked processes, cancelling a
+running process, the fork server's own protocol, flows taken from infoshare's catalogue)."""
 
 from __future__ import annotations
 
@@ -11,61 +12,40 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT, Mailbox, Stack, example, running_stack, wait_until
-from prefect_server import start_prefect_server
+from conftest import ROOT, Mailbox, Stack, example, wait_until
+from prefect import Flow
 from test_share_request_flow import Scenario, drive, override_by, record_of, signoff
-from test_watchdog import (
-    _process_of,
-    test_a_run_cancelled_while_waiting_is_recorded_within_seconds,
-    test_a_run_killed_mid_flight_still_ends_with_a_record,
-)
-from test_watchdog import (
-    test_a_run_killed_at_each_step_is_recorded_within_one_sweep as killed_at_a_step,
-)
+from test_watchdog import _process_of
 
+from flows import catalogue
 from flows.forkserver import unsafe_reason
 from infoshare import prefect_api
-from infoshare.config import load_settings
 from infoshare.store import Store
 
-# the same tests, collected again in this module: here they run against the fork worker
-__all__ = [
-    "test_a_run_cancelled_while_waiting_is_recorded_within_seconds",
-    "test_a_run_killed_mid_flight_still_ends_with_a_record",
-]
+served_by_fork = pytest.mark.skipif(
+    os.environ.get("INFOSHARE_TEST_WORKER", "fork") != "fork",
+    reason="the session's stack is not served by the infoshare-fork worker",
+)
 
 
-@pytest.mark.parametrize("step", ["transfer", "record"])
-def test_a_forked_run_killed_at_a_step_is_recorded_within_one_sweep(
-    step: str, stack: Stack, stack_store: Store, mailbox: Mailbox
-) -> None:
-    """test_watchdog's kill points against the fork worker: after a resume (transfer; the
-    override and sign-off points are killed in the same kind of execution) and after the record
-    (the worker itself must run the flow's on_crashed hooks, as the process worker does)."""
-    killed_at_a_step(step, stack, stack_store, mailbox)
+def test_every_flow_infoshare_deploys_is_in_the_catalogue(stack: Stack) -> None:
+    """The worker starts a run from the catalogue by its flow's name (never from what the
+    deployment says); each entry imports the flow of that name."""
+    from prefect.deployments.runner import EntrypointType
+    from prefect.utilities.importtools import import_object
 
+    from flows.serve import deployments
 
-@pytest.fixture(scope="module")
-def stack(mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """infoshare served by an infoshare-fork worker (INFOSHARE_WORKER=fork), on a Prefect
-    server of its own (the session's serves the same deployment names from a runner)."""
-    with start_prefect_server(tmp_path_factory.mktemp("prefect-home-fork")) as server:
-        home = tmp_path_factory.mktemp("infoshare-home-fork")
-        extra = {"INFOSHARE_WORKER": "fork", "INFOSHARE_FORK_CANCEL_POLL": "1"}
-        with running_stack(server, mailbox, home, extra) as running:
-            yield running
-
-
-@pytest.fixture(scope="module")
-def stack_store(stack: Stack) -> Iterator[Store]:
-    store = Store(load_settings(stack.env))
-    yield store
-    store.close()
+    for deployment, flow in deployments(30, EntrypointType.MODULE_PATH):
+        where = catalogue.entrypoint(flow.name)
+        assert where is not None, f"{flow.name} ({deployment.name}) is not in flows/catalogue.py"
+        found = import_object(where)
+        assert isinstance(found, Flow) and found is flow
+    assert catalogue.entrypoint("someone-elses-flow") is None
 
 
 def _logs(stack: Stack, run_id: str) -> list[str]:
@@ -78,6 +58,7 @@ def _logs(stack: Stack, run_id: str) -> list[str]:
     return [entry["message"] for entry in resp.json()]
 
 
+@served_by_fork
 def test_the_work_pool_is_of_infoshares_own_type(stack: Stack) -> None:
     resp = httpx.get(f"{stack.api_url}/work_pools/infoshare", timeout=10)
     resp.raise_for_status()
@@ -99,6 +80,7 @@ def test_prefects_cli_knows_the_worker_type() -> None:
     assert "InfoshareForkWorker" in found.stdout
 
 
+@served_by_fork
 def test_a_request_runs_end_to_end_in_forked_processes(
     stack: Stack, stack_store: Store, mailbox: Mailbox
 ) -> None:
@@ -126,6 +108,7 @@ def test_a_request_runs_end_to_end_in_forked_processes(
     assert not [m for m in logs if "spawned" in m]
 
 
+@served_by_fork
 def test_a_run_process_is_a_fork_of_the_fork_server(stack: Stack, mailbox: Mailbox) -> None:
     """While a run executes, its process is a child of the fork server with the fork server's
     command line (it did not exec a new Python), in a session of its own, and the run's
@@ -142,6 +125,7 @@ def test_a_run_process_is_a_fork_of_the_fork_server(stack: Stack, mailbox: Mailb
     wait_until("the run to end", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
 
 
+@served_by_fork
 def test_a_running_run_cancelled_is_stopped_and_recorded(
     stack: Stack, stack_store: Store, mailbox: Mailbox
 ) -> None:
