@@ -66,6 +66,19 @@ def tree(root: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def worker_memory(pid: int) -> dict[str, Any]:
+    """A worker's RSS, its fork server's, and each flow-run process's USS (MiB). Forked
+    processes carry the fork server's command line; the fork server is the first found."""
+    procs = tree(pid)
+    forked = [p for p in procs[1:] if "flows.forkserver" in p["cmd"]]
+    return {
+        "rss_mib": procs[0]["rss_mib"],
+        "fork_server_rss_mib": forked[0]["rss_mib"] if forked else None,
+        "runs_uss_mib": [p["uss_mib"] for p in forked[1:]]
+        + [p["uss_mib"] for p in procs[1:] if "flows.forkserver" not in p["cmd"]],
+    }
+
+
 def rss_of_matching(needle: str) -> float:
     """Summed RSS (MiB) of every process whose command line holds ``needle``."""
     total = 0
