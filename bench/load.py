@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             row["server_rss_mib"] = round(
                 sum(fo.rss_kib(p["pid"]) for p in support.tree(server.process.pid)) / 1024, 1)  # fmt: skip
             row["workers"] = [support.worker_memory(w.proc.pid) for w in workers]
-            row["postgres_rss_mib"] = support.rss_of_matching("postgres")
+            row["postgres"] = support.memory_of_matching("postgres")
             row |= memory.take()
             row["prefect_5xx_so_far"] = len(errors.seen)
             row["load1_at_end"] = support.load1()
@@ -360,7 +360,7 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         "| waiting | submissions/s | API list s | API count s (all / Suspended) | inbox s (query) "
         "| requests list s (query) | watchdog s | server RSS MiB | workers RSS MiB (worker + fork server) "
-        "| flow-run USS MiB (median / max) | PostgreSQL RSS MiB | load |",
+        "| flow-run USS MiB (median / max) | PostgreSQL RSS / PSS MiB | load |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in result["rows"]:
@@ -371,7 +371,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"({r['inbox_query_s']}) | {r['requests_list_s']} ({r['requests_list_query_s']}) | "
             f"{r['watchdog_run_s']} | {r['server_rss_mib']} | "
             f"{workers} | {r['flow_run_uss_mib_median']} / {r['flow_run_uss_mib_max']} | "
-            f"{r['postgres_rss_mib']} | {r['load1_at_start']}-{r['load1_at_end']} |"
+            f"{r['postgres']['rss_mib']} / {r['postgres']['pss_mib']} | {r['load1_at_start']}-{r['load1_at_end']} |"
         )
     if "approvals" in result:
         a = result["approvals"]

@@ -79,13 +79,24 @@ def worker_memory(pid: int) -> dict[str, Any]:
     }
 
 
-def rss_of_matching(needle: str) -> float:
-    """Summed RSS (MiB) of every process whose command line holds ``needle``."""
-    total = 0
+def pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages divided among the processes that map them."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("Pss:"))
+
+
+def memory_of_matching(needle: str) -> dict[str, float]:
+    """Summed RSS and PSS (MiB) of every process whose command line holds ``needle`` (RSS
+    counts shared memory once per process: PostgreSQL's shared buffers once per backend)."""
+    rss = pss = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and needle in command(int(entry.name)):
-            total += fo.rss_kib(int(entry.name))
-    return round(total / 1024, 1)
+            rss += fo.rss_kib(int(entry.name))
+            pss += pss_kib(int(entry.name))
+    return {"rss_mib": round(rss / 1024, 1), "pss_mib": round(pss / 1024, 1)}
 
 
 @contextlib.contextmanager
