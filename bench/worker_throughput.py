@@ -121,13 +121,16 @@ def main(argv: list[str] | None = None) -> int:
             for c in levels:
                 load = support.load1()
                 cpu0 = support.cpu_seconds(served.proc.pid)
+                server0 = support.cpu_seconds(server.process.pid)
                 wall, each, failed = support.batch(c, request)
                 time.sleep(1)  # the last processes reaped
                 cpu = support.cpu_seconds(served.proc.pid) - cpu0
+                server_cpu = support.cpu_seconds(server.process.pid) - server0
                 row = {
                     "config": label,
                     "concurrency": c,
                     "cpu_s_per_request": round(cpu / max(len(each), 1), 3),
+                    "server_cpu_s_per_request": round(server_cpu / max(len(each), 1), 3),
                     "wall_s_per_request": round(statistics.mean(each), 2) if each else None,
                     "requests_per_s": round(len(each) / wall, 3),
                     "failed": failed,
@@ -142,11 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         api.close()
         store.close()
     lines = [
-        "| configuration | concurrency | CPU s / request | wall s / request | requests / s |",
-        "|---|---:|---:|---:|---:|",
+        "| configuration | concurrency | CPU s / request | Prefect server CPU s / request | "
+        "wall s / request | requests / s | load |",
+        "|---|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {r['config']} | {r['concurrency']} | {r['cpu_s_per_request']:.2f} | "
-            f"{r['wall_s_per_request']} | {r['requests_per_s']:.3f} |"
+            f"{r['server_cpu_s_per_request']:.2f} | {r['wall_s_per_request']} | "
+            f"{r['requests_per_s']:.3f} | {r['load1_at_start']}-{r['load1_at_end']} |"
             for r in rows
         ),
     ]
