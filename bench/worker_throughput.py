@@ -11,7 +11,8 @@ turn, each on a work pool of its own with a worker polling every second (limit 3
 3. infoshare, fork: the same under infoshare's own worker (``INFOSHARE_WORKER=fork``).
 
 For each, one warm-up request, then at each concurrency c (1, 8, 32) c requests submitted at
-once, each answered as soon as it waits (one-time codes read from the maildir outbox), until
+once, each answered as soon as its driver sees it wait (each looks every max(0.2, c/20) s:
+the drivers' own reads of their runs were a limit of the server at 32) (one-time codes read from the maildir outbox), until
 all are done. Reported per configuration and c: CPU seconds per request (user + system of the
 worker and all its descendants, flow-run processes included once reaped, i.e. everything but
 the Prefect server and this driver), mean wall time per request (submission to decision
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import statistics
@@ -112,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.5)
                 pool = api.get(f"/deployments/name/{deployment}").json()["work_pool_name"]
 
-            def request(deployment: str = deployment, params: Any = params,
-                        answer: Any = answer, finished: Any = finished) -> float:  # fmt: skip
-                return support.one_request(api, deployment, params, answer, finished)
+            def request(deployment: str = deployment, params: Any = params, answer: Any = answer,
+                        finished: Any = finished, poll: float = 0.2) -> float:  # fmt: skip
+                return support.one_request(api, deployment, params, answer, finished, poll)
 
             warm = request()
             print(f"{label}: warm-up request {warm:.1f} s", flush=True)
@@ -122,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                 load = support.load1()
                 cpu0 = support.cpu_seconds(served.proc.pid)
                 server0 = support.cpu_seconds(server.process.pid)
-                wall, each, failed = support.batch(c, request)
+                poll = support.poll_interval(c)
+                wall, each, failed = support.batch(c, functools.partial(request, poll=poll))
                 time.sleep(1)  # the last processes reaped
                 cpu = support.cpu_seconds(served.proc.pid) - cpu0
                 server_cpu = support.cpu_seconds(server.process.pid) - server0
@@ -136,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                     "failed": failed,
                     "load1_at_start": load,
                     "load1_at_end": support.load1(),
+                    "poll_s": poll,
                     "prefect_db": args.prefect_db,
                 }
                 rows.append(row)
