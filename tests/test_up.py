@@ -18,6 +18,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,12 +196,19 @@ def test_a_run_prefect_cannot_serve_is_released_refused_and_recorded(up: Up) -> 
     req = example("scenario2-hospital.json")
     req["subjects"][0]["name"] = "Quilla\udfff Poison"
     body = {"parameters": {"request": req}, "enforce_parameter_schema": False}
-    api.post(
-        f"/deployments/{dep.json()['id']}/create_flow_run",
-        content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
-        headers={"content-type": "application/json"},
-    )
+    for _ in range(10):  # SQLite answers 503 when busy; a browser's user would try again
+        created = api.post(
+            f"/deployments/{dep.json()['id']}/create_flow_run",
+            content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
+            headers={"content-type": "application/json"},
+        )
+        if created.status_code != 503:
+            break
+        time.sleep(2)
     api.close()
+    # seen once on a loaded machine: no run made, and the test waited 300 s for nothing (Prefect
+    # may answer 500 having stored the run: its answer holds the surrogate)
+    assert created.status_code in (201, 500), created.text
 
     def released() -> str | None:  # by up before it starts the runner again, or by the worker
         said = up.console() + (up.home / "serve.log").read_text(errors="replace")
