@@ -38,9 +38,11 @@ import selectors
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 PRELOAD = (
@@ -48,10 +50,20 @@ PRELOAD = (
     "prefect.engine",
     "prefect.flow_engine",
     "prefect.flows",
+    # what every run's process imports as it runs (counted at the exit of runs' processes)
+    "prefect.task_engine",
+    "prefect._internal.observers",
+    "prefect.concurrency._asyncio",
+    "prefect.concurrency._sync",
+    "prefect.utilities.visualization",
+    "anyio._backends._asyncio",
     "flows.share_request",
     "flows.watchdog",
     "flows.retention",
 )
+
+
+_PLAIN_HTTP_CA: str | None = None  # plain_http_ca(), made once by the server
 
 
 def threads() -> int:
@@ -159,6 +171,30 @@ def _reap(channel: _Channel) -> None:
         channel.send({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
 
 
+def plain_http_ca() -> str | None:
+    """A CA file of one certificate, for run processes whose Prefect API is plain HTTP.
+
+    Prefect's client builds a verifying TLS context from ``PREFECT_API_SSL_CERT_FILE`` (by
+    default certifi's 150 certificates, 35 ms of CPU) for each client it makes, and a run's
+    process makes about eight per execution, the log and event workers' included: measured
+    with py-spy, a quarter of the CPU of the fork worker's processes. Over ``http://`` no
+    certificate is ever checked, so there a file holding one (certifi's first) is enough.
+    None where certifi is missing."""
+    try:
+        import certifi
+
+        bundle = Path(certifi.where()).read_text()
+    except (ImportError, OSError):
+        return None
+    end = "-----END CERTIFICATE-----"
+    if end not in bundle:
+        return None
+    fd, path = tempfile.mkstemp(prefix="infoshare-plain-http-ca-", suffix=".pem")
+    with os.fdopen(fd, "w") as out:
+        out.write(bundle[: bundle.index(end) + len(end)] + "\n")
+    return path
+
+
 def run_job(job: Job) -> None:
     """In the forked child: become the flow-run process and run Prefect's engine entry point.
     Its SystemExit (or exception) ends this process as it would end ``python -m
@@ -169,6 +205,12 @@ def run_job(job: Job) -> None:
         signal.signal(sig, signal.SIG_DFL if sig != signal.SIGINT else signal.default_int_handler)
     os.environ.clear()
     os.environ.update(job.env)
+    if (
+        _PLAIN_HTTP_CA is not None
+        and os.environ.get("PREFECT_API_URL", "").startswith("http://")
+        and not os.environ.get("PREFECT_API_SSL_CERT_FILE")
+    ):
+        os.environ["PREFECT_API_SSL_CERT_FILE"] = _PLAIN_HTTP_CA
     os.chdir(job.cwd)
     sys.argv = ["prefect.engine"]  # the run id comes from PREFECT__FLOW_RUN_ID
     # runpy warns that the module it runs as __main__ was imported already: here on purpose
@@ -219,6 +261,7 @@ def main() -> None:
     fd = int(sys.argv[1])
     sock = socket.socket(fileno=fd)
     channel = _Channel(sock)
+    server_pid = os.getpid()
     imported, errors = _preload()
     unsafe = unsafe_reason()
     channel.send({"ready": os.getpid(), "unsafe": unsafe, "imported": imported, "errors": errors})
@@ -228,9 +271,16 @@ def main() -> None:
         return
     # what the imports made is never collected again here: a child's collections then leave
     # those pages shared instead of copying them (measured: 55 MiB unique per child without)
+    global _PLAIN_HTTP_CA
+    _PLAIN_HTTP_CA = plain_http_ca()
     gc.collect()
     gc.freeze()
-    job = serve(channel)
+    try:
+        job = serve(channel)
+    finally:
+        if os.getpid() == server_pid and _PLAIN_HTTP_CA is not None:  # not in a child
+            with contextlib.suppress(OSError):
+                os.unlink(_PLAIN_HTTP_CA)
     if job is None:
         return
     sock.close()

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
+import httpx
 from prefect.client.schemas.responses import SetStateStatus
 from prefect.exceptions import InfrastructureNotAvailable, InfrastructureNotFound
 from prefect.states import Cancelled, Crashed
@@ -58,6 +59,7 @@ from prefect.workers.base import (
 from pydantic import Field
 
 from flows import catalogue
+from infoshare import prefect_api
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import FlowRun
@@ -265,6 +267,28 @@ class InfoshareForkWorker(BaseWorker[ForkJobConfiguration, ForkVariables, ForkWo
             self._logger.info("Fork server %s ready: flow runs are forked from it.", server.pid)
             self._fork_server = server
             return server
+
+    async def get_and_submit_flow_runs(self) -> list[FlowRun]:
+        """Prefect's poll, except that a run whose parameters Prefect cannot send back (issue
+        18: a lone surrogate stored by a run created without validation) makes every poll a
+        500, and Prefect's worker would stop after minutes of retries with every other run
+        waiting: such runs are released first (``prefect_api.release_unservable_runs``: the
+        request replaced by a stand-in, which the flow refuses and records), then polled."""
+        try:
+            return await super().get_and_submit_flow_runs()
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 500:
+                raise
+            try:
+                released = await anyio.to_thread.run_sync(prefect_api.release_unservable_runs)
+            except prefect_api.PrefectApiError as failed:
+                self._logger.warning("Could not check for runs Prefect cannot send: %s", failed)
+                raise exc from None
+            if not released:
+                raise
+        for run_id in released:
+            self._logger.warning("%s.", prefect_api.released_note(run_id))
+        return await super().get_and_submit_flow_runs()
 
     def _spawn_instead(self, reason: str) -> None:
         self._spawn_reason = reason

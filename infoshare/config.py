@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from infoshare.files import home_dir
 from infoshare.models import UrgencyTier
 from infoshare.worktime import Budget
 
@@ -217,7 +218,7 @@ def _tier_budgets(raw: str | None) -> dict[UrgencyTier, Budget]:
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
-    home = Path(env.get("INFOSHARE_HOME") or Path.home() / ".infoshare").expanduser()
+    home = home_dir(env)
     database_url = env.get("INFOSHARE_DATABASE_URL") or f"sqlite:///{home / 'infoshare.db'}"
     ui = env.get("INFOSHARE_PREFECT_UI_URL") or _ui_from_api(env.get("PREFECT_API_URL"))
     return Settings(

@@ -13,9 +13,16 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 PRIVATE_UMASK = 0o077
+
+
+def home_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``INFOSHARE_HOME`` (default ``~/.infoshare``) as the environment gives it."""
+    env = os.environ if env is None else env
+    return Path(env.get("INFOSHARE_HOME") or Path.home() / ".infoshare").expanduser()
 
 
 def tighten(*homes: Path) -> list[Path]:

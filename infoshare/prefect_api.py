@@ -205,6 +205,14 @@ def release_unservable_runs(flow_name: str = "share-request", limit: int = 1000)
     return released
 
 
+def released_note(run_id: str) -> str:
+    """What is said of a run ``release_unservable_runs`` released."""
+    return (
+        f"run {run_id} held text Prefect could not hand to the runner: its request is replaced "
+        "by a stand-in, refused and recorded"
+    )
+
+
 # --- retention: deleting finished runs -----------------------------------------------------------
 
 FINISHED = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]

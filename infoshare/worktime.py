@@ -3,7 +3,8 @@
 A tier's budget is an amount and a unit: clock hours (``h``), working hours (``wh``, counted only
 inside office hours on working days) or working days (``wd``, whole working days; the deadline is
 the end of the office day). Bank holidays come from the ``holidays`` package (GB, England; the
-same bank holidays apply in Wales), never from a hand-written list. Times are kept in UTC
+same bank holidays apply in Wales), never from a hand-written list (``infoshare.bank_holidays``
+keeps what it gives in the home: importing it costs a second). Times are kept in UTC
 (``now_utc``) and shown in UK local time (``uk_minute``).
 """
 
@@ -15,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from infoshare.bank_holidays import bank_holidays
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -41,7 +42,7 @@ _BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|wh|wd)\s*$")
 
 @lru_cache(maxsize=8)
 def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return bank_holidays(year)
 
 
 def is_bank_holiday(day: date) -> bool:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +115,7 @@ def _create_run(up: Up, request: dict[str, object]) -> str:
 
 
 def test_a_runner_that_stops_is_started_again_and_requests_still_complete(up: Up) -> None:
+    assert "runs served by infoshare's own worker (INFOSHARE_WORKER=fork" in up.console()
     (runner,) = _children(up.proc.pid, "flows.serve")
     os.kill(runner, signal.SIGKILL)  # the process up started, by its id
     wait_until("up to start the runner again", lambda: "started again (restart 1" in up.console())
@@ -130,6 +133,7 @@ def test_a_runner_that_stops_is_started_again_and_requests_still_complete(up: Up
             return ref if ref and store.requests.step(ref, "triage") else None
 
         wait_until("the request taken in and triaged by the new runner", triaged, 180)
+        assert "Flow run forked as process" in (up.home / "serve.log").read_text()
     finally:
         store.close()
 
@@ -185,24 +189,33 @@ def test_the_cli_beside_up_uses_the_server_behind_the_gate(up: Up) -> None:
 def test_a_run_prefect_cannot_serve_is_released_refused_and_recorded(up: Up) -> None:
     """The attack of issue 18: a lone surrogate in a run created without validation. Prefect
     stores it and then answers 500 to every poll of the runner, which stops; before starting
-    it again ``up`` replaces that run's request by a stand-in, which the flow refuses."""
+    it again ``up`` replaces that run's request by a stand-in, which the flow refuses.
+    infoshare's worker (``up``'s default on Linux) replaces it itself when its poll fails."""
     api = _prefect(up)
     dep = api.get("/deployments/name/share-request/share-request")
     req = example("scenario2-hospital.json")
     req["subjects"][0]["name"] = "Quilla\udfff Poison"
     body = {"parameters": {"request": req}, "enforce_parameter_schema": False}
-    api.post(
-        f"/deployments/{dep.json()['id']}/create_flow_run",
-        content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
-        headers={"content-type": "application/json"},
-    )
+    for _ in range(10):  # SQLite answers 503 when busy; a browser's user would try again
+        created = api.post(
+            f"/deployments/{dep.json()['id']}/create_flow_run",
+            content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
+            headers={"content-type": "application/json"},
+        )
+        if created.status_code != 503:
+            break
+        time.sleep(2)
     api.close()
-    line = wait_until(
-        "up to release the run",
-        lambda: next((x for x in up.console().splitlines() if "could not hand" in x), None),
-        300,
-    )
-    run_id = line.split(" run ", 1)[1].split()[0]
+    # seen once on a loaded machine: no run made, and the test waited 300 s for nothing (Prefect
+    # may answer 500 having stored the run: its answer holds the surrogate)
+    assert created.status_code in (201, 500), created.text
+
+    def released() -> str | None:  # by up before it starts the runner again, or by the worker
+        said = up.console() + (up.home / "serve.log").read_text(errors="replace")
+        found = re.search(r"run ([0-9a-f-]{36}) held text Prefect could not hand", said)
+        return found.group(1) if found else None
+
+    run_id = wait_until("the run released", released, 300)
     store = Store(load_settings({"INFOSHARE_HOME": str(up.home)}))
     try:
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 
+from infoshare.bank_holidays import bank_holidays, package_version
 from infoshare.config import ConfigError, load_settings
 from infoshare.models import UrgencyTier
 from infoshare.registry.partnership import Partnership
@@ -96,3 +102,27 @@ def test_times_for_people_are_uk_local_to_the_minute() -> None:
     assert uk_minute("2026-10-25T00:30:00+00:00") == "2026-10-25 01:30 BST"
     assert uk_minute("2026-10-25T01:30:00+00:00") == "2026-10-25 01:30 GMT"
     assert uk_minute(None) == uk_minute("") == "-"
+
+
+def test_bank_holidays_are_the_packages_and_kept_in_the_home(tmp_path: Path) -> None:
+    """A process finds England's bank holidays in the home, without importing ``holidays``
+    (a second of CPU per run's process); the kept dates are the package's, this user's alone,
+    and a different package version has them computed again."""
+    import holidays
+
+    expected = frozenset(holidays.country_holidays("GB", subdiv="ENG", years=2027))
+    assert bank_holidays(2027, home=tmp_path) == expected
+    kept = tmp_path / "cache" / "bank-holidays.json"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    probe = (
+        "import sys, datetime; from infoshare.worktime import is_bank_holiday; "
+        "print(is_bank_holiday(datetime.date(2027, 12, 27)), 'holidays' in sys.modules)"
+    )
+    env = {**os.environ, "INFOSHARE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == ["True", "False"], out.stderr
+    body = json.loads(kept.read_text())
+    body["holidays"], body["years"]["2027"] = "0.0", []  # another version of the package
+    kept.write_text(json.dumps(body))
+    assert bank_holidays(2027, home=tmp_path) == expected
+    assert json.loads(kept.read_text())["holidays"] == package_version() != "0.0"
