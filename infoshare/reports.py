@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import String, select, type_coerce
 
-from infoshare.db.tables import DecisionRecordRow, RequestRow
+from infoshare.db.tables import DecisionRecordRow, RequestRow, share_requests
 from infoshare.markdown import md, md_link
 from infoshare.models import Decision
 from infoshare.store import Store
@@ -30,6 +30,7 @@ OUTCOMES = {
     Decision.DEFER: "sent back",
     Decision.EXPIRED: "expired",
     Decision.FAILED: "failed",
+    Decision.WITHDRAWN: "withdrawn",
 }
 
 
@@ -100,7 +101,11 @@ def _received(store: Store, since: datetime, until: datetime) -> list[tuple[Any,
                     overridden,
                 )
                 .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
-                .where(RequestRow.received_at >= since, RequestRow.received_at < until)
+                .where(
+                    RequestRow.received_at >= since,
+                    RequestRow.received_at < until,
+                    share_requests(),
+                )
             )
         ]
 

@@ -40,7 +40,7 @@ def _deployed(d: DeploymentResponse) -> integrity.Deployed:
 
 
 @task(name="deployment-check", cache_policy=NO_CACHE)
-def check_deployment(ref: str) -> None:
+def check_deployment(ref: str, deployment: str = integrity.SHARE_REQUEST) -> None:
     """Before anything is done with the request (and again each time a waiting run is woken):
     this run's deployment must be as infoshare declared it. A changed one is refused: an audit
     line, the data-protection lead told, and ``DeploymentChanged`` (recorded FAILED)."""
@@ -49,11 +49,11 @@ def check_deployment(ref: str) -> None:
         if run.deployment_id is None:
             return  # called as a function (tests, a script): no deployment to have been changed
         d = client.read_deployment(run.deployment_id)
-    changed = integrity.differences(integrity.SHARE_REQUEST, _deployed(d))
+    changed = integrity.differences(deployment, _deployed(d))
     if not changed:
         return
     store = default_store()
-    why = integrity.refusal(changed)
+    why = integrity.refusal(changed, deployment)
     store.audit.write(ref, "deployment check", None, "run refused", why)
     get_run_logger().error("%s: %s", ref, why)
     teller(store).security_alert(ref, [why])

@@ -13,13 +13,19 @@ from infoshare.models import ShareRequest
 from infoshare.redaction import redacted_parameters
 
 
-def redact_run(flow_run_id: UUID | str, request: ShareRequest, ref: str) -> None:
+def redact_run(
+    flow_run_id: UUID | str, request: ShareRequest, ref: str, enquiry_part: str = ""
+) -> None:
     """Overwrite the run's stored parameters (the server keeps them in plain text) with the
-    redacted request, and name and tag the run so dashboards can follow it without them."""
+    redacted request, and name and tag the run so dashboards can follow it without them.
+    A run started for an enquiry keeps the reference to its part."""
+    parameters = redacted_parameters(request, ref)
+    if enquiry_part:
+        parameters["enquiry_part"] = enquiry_part
     with get_client(sync_client=True) as client:
         client.update_flow_run(
             UUID(str(flow_run_id)),
-            parameters=redacted_parameters(request, ref),
+            parameters=parameters,
             name=label(
                 f"{ref} {request.urgency.value} {request.requesting_agency} to "
                 f"{request.disclosing_agency}"

@@ -1,0 +1,298 @@
+"""Multi-agency enquiries end to end on the session's Prefect server and stack: one enquiry,
+one share-request run per agency under it, each with its own rules, envelope and record, and
+one enquiry record in the requesting agency's chain when the last agency has answered."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import Mailbox, Stack, example, wait_until
+from prefect.flow_runs import resume_flow_run
+
+from infoshare import enquiries, prefect_api
+from infoshare.cli import main
+from infoshare.envelope import open_bytes
+from infoshare.store import Store
+
+sys.path.insert(0, str(Path(__file__).parent))
+from prefect_server import scan_database_for  # noqa: E402
+
+TIMEOUT = 150
+MASH = "northshire-mash"
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+@dataclass
+class Part:
+    """One agency's run of an enquiry and the answers its people give, in order."""
+
+    agency: str
+    answers: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    prepare: dict[str, str] = field(default_factory=dict)
+    preparer: str = ""
+    run_id: str = ""
+    ref: str = ""
+    last_pause: str = ""
+    prepared: bool = False
+
+
+def override_by(person: str) -> tuple[str, dict[str, Any]]:
+    return ("override", {
+        "person_id": person, "grounds": ["SAFEGUARD_CHILDREN", "PREVENT_OFFENCES"],
+        "proportionality": "Two young children in the household; only what is needed.",
+        "subject_informed": False,
+        "not_informed_reason": "Telling the mother now would raise the risk of reprisal.",
+    })  # fmt: skip
+
+
+def signoff(approver: str, decision: str, items: list[str]) -> tuple[str, dict[str, Any]]:
+    return ("signoff", {"approver_id": approver, "decision": decision, "approved_items": items,
+                        "reasons": "Necessary and proportionate to protect the children."})  # fmt: skip
+
+
+def resume_when_ready(run_id: str, data: dict[str, Any]) -> None:
+    for _ in range(40):
+        try:
+            resume_flow_run(run_id, run_input=data)  # type: ignore[arg-type]
+            return
+        except RuntimeError as exc:
+            if "schema not found" not in str(exc):
+                raise
+            time.sleep(0.25)
+    raise AssertionError(f"run {run_id} never offered its resume form")
+
+
+def submit(enquiry: dict[str, Any]) -> str:
+    run_id = prefect_api.submit({"enquiry": enquiry}, deployment=prefect_api.ENQUIRY_DEPLOYMENT).id
+    return run_id
+
+
+def enquiry_ref(store: Store, run_id: str) -> str:
+    ref: str = wait_until("the enquiry to be taken in", lambda: store.requests.ref_for_run(run_id))
+    return ref
+
+
+def drive(store: Store, mailbox: Mailbox, ref: str, parts: list[Part]) -> None:
+    """Answer each agency's run when it waits, as its people would; until every part has a
+    record."""
+    deadline = time.monotonic() + TIMEOUT
+    enquiry_run = store.requests.meta(ref).flow_run_id
+    assert enquiry_run is not None
+    while time.monotonic() < deadline:
+        state = prefect_api.run(enquiry_run).state_type
+        assert state not in ("FAILED", "CRASHED"), f"the enquiry's run ended {state}"
+        asked = {a.agency: a for a in store.enquiries.asked(ref)}
+        pending = 0
+        for p in parts:
+            a = asked[p.agency]
+            p.run_id, p.ref = a.child_run_id or "", a.child_ref or ""
+            if not p.ref or store.chain.record(p.ref) is not None:
+                pending += not p.ref
+                continue
+            pending += 1
+            run = prefect_api.run(p.run_id)
+            if run.state_type != "PAUSED" or run.state_id == p.last_pause or not p.answers:
+                continue
+            waiting = store.requests.meta(p.ref).status
+            if p.prepare and waiting == "AWAITING_SIGNOFF" and not p.prepared:
+                for item, content in p.prepare.items():
+                    store.requests.provide_item(p.ref, item, content.encode(), p.preparer)
+                p.prepared = True
+            step, data = p.answers.pop(0)
+            assert waiting == f"AWAITING_{step.upper()}", (p.agency, waiting, step)
+            person = store.partnership().member(data.get("person_id") or data["approver_id"])
+            assert person is not None
+            resume_when_ready(p.run_id, {**data, "code": mailbox.latest_code(p.ref, person.email)})
+            p.last_pause = run.state_id
+        if pending == 0:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{ref}: the agencies did not all answer in time")
+
+
+def record_of(store: Store, ref: str) -> dict[str, Any]:
+    found = store.chain.record(ref)
+    assert found is not None, f"{ref}: no record"
+    row, personal = found
+    return {**row.public, "personal": personal, "chain": row.disclosing_agency,
+            "record_sha256": row.record_sha256}  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def enquiry_served(stack: Stack) -> None:
+    """flows.serve registers the enquiry deployment just after the share-request one (which
+    the stack waits for)."""
+    import httpx
+
+    wait_until("the enquiry deployment", lambda: httpx.get(
+        f"{stack.api_url}/deployments/name/enquiry/enquiry", timeout=5).status_code == 200)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def scenario2(stack: Stack, stack_store: Store, mailbox: Mailbox) -> dict[str, Any]:
+    """Scenario 2 as one enquiry: the hospital (four eyes) and the housing provider."""
+    result = cli("submit-enquiry", str(Path("examples/scenario2-enquiry.json").resolve()),
+                 "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ref = json.loads(result.output)["reference"]
+    assert ref.startswith("ENQ-")
+    parts = [
+        Part("northshire-hospitals",
+             [override_by("nurse-lee"),
+              signoff("caldicott-rao", "SHARE", ["item-1", "item-2"]),
+              signoff("caldicott-deputy", "SHARE", ["item-1", "item-2"])],
+             {"item-1": "2026-03-02, 2026-07-19", "item-2": "Bruising to both forearms."},
+             "nurse-lee"),
+        Part("northshire-homes",
+             [override_by("housing-officer"),
+              signoff("housing-manager", "SHARE", ["item-1"]),
+              signoff("housing-head", "SHARE", ["item-1"])],
+             {"item-1": "4 noise/disturbance reports, Jan-Nov 2026."}, "housing-officer"),
+    ]  # fmt: skip
+    t0 = time.monotonic()
+    drive(stack_store, mailbox, ref, parts)
+    wait_until("the enquiry record", lambda: stack_store.chain.record(ref), timeout=60)
+    return {"ref": ref, "parts": {p.agency: p for p in parts}, "seconds": time.monotonic() - t0}
+
+
+def test_scenario2_as_one_enquiry(
+    scenario2: dict[str, Any], stack: Stack, stack_store: Store
+) -> None:
+    ref = scenario2["ref"]
+    parts: dict[str, Part] = scenario2["parts"]
+    enquiry = record_of(stack_store, ref)
+    # the enquiry record: in the requesting agency's chain, linking both agencies' records
+    assert enquiry["chain"] == MASH and enquiry["decision"] == enquiries.ENQUIRY_DECISION
+    assert enquiry["asked"] == ["northshire-hospitals", "northshire-homes"]
+    by_agency = {a["agency"]: a for a in enquiry["agencies"]}
+    for agency, p in parts.items():
+        child = record_of(stack_store, p.ref)
+        assert child["enquiry"] == ref and child["chain"] == agency
+        assert by_agency[agency]["request"] == p.ref
+        assert by_agency[agency]["record_sha256"] == child["record_sha256"]
+        assert by_agency[agency]["decision"] == child["decision"]
+        # each its own envelope, only its approved items, in the requester's inbox
+        shared = child["shared"]
+        data = (
+            stack_store.settings.inbox_for(MASH) / f"{shared['envelope_id']}.isenv"
+        ).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == shared["envelope_sha256"]
+        opened = open_bytes(data, keys=stack_store.keys.decryption_keys(MASH),
+                            sender_key=stack_store.keys.signing_key(agency).public_key())  # fmt: skip
+        assert sorted(i.item_id for i in opened.items) == sorted(shared["items"])
+        assert by_agency[agency]["shared"]["envelope_sha256"] == shared["envelope_sha256"]
+    hospital = record_of(stack_store, parts["northshire-hospitals"].ref)
+    assert hospital["decision"] == "SHARE_PARTIAL"  # mental health history not approved
+    assert [a["id"] for a in hospital["approvers"]] == ["caldicott-rao", "caldicott-deputy"]
+    assert by_agency["northshire-hospitals"]["shared"]["by"] == [
+        "caldicott-rao",
+        "caldicott-deputy",
+    ]
+    # the enquiry record names the people only in its sealed part
+    assert enquiry["personal"]["subjects"][0]["name"] == "Morwenna Fictitious-Mother"
+    assert "Morwenna" not in json.dumps({k: v for k, v in enquiry.items() if k != "personal"})
+    # the case view
+    shown = cli("enquiries", "show", ref, "--json")
+    assert shown.exit_code == 0, shown.output
+    view = json.loads(shown.output)
+    assert view["status"] == "CLOSED" and view["record_sha256"] == enquiry["record_sha256"]
+    assert {a["agency"]: a["decision"] for a in view["agencies"]} == {
+        a: record_of(stack_store, p.ref)["decision"] for a, p in parts.items()
+    }
+    # tamper-evident in its chain, and found by subject access search
+    verified = cli("records", "verify", "--agency", MASH)
+    assert verified.exit_code == 0, verified.output
+    found = cli("records", "search", "--subject-name", "Morwenna Fictitious-Mother",
+                "--dob", "2002-06-02", "--as", "mash-manager", "--why", "subject access request",
+                "--json")  # fmt: skip
+    assert found.exit_code == 0, found.output
+    assert ref in [m["reference"] for m in json.loads(found.output)["matches"]]
+
+
+def test_nothing_about_the_subject_left_in_prefect(scenario2: dict[str, Any], stack: Stack) -> None:
+    enquiry = example("scenario2-enquiry.json")
+    needles = ["Morwenna", "Fictitious-Mother", "Dorian", "2002-06-02", "Example Terrace",
+               "reprisal", "Bruising", "Domestic incident", "informs the risk assessment"]  # fmt: skip
+    assert enquiry["subjects"][0]["name"].startswith(needles[0])
+    hits = scan_database_for(stack.prefect_db, needles)
+    assert hits == [], "\n".join(str(h) for h in hits[:20])
+    assert scan_database_for(stack.prefect_db, [scenario2["ref"]])  # the scanner can see
+
+
+def test_children_show_under_the_enquiry_run(scenario2: dict[str, Any], stack: Stack) -> None:
+    import httpx
+
+    for p in scenario2["parts"].values():
+        run = httpx.get(f"{stack.api_url}/flow_runs/{p.run_id}", timeout=10).json()
+        assert run["parent_task_run_id"], "not a child run of the enquiry"
+        task_run = httpx.get(
+            f"{stack.api_url}/task_runs/{run['parent_task_run_id']}", timeout=10
+        ).json()
+        enquiry_run = httpx.get(f"{stack.api_url}/flow_runs/{task_run['flow_run_id']}",
+                                timeout=10).json()  # fmt: skip
+        assert enquiry_run["name"].startswith(scenario2["ref"])
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+def bad_enquiry(tmp_path: Path, change: Any) -> Path:
+    enquiry = copy.deepcopy(example("scenario2-enquiry.json"))
+    change(enquiry)
+    path = tmp_path / "enquiry.json"
+    path.write_text(json.dumps(enquiry))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda e: e["agencies"].append(copy.deepcopy(e["agencies"][1])),
+         "northshire-homes is listed twice"),
+        (lambda e: e["agencies"][1].update(items=[]), "northshire-homes is asked for no items"),
+        (lambda e: e["agencies"][1].update(disclosing_agency="northshire-mash"),
+         "northshire-mash is the requesting agency"),
+        (lambda e: e.update(agencies=[]), "needs at least one agency"),
+    ],
+    ids=["twice", "no-items", "itself", "nobody"],
+)  # fmt: skip
+def test_bad_enquiry_is_refused_by_the_cli(
+    stack: Stack, tmp_path: Path, change: Any, message: str
+) -> None:
+    result = cli("submit-enquiry", str(bad_enquiry(tmp_path, change)))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output and "Morwenna" not in result.output
+
+
+def test_bad_enquiry_sent_to_prefect_is_refused_and_recorded(
+    stack: Stack, stack_store: Store
+) -> None:
+    """The run form cannot check that each agency is listed once, nor that the requesting
+    agency does not ask itself: the flow refuses it, records why and asks nobody."""
+    enquiry = copy.deepcopy(example("scenario2-enquiry.json"))
+    enquiry["agencies"].append(copy.deepcopy(enquiry["agencies"][0]))
+    enquiry["agencies"][1]["disclosing_agency"] = MASH
+    run_id = submit(enquiry)
+    ref = enquiry_ref(stack_store, run_id)
+    rec = wait_until("the refused enquiry's record", lambda: stack_store.chain.record(ref))
+    row = rec[0]
+    assert row.decision == "REFUSE" and row.disclosing_agency == MASH
+    reasons = " ".join(row.public["reasons"])
+    assert "northshire-hospitals is listed twice" in reasons
+    assert "northshire-mash is the requesting agency" in reasons
+    assert stack_store.enquiries.children(ref) == []
+    wait_until("the run to end", lambda: prefect_api.run(run_id).state_type == "COMPLETED")
+    assert stack_store.enquiries.asked(ref) == []
