@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from infoshare import plain_text
 from infoshare.db.tables import DecisionRecordRow, RequestRow
-from infoshare.markdown import md
+from infoshare.markdown import md, md_link
 from infoshare.models import (
     MULTI_LINE_FIELDS,
     ConsentStatus,
@@ -40,7 +40,7 @@ from infoshare.records.checkpoints import auto_checkpoint
 from infoshare.records.compose import REVIEW_AFTER, person_of
 from infoshare.redaction import part_parameters
 from infoshare.store import Store
-from infoshare.store.enquiries import ASKED, OPEN, REFUSED, WITHDRAWN, is_enquiry
+from infoshare.store.enquiries import ASKED, OPEN, REFUSED, WITHDRAWN, Asked, is_enquiry
 from infoshare.timeliness import open_requests
 from infoshare.worktime import now_utc, uk_minute
 
@@ -220,6 +220,12 @@ def withdraw(store: Store, ref: str, agency: str, by: str) -> str | None:
 # --- the case view ----------------------------------------------------------------------------
 
 
+def in_order(store: Store, ref: str) -> list[Asked]:
+    """The agencies an enquiry asks, in the order it lists them (added ones last)."""
+    order = {a.disclosing_agency: n for n, a in enumerate(store.enquiries.enquiry(ref).agencies)}
+    return sorted(store.enquiries.asked(ref), key=lambda a: order.get(a.agency, len(order)))
+
+
 def case_view(store: Store, ref: str, now: datetime | None = None) -> dict[str, Any]:
     """Per agency: its request, the step it waits for, that step's due time, RAG status and
     the decision once made; overall status and the enquiry's deadline. No personal data."""
@@ -227,7 +233,7 @@ def case_view(store: Store, ref: str, now: datetime | None = None) -> dict[str, 
     meta = store.requests.meta(ref)
     waiting = {r.ref: r for r in open_requests(store, RequestRow.enquiry_ref == ref)}
     agencies = []
-    for a in store.enquiries.asked(ref):
+    for a in in_order(store, ref):
         entry: dict[str, Any] = {
             "agency": a.agency, "asked": a.status, "request": a.child_ref,
             "flow_run_id": a.child_run_id, "step": None, "step_due_at": None, "rag": None,
@@ -299,7 +305,7 @@ def close(store: Store, ref: str) -> EnquirySummary | None:
     meta = store.requests.meta(ref)
     refused = meta.status == REFUSED
     answers: list[tuple[Any, DecisionRecordRow | None]] = []
-    for a in [] if refused else store.enquiries.asked(ref):
+    for a in [] if refused else in_order(store, ref):
         found = store.chain.record(a.child_ref) if a.child_ref else None
         if found is None and not (a.status == WITHDRAWN and a.child_ref is None):
             return None  # still waiting for this agency
@@ -412,6 +418,13 @@ def refuse(store: Store, ref: str, reason: str) -> EnquirySummary | None:
     return close(store, ref)
 
 
+def run_ref(a: dict[str, Any]) -> str:
+    """An agency's request, linked to its run in the Prefect UI (a relative link)."""
+    if not a["flow_run_id"]:
+        return a["request"] or "-"
+    return md_link(a["request"] or "not started", f"/runs/flow-run/{a['flow_run_id']}")
+
+
 def case_markdown(view: dict[str, Any]) -> str:
     """The case view as a Prefect artifact: no personal data, people by registry id."""
     lines = [
@@ -423,7 +436,7 @@ def case_markdown(view: dict[str, Any]) -> str:
         "| agency | request | step | step due | RAG | decision |",
         "| --- | --- | --- | --- | --- | --- |",
         *[
-            f"| {md(a['agency'])} | {a['request'] or '-'} | "
+            f"| {md(a['agency'])} | {run_ref(a)} | "
             f"{'WITHDRAWN' if a['asked'] == WITHDRAWN else (a['step'] or '-')} | "
             f"{uk_minute(a['step_due_at']) if a['step_due_at'] else '-'} | {a['rag'] or '-'} | "
             f"{a['decision'] or '-'} |"
@@ -462,11 +475,40 @@ def ask_unasked(store: Store, older_than: timedelta = timedelta(minutes=2)) -> l
     asked = []
     cutoff = now_utc() - older_than
     for ref in store.enquiries.open_refs():
-        meta = store.requests.meta(ref)
-        if meta.status != OPEN or meta.received_at > cutoff:
-            continue
-        for a in store.enquiries.asked(ref):
-            if a.status == ASKED and a.child_run_id is None:
-                ask(store, ref, a.agency)
-                asked.append(part_of(ref, a.agency))
+        if store.requests.meta(ref).received_at <= cutoff:
+            asked += ask_remaining(store, ref)
     return asked
+
+
+def ask_remaining(store: Store, ref: str) -> list[str]:
+    """Ask every agency of open enquiry ``ref`` whose run was never started."""
+    if store.requests.meta(ref).status != OPEN:
+        return []
+    asked = []
+    for a in store.enquiries.asked(ref):
+        if a.status == ASKED and a.child_run_id is None:
+            ask(store, ref, a.agency)
+            asked.append(part_of(ref, a.agency))
+    return asked
+
+
+@dataclass(frozen=True)
+class OverduePart:
+    enquiry: str
+    ref: str  # the agency's request
+    agency: str
+    step: str
+    due_at: datetime
+
+
+def overdue_parts(store: Store, now: datetime) -> list[OverduePart]:
+    """Agencies of open enquiries whose request waits past its step's due time: what the
+    enquiry-level escalation tells the requesting agency's managers about."""
+    out = []
+    for ref in store.enquiries.open_refs():
+        for r in open_requests(store, RequestRow.enquiry_ref == ref):
+            window = r.step_window
+            if r.waiting_for is not None and window is not None and window[1] <= now:
+                out.append(OverduePart(ref, r.ref, r.disclosing_agency, r.waiting_for.value,
+                                       window[1]))  # fmt: skip
+    return out

@@ -19,6 +19,7 @@ from infoshare.steps import is_done
 from infoshare.store import Store, default_store
 from infoshare.transfer import TransferError
 from infoshare.transport import TransientDeliveryError
+from tasks.enquiry import show_case
 from tasks.notify import teller
 from tasks.run_data import redact_run
 
@@ -63,19 +64,19 @@ def record_ended_run(flow_run: FlowRun, state_name: str) -> RecordSummary:
 
 
 def close_enquiry(store: Store, ref: str) -> None:
-    """After a request's record: its enquiry's record, if that was the last answer. Never
-    raises (the watchdog's sweep closes any enquiry left open)."""
+    """After a request's record: its enquiry's case view refreshed, and its record written if
+    that was the last answer. Never raises (the watchdog's sweep catches up)."""
+    log = get_logger("infoshare.enquiries")
     try:
-        closed = enquiries.close_if_answered(store, ref)
+        enquiry = store.enquiries.enquiry_of(ref)
+        if enquiry is None:
+            return
+        closed = enquiries.close(store, enquiry)
+        if closed is not None and closed.written:
+            log.info("%s enquiry record written (sha256 %s)", closed.ref, closed.record_sha256)
+        show_case(enquiry)
     except Exception as exc:  # noqa: BLE001 - the sweep catches up
-        get_logger("infoshare.enquiries").error(
-            "could not close the enquiry of %s: %s", ref, describe_failure(exc)
-        )
-        return
-    if closed is not None and closed.written:
-        get_logger("infoshare.enquiries").info(
-            "%s enquiry record written (sha256 %s)", closed.ref, closed.record_sha256
-        )
+        log.error("could not follow up the enquiry of %s: %s", ref, describe_failure(exc))
 
 
 @task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
