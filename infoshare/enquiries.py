@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from infoshare import plain_text
-from infoshare.db.tables import DecisionRecordRow, RequestRow
+from infoshare.db.tables import ENQUIRY_DECISION, DecisionRecordRow, RequestRow
 from infoshare.markdown import md, md_link
 from infoshare.models import (
     MULTI_LINE_FIELDS,
@@ -44,7 +44,6 @@ from infoshare.store.enquiries import ASKED, OPEN, REFUSED, WITHDRAWN, Asked, is
 from infoshare.timeliness import open_requests
 from infoshare.worktime import now_utc, uk_minute
 
-ENQUIRY_DECISION = "ENQUIRY"  # the decision column of an enquiry's record
 WITHDRAWN_STEP = "withdrawn"  # a child's marker: its part was withdrawn (nothing is sent)
 PART_SEPARATOR = "/"  # a child's parameter: ENQ-20261207-7KQ3XM9P/northshire-homes
 

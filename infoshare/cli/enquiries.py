@@ -147,7 +147,7 @@ def _requester(store: Store, ref: str, person: str, code: str | None, action: st
     """Only the enquiry's requester changes it, proven by a mailed confirmation code."""
     if store.requests.meta(ref).requester_id != person:
         fail(f"only the requester of {ref} may change it", 2)
-    prove(store, person, f"enquiry:{ref}", action, code, ref)
+    prove(store, person, action, action, code, ref)  # a code confirms this action alone
 
 
 @enquiries.command("add")

@@ -132,6 +132,7 @@ class RequestRow(Base):
 
 
 ENQUIRY_PREFIX = "ENQ-"  # an enquiry's reference: ENQ-20261207-7KQ3XM9P
+ENQUIRY_DECISION = "ENQUIRY"  # the decision column of an answered enquiry's record
 
 
 def share_requests() -> ColumnElement[bool]:
