@@ -490,3 +490,28 @@ def test_killed_enquiry_run_and_killed_agency_run_each_end_with_one_record(
     assert len(stack_store.enquiries.children(ref)) == 2
     again = watchdog_at(now=now_utc())
     assert again["enquiries"]["closed"] == []
+
+
+def test_the_case_view_in_the_workspace(
+    scenario2: dict[str, Any], stack_store: Store, mailbox: Mailbox
+) -> None:
+    """Its page shows each agency's request and decision to the agencies party to it (no
+    personal data); anyone else gets the 404 of a page that does not exist."""
+    from workspace_support import Visitor, app_for
+
+    ref = scenario2["ref"]
+    app = app_for(stack_store)
+    requester, stranger = Visitor(app), Visitor(app, "127.0.0.2")
+    try:
+        requester.sign_in("mash-social-worker", stack_store, mailbox)
+        page = requester.get(f"/enquiries/{ref}")
+        assert page.status_code == 200, page.text
+        for p in scenario2["parts"].values():
+            assert f'href="/requests/{p.ref}"' in page.text
+        assert "CLOSED" in page.text and "Morwenna" not in page.text
+        stranger.sign_in("school-head", stack_store, mailbox)
+        assert stranger.get(f"/enquiries/{ref}").status_code == 404
+        assert stranger.get("/enquiries/ENQ-20260101-NOTAREAL").status_code == 404
+    finally:
+        requester.close()
+        stranger.close()
