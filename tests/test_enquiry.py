@@ -312,6 +312,9 @@ def test_bad_enquiry_sent_to_prefect_is_refused_and_recorded(
 # --- five agencies, one RED enquiry -----------------------------------------------------------
 
 
+CONTACTS = {"item-1": "3 contacts with the family, March to November."}
+
+
 def five_agency_enquiry() -> dict[str, Any]:
     enquiry = copy.deepcopy(example("scenario2-enquiry.json"))
     enquiry["consent"] = "OBTAINED"  # no override: each agency's sign-off only
@@ -341,10 +344,10 @@ def test_five_agencies_one_sent_back_one_refuses_one_expires_two_share(
         Part("northshire-council", [signoff("council-head", "REFUSE", [])]),
         Part("northshire-hospitals",
              [signoff("caldicott-rao", "SHARE", ["item-1"]),
-              signoff("caldicott-deputy", "SHARE", ["item-1"])]),
+              signoff("caldicott-deputy", "SHARE", ["item-1"])], CONTACTS, "nurse-lee"),
         Part("northshire-homes",
              [signoff("housing-manager", "SHARE", ["item-1"]),
-              signoff("housing-head", "SHARE", ["item-1"])]),
+              signoff("housing-head", "SHARE", ["item-1"])], CONTACTS, "housing-officer"),
     ]  # fmt: skip
     drive(stack_store, mailbox, ref, parts)
     # the academy's sign-off waits; past its step's due time the requesting agency's managers
@@ -415,7 +418,7 @@ def test_withdraw_one_agency_and_add_another(
                lambda: prefect_api.run(hospital["flow_run_id"]).state_type == "CANCELLED")  # fmt: skip
     drive(stack_store, mailbox, ref, [Part("northshire-homes", [
         signoff("housing-manager", "SHARE", ["item-1"]),
-        signoff("housing-head", "SHARE", ["item-1"])])])  # fmt: skip
+        signoff("housing-head", "SHARE", ["item-1"])], CONTACTS, "housing-officer")])  # fmt: skip
     public = wait_until("the enquiry record", lambda: stack_store.chain.record(ref))[0].public
     assert [(a["agency"], a["decision"]) for a in public["agencies"]] == [
         ("northshire-hospitals", "WITHDRAWN"),
@@ -476,7 +479,8 @@ def test_killed_enquiry_run_and_killed_agency_run_each_end_with_one_record(
     wait_until("the housing run to be marked Crashed",
                lambda: prefect_api.run(homes.child_run_id).state_type == "CRASHED")  # fmt: skip
     parts = [Part("northshire-hospitals", [signoff("caldicott-rao", "SHARE", ["item-1"]),
-                                           signoff("caldicott-deputy", "SHARE", ["item-1"])])]  # fmt: skip
+                                           signoff("caldicott-deputy", "SHARE", ["item-1"])],
+                  CONTACTS, "nurse-lee")]  # fmt: skip
     drive(stack_store, mailbox, ref, parts, killed=True)
     watchdog_at(now=now_utc())  # the net: records anything the hooks missed
     rec = wait_until("the enquiry record", lambda: stack_store.chain.record(ref), timeout=90)
