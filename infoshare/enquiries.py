@@ -327,7 +327,9 @@ def close(store: Store, ref: str) -> EnquirySummary | None:
             "decision": rec.decision, "record_sha256": rec.record_sha256,
             "record_chain": rec.disclosing_agency, "chain_seq": rec.chain_seq,
             "decided_at": pub.get("decided_at"), "due_at": pub.get("due_at"),
-            "on_time": bool(pub.get("on_time")),
+            # an agency whose request expired did not answer in time, whatever the clock said
+            # when its record was written
+            "on_time": bool(pub.get("on_time")) and rec.decision != Decision.EXPIRED.value,
             "shared": None if not shared else {
                 "items": shared.get("items"),
                 "by": [x.get("id") for x in pub.get("approvers", [])],
