@@ -113,9 +113,22 @@ def main(argv: list[str] | None = None) -> int:
         for r in requests:
             r.pop("agencies", None)
 
-        def approver(agency: str) -> str:
+        def approvers(agency: str) -> list[str]:
             roles = p.agency(agency).approver_roles  # type: ignore[union-attr]
-            return next(m.id for m in p.members_of(agency) if m.role in roles)
+            return [m.id for m in p.members_of(agency) if m.role in roles]
+
+        def code_for(ref: str, agency: str) -> tuple[str, str]:
+            """The approver a code was mailed to (the agency's rules choose), and the code."""
+            for _ in range(60):
+                for who in approvers(agency):
+                    member = p.member(who)
+                    assert member is not None
+                    try:
+                        return who, fo.mailed_code(outbox, ref, member.email, "approval_needed",
+                                                   timeout=0.5)  # fmt: skip
+                    except fo.BenchError:
+                        continue
+            raise fo.BenchError(f"no approval code mailed for {ref}")
 
         def answer_all(run_ids: set[str], handled: set[str]) -> None:
             """Answer every run waiting for its sign-off, once per pause."""
@@ -129,10 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 handled.add(state.state_id)
                 meta = store.requests.meta(ref)
                 store.requests.provide_item(ref, "item-1", b"4 reports", "bench")
-                who = approver(meta.disclosing_agency)
-                member = p.member(who)
-                assert member is not None
-                code = fo.mailed_code(outbox, ref, member.email, "approval_needed", timeout=120)
+                who, code = code_for(ref, meta.disclosing_agency)
                 resume_flow_run(UUID(run_id), run_input={
                     "approver_id": who, "code": code, "decision": "SHARE",
                     "approved_items": ["item-1"], "reasons": "Necessary and proportionate."})  # fmt: skip
