@@ -14,6 +14,7 @@ ENTRYPOINT_ENV = "PREFECT__FLOW_ENTRYPOINT"
 
 ENTRYPOINTS = {
     "share-request": "flows.share_request.share_request",
+    "enquiry": "flows.enquiry.enquiry",
     "record-ended-run": "flows.watchdog.record_ended_run_flow",
     "timeliness-watchdog": "flows.watchdog.watchdog",
     "retention": "flows.retention.retention",

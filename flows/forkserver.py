@@ -58,6 +58,7 @@ PRELOAD = (
     "prefect.utilities.visualization",
     "anyio._backends._asyncio",
     "flows.share_request",
+    "flows.enquiry",
     "flows.watchdog",
     "flows.retention",
 )

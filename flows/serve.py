@@ -41,6 +41,7 @@ from prefect.runner import Runner, _starter_direct
 from prefect.schedules import Cron
 from prefect.utilities.callables import ParameterSchema
 
+from flows.enquiry import enquiry
 from flows.retention import RETENTION_CRON, RETENTION_TIMEZONE, retention
 from flows.share_request import share_request
 from flows.watchdog import (
@@ -51,7 +52,7 @@ from flows.watchdog import (
     watchdog,
 )
 from infoshare.files import private_umask, tighten
-from infoshare.request_form import form_schema
+from infoshare.request_form import enquiry_form_schema, form_schema
 from infoshare.store import default_store
 
 RUN_ID_ENV = "PREFECT__FLOW_RUN_ID"
@@ -73,8 +74,18 @@ def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> Served:
     requests._parameter_openapi_schema = ParameterSchema.model_validate(
         form_schema(requests._parameter_openapi_schema.model_dump(), default_store().partnership())
     )
+    enquiries = cast(
+        RunnerDeployment,
+        enquiry.to_deployment(name="enquiry", tags=["infoshare"], entrypoint_type=entrypoint_type),
+    )
+    enquiries._parameter_openapi_schema = ParameterSchema.model_validate(
+        enquiry_form_schema(
+            enquiries._parameter_openapi_schema.model_dump(), default_store().partnership()
+        )
+    )
     served: Served = [
         (requests, share_request),
+        (enquiries, enquiry),
         (
             cast(
                 RunnerDeployment,

@@ -62,8 +62,10 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
     on_crashed=[record_unfinished_run],
     on_cancellation=[record_unfinished_run],
 )
-def share_request(request: ShareRequest) -> str:
-    ref = intake(request)  # the parameter as submitted (a dict), not yet validated
+def share_request(request: ShareRequest, enquiry_part: str = "") -> str:
+    # the parameter as submitted (a dict), not yet validated; a run started by an enquiry is
+    # given only a reference to its part (``enquiry_part``) and takes it from the store
+    ref = intake(request, enquiry_part)
     try:
         check_deployment(ref)  # its deployment as infoshare declared it, or refused
         keep_watch()  # the watchdog's schedule and the recorders on, even if no sweep runs

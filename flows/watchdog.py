@@ -9,6 +9,8 @@
     escalate a step unanswered at its due time to the agency's deputy (a new one-time code)
     reconcile runs that ended Failed/Crashed/Cancelled without a record -> record FAILED, and
         open requests whose run was deleted or ended (Completed, forced) without one
+    follow enquiries: ask agencies left unasked, escalate an agency past its step's due time
+        to the requesting agency's managers, write the record of every enquiry answered
     sign each agency's decision-record chain at least daily
     refresh the dashboards: timeliness-open-requests and timeliness-summary artifacts
 
@@ -30,6 +32,7 @@ from prefect.runtime import flow_run
 
 from flows.results import NO_VALUES
 from infoshare.worktime import LONDON
+from tasks.enquiry import follow_enquiries
 from tasks.integrity import keep_watch
 from tasks.timeliness import (
     checkpoint_chains,
@@ -84,7 +87,9 @@ def sweep(clock: datetime) -> dict[str, Any]:
     reminded = send_due_reminders(clock)
     escalated = escalate_due_steps(clock)
     reconciled = reconcile_ended_runs(clock)
+    followed = follow_enquiries(clock)
     return {
+        "enquiries": followed,
         "repaired": repaired,
         "expired": expired,
         "fell_back": fell_back,

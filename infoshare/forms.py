@@ -219,3 +219,19 @@ on-call approver confirms within minutes, the items are shared at once and signe
 24 h), RED 4 working hours, AMBER 24 working hours, GREEN 72 h, ROUTINE 10 working days
 (working time is the disclosing agency's office hours).
 """
+
+ENQUIRY_GUIDE = """\
+**Multi-agency enquiry**: one case asks several agencies at once. Click **Run → Custom run**.
+
+1. Give the shared part once: your agency and person id, the subject(s) and third parties, the
+   purpose, the offence or risk, consent and the tier (registry ids: `infoshare registry show`).
+2. Under **Agencies**, add each agency asked, once: the specific items wanted from it (each with
+   why it is necessary), its gateway or information sharing agreement, and whether special-
+   category or criminal-offence data is involved. Never your own agency.
+
+When the run starts, the enquiry moves into infoshare's encrypted store, its personal details
+are removed from Prefect, and one share-request run per agency starts under it (ISR-...): each
+agency triages, approves and shares on its own. The case view is this run's artifact and
+`infoshare enquiries show ENQ-...`; when every agency has answered, the enquiry record is
+written (`infoshare records show ENQ-...`).
+"""

@@ -28,6 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]  # the checkout the running code comes from
 SHARE_REQUEST = "share-request"
 SHARE_REQUEST_FLOW = "share-request"
+ENQUIRY = "enquiry"
 
 
 class DeploymentChanged(Exception):
@@ -82,7 +83,10 @@ def _entrypoints(entrypoint: str) -> frozenset[str]:
 
 
 # Where serve finds them when no prefect.yaml is installed beside the code (a wheel).
-_SERVED = {SHARE_REQUEST: "flows/share_request.py:share_request"}
+_SERVED = {
+    SHARE_REQUEST: "flows/share_request.py:share_request",
+    ENQUIRY: "flows/enquiry.py:enquiry",
+}
 
 
 def _prefect_yaml() -> dict[str, Any]:
@@ -154,8 +158,8 @@ def _against(want: Declared, deployed: Deployed) -> list[str]:
     return changed
 
 
-def refusal(changed: list[str]) -> str:
+def refusal(changed: list[str], name: str = SHARE_REQUEST) -> str:
     return (
-        f"the {SHARE_REQUEST} deployment is not as infoshare declared it "
+        f"the {name} deployment is not as infoshare declared it "
         f"(changed: {', '.join(changed)}): the run was refused"
     )

@@ -9,9 +9,10 @@ Prefect as soon as the run starts.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -108,6 +109,7 @@ class Decision(StrEnum):
     DEFER = "DEFER"
     EXPIRED = "EXPIRED"
     FAILED = "FAILED"
+    WITHDRAWN = "WITHDRAWN"  # an enquiry's requester withdrew this agency's part: nothing sent
 
     @property
     def shares(self) -> bool:
@@ -266,6 +268,72 @@ class ShareRequest(_Form):
 def item_id(index: int) -> str:
     """Stable, non-personal id of the request's n-th item (0-based index)."""
     return f"item-{index + 1}"
+
+
+def _same_as(name: str) -> Any:
+    """A field of an enquiry defined once, as the request's field of that name (its type is
+    written again beside it; its help, default and checks are the request's)."""
+    return copy.copy(ShareRequest.model_fields[name])
+
+
+class AgencyAsk(_Form):
+    """What one disclosing agency is asked in an enquiry: the items wanted from it, each with
+    its necessity, and the gateway or agreement its sharing rests on."""
+
+    disclosing_agency: Identifier = _same_as("disclosing_agency")
+    items: list[RequestedItem] = _same_as("items")
+    gateway: Gateway = _same_as("gateway")
+    isa_reference: str = _same_as("isa_reference")
+    sensitive_condition: SensitiveCondition = _same_as("sensitive_condition")
+    special_category_data: bool = _same_as("special_category_data")
+    criminal_offence_data: bool = _same_as("criminal_offence_data")
+    countersigned_by: str = _same_as("countersigned_by")
+
+
+class Enquiry(_Form):
+    """A multi-agency enquiry: one case asks several agencies at once.
+
+    The shared part of the request is given once (who asks, about whom, why, consent, tier);
+    each agency asked gets its own items, gateway or agreement. Each agency's part runs as its
+    own share request (its own triage, approvals, envelope and record); the enquiry is followed
+    and recorded as one.
+    """
+
+    requesting_agency: Identifier = _same_as("requesting_agency")
+    requester_id: Identifier = _same_as("requester_id")
+    subjects: list[Person] = _same_as("subjects")
+    third_parties: list[Person] = _same_as("third_parties")
+    purpose: Purpose = _same_as("purpose")
+    offence_or_risk: str = _same_as("offence_or_risk")
+    naming_offence_would_prejudice: bool = _same_as("naming_offence_would_prejudice")
+    consequence_if_not_shared: str = _same_as("consequence_if_not_shared")
+    regime: Regime = _same_as("regime")
+    lawful_basis: Art6Basis = _same_as("lawful_basis")
+    dpia_considered: bool = _same_as("dpia_considered")
+    consent: ConsentStatus = _same_as("consent")
+    consent_reason: str = _same_as("consent_reason")
+    urgency: UrgencyTier = _same_as("urgency")
+    risk_to_life: bool = _same_as("risk_to_life")
+    delivery: DeliveryMethod = _same_as("delivery")
+    agencies: list[AgencyAsk] = Field(
+        default_factory=list,
+        description="Each agency asked, at least one, once each: the items wanted from it "
+        "(each with why it is necessary) and its gateway or information sharing agreement.",
+    )
+
+    def shared(self) -> dict[str, Any]:
+        """The part of the request every agency is asked the same."""
+        return self.model_dump(exclude={"agencies"})
+
+    def ask(self, agency: str) -> AgencyAsk | None:
+        return next((a for a in self.agencies if a.disclosing_agency == agency), None)
+
+    def request_to(self, agency: str) -> ShareRequest:
+        """The share request one agency is asked: the shared part and that agency's own."""
+        ask = self.ask(agency)
+        if ask is None:
+            raise KeyError(f"the enquiry does not ask {agency}")
+        return ShareRequest.model_validate({**self.shared(), **ask.model_dump()})
 
 
 PERSONAL_FIELDS = frozenset(

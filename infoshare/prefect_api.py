@@ -10,15 +10,17 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from infoshare.registry.partnership import Partnership
-from infoshare.request_form import form_schema
+from infoshare.request_form import enquiry_form_schema, form_schema
 
 DEPLOYMENT = "share-request/share-request"
+ENQUIRY_DEPLOYMENT = "enquiry/enquiry"
 
 
 class PrefectApiError(RuntimeError):
@@ -105,14 +107,16 @@ def _check(resp: httpx.Response, doing: str) -> None:
         raise PrefectApiError(f"{doing}: Prefect answered {resp.status_code}: {_detail(resp)}")
 
 
-def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
+def submit(
+    parameters: dict[str, Any], deployment: str = DEPLOYMENT, idempotency_key: str | None = None
+) -> RunInfo:
     resp = _call("GET", f"/deployments/name/{deployment}")
     if resp.status_code == 404:
         raise PrefectApiError(f"deployment {deployment!r} not found: is it served or deployed?")
     _check(resp, "looking up the deployment")
     dep_id = resp.json()["id"]
     # The idempotency key makes a retried POST return the run already created, not a second one.
-    body = {"parameters": parameters, "idempotency_key": uuid.uuid4().hex}
+    body = {"parameters": parameters, "idempotency_key": idempotency_key or uuid.uuid4().hex}
     resp = _call("POST", f"/deployments/{dep_id}/create_flow_run", json=body)
     if resp.status_code in (409, 422):
         raise PrefectApiError(f"the request form was rejected: {_detail(resp)}")
@@ -122,15 +126,25 @@ def submit(parameters: dict[str, Any], deployment: str = DEPLOYMENT) -> RunInfo:
 
 
 def refresh_request_form(partnership: Partnership, deployment: str = DEPLOYMENT) -> bool:
-    """Give the deployment's run form the registry's agencies and people as selects
-    (``infoshare.request_form``). False if the deployment does not exist (yet): serving or
-    deploying it builds the form then."""
+    """Give the deployment's run form (and the enquiry deployment's, if there is one) the
+    registry's agencies and people as selects (``infoshare.request_form``). False if the
+    deployment does not exist (yet): serving or deploying it builds the form then."""
+    if deployment == DEPLOYMENT:
+        _refresh_form(partnership, ENQUIRY_DEPLOYMENT, enquiry_form_schema)
+    return _refresh_form(partnership, deployment, form_schema)
+
+
+def _refresh_form(
+    partnership: Partnership,
+    deployment: str,
+    make: Callable[[dict[str, Any], Partnership], dict[str, Any]],
+) -> bool:
     resp = _call("GET", f"/deployments/name/{deployment}")
     if resp.status_code == 404:
         return False
     _check(resp, "looking up the deployment")
     body = resp.json()
-    schema = form_schema(body["parameter_openapi_schema"], partnership)
+    schema = make(body["parameter_openapi_schema"], partnership)
     resp = _call("PATCH", f"/deployments/{body['id']}", json={"parameter_openapi_schema": schema})
     _check(resp, "updating the run form")
     return True
@@ -232,6 +246,20 @@ def finished_runs(flow_name: str, ended_before: str, limit: int = 200) -> list[s
     resp = _call("POST", "/flow_runs/filter", json=body)
     _check(resp, "listing finished runs")
     return [r["id"] for r in resp.json()]
+
+
+def cancel(run_id: str) -> bool:
+    """Cancel a flow run that has not ended (a suspended one ends Cancelled at once); False when
+    there was no such run or it had ended."""
+    resp = _call(
+        "POST",
+        f"/flow_runs/{run_id}/set_state",
+        json={"state": {"type": "CANCELLED", "message": "withdrawn by infoshare"}, "force": True},
+    )
+    if resp.status_code == 404:
+        return False
+    _check(resp, "cancelling a flow run")
+    return True
 
 
 def delete_run(run_id: str) -> bool:

@@ -194,8 +194,8 @@ def take_in(
     store: Store, raw: Any, flow_run_id: str | None, now: datetime | None = None
 ) -> tuple[str, Reading]:
     """Register the request a run was given (idempotent per run). One that cannot be read is
-    refused at once, at triage, with :func:`refusal_reasons`."""
-    reading = read_request(raw)
+    refused at once, at triage, with :func:`refusal_reasons`. ``raw`` may be read already."""
+    reading = raw if isinstance(raw, Reading) else read_request(raw)
     ref = store.requests.register(reading.request, flow_run_id=flow_run_id)
     if not reading.readable:
         at = now or now_utc()

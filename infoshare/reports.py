@@ -1,8 +1,9 @@
 """Timeliness figures for dashboards and reports. Counts and times only: no personal data.
 
 For a period: requests received, decided, decided on time (%), median hours to decision,
-outcomes (shared, partly shared, refused, sent back, expired, failed) and consent overrides,
-overall, per urgency tier and per disclosing agency.
+outcomes (shared, partly shared, refused, sent back, expired, failed, withdrawn) and consent
+overrides, overall, per urgency tier and per disclosing agency; and multi-agency enquiries
+received, with every answer in, with every answer on time (%), median hours to the last answer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import String, select, type_coerce
 
-from infoshare.db.tables import DecisionRecordRow, RequestRow
+from infoshare.db.tables import (
+    ENQUIRY_DECISION,
+    ENQUIRY_PREFIX,
+    DecisionRecordRow,
+    RequestRow,
+    share_requests,
+)
 from infoshare.markdown import md, md_link
 from infoshare.models import Decision
 from infoshare.store import Store
@@ -30,6 +37,7 @@ OUTCOMES = {
     Decision.DEFER: "sent back",
     Decision.EXPIRED: "expired",
     Decision.FAILED: "failed",
+    Decision.WITHDRAWN: "withdrawn",
 }
 
 
@@ -59,12 +67,38 @@ class Figures:
 
 
 @dataclass
+class EnquiryFigures:
+    """Multi-agency enquiries received in a period: how many, how many have every answer in,
+    how many had every answer on time, and the hours from receipt to the last answer."""
+
+    received: int = 0
+    answered: int = 0
+    all_on_time: int = 0
+    hours_to_last_answer: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def all_on_time_pct(self) -> float | None:
+        return round(100 * self.all_on_time / self.answered, 1) if self.answered else None
+
+    @property
+    def median_hours(self) -> float | None:
+        hours = self.hours_to_last_answer
+        return round(statistics.median(hours), 2) if hours else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"received": self.received, "answered": self.answered,
+                "all_answers_on_time_pct": self.all_on_time_pct,
+                "median_hours_to_last_answer": self.median_hours}  # fmt: skip
+
+
+@dataclass
 class Report:
     since: datetime
     until: datetime
     overall: Figures
     by_tier: dict[str, Figures]
     by_agency: dict[str, Figures]
+    enquiries: EnquiryFigures = field(default_factory=EnquiryFigures)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +107,7 @@ class Report:
             "overall": self.overall.as_dict(),
             "by_tier": {k: v.as_dict() for k, v in sorted(self.by_tier.items())},
             "by_agency": {k: v.as_dict() for k, v in sorted(self.by_agency.items())},
+            "enquiries": self.enquiries.as_dict(),
         }
 
 
@@ -100,7 +135,11 @@ def _received(store: Store, since: datetime, until: datetime) -> list[tuple[Any,
                     overridden,
                 )
                 .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
-                .where(RequestRow.received_at >= since, RequestRow.received_at < until)
+                .where(
+                    RequestRow.received_at >= since,
+                    RequestRow.received_at < until,
+                    share_requests(),
+                )
             )
         ]
 
@@ -134,16 +173,60 @@ def _report(rows: list[tuple[Any, ...]], since: datetime, until: datetime) -> Re
     return report
 
 
+def _enquiries(store: Store, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
+    """(received, decided at, last answer at, all on time) of enquiries received in
+    [since, until); the last three None while an enquiry is open."""
+    with store.session() as s:
+        rows = s.execute(
+            select(RequestRow.received_at, DecisionRecordRow.decision, DecisionRecordRow.public)
+            .outerjoin(DecisionRecordRow, DecisionRecordRow.ref == RequestRow.ref)
+            .where(
+                RequestRow.received_at >= since,
+                RequestRow.received_at < until,
+                RequestRow.ref.like(f"{ENQUIRY_PREFIX}%"),
+            )
+        ).all()
+    out = []
+    for received, decision, public in rows:
+        answered = decision == ENQUIRY_DECISION
+        last = (public or {}).get("last_answer_at") if answered else None
+        out.append((received, answered, _utc(last), bool(answered and public.get("on_time"))))
+    return out
+
+
+def _enquiry_figures(
+    rows: list[tuple[Any, ...]], since: datetime, until: datetime
+) -> EnquiryFigures:
+    fig = EnquiryFigures()
+    for received, answered, last, on_time in rows:
+        if not since <= received < until:
+            continue
+        fig.received += 1
+        if answered:
+            fig.answered += 1
+            fig.all_on_time += on_time
+            if last is not None:
+                fig.hours_to_last_answer.append((last - received).total_seconds() / 3600)
+    return fig
+
+
 def timeliness(store: Store, since: datetime, until: datetime) -> Report:
-    """Figures for requests received in [since, until)."""
-    return _report(_received(store, since, until), since, until)
+    """Figures for requests (and enquiries) received in [since, until)."""
+    report = _report(_received(store, since, until), since, until)
+    report.enquiries = _enquiry_figures(_enquiries(store, since, until), since, until)
+    return report
 
 
 def timeliness_periods(store: Store, now: datetime) -> dict[str, Report]:
-    """Today, this week and this month (``periods``), from one query."""
+    """Today, this week and this month (``periods``), from one query (and one for enquiries)."""
     spans = periods(now)
-    rows = _received(store, min(a for a, _ in spans.values()), now)
-    return {name: _report(rows, since, until) for name, (since, until) in spans.items()}
+    start = min(a for a, _ in spans.values())
+    rows = _received(store, start, now)
+    enquiry_rows = _enquiries(store, start, now)
+    reports = {name: _report(rows, since, until) for name, (since, until) in spans.items()}
+    for name, (since, until) in spans.items():
+        reports[name].enquiries = _enquiry_figures(enquiry_rows, since, until)
+    return reports
 
 
 def periods(now: datetime) -> dict[str, tuple[datetime, datetime]]:
@@ -190,6 +273,13 @@ def summary_markdown(store: Store, now: datetime) -> str:
                 f"| {label} | {o['shared']} | {o['partly shared']} | {o['refused']} | "
                 f"{o['sent back']} | {o['expired']} |"
             )
+        e = r.enquiries
+        if e.received:
+            pct = "-" if e.all_on_time_pct is None else f"{e.all_on_time_pct:g}%"
+            med = "-" if e.median_hours is None else f"{e.median_hours:g}"
+            out += ["", "| enquiries | received | all answers in | all on time | median h to "
+                    "last answer |", "| --- | --- | --- | --- | --- |",
+                    f"| **all** | {e.received} | {e.answered} | {pct} | {med} |"]  # fmt: skip
     return "\n".join(out)
 
 

@@ -136,50 +136,87 @@ def form_schema(schema: dict[str, Any], partnership: Partnership) -> dict[str, A
     """The deployment's parameter schema (as Prefect generated it from the flow) with the
     registry's selects, readable choices and triage's required fields. Idempotent."""
     out = copy.deepcopy(schema)
-    request = out["definitions"]["ShareRequest"]
-    props = request["properties"]
+    _fields(out["definitions"]["ShareRequest"], partnership)
+    part = out.get("properties", {}).get("enquiry_part")
+    if part is not None:
+        part["title"] = "Enquiry part"
+        part["description"] = (
+            "Leave empty: set only when a multi-agency enquiry starts this request (a "
+            "reference to its part, ENQ-.../agency)."
+        )
+    for definition in out["definitions"].values():
+        _text_only(definition.get("properties", {}))
+    return out
+
+
+def enquiry_form_schema(schema: dict[str, Any], partnership: Partnership) -> dict[str, Any]:
+    """The enquiry deployment's run form: the request form's fields, once for the shared part
+    and once per agency asked (the same selects, choices and required fields). Idempotent."""
+    out = copy.deepcopy(schema)
+    defs = out["definitions"]
+    _fields(defs["Enquiry"], partnership)
+    _fields(defs["AgencyAsk"], partnership)
+    defs["Enquiry"]["properties"]["agencies"]["minItems"] = 1
+    defs["Enquiry"]["properties"]["agencies"].pop("default", None)
+    required = defs["Enquiry"].setdefault("required", [])
+    required += [] if "agencies" in required else ["agencies"]
+    for definition in defs.values():
+        _text_only(definition.get("properties", {}))
+    return out
+
+
+def _fields(model: dict[str, Any], partnership: Partnership) -> None:
+    """The request form's treatment of the fields ``model`` (a schema definition) has."""
+    props = model["properties"]
     agencies = sorted(partnership.agencies.values(), key=lambda a: a.id)
     people = sorted(partnership.members.values(), key=lambda m: (m.agency_id, m.id))
     agency_list = "; ".join(f"{a.id} = {a.name}" for a in agencies)
     agency_ids = [a.id for a in agencies]
-    props["requesting_agency"] = _select(
-        props["requesting_agency"], agency_ids, f"Your agency. {agency_list}."
-    )
-    props["disclosing_agency"] = _select(
-        props["disclosing_agency"], agency_ids, f"The agency asked to disclose. {agency_list}."
-    )
-    props["requester_id"] = _select(
-        props["requester_id"],
-        [m.id for m in people],
-        "Your person id: your name, role and contact come from the registry "
-        "(`infoshare registry show` lists everyone's).",
-    )
+    if "requesting_agency" in props:
+        props["requesting_agency"] = _select(
+            props["requesting_agency"], agency_ids, f"Your agency. {agency_list}."
+        )
+    if "disclosing_agency" in props:
+        props["disclosing_agency"] = _select(
+            props["disclosing_agency"], agency_ids, f"The agency asked to disclose. {agency_list}."
+        )
+    if "requester_id" in props:
+        props["requester_id"] = _select(
+            props["requester_id"],
+            [m.id for m in people],
+            "Your person id: your name, role and contact come from the registry "
+            "(`infoshare registry show` lists everyone's).",
+        )
     police = [m for m in people if (a := partnership.agency(m.agency_id)) and a.kind == "POLICE"]
-    props["countersigned_by"] = _select(
-        props["countersigned_by"],
-        ["", *(m.id for m in police)],
-        "Police requests under the DPA Schedule 2 crime exemption: the Inspector (or above) "
-        "who countersigns. Leave empty otherwise. "
-        + "; ".join(f"{m.id} = {m.role}" for m in police)
-        + ".",
-    )
+    if "countersigned_by" in props:
+        props["countersigned_by"] = _select(
+            props["countersigned_by"],
+            ["", *(m.id for m in police)],
+            "Police requests under the DPA Schedule 2 crime exemption: the Inspector (or above) "
+            "who countersigns. Leave empty otherwise. "
+            + "; ".join(f"{m.id} = {m.role}" for m in police)
+            + ".",
+        )
     for name, title in TITLES.items():
-        props[name]["title"] = title
+        if name in props:
+            props[name]["title"] = title
     for name, meanings in MEANINGS.items():
+        if name not in props:
+            continue
         prop = props[name]
         base = str(prop.get("description", "")).partition("Choices: ")[0].strip().rstrip(".")
         prop["description"] = f"{base}. {_choices(meanings)}" if base else _choices(meanings)
-    props["lawful_basis"].pop("default", None)
+    if "lawful_basis" in props:
+        props["lawful_basis"].pop("default", None)
     for name in ("subjects", "items"):
-        props[name]["minItems"] = 1
-        props[name].pop("default", None)
-    props["consequence_if_not_shared"]["minLength"] = 1
-    props["consequence_if_not_shared"].pop("default", None)
-    required = request.setdefault("required", [])
-    required += [name for name in REQUIRED_BY_TRIAGE if name not in required]
-    for definition in out["definitions"].values():
-        _text_only(definition.get("properties", {}))
-    return out
+        if name in props:
+            props[name]["minItems"] = 1
+            props[name].pop("default", None)
+    if "consequence_if_not_shared" in props:
+        props["consequence_if_not_shared"]["minLength"] = 1
+        props["consequence_if_not_shared"].pop("default", None)
+    required = model.setdefault("required", [])
+    required += [name for name in REQUIRED_BY_TRIAGE if name in props and name not in required]
 
 
 def _text_only(props: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.exc import IntegrityError
 
 from infoshare import emergency
-from infoshare.db.tables import DecisionRecordRow, RequestRow, StepRow
+from infoshare.db.tables import DecisionRecordRow, RequestRow, StepRow, share_requests
 from infoshare.models import Step, UrgencyTier
 from infoshare.store import Store
 from infoshare.store.requests import DONE, WAITING
@@ -103,7 +103,7 @@ def open_requests(store: Store, *where: ColumnElement[bool]) -> list[OpenRequest
                 StepRow.due_at,
             )
             .outerjoin(StepRow, and_(StepRow.ref == RequestRow.ref, StepRow.step == waiting_step))
-            .where(RequestRow.ref.not_in(recorded), *where)
+            .where(RequestRow.ref.not_in(recorded), share_requests(), *where)
             .order_by(RequestRow.due_at.is_(None), RequestRow.due_at)
         ).all()
     return [OpenRequest(*tuple(r)) for r in rows]

@@ -42,6 +42,7 @@ OUTCOME_TEXT: dict[Decision, str] = {
     Decision.DEFER: "sent back",
     Decision.EXPIRED: "expired",
     Decision.FAILED: "failed",
+    Decision.WITHDRAWN: "withdrawn",
 }
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")

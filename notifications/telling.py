@@ -145,6 +145,36 @@ class Teller:
             )  # fmt: skip
         return sent
 
+    def enquiry_escalation(self, enquiry_ref: str, ref: str, step: str, due: datetime) -> int:
+        """One agency of an enquiry passed its step's due time: the requesting agency's
+        managers (its approver roles, never the requester) are told, once per step."""
+        meta = self.store.requests.meta(ref)
+        p = self.store.partnership()
+        agency = p.agency(meta.requesting_agency)
+        if agency is None:
+            return 0
+        managers = [
+            m for m in p.members.values()
+            if m.agency_id == agency.id and m.role in agency.approver_roles
+            and m.id != meta.requester_id
+        ]  # fmt: skip
+        why = (
+            f"Enquiry {enquiry_ref}: {meta.disclosing_agency} has not answered ({step}) by its "
+            f"due time, {_uk(due)}; the enquiry waits for it.",
+            "You are told as a manager of the requesting agency: follow it up with the agency, "
+            f"or withdraw it from the enquiry if it is no longer needed "
+            f"(infoshare enquiries show {enquiry_ref}).",
+        )
+        return sum(
+            self._send(
+                ref,
+                step,
+                partial(self._notice, ref, Kind.ESCALATION, m, due=due, step=step, reasons=why),
+                m,
+            )  # fmt: skip
+            for m in sorted(managers, key=lambda m: m.id)
+        )
+
     # --- the requester ----------------------------------------------------------------------
 
     def outcome(self, ref: str) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
+from infoshare import enquiries
 from infoshare.models import Step
 from infoshare.reading import take_in
 from infoshare.steps import is_done
@@ -16,23 +19,35 @@ from infoshare.store import default_store
 from tasks.run_data import redact_run
 
 
+def run_key(run_id: str) -> str | None:
+    """The idempotency key this run was created with (an enquiry's part: the part's own)."""
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(UUID(run_id)).idempotency_key
+
+
 @task(name="intake", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def intake(raw_request: Any) -> str:
+def intake(raw_request: Any, enquiry_part: str = "") -> str:
     """Store the request (personal fields sealed) and return its reference. Idempotent per run:
     a resumed run (whose parameters are already redacted) gets the reference it had.
 
     ``raw_request`` is the run's parameter as submitted, unvalidated: one that cannot be read
     is refused here, naming the fields at fault (never their values), and redacted all the same.
+    ``enquiry_part`` (a run an enquiry started): the request is that part of the enquiry, from
+    the store; ``raw_request`` holds no personal data then.
     """
     store = default_store()
     run_id = flow_run.get_id()
     known = store.requests.ref_for_run(run_id) if run_id else None
     if known is not None and is_done(store, known, Step.INTAKE):
         return known
-    ref, reading = take_in(store, raw_request, run_id)
+    if enquiry_part:
+        key = run_key(run_id) if run_id else None
+        ref, reading = enquiries.take_in_part(store, enquiry_part, raw_request, run_id, key)
+    else:
+        ref, reading = take_in(store, raw_request, run_id)
     request = reading.request
     if run_id is not None:
-        redact_run(run_id, request, ref)
+        redact_run(run_id, request, ref, enquiry_part)
     store.requests.complete_step(
         ref,
         Step.INTAKE,

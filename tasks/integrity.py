@@ -1,6 +1,6 @@
-"""Runs trust only what infoshare deployed: a share-request run checks its own deployment before
-it goes on (``check_deployment``), and the watchdog's sweep (``keep_watch``) checks the
-share-request deployment, its own schedule and the ``record-ended-run`` automations, and puts
+"""Runs trust only what infoshare deployed: a share-request (or enquiry) run checks its own
+deployment before it goes on (``check_deployment``), and the watchdog's sweep (``keep_watch``)
+checks the share-request and enquiry deployments, its own schedule and the ``record-ended-run`` automations, and puts
 each back as declared when someone changed or switched it off through Prefect's API."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tasks.notify import teller
 
 # deployments as "flow name/deployment name"
 SHARE_REQUEST = "share-request/share-request"
+ENQUIRY = "enquiry/enquiry"
 WATCHDOG_DEPLOYMENT = "timeliness-watchdog/watchdog"
 RECORDER = "record-ended-run/record-ended-run"
 
@@ -40,7 +41,7 @@ def _deployed(d: DeploymentResponse) -> integrity.Deployed:
 
 
 @task(name="deployment-check", cache_policy=NO_CACHE)
-def check_deployment(ref: str) -> None:
+def check_deployment(ref: str, deployment: str = integrity.SHARE_REQUEST) -> None:
     """Before anything is done with the request (and again each time a waiting run is woken):
     this run's deployment must be as infoshare declared it. A changed one is refused: an audit
     line, the data-protection lead told, and ``DeploymentChanged`` (recorded FAILED)."""
@@ -49,11 +50,11 @@ def check_deployment(ref: str) -> None:
         if run.deployment_id is None:
             return  # called as a function (tests, a script): no deployment to have been changed
         d = client.read_deployment(run.deployment_id)
-    changed = integrity.differences(integrity.SHARE_REQUEST, _deployed(d))
+    changed = integrity.differences(deployment, _deployed(d))
     if not changed:
         return
     store = default_store()
-    why = integrity.refusal(changed)
+    why = integrity.refusal(changed, deployment)
     store.audit.write(ref, "deployment check", None, "run refused", why)
     get_run_logger().error("%s: %s", ref, why)
     teller(store).security_alert(ref, [why])
@@ -86,13 +87,20 @@ def _read(client: SyncPrefectClient, name: str) -> DeploymentResponse | None:
 
 
 def _restore_share_request(client: SyncPrefectClient) -> list[str]:
-    d = _read(client, SHARE_REQUEST)
+    return _restore(client, SHARE_REQUEST, integrity.SHARE_REQUEST) + _restore(
+        client, ENQUIRY, integrity.ENQUIRY
+    )
+
+
+def _restore(client: SyncPrefectClient, full_name: str, name: str) -> list[str]:
+    """Deployment ``full_name`` ("flow/deployment") put back as infoshare declared ``name``."""
+    d = _read(client, full_name)
     if d is None:
         return []
-    changed = integrity.differences(integrity.SHARE_REQUEST, _deployed(d))
+    changed = integrity.differences(name, _deployed(d))
     if not changed:
         return []
-    want = integrity.declared(integrity.SHARE_REQUEST, d.work_pool_name is not None)
+    want = integrity.declared(name, d.work_pool_name is not None)
     update: dict[str, Any] = {
         "pull_steps": want.pull_steps,
         "job_variables": want.job_variables,
@@ -100,9 +108,9 @@ def _restore_share_request(client: SyncPrefectClient) -> list[str]:
         "enforce_parameter_schema": want.enforce_parameter_schema,
     }
     if "entrypoint" in changed:
-        update["entrypoint"] = integrity.declared_entrypoint(integrity.SHARE_REQUEST)
+        update["entrypoint"] = integrity.declared_entrypoint(name)
     client.update_deployment(d.id, DeploymentUpdate(**update))
-    return [f"deployment {SHARE_REQUEST} as declared (changed: {', '.join(changed)})"]
+    return [f"deployment {full_name} as declared (changed: {', '.join(changed)})"]
 
 
 def _resume_watchdog(client: SyncPrefectClient) -> list[str]:

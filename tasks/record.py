@@ -6,8 +6,9 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
-from prefect.logging import get_run_logger
+from prefect.logging import get_logger, get_run_logger
 
+from infoshare import enquiries
 from infoshare.envelope import EnvelopeError
 from infoshare.integrity import DeploymentChanged
 from infoshare.models import Step
@@ -15,9 +16,10 @@ from infoshare.reading import take_in
 from infoshare.records.compose import RecordSummary, record_decision
 from infoshare.records.summary import summary_markdown
 from infoshare.steps import is_done
-from infoshare.store import default_store
+from infoshare.store import Store, default_store
 from infoshare.transfer import TransferError
 from infoshare.transport import TransientDeliveryError
+from tasks.enquiry import show_case
 from tasks.notify import teller
 from tasks.run_data import redact_run
 
@@ -43,14 +45,38 @@ def record_ended_run(flow_run: FlowRun, state_name: str) -> RecordSummary:
     so its personal data does not stay in Prefect."""
     store = default_store()
     ref = store.requests.ref_for_run(str(flow_run.id))
-    if ref is None:  # a request that cannot be read is refused, naming the fields at fault
+    part = str(flow_run.parameters.get("enquiry_part") or "")
+    if ref is None and part:  # started for an enquiry: its part, if it is this run's
+        raw = flow_run.parameters.get("request")
+        ref, reading = enquiries.take_in_part(
+            store, part, raw, str(flow_run.id), flow_run.idempotency_key
+        )
+        redact_run(flow_run.id, reading.request, ref, part)
+    elif ref is None:  # a request that cannot be read is refused, naming the fields at fault
         ref, reading = take_in(store, flow_run.parameters.get("request"), str(flow_run.id))
         redact_run(flow_run.id, reading.request, ref)
     elif not is_done(store, ref, Step.INTAKE):
         redact_run(flow_run.id, store.requests.request(ref), ref)
     summary = record_decision(store, ref, f"the run ended {state_name}")
     teller(store).outcome(ref)  # the requester is told, also when the run died after its record
+    close_enquiry(store, ref)
     return summary
+
+
+def close_enquiry(store: Store, ref: str) -> None:
+    """After a request's record: its enquiry's case view refreshed, and its record written if
+    that was the last answer. Never raises (the watchdog's sweep catches up)."""
+    log = get_logger("infoshare.enquiries")
+    try:
+        enquiry = store.enquiries.enquiry_of(ref)
+        if enquiry is None:
+            return
+        closed = enquiries.close(store, enquiry)
+        if closed is not None and closed.written:
+            log.info("%s enquiry record written (sha256 %s)", closed.ref, closed.record_sha256)
+        show_case(enquiry)
+    except Exception as exc:  # noqa: BLE001 - the sweep catches up
+        log.error("could not follow up the enquiry of %s: %s", ref, describe_failure(exc))
 
 
 @task(name="record-decision", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
@@ -68,6 +94,7 @@ def record(ref: str, failure: str | None = None) -> RecordSummary:
     if found is None:
         return summary
     teller(store).outcome(ref)
+    close_enquiry(store, ref)
     # once, even when this task is retried after the record was written
     if store.requests.step(ref, "decision-artifact") is None:
         create_markdown_artifact(

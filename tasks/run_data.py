@@ -9,17 +9,23 @@ from prefect.input.run_input import keyset_from_base_key
 from prefect.runtime import flow_run
 
 from infoshare.markdown import label
-from infoshare.models import ShareRequest
-from infoshare.redaction import redacted_parameters
+from infoshare.models import Enquiry, ShareRequest
+from infoshare.redaction import redacted_enquiry, redacted_parameters
 
 
-def redact_run(flow_run_id: UUID | str, request: ShareRequest, ref: str) -> None:
+def redact_run(
+    flow_run_id: UUID | str, request: ShareRequest, ref: str, enquiry_part: str = ""
+) -> None:
     """Overwrite the run's stored parameters (the server keeps them in plain text) with the
-    redacted request, and name and tag the run so dashboards can follow it without them."""
+    redacted request, and name and tag the run so dashboards can follow it without them.
+    A run started for an enquiry keeps the reference to its part."""
+    parameters = redacted_parameters(request, ref)
+    if enquiry_part:
+        parameters["enquiry_part"] = enquiry_part
     with get_client(sync_client=True) as client:
         client.update_flow_run(
             UUID(str(flow_run_id)),
-            parameters=redacted_parameters(request, ref),
+            parameters=parameters,
             name=label(
                 f"{ref} {request.urgency.value} {request.requesting_agency} to "
                 f"{request.disclosing_agency}"
@@ -29,8 +35,25 @@ def redact_run(flow_run_id: UUID | str, request: ShareRequest, ref: str) -> None
                 f"tier:{request.urgency.value}",
                 f"from:{request.requesting_agency}",
                 f"to:{request.disclosing_agency}",
+                *([f"enquiry:{enquiry_part.partition('/')[0]}"] if enquiry_part else []),
             ],
         )
+
+
+def redact_enquiry_run(flow_run_id: UUID | str, enq: Enquiry, ref: str) -> None:
+    """The same for an enquiry's run: its parameters redacted, named and tagged by its
+    reference (its agencies' runs carry the tag ``enquiry:ENQ-...`` too)."""
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(
+            UUID(str(flow_run_id)),
+            parameters=redacted_enquiry(enq, ref),
+            name=label(
+                f"{ref} {enq.urgency.value} {enq.requesting_agency} asks "
+                f"{len(enq.agencies)} agencies"
+            ),
+            tags=["infoshare", f"enquiry:{ref}", f"tier:{enq.urgency.value}",
+                  f"from:{enq.requesting_agency}"],
+        )  # fmt: skip
 
 
 def forget_run_input(pause_key: str) -> None:

@@ -10,12 +10,9 @@ from typing import Any
 from uuid import UUID
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import (
-    ArtifactCollectionFilter,
-    ArtifactCollectionFilterKey,
     FlowFilter,
     FlowFilterName,
     FlowRunFilter,
@@ -33,6 +30,7 @@ from prefect.states import Cancelled, Crashed
 from infoshare import escalation, reports, timeliness
 from infoshare.records.checkpoints import due_checkpoints
 from infoshare.store import default_store
+from tasks.artifacts import publish_if_changed
 from tasks.notify import teller
 from tasks.record import describe_failure, record_ended_run
 
@@ -229,18 +227,6 @@ def _reconcile_open(now: datetime) -> list[str]:
     return recorded
 
 
-def _publish(client: SyncPrefectClient, key: str, markdown: str, description: str) -> bool:
-    """A new version of the dashboard ``key`` only when its figures changed: a version a
-    minute would bury the history."""
-    latest = client.read_latest_artifacts(
-        artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key]))
-    )
-    if latest and latest[0].data == markdown:
-        return False
-    create_markdown_artifact(key=key, markdown=markdown, description=description)
-    return True
-
-
 @task(name="timeliness-dashboards", cache_policy=NO_CACHE)
 def publish_dashboards(now: datetime) -> int:
     """Refresh the dashboards people watch: the open requests, soonest deadline first, with
@@ -249,13 +235,13 @@ def publish_dashboards(now: datetime) -> int:
     store = default_store()
     open_ = timeliness.open_requests(store)
     with get_client(sync_client=True) as client:
-        _publish(
+        publish_if_changed(
             client,
             "timeliness-open-requests",
             reports.open_requests_markdown(open_, now),
             "Open requests, soonest deadline first; each links to its run (no personal data)",
         )
-        _publish(
+        publish_if_changed(
             client,
             "timeliness-summary",
             reports.summary_markdown(store, now),

@@ -6,8 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from infoshare.models import PERSONAL_FIELDS, ShareRequest
-from infoshare.redaction import public_view, redacted_parameters
+from infoshare.models import PERSONAL_FIELDS, AgencyAsk, Enquiry, ShareRequest
+from infoshare.redaction import (
+    part_parameters,
+    public_enquiry,
+    public_view,
+    redacted_enquiry,
+    redacted_parameters,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -32,6 +38,8 @@ def test_every_request_field_is_classified() -> None:
 
 def test_redacted_parameters_and_public_view_hold_no_personal_value() -> None:
     for path in EXAMPLES.glob("*.json"):
+        if path.name.endswith("-enquiry.json"):
+            continue  # below
         raw = json.loads(path.read_text())
         req = ShareRequest.model_validate(raw)
         secrets = [p["name"] for p in raw.get("subjects", []) + raw.get("third_parties", [])]
@@ -42,3 +50,32 @@ def test_redacted_parameters_and_public_view_hold_no_personal_value() -> None:
         for text in (json.dumps(redacted), json.dumps(public_view(req))):
             for secret in secrets:
                 assert secret not in text, (path.name, secret)
+
+
+def test_an_enquiry_is_made_of_request_fields_only() -> None:
+    """Each field of an enquiry is a request's field (so classified above), but its list of
+    agencies asked, each made of request fields too."""
+    assert set(Enquiry.model_fields) - {"agencies"} <= set(ShareRequest.model_fields)
+    assert set(AgencyAsk.model_fields) <= set(ShareRequest.model_fields)
+    assert set(Enquiry.model_fields) - {"agencies"} | set(AgencyAsk.model_fields) == set(
+        ShareRequest.model_fields
+    )
+
+
+def test_an_enquiry_and_its_parts_leave_no_personal_value_in_prefect() -> None:
+    raw = json.loads((EXAMPLES / "scenario2-enquiry.json").read_text())
+    enq = Enquiry.model_validate(raw)
+    secrets = [p["name"] for p in raw["subjects"] + raw["third_parties"]]
+    secrets += [raw[f] for f in PERSONAL_FIELDS if isinstance(raw.get(f), str) and raw[f]]
+    secrets += [i["necessity"] for a in raw["agencies"] for i in a["items"]]
+    ref = "ENQ-20261207-TESTTEST"
+    texts = [json.dumps(redacted_enquiry(enq, ref)), json.dumps(public_enquiry(enq))]
+    Enquiry.model_validate(redacted_enquiry(enq, ref)["enquiry"])
+    for ask in enq.agencies:
+        part = part_parameters(enq.request_to(ask.disclosing_agency), ref, f"{ref}/x")
+        ShareRequest.model_validate(part["request"])  # valid under the run form's schema
+        assert part["request"]["subjects"], "the form requires a subject: a pointer stands in"
+        texts.append(json.dumps(part))
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text, secret

@@ -5,6 +5,7 @@ from infoshare.cli import (  # noqa: F401
     answers,
     backup,
     db,
+    enquiries,
     envelopes,
     gate,
     intake,

@@ -22,7 +22,7 @@ from infoshare.db.tables import Base
 if TYPE_CHECKING:
     from alembic.config import Config
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD = REVISIONS[-1]
 BASELINE = REVISIONS[0]  # the schema as the last version before migrations made it
 UPGRADE = "infoshare db upgrade"

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -128,6 +129,36 @@ class RequestRow(Base):
     # key ids were kept (revision 0006), by the store's master key of that time
     wrapped_key_id: Mapped[str | None] = mapped_column(String(32))
     sealed_request: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # a multi-agency enquiry's part: the enquiry's reference; the enquiry's own row (which
+    # holds the enquiry sealed, and its record) names itself
+    enquiry_ref: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+
+
+ENQUIRY_PREFIX = "ENQ-"  # an enquiry's reference: ENQ-20261207-7KQ3XM9P
+ENQUIRY_DECISION = "ENQUIRY"  # the decision column of an answered enquiry's record
+
+
+def share_requests() -> ColumnElement[bool]:
+    """Rows of ``requests`` that are share requests, not an enquiry's own row (which holds the
+    enquiry sealed, and its record). Counted, listed and swept as requests; enquiries are not.
+    By reference, which the covering indexes of the timeliness figures hold."""
+    return RequestRow.ref.not_like(f"{ENQUIRY_PREFIX}%")
+
+
+class EnquiryAgencyRow(Base):
+    """One agency asked by a multi-agency enquiry (``infoshare.enquiries``): its share request
+    (``child_ref``, once its run has taken its part in) and that run. What the agency is asked
+    is sealed in the enquiry's own request row."""
+
+    __tablename__ = "enquiry_agencies"
+    enquiry_ref: Mapped[str] = mapped_column(ForeignKey("requests.ref"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(64), primary_key=True)
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # ASKED or WITHDRAWN
+    child_run_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    child_ref: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class StepRow(Base):

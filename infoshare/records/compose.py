@@ -16,12 +16,14 @@ from typing import Any
 from infoshare.db.tables import DecisionRecordRow
 from infoshare.models import Decision, Step
 from infoshare.records.checkpoints import auto_checkpoint
+from infoshare.registry.partnership import Partnership
 from infoshare.store import Store
 from infoshare.store.requests import StepState
 from infoshare.timeliness import EXPIRY
 from infoshare.worktime import now_utc, uk_minute
 
 REVIEW_AFTER = timedelta(days=365)
+WITHDRAWN = "withdrawn"  # the step marking a request withdrawn from its enquiry
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,26 @@ class RecordSummary:
 
 
 def _outcome(
-    steps: dict[Step, StepState], failure: str | None, expiry: StepState | None = None
+    steps: dict[Step, StepState],
+    failure: str | None,
+    expiry: StepState | None = None,
+    withdrawn: StepState | None = None,
 ) -> tuple[Decision, list[str]]:
     triage = steps.get(Step.TRIAGE)
     if triage and triage.status == "DONE" and triage.public.get("decision"):
         return Decision(triage.public["decision"]), list(triage.public.get("reasons", []))
     transfer = steps.get(Step.TRANSFER)
+    if (
+        withdrawn is not None
+        and withdrawn.status == "DONE"
+        and not (
+            transfer and transfer.status == "DONE"  # delivered before: say so
+        )
+    ):
+        return Decision.WITHDRAWN, [
+            f"Withdrawn from its enquiry by {withdrawn.actor_id} at "
+            f"{uk_minute(withdrawn.public.get('at'))}, before a decision. Nothing was shared."
+        ]
     if (
         expiry is not None
         and expiry.status == "DONE"
@@ -119,6 +135,14 @@ def _emergency_outcome(
     return decision, reasons
 
 
+def person_of(p: Partnership, pid: str | None) -> dict[str, Any] | None:
+    """A person as a record names them: id, name, role and agency from the registry."""
+    m = p.named(pid) if pid else None
+    if m is None:
+        return {"id": pid} if pid else None
+    return {"id": m.id, "name": m.name, "role": m.role, "agency": m.agency_id}
+
+
 def chain_owner(store: Store, requesting: str, disclosing: str) -> str:
     """The agency whose chain a record joins: the disclosing agency, unless it has no signing
     key here (not in the registry: a request to an unknown agency starts no chain of its own,
@@ -146,16 +170,14 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
     p = store.partnership()
     steps = {s: st for s in Step if (st := store.requests.step(ref, s)) is not None}
     expiry = store.requests.step(ref, EXPIRY)
+    withdrawn = store.requests.step(ref, WITHDRAWN)
     decision, reasons = _emergency_outcome(steps, failure, expiry, req.item_ids()) or _outcome(
-        steps, failure, expiry
+        steps, failure, expiry, withdrawn
     )
     decided_at = now_utc()
 
     def person(pid: str | None) -> dict[str, Any] | None:
-        m = p.named(pid) if pid else None
-        if m is None:
-            return {"id": pid} if pid else None
-        return {"id": m.id, "name": m.name, "role": m.role, "agency": m.agency_id}
+        return person_of(p, pid)
 
     triage = steps.get(Step.TRIAGE)
     override = steps.get(Step.OVERRIDE)
@@ -283,6 +305,8 @@ def record_decision(store: Store, ref: str, failure: str | None = None) -> Recor
             "receipt_note": transfer.public.get("receipt_note") or "no receipt recorded",
         }
 
+    if meta.enquiry_ref:  # one agency's part of a multi-agency enquiry
+        public["enquiry"] = meta.enquiry_ref
     owner = chain_owner(store, meta.requesting_agency, meta.disclosing_agency)
     if owner != meta.disclosing_agency:
         public["chain"] = f"{owner}: {meta.disclosing_agency} has no chain (not in the registry)"

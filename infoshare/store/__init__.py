@@ -8,6 +8,7 @@ and holds one repository per aggregate, each in a module of its own:
 - ``store.chain`` (``chain.py``): decision records appended to each agency's hash chain, and
   the subject index;
 - ``store.disposals`` (``disposal.py``): destroying a closed request's personal data;
+- ``store.enquiries`` (``enquiries.py``): multi-agency enquiries and the agencies they ask;
 - ``store.audit`` (``audit.py``): the audit trail.
 
 Each repository method runs in a transaction of its own, and a change that touches two
@@ -33,6 +34,7 @@ from infoshare.store import master_keys
 from infoshare.store.audit import AuditTrail
 from infoshare.store.chain import RecordChain
 from infoshare.store.disposal import Disposals
+from infoshare.store.enquiries import Enquiries
 from infoshare.store.requests import Requests
 from infoshare.store.sealing import Sealer
 
@@ -59,6 +61,7 @@ class Store:
         self.audit = AuditTrail(self)
         self.requests = Requests(self)
         self.chain = RecordChain(self)
+        self.enquiries = Enquiries(self)
         self.disposals = Disposals(self)
 
     def close(self) -> None:

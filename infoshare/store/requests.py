@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from infoshare.db.tables import ItemContentRow, RequestRow, StepRow
+from infoshare.db.tables import ItemContentRow, RequestRow, StepRow, share_requests
 from infoshare.models import ShareRequest
 from infoshare.redaction import public_view
 from infoshare.store.errors import UnknownRequest
@@ -30,10 +30,11 @@ DONE = "DONE"
 WAITING = "WAITING"
 
 
-def new_reference(at: datetime) -> str:
-    """Human-quotable, unguessable, unique without a shared counter: ISR-20261126-7KQ3XM9P."""
+def new_reference(at: datetime, kind: str = "ISR") -> str:
+    """Human-quotable, unguessable, unique without a shared counter: ISR-20261126-7KQ3XM9P
+    (an enquiry's: ENQ-...)."""
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return f"ISR-{at:%Y%m%d}-" + "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{kind}-{at:%Y%m%d}-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class RequestMeta:
     due_at: datetime | None
     status: str
     public: dict[str, Any]
+    enquiry_ref: str | None = None
 
     @classmethod
     def of(cls, r: RequestRow) -> RequestMeta:
@@ -62,6 +64,7 @@ class RequestMeta:
             r.due_at,
             r.status,
             dict(r.public),
+            r.enquiry_ref,
         )
 
 
@@ -100,9 +103,14 @@ class Requests:
     # --- the request ------------------------------------------------------------------------
 
     def register(
-        self, req: ShareRequest, flow_run_id: str | None, received_at: datetime | None = None
+        self,
+        req: ShareRequest,
+        flow_run_id: str | None,
+        received_at: datetime | None = None,
+        enquiry_ref: str | None = None,
     ) -> str:
-        """Store a new request (personal fields sealed); idempotent per flow run."""
+        """Store a new request (personal fields sealed); idempotent per flow run.
+        ``enquiry_ref``: the multi-agency enquiry it is one agency's part of."""
         if flow_run_id is not None:
             existing = self.ref_for_run(flow_run_id)
             if existing:
@@ -123,6 +131,7 @@ class Requests:
             public=public_view(req),
             wrapped_key=wrapped,
             wrapped_key_id=self._sealer.master.key_id,
+            enquiry_ref=enquiry_ref,
         )
         row.sealed_request = self._sealer.seal(row, "request", req.model_dump_json().encode())
         try:
@@ -159,7 +168,10 @@ class Requests:
     def latest(self, limit: int = 50) -> list[RequestMeta]:
         with self._store.session() as s:
             rows = s.scalars(
-                select(RequestRow).order_by(RequestRow.received_at.desc()).limit(limit)
+                select(RequestRow)
+                .where(share_requests())
+                .order_by(RequestRow.received_at.desc())
+                .limit(limit)
             )
             return [RequestMeta.of(r) for r in rows]
 

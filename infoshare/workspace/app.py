@@ -24,7 +24,13 @@ from starlette.staticfiles import StaticFiles
 
 from infoshare.registry.partnership import Member
 from infoshare.store import Store, default_store
-from infoshare.workspace import pages_answer, pages_dpo, pages_requests, pages_signin
+from infoshare.workspace import (
+    pages_answer,
+    pages_dpo,
+    pages_enquiries,
+    pages_requests,
+    pages_signin,
+)
 from infoshare.workspace.config import WorkspaceSettings, load_workspace_settings
 from infoshare.workspace.passkeys import Passkeys
 from infoshare.workspace.sessions import Sessions
@@ -80,6 +86,7 @@ def build_app(
         *pages_requests.routes(settings.max_upload),
         *pages_answer.routes(),
         *pages_dpo.routes(),
+        *pages_enquiries.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

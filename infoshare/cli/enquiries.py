@@ -1,0 +1,206 @@
+"""Multi-agency enquiries: ``submit-enquiry``, ``enquiries list|show|add|withdraw``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from infoshare import enquiries as domain
+from infoshare import plain_text, prefect_api
+from infoshare.cli.common import emit, fail, json_option, main, open_store, validation_message
+from infoshare.cli.proof import code_option, prove
+from infoshare.models import MULTI_LINE_FIELDS, AgencyAsk, Enquiry
+from infoshare.reading import where
+from infoshare.store import Store
+from infoshare.store.enquiries import EnquiryClosed, is_enquiry
+from infoshare.worktime import uk_minute
+
+
+def _load_json(path: Path, what: str) -> Any:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"no such file: {path}", 2)
+    except RecursionError:
+        fail(f"{path} is not {what}: its JSON is nested too deeply", 2)
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text", 2)
+    except ValueError as exc:
+        fail(f"{path} is not valid JSON: {exc}", 2)
+    bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
+    if bad:
+        problems = "; ".join(f"{where(loc)} {what}" for loc, what in bad[:5])
+        fail(f"{path} is not {what}: {problems}", 2)
+    return raw
+
+
+def _load_enquiry(path: Path) -> Enquiry:
+    """The enquiry in ``path``, or a one-line error naming what is wrong (never a value)."""
+    raw = _load_json(path, "a valid enquiry")
+    try:
+        enq = Enquiry.model_validate(raw)
+    except ValidationError as exc:
+        fail(f"{path} is not a valid enquiry: {validation_message(exc)}", 2)
+        raise  # unreachable
+    problems = domain.problems_of(enq)
+    if problems:
+        fail(f"{path} is not a valid enquiry: {'; '.join(problems)}", 2)
+    return enq
+
+
+@main.command("submit-enquiry")
+@click.argument("enquiry_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the run to take the enquiry in and give its reference (0: don't).",
+)
+@json_option
+def submit_enquiry(enquiry_file: Path, wait: float, as_json: bool) -> None:
+    """Submit a multi-agency enquiry (JSON, the same fields as the enquiry's run form): one
+    share-request run per agency starts under it."""
+    enq = _load_enquiry(enquiry_file)
+    try:
+        run = prefect_api.submit(
+            {"enquiry": enq.model_dump(mode="json")}, deployment=prefect_api.ENQUIRY_DEPLOYMENT
+        )
+    except prefect_api.PrefectApiError as exc:
+        fail(str(exc), 1)
+        raise  # unreachable
+    store = open_store()
+    ref = None
+    deadline = time.monotonic() + wait
+    while ref is None and time.monotonic() < deadline:
+        ref = store.requests.ref_for_run(run.id)
+        if ref is None:
+            time.sleep(0.5)
+    link = f"{store.settings.prefect_ui_url}/runs/flow-run/{run.id}"
+    text = (
+        f"submitted: {ref} (see `infoshare enquiries show {ref}`)"
+        if ref
+        else f"submitted as flow run {run.id}; not taken in yet (see `infoshare enquiries list`)"
+    )
+    emit(as_json, {"reference": ref, "flow_run_id": run.id, "ui": link},
+         f"{text}\n  watch it: {link}")  # fmt: skip
+
+
+@main.group()
+def enquiries() -> None:
+    """Multi-agency enquiries: the case view, adding and withdrawing an agency."""
+
+
+def _enquiry_ref(store: Store, target: str) -> str:
+    ref = target if is_enquiry(target) else store.requests.ref_for_run(target)
+    if ref is None or not store.enquiries.exists(ref):
+        fail(f"no enquiry {target!r}", 2)
+        raise AssertionError  # unreachable
+    return ref
+
+
+def _case_text(view: dict[str, Any]) -> str:
+    lines = [
+        f"{view['reference']}  {view['status']}  {view['tier']}  from {view['requesting_agency']}"
+        f"  deadline {uk_minute(view['deadline'])}",
+    ]
+    for a in view["agencies"]:
+        step = "WITHDRAWN" if a["asked"] == "WITHDRAWN" else (a["step"] or "-")
+        lines.append(
+            f"  {a['agency']:<24} {a['request'] or '-':<22} {step:<18} "
+            f"due {uk_minute(a['step_due_at']) if a['step_due_at'] else '-':<17} "
+            f"{a['rag'] or '-':<6} {a['decision'] or '-'}"
+        )
+    if view["problems"]:
+        lines.append("  not asked: " + "; ".join(view["problems"]))
+    if view["record_sha256"]:
+        lines.append(f"  enquiry record sha256 {view['record_sha256']}")
+    return "\n".join(lines)
+
+
+@enquiries.command("list")
+@click.option("--limit", default=50, show_default=True)
+@json_option
+def enquiries_list(limit: int, as_json: bool) -> None:
+    """Recent enquiries (no personal data)."""
+    store = open_store()
+    views = [domain.case_view(store, ref) for ref in store.enquiries.latest(limit)]
+    emit(as_json, views, "\n".join(_case_text(v) for v in views) or "no enquiries yet")
+
+
+@enquiries.command("show")
+@click.argument("target")
+@json_option
+def enquiries_show(target: str, as_json: bool) -> None:
+    """The case view: per agency its request, step, due time, RAG status and decision; the
+    enquiry's status and deadline (no personal data)."""
+    store = open_store()
+    view = domain.case_view(store, _enquiry_ref(store, target))
+    emit(as_json, view, _case_text(view))
+
+
+def _requester(store: Store, ref: str, person: str, code: str | None, action: str) -> None:
+    """Only the enquiry's requester changes it, proven by a mailed confirmation code."""
+    if store.requests.meta(ref).requester_id != person:
+        fail(f"only the requester of {ref} may change it", 2)
+    prove(store, person, action, action, code, ref)  # a code confirms this action alone
+
+
+@enquiries.command("add")
+@click.argument("target")
+@click.argument("agency_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--as", "person", required=True, help="Your person id (the requester).")
+@code_option
+@json_option
+def enquiries_add(target: str, agency_file: Path, person: str, code: str | None,
+                  as_json: bool) -> None:  # fmt: skip
+    """Ask one more agency in an open enquiry (JSON: the agency, its items, gateway or ISA)."""
+    store = open_store()
+    ref = _enquiry_ref(store, target)
+    raw = _load_json(agency_file, "a valid agency part")
+    try:
+        ask = AgencyAsk.model_validate(raw)
+    except ValidationError as exc:
+        fail(f"{agency_file} is not a valid agency part: {validation_message(exc)}", 2)
+        raise  # unreachable
+    enq = store.enquiries.enquiry(ref)
+    enq.agencies.append(ask)
+    if problems := domain.problems_of(enq):
+        fail(f"{ask.disclosing_agency} cannot be added: {'; '.join(problems)}", 2)
+    _requester(store, ref, person, code, f"add {ask.disclosing_agency} to enquiry {ref}")
+    try:
+        store.enquiries.add(ref, ask, person)
+        run_id = domain.ask(store, ref, ask.disclosing_agency)
+    except (EnquiryClosed, ValueError, prefect_api.PrefectApiError) as exc:
+        fail(str(exc), 2)
+        raise  # unreachable
+    emit(as_json, {"reference": ref, "agency": ask.disclosing_agency, "flow_run_id": run_id},
+         f"{ref}: {ask.disclosing_agency} asked (flow run {run_id})")  # fmt: skip
+
+
+@enquiries.command("withdraw")
+@click.argument("target")
+@click.argument("agency")
+@click.option("--as", "person", required=True, help="Your person id (the requester).")
+@code_option
+@json_option
+def enquiries_withdraw(target: str, agency: str, person: str, code: str | None,
+                       as_json: bool) -> None:  # fmt: skip
+    """Withdraw an agency no longer needed: its request ends WITHDRAWN with a record and
+    nothing is sent for it after this; its run is cancelled."""
+    store = open_store()
+    ref = _enquiry_ref(store, target)
+    _requester(store, ref, person, code, f"withdraw {agency} from enquiry {ref}")
+    try:
+        run_id = domain.withdraw(store, ref, agency, person)
+    except (EnquiryClosed, ValueError) as exc:
+        fail(str(exc), 2)
+        raise  # unreachable
+    if run_id:
+        prefect_api.cancel(run_id)
+    emit(as_json, {"reference": ref, "agency": agency, "withdrawn": True},
+         f"{ref}: {agency} withdrawn")  # fmt: skip

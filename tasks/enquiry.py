@@ -1,0 +1,159 @@
+"""An enquiry's steps: take it in, ask each agency (one share-request run each, a child of the
+enquiry's run), show the case. The enquiry's run ends then: it holds no process while its
+agencies' runs wait for people (``infoshare.enquiries``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.logging import get_run_logger
+from prefect.runtime import flow_run
+
+from infoshare import enquiries
+from infoshare.redaction import part_parameters
+from infoshare.store import default_store
+from infoshare.store.enquiries import ASKED, OPEN
+from infoshare.timeliness import claim_once
+from tasks.artifacts import publish_if_changed
+from tasks.notify import teller
+from tasks.run_data import redact_enquiry_run
+
+SHARE_REQUEST = "share-request/share-request"
+
+
+@task(name="enquiry-intake", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def take_in_enquiry(raw: Any) -> str:
+    """Store the enquiry (sealed) and return its reference; the run's parameters are redacted
+    and the run named by the reference. Idempotent per run. One that cannot be asked as it is
+    (unreadable, an agency twice or with no items, the requesting agency asking itself) is
+    refused and recorded at once, naming the problems, never the values."""
+    store = default_store()
+    run_id = flow_run.get_id()
+    known = store.requests.ref_for_run(run_id) if run_id else None
+    if known is not None:
+        return known
+    ref, reading = enquiries.take_in(store, raw, run_id)
+    enq = reading.enquiry
+    if run_id is not None:
+        redact_enquiry_run(run_id, enq, ref)
+    log = get_run_logger()
+    if not reading.readable:
+        log.warning("Enquiry %s cannot be asked and is refused: %s", ref,
+                    "; ".join(reading.problems))  # fmt: skip
+    else:
+        log.info("Enquiry %s received: %s tier, %s asks %s", ref, enq.urgency.value,
+                 enq.requesting_agency, ", ".join(a.disclosing_agency for a in enq.agencies))  # fmt: skip
+    return ref
+
+
+def start_child(ref: str, agency: str) -> str:
+    """Start (or find: one key per part) the share-request run that asks ``agency``. Its
+    parameters hold no personal data: the redacted request and the reference to its part.
+
+    Not as a subflow: Prefect's server refuses to suspend a run that has a parent task run
+    ("Cannot suspend subflows"), and an agency's run must wait for people without holding a
+    process. The runs are tied to the enquiry by the tag ``enquiry:ENQ-...`` and its case
+    view, the enquiry's artifact, which links each."""
+    store = default_store()
+    request = store.enquiries.enquiry(ref).request_to(agency)
+    part = enquiries.part_of(ref, agency)
+    run = run_deployment(
+        SHARE_REQUEST,
+        parameters=part_parameters(request, ref, part),
+        as_subflow=False,
+        timeout=0,
+        idempotency_key=enquiries.part_key(part),
+        tags=["infoshare", f"enquiry:{ref}"],
+    )
+    run_id = str(run.id)  # type: ignore[union-attr]
+    store.enquiries.child_started(ref, agency, run_id)
+    return run_id
+
+
+@task(name="ask-agencies", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def ask_agencies(ref: str) -> int:
+    """One share-request run per agency asked, shown under the enquiry's run; returns how many
+    were started now (a repeat starts none twice)."""
+    store = default_store()
+    if store.requests.meta(ref).status != OPEN:
+        return 0
+    started = 0
+    for asked in store.enquiries.asked(ref):
+        if asked.status == ASKED and asked.child_run_id is None:
+            start_child(ref, asked.agency)
+            started += 1
+    get_run_logger().info("Enquiry %s: %d agencies asked", ref, started)
+    return started
+
+
+def resume_enquiry(flow_run: FlowRun) -> str:
+    """After an enquiry's run died or failed (its state hooks, in the runner): the enquiry
+    taken in from its parameters if the run had not, Prefect's copy redacted, and every
+    agency not yet asked asked now. Returns its reference."""
+    store = default_store()
+    run_id = str(flow_run.id)
+    ref = store.requests.ref_for_run(run_id)
+    if ref is None:
+        ref, reading = enquiries.take_in(store, flow_run.parameters.get("enquiry"), run_id)
+        redact_enquiry_run(run_id, reading.enquiry, ref)
+    else:  # the run may have died between storing the enquiry and redacting its parameters
+        redact_enquiry_run(run_id, store.enquiries.enquiry(ref), ref)
+    enquiries.ask_remaining(store, ref)
+    return ref
+
+
+@task(name="enquiry-case-view", cache_policy=NO_CACHE)
+def publish_case(ref: str) -> str:
+    """The case view as an artifact of the enquiry (no personal data); the watchdog's sweep
+    and each agency's record refresh it."""
+    return show_case(ref)
+
+
+def show_case(ref: str) -> str:
+    """Publish the case view (a new version only when it changed); returns its status."""
+    store = default_store()
+    view = enquiries.case_view(store, ref)
+    with get_client(sync_client=True) as client:
+        publish_if_changed(
+            client,
+            f"enquiry-{ref.lower()}",
+            enquiries.case_markdown(view),
+            f"Enquiry {ref}: each agency's step, due time, RAG and decision (no personal data)",
+        )
+    return str(view["status"])
+
+
+@task(name="follow-enquiries", cache_policy=NO_CACHE)
+def follow_enquiries(now: datetime) -> dict[str, list[str]]:
+    """The watchdog's sweep for enquiries: agencies never asked (the enquiry's run died
+    first) are asked; an agency past its step's due time is escalated to the requesting
+    agency's managers, once per step; every enquiry whose agencies have all answered gets its
+    record; the case views are refreshed."""
+    store = default_store()
+    log = get_run_logger()
+    asked = enquiries.ask_unasked(store)
+    escalated = []
+    for due in enquiries.overdue_parts(store, now):
+        marker = f"enquiry-escalated:{due.step}"
+        if claim_once(store, due.ref, marker, {"enquiry": due.enquiry, "at": now.isoformat()}):
+            teller(store).enquiry_escalation(due.enquiry, due.ref, due.step, due.due_at)
+            escalated.append(due.ref)
+    open_refs = store.enquiries.open_refs()
+    closed = [c.ref for c in enquiries.close_answered(store) if c.written]
+    for ref in [*open_refs]:
+        show_case(ref)
+    if asked or escalated or closed:
+        log.info("enquiries: %d agencies asked, %d escalated, %d closed", len(asked),
+                 len(escalated), len(closed))  # fmt: skip
+    return {"asked": asked, "escalated": escalated, "closed": closed}
+
+
+@task(name="enquiry-refused", cache_policy=NO_CACHE)
+def refuse_enquiry(ref: str, reason: str) -> None:
+    enquiries.refuse(default_store(), ref, reason)
