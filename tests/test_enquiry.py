@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import Mailbox, Stack, example, wait_until
 from prefect.flow_runs import resume_flow_run
+from test_watchdog import _process_of as process_of
 
 from infoshare import enquiries, prefect_api
 from infoshare.cli import main
@@ -437,15 +438,14 @@ def test_withdraw_one_agency_and_add_another(
 
 
 def _process_of(run_id: str) -> int | None:
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            env = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if f"PREFECT__FLOW_RUN_ID={run_id}".encode() in env.split(b"\0"):
-            return int(entry.name)
+    """The run's process, looked for as often as /proc allows: under the fork worker an
+    enquiry's run lives for about a second (it imports nothing)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pid = process_of(run_id)
+        if pid is not None:
+            return pid
+        time.sleep(0.02)
     return None
 
 
@@ -465,7 +465,8 @@ def test_killed_enquiry_run_and_killed_agency_run_each_end_with_one_record(
     from flows.watchdog import watchdog_at
 
     run_id = submit(two_agency_enquiry())
-    pid = wait_until("the enquiry run's process", lambda: _process_of(run_id), timeout=120)
+    pid = _process_of(run_id)
+    assert pid is not None, "the enquiry run's process was never seen"
     with mailbox.hold("approval_needed", "Northshire Homes") as held:
         os.kill(pid, signal.SIGKILL)
         wait_until("the enquiry run to be marked Crashed",
@@ -474,7 +475,7 @@ def test_killed_enquiry_run_and_killed_agency_run_each_end_with_one_record(
         assert held.arrived.wait(120), "the housing provider's run never asked for approval"
         homes = next(a for a in stack_store.enquiries.asked(ref) if a.agency == "northshire-homes")
         assert homes.child_run_id is not None
-        child_pid = wait_until("its process", lambda: _process_of(homes.child_run_id), timeout=10)
+        child_pid = wait_until("its process", lambda: process_of(homes.child_run_id), timeout=10)
         os.kill(child_pid, signal.SIGKILL)
     wait_until("the housing run to be marked Crashed",
                lambda: prefect_api.run(homes.child_run_id).state_type == "CRASHED")  # fmt: skip
