@@ -77,7 +77,8 @@ MATRIX: list[tuple[str, str, set[Role]]] = [
     ("POST", "/api/deployments/", ADMINS),
     ("POST", f"/api/deployments/{SHARE}/schedules", ADMINS),
     ("POST", f"/api/deployments/{SHARE}/pause_deployment", ADMINS),
-    ("GET", "/api/work_pools/default", ADMINS),
+    ("GET", "/api/work_pools/default", SIGNED_IN),  # the UI shows a deployment's pool
+    ("GET", "/api/work_pools/default/queues/default", SIGNED_IN),
     ("POST", "/api/work_pools/filter", ADMINS),  # people: shown empty
     ("GET", f"/api/automations/related-to/prefect.deployment.{SHARE}", ADMINS),  # shown empty
     ("PATCH", "/api/work_pools/default", ADMINS),

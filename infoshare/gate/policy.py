@@ -65,7 +65,7 @@ WEBSOCKET = "WEBSOCKET"
 READABLE = frozenset(
     {"flow_runs", "task_runs", "flows", "deployments", "logs", "artifacts", "events",
      "flow_run_states", "task_run_states", "ui", "health", "ready", "version", "csrf-token",
-     "hello"}
+     "hello", "work_pools"}
 )  # fmt: skip
 # POST endpoints that only read (the UI's queries)
 QUERY_ENDS = ("/filter", "/count", "/paginate", "/history", "/lateness", "/filter/next")
