@@ -197,3 +197,45 @@ def test_events_stream_through_the_gate_to_people_signed_in(
     assert "pc-ahmed: WEBSOCKET /api/events/in: that stream is for administrators only" in (
         gate_refusals(ws_store)
     )
+
+
+def test_a_busy_prefect_is_asked_again_before_a_person_sees_an_error(ws_store: Store) -> None:
+    """A Prefect server on SQLite answers 503 while a write waits on its lock (and does
+    nothing): the gate tries again, as Prefect's own client would, so a person's Resume or
+    Run is not lost to a busy moment. A stand-in server, busy for its first two answers."""
+    import threading
+    import time
+
+    import uvicorn
+    from prefect_server import free_loopback_port
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    calls: list[bytes] = []
+
+    async def busy_then_free(request: Request) -> JSONResponse:
+        calls.append(await request.body())
+        if len(calls) <= 2:
+            return JSONResponse({"exception_message": "Service Unavailable"}, status_code=503)
+        return JSONResponse([], status_code=200)
+
+    app = Starlette(routes=[Route("/api/flow_runs/filter", busy_then_free, methods=["POST"])])
+    port = free_loopback_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with (
+            running_gate(ws_store.settings.home, f"http://127.0.0.1:{port}", AUTH) as gate,
+            gate.client(signed_in(ws_store, "pc-ahmed")) as c,
+        ):
+            r = c.post("/api/flow_runs/filter", json={"limit": 5})
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert r.status_code == 200 and r.json() == []
+    assert calls == [b'{"limit":5}'] * 3  # the same body each time

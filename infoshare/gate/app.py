@@ -46,6 +46,9 @@ HOP_BY_HOP = {
     "x-infoshare-person",
 }  # fmt: skip
 CREATABLE_TTL = 30.0
+# a Prefect server on SQLite answers 503 while a write waits on its lock (nothing was done):
+# the gate tries again after these waits, as Prefect's own client does, before passing it on
+BUSY_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0)
 # on everything the gate passes on: no framing (clickjacking a Resume), no sniffing
 PAGE_HEADERS = [
     (b"x-frame-options", b"DENY"),
@@ -231,9 +234,15 @@ class Gate:
     async def _forward(self, request: Request, headers: dict[str, str], body: bytes) -> Response:
         out = {k: v for k, v in headers.items() if k not in HOP_BY_HOP}
         url = httpx.URL(path=request.url.path, query=request.url.query.encode())
-        upstream = self.client.build_request(request.method, url, headers=out, content=body)
         try:
-            r = await self.client.send(upstream, stream=True)
+            for wait in (*BUSY_RETRY_WAITS, None):
+                upstream = self.client.build_request(request.method, url, headers=out, content=body)
+                r = await self.client.send(upstream, stream=True)
+                if r.status_code != 503 or wait is None:
+                    break
+                # busy (SQLite's lock), nothing done: tried again, as Prefect's own client does
+                await r.aclose()
+                await asyncio.sleep(wait)
         except httpx.HTTPError:
             return _json(502, "the Prefect server behind the gate is not answering", "")
         keep = [(k, v) for k, v in r.headers.multi_items()
