@@ -20,8 +20,9 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import State, StateType
+from prefect.client.schemas.objects import FlowRun, State, StateType
 from prefect.client.schemas.responses import OrchestrationResult
+from prefect.client.schemas.sorting import FlowRunSort
 from prefect.exceptions import ObjectNotFound, PrefectException
 from prefect.flow_runs import resume_flow_run
 from prefect.logging import get_run_logger
@@ -35,6 +36,7 @@ from tasks.notify import teller
 from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
+RUNS_PAGE = 200  # the most Prefect returns at once by default (PREFECT_SERVER_API_DEFAULT_LIMIT)
 # A run in these states with no heartbeat has lost its process (see record_run_if_ended).
 GONE_SILENT = (StateType.PENDING, StateType.RUNNING)
 
@@ -171,15 +173,22 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
     store = default_store()
     log = get_run_logger()
     recorded = []
+    runs: list[FlowRun] = []
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=["share-request"])),
-            flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=ENDED_BADLY)),
-                end_time=FlowRunFilterEndTime.model_validate({"after_": now - lookback}),
-            ),
-            limit=200,
-        )
+        while True:  # every page: a busy week can end more runs badly than one page holds
+            page = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=["share-request"])),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=ENDED_BADLY)),
+                    end_time=FlowRunFilterEndTime.model_validate({"after_": now - lookback}),
+                ),
+                sort=FlowRunSort.END_TIME_DESC,
+                limit=RUNS_PAGE,
+                offset=len(runs),
+            )
+            runs += page
+            if len(page) < RUNS_PAGE:
+                break
     for run in runs:
         ref = store.requests.ref_for_run(str(run.id))
         if ref is not None and store.chain.record(ref) is not None:
