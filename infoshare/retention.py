@@ -55,7 +55,7 @@ from infoshare.store.disposal import DISPOSAL, Disposal
 from infoshare.worktime import now_utc
 
 SHARE_REQUEST_FLOW = "share-request"
-LOG_DELETION_WAIT_S = 60.0  # the server deletes a deleted run's logs in the background
+LOG_DELETION_WAIT_S = 60.0  # per hundred runs: the server deletes their logs in the background
 
 
 class RetentionError(RuntimeError):
@@ -394,9 +394,12 @@ def _prefect_runs(store: Store, report: RetentionReport) -> None:
 
 
 def _wait_for_logs_deleted(run_ids: list[str]) -> None:
-    deadline = time.monotonic() + LOG_DELETION_WAIT_S
+    """Until the server has deleted these runs' logs: each hundred runs get up to
+    ``LOG_DELETION_WAIT_S`` (the server deletes in the background at its own pace, so after a
+    year's first retention run many hundreds may be waiting)."""
     for start in range(0, len(run_ids), 100):
         chunk = run_ids[start : start + 100]
+        deadline = time.monotonic() + LOG_DELETION_WAIT_S
         while prefect_api.runs_with_logs(chunk):
             if time.monotonic() > deadline:
                 raise RetentionError("the Prefect server has not deleted the runs' logs yet")
