@@ -108,9 +108,13 @@ def test_an_expired_run_whose_pause_refuses_the_wake_up_is_recorded_expired(
     """The run's resume schema replaced through the API so no wake-up validates: the request
     is recorded EXPIRED from the store and the run, which can never be woken, is cancelled."""
     run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
-    keys = api(stack, "POST", f"/flow_runs/{run_id}/input/filter",
-               json={"prefix": "", "limit": 100}).json()  # fmt: skip
-    (schema_key,) = [k["key"] for k in keys if k["key"].endswith("-schema")]
+
+    def schema_keys() -> list[str]:  # the pause's form, there once the run has paused
+        keys = api(stack, "POST", f"/flow_runs/{run_id}/input/filter",
+                   json={"prefix": "", "limit": 100}).json()  # fmt: skip
+        return [k["key"] for k in keys if k["key"].endswith("-schema")]
+
+    (schema_key,) = wait_until("the run to pause", schema_keys, timeout=60)
     api(stack, "DELETE", f"/flow_runs/{run_id}/input/{schema_key}")
     impossible = {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]}
     api(stack, "POST", f"/flow_runs/{run_id}/input",

@@ -18,7 +18,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ import httpx
 import pytest
 from conftest import ROOT, example, wait_until
 from gate_support import signed_in
-from prefect_server import free_loopback_port
+from prefect_server import api, free_loopback_port
 
 from infoshare.config import load_settings
 from infoshare.gate.config import embedded_auth_string
@@ -96,22 +95,26 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _prefect(up: Up) -> httpx.Client:
-    """The server behind the gate, as infoshare's own processes reach it: with its auth string."""
+def _as_infoshare(up: Up) -> dict[str, str]:
+    """Headers to reach the server behind the gate as infoshare's own processes do: with its
+    auth string."""
     auth = embedded_auth_string(up.home)
     assert auth is not None
-    basic = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
-    return httpx.Client(base_url=up.api, headers=basic, timeout=30)
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
+
+
+def _share_request_id(up: Up) -> str:
+    dep = api("GET", f"{up.api}/deployments/name/share-request/share-request",
+              headers=_as_infoshare(up))  # fmt: skip
+    dep.raise_for_status()
+    return str(dep.json()["id"])
 
 
 def _create_run(up: Up, request: dict[str, object]) -> str:
-    with _prefect(up) as c:
-        dep = c.get("/deployments/name/share-request/share-request")
-        dep.raise_for_status()
-        resp = c.post(f"/deployments/{dep.json()['id']}/create_flow_run",
-                      json={"parameters": {"request": request}})  # fmt: skip
-        resp.raise_for_status()
-        return str(resp.json()["id"])
+    resp = api("POST", f"{up.api}/deployments/{_share_request_id(up)}/create_flow_run",
+               headers=_as_infoshare(up), json={"parameters": {"request": request}})  # fmt: skip
+    resp.raise_for_status()
+    return str(resp.json()["id"])
 
 
 def test_a_runner_that_stops_is_started_again_and_requests_still_complete(up: Up) -> None:
@@ -191,21 +194,14 @@ def test_a_run_prefect_cannot_serve_is_released_refused_and_recorded(up: Up) -> 
     stores it and then answers 500 to every poll of the runner, which stops; before starting
     it again ``up`` replaces that run's request by a stand-in, which the flow refuses.
     infoshare's worker (``up``'s default on Linux) replaces it itself when its poll fails."""
-    api = _prefect(up)
-    dep = api.get("/deployments/name/share-request/share-request")
     req = example("scenario2-hospital.json")
     req["subjects"][0]["name"] = "Quilla\udfff Poison"
     body = {"parameters": {"request": req}, "enforce_parameter_schema": False}
-    for _ in range(10):  # SQLite answers 503 when busy; a browser's user would try again
-        created = api.post(
-            f"/deployments/{dep.json()['id']}/create_flow_run",
-            content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
-            headers={"content-type": "application/json"},
-        )
-        if created.status_code != 503:
-            break
-        time.sleep(2)
-    api.close()
+    created = api(
+        "POST", f"{up.api}/deployments/{_share_request_id(up)}/create_flow_run",
+        content=json.dumps(body),  # as a browser sends it: the surrogate as \udfff
+        headers={**_as_infoshare(up), "content-type": "application/json"},
+    )  # fmt: skip
     # seen once on a loaded machine: no run made, and the test waited 300 s for nothing (Prefect
     # may answer 500 having stored the run: its answer holds the surrogate)
     assert created.status_code in (201, 500), created.text
