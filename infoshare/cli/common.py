@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from infoshare import prefect_api
+from infoshare import plain_text, prefect_api
 from infoshare.config import ConfigError
 from infoshare.keys import KeyStoreError
+from infoshare.models import MULTI_LINE_FIELDS
+from infoshare.reading import where
 from infoshare.registry import spec
 from infoshare.store import Store, default_store
 from infoshare.store.errors import UnknownRequest
@@ -39,6 +42,33 @@ def validation_message(exc: ValidationError) -> str:
         parts.append(f"{where}: {err['msg']}")
     more = f" (and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
     return "; ".join(parts) + more
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[Model], what: str) -> Model:
+    """``model`` read from the JSON file ``path`` (text a person typed: ``plain_text``'s rules),
+    or a one-line error saying why it is not ``what`` ("a request"), never quoting a value."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"no such file: {path}", 2)
+    except RecursionError:
+        fail(f"{path} is not {what}: its JSON is nested too deeply", 2)
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text", 2)
+    except ValueError as exc:
+        fail(f"{path} is not valid JSON: {exc}", 2)
+    bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
+    if bad:
+        problems = "; ".join(f"{where(loc)} {fault}" for loc, fault in bad[:5])
+        fail(f"{path} is not {what}: {problems}", 2)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        fail(f"{path} is not {what}: {validation_message(exc)}", 2)
+        raise  # unreachable
 
 
 def open_store() -> Store:

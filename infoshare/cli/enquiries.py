@@ -2,51 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
 from infoshare import enquiries as domain
-from infoshare import plain_text, prefect_api
-from infoshare.cli.common import emit, fail, json_option, main, open_store, validation_message
+from infoshare import prefect_api
+from infoshare.cli.common import emit, fail, json_option, load_model, main, open_store
 from infoshare.cli.proof import code_option, prove
-from infoshare.models import MULTI_LINE_FIELDS, AgencyAsk, Enquiry
-from infoshare.reading import where
+from infoshare.models import AgencyAsk, Enquiry
 from infoshare.store import Store
 from infoshare.store.enquiries import EnquiryClosed, is_enquiry
 from infoshare.worktime import uk_minute
 
 
-def _load_json(path: Path, what: str) -> Any:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"no such file: {path}", 2)
-    except RecursionError:
-        fail(f"{path} is not {what}: its JSON is nested too deeply", 2)
-    except UnicodeDecodeError:
-        fail(f"{path} is not UTF-8 text", 2)
-    except ValueError as exc:
-        fail(f"{path} is not valid JSON: {exc}", 2)
-    bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
-    if bad:
-        problems = "; ".join(f"{where(loc)} {what}" for loc, what in bad[:5])
-        fail(f"{path} is not {what}: {problems}", 2)
-    return raw
-
-
 def _load_enquiry(path: Path) -> Enquiry:
     """The enquiry in ``path``, or a one-line error naming what is wrong (never a value)."""
-    raw = _load_json(path, "a valid enquiry")
-    try:
-        enq = Enquiry.model_validate(raw)
-    except ValidationError as exc:
-        fail(f"{path} is not a valid enquiry: {validation_message(exc)}", 2)
-        raise  # unreachable
+    enq = load_model(path, Enquiry, "a valid enquiry")
     problems = domain.problems_of(enq)
     if problems:
         fail(f"{path} is not a valid enquiry: {'; '.join(problems)}", 2)
@@ -161,12 +135,7 @@ def enquiries_add(target: str, agency_file: Path, person: str, code: str | None,
     """Ask one more agency in an open enquiry (JSON: the agency, its items, gateway or ISA)."""
     store = open_store()
     ref = _enquiry_ref(store, target)
-    raw = _load_json(agency_file, "a valid agency part")
-    try:
-        ask = AgencyAsk.model_validate(raw)
-    except ValidationError as exc:
-        fail(f"{agency_file} is not a valid agency part: {validation_message(exc)}", 2)
-        raise  # unreachable
+    ask = load_model(agency_file, AgencyAsk, "a valid agency part")
     enq = store.enquiries.enquiry(ref)
     enq.agencies.append(ask)
     if problems := domain.problems_of(enq):

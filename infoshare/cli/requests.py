@@ -8,48 +8,23 @@ import time
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
-from infoshare import plain_text, prefect_api
+from infoshare import prefect_api
 from infoshare.cli.common import (
     check_viewer,
     emit,
     fail,
     json_option,
+    load_model,
     main,
     open_store,
     ref_for,
-    validation_message,
 )
 from infoshare.cli.proof import code_option, prove
 from infoshare.identity import confirmations, eligibility
 from infoshare.inbox import waiting_for
-from infoshare.models import MULTI_LINE_FIELDS, ShareRequest
-from infoshare.reading import where
+from infoshare.models import ShareRequest
 from infoshare.worktime import now_utc, uk_minute
-
-
-def _load_request(path: Path) -> ShareRequest:
-    """The request in ``path``, or a one-line error naming what is wrong (never a value)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"no such file: {path}", 2)
-    except RecursionError:
-        fail(f"{path} is not a request: its JSON is nested too deeply", 2)
-    except UnicodeDecodeError:
-        fail(f"{path} is not UTF-8 text", 2)
-    except ValueError as exc:
-        fail(f"{path} is not valid JSON: {exc}", 2)
-    bad = plain_text.faults(raw, MULTI_LINE_FIELDS)
-    if bad:
-        problems = "; ".join(f"{where(loc)} {what}" for loc, what in bad[:5])
-        fail(f"{path} is not a valid request: {problems}", 2)
-    try:
-        return ShareRequest.model_validate(raw)
-    except ValidationError as exc:
-        fail(f"{path} is not a valid request: {validation_message(exc)}", 2)
-        raise  # unreachable
 
 
 @main.command()
@@ -63,7 +38,7 @@ def _load_request(path: Path) -> ShareRequest:
 @json_option
 def submit(request_file: Path, wait: float, as_json: bool) -> None:
     """Submit a request (JSON, the same fields as the UI form) as a share-request run."""
-    req = _load_request(request_file)
+    req = load_model(request_file, ShareRequest, "a valid request")
     run = prefect_api.submit({"request": req.model_dump(mode="json")})
     store = open_store()
     ui = store.settings.prefect_ui_url  # where people open it (the gate), not infoshare's API
