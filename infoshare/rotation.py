@@ -63,6 +63,7 @@ from infoshare.db.tables import (
     MasterKeyRotationRow,
     RequestRow,
 )
+from infoshare.store.enquiries import is_enquiry
 from infoshare.store.master_keys import Rotation, rotations, wrap_derivation
 from infoshare.worktime import now_utc
 
@@ -346,7 +347,8 @@ def prove(store: Store) -> Proof:
         for row in rows:
             try:
                 if row.sealed_request is not None:
-                    store.sealer.unseal(row, "request", row.sealed_request)
+                    what = "enquiry" if is_enquiry(row.ref) else "request"  # as sealed
+                    store.sealer.unseal(row, what, row.sealed_request)
                 else:
                     store.sealer.data_key(row)
             except DecryptionError:

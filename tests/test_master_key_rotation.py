@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import example
 from sqlalchemy import select
 from test_backup import infoshare, ok, refused
 from workspace_support import SUBJECT, delivered, new_request
@@ -24,6 +25,7 @@ from infoshare.crypto import master_key_id
 from infoshare.db.tables import AuditEventRow, RequestRow
 from infoshare.envelope import open_envelope
 from infoshare.envelope.stream import MemorySink
+from infoshare.models import Enquiry
 from infoshare.records.chain import verify
 from infoshare.records.search import subject_search
 from infoshare.registry.public_keys import signing_key_lookup
@@ -45,6 +47,10 @@ def _before(env: dict[str, str], extra_requests: int = 0) -> tuple[str, bytes, P
     ref = delivered(store)
     for _ in range(extra_requests):
         new_request(store)
+    # and an enquiry (sealed as one): rows and sealed requests count it too
+    store.enquiries.register(Enquiry.model_validate(example("scenario2-enquiry.json")), None)
+    with store.session() as s:  # requests and enquiries alike say which key wraps them
+        assert set(s.scalars(select(RequestRow.wrapped_key_id))) == {store.master.key_id}
     handle_key = store.master.derive(HANDLE)
     envelope = next(store.settings.inbox_for("northshire-mash").glob("*"))
     store.close()
@@ -88,7 +94,7 @@ def test_a_rotated_store_reads_everything_and_refuses_the_old_key(
     assert new != old and oct(key_file.stat().st_mode & 0o777) == "0o600"
     new_id, old_id = (master_key_id(base64.b64decode(k)) for k in (new, old))
     assert f"master key {old_id} retired; master key {new_id} is current" in said
-    assert "1 sealed request(s) opened" in said and "northshire-hospitals 1" in said
+    assert "2 sealed request(s) opened" in said and "northshire-hospitals 1" in said
     assert f"subject access search found {ref}" in said and f"envelope {envelope.name}" in said
     assert f"The new master key is now {key_file}" in said and "destroy it" in said
     assert not (key_file.parent / "master.key.next").exists()
@@ -109,7 +115,7 @@ def test_a_rotated_store_reads_everything_and_refuses_the_old_key(
 
     # a backup made before the rotation restores with the key it was made under ...
     target = {**restore_target, "INFOSHARE_MASTER_KEY": old}
-    assert "opened 1 sealed request(s)" in ok(
+    assert "opened 2 sealed request(s)" in ok(
         infoshare(target, "backup", "restore", str(tmp_path / "backup"))
     )
     _reads_everything(target, ref, handle_key, envelope)
@@ -153,10 +159,10 @@ def test_a_rotation_killed_midway_completes_when_run_again(
     with store.session() as s:
         ids = list(s.scalars(select(RequestRow.wrapped_key_id)))
     store.close()
-    assert ids.count(master_key_id(base64.b64decode(new))) == 4 and len(ids) == 12
+    assert ids.count(master_key_id(base64.b64decode(new))) == 4 and len(ids) == 13
 
     said = ok(infoshare(env, "keys", "rotate-master", "--batch-size", "2"))
-    assert "12 sealed request(s) opened" in said
+    assert "13 sealed request(s) opened" in said
     assert f"The new master key is in {next_file}: set INFOSHARE_MASTER_KEY" in said
 
     # the operator puts the new key in the secret store and deletes the file

@@ -73,6 +73,7 @@ class Enquiries:
             return known
         at = now_utc()
         ref = new_reference(at, ENQUIRY_PREFIX.rstrip("-"))
+        wrapped, key_id = self._sealer.new_wrapped_key(ref)
         row = RequestRow(
             ref=ref,
             flow_run_id=flow_run_id,
@@ -85,7 +86,8 @@ class Enquiries:
             due_at=None,
             status=REFUSED if problems else OPEN,
             public={**public_enquiry(enq), "problems": problems or []},
-            wrapped_key=self._sealer.new_wrapped_key(ref),
+            wrapped_key=wrapped,
+            wrapped_key_id=key_id,
             enquiry_ref=ref,
         )
         row.sealed_request = self._sealer.seal(row, "enquiry", enq.model_dump_json().encode())

@@ -117,7 +117,7 @@ class Requests:
                 return existing
         at = received_at or now_utc()
         ref = new_reference(at)
-        wrapped = self._sealer.new_wrapped_key(ref)
+        wrapped, key_id = self._sealer.new_wrapped_key(ref)
         row = RequestRow(
             ref=ref,
             flow_run_id=flow_run_id,
@@ -130,7 +130,7 @@ class Requests:
             status="RECEIVED",
             public=public_view(req),
             wrapped_key=wrapped,
-            wrapped_key_id=self._sealer.master.key_id,
+            wrapped_key_id=key_id,
             enquiry_ref=enquiry_ref,
         )
         row.sealed_request = self._sealer.seal(row, "request", req.model_dump_json().encode())

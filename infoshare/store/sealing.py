@@ -31,9 +31,10 @@ class Sealer:
     def __init__(self, master: MasterKey) -> None:
         self.master = master
 
-    def new_wrapped_key(self, ref: str) -> bytes:
-        """A fresh data key for a new request, wrapped by the master key (as it is stored)."""
-        return self.master.new_data_key(ref)[1]
+    def new_wrapped_key(self, ref: str) -> tuple[bytes, str]:
+        """A fresh data key for a new request (or enquiry), wrapped by the master key as it is
+        stored, and that master key's id (``requests.wrapped_key_id``, for key rotation)."""
+        return self.master.new_data_key(ref)[1], self.master.key_id
 
     def data_key(self, row: Keyed) -> bytes:
         if row.wrapped_key is None:
