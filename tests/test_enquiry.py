@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import Mailbox, Stack, example, wait_until
-from prefect.flow_runs import resume_flow_run
+from test_share_request_flow import resume_when_ready
 from test_watchdog import _process_of as process_of
 
 from infoshare import enquiries, prefect_api
@@ -65,18 +65,6 @@ def override_by(person: str) -> tuple[str, dict[str, Any]]:
 def signoff(approver: str, decision: str, items: list[str]) -> tuple[str, dict[str, Any]]:
     return ("signoff", {"approver_id": approver, "decision": decision, "approved_items": items,
                         "reasons": "Necessary and proportionate to protect the children."})  # fmt: skip
-
-
-def resume_when_ready(run_id: str, data: dict[str, Any]) -> None:
-    for _ in range(40):
-        try:
-            resume_flow_run(run_id, run_input=data)  # type: ignore[arg-type]
-            return
-        except RuntimeError as exc:
-            if "schema not found" not in str(exc):
-                raise
-            time.sleep(0.25)
-    raise AssertionError(f"run {run_id} never offered its resume form")
 
 
 def submit(enquiry: dict[str, Any]) -> str:
