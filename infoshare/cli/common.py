@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -77,6 +78,29 @@ def open_store() -> Store:
     except ConfigError as exc:
         fail(str(exc), 2)
         raise  # unreachable
+
+
+def report_submitted(
+    run: prefect_api.RunInfo, wait: float, as_json: bool, see: str, listing: str
+) -> None:
+    """Say what a submitted run became: its reference once the run has taken it in (waiting up
+    to ``wait`` seconds), where to look at it (``see``, with ``{ref}``; ``listing`` until it is
+    taken in) and where to watch the run (the Prefect UI people open: the gate)."""
+    store = open_store()
+    ref = None
+    deadline = time.monotonic() + wait
+    while ref is None and time.monotonic() < deadline:
+        ref = store.requests.ref_for_run(run.id)
+        if ref is None:
+            time.sleep(0.5)
+    link = f"{store.settings.prefect_ui_url}/runs/flow-run/{run.id}"
+    text = (
+        f"submitted: {ref}{see.format(ref=ref)}"
+        if ref
+        else f"submitted as flow run {run.id}; not taken in yet (see `{listing}`)"
+    )
+    emit(as_json, {"reference": ref, "flow_run_id": run.id, "flow_run_name": run.name,
+                   "ui": link}, f"{text}\n  watch it: {link}")  # fmt: skip
 
 
 class _Group(click.Group):

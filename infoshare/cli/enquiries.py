@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,15 @@ import click
 
 from infoshare import enquiries as domain
 from infoshare import prefect_api
-from infoshare.cli.common import emit, fail, json_option, load_model, main, open_store
+from infoshare.cli.common import (
+    emit,
+    fail,
+    json_option,
+    load_model,
+    main,
+    open_store,
+    report_submitted,
+)
 from infoshare.cli.proof import code_option, prove
 from infoshare.models import AgencyAsk, Enquiry
 from infoshare.store import Store
@@ -40,28 +47,11 @@ def submit_enquiry(enquiry_file: Path, wait: float, as_json: bool) -> None:
     """Submit a multi-agency enquiry (JSON, the same fields as the enquiry's run form): one
     share-request run per agency starts under it."""
     enq = _load_enquiry(enquiry_file)
-    try:
-        run = prefect_api.submit(
-            {"enquiry": enq.model_dump(mode="json")}, deployment=prefect_api.ENQUIRY_DEPLOYMENT
-        )
-    except prefect_api.PrefectApiError as exc:
-        fail(str(exc), 1)
-        raise  # unreachable
-    store = open_store()
-    ref = None
-    deadline = time.monotonic() + wait
-    while ref is None and time.monotonic() < deadline:
-        ref = store.requests.ref_for_run(run.id)
-        if ref is None:
-            time.sleep(0.5)
-    link = f"{store.settings.prefect_ui_url}/runs/flow-run/{run.id}"
-    text = (
-        f"submitted: {ref} (see `infoshare enquiries show {ref}`)"
-        if ref
-        else f"submitted as flow run {run.id}; not taken in yet (see `infoshare enquiries list`)"
+    run = prefect_api.submit(
+        {"enquiry": enq.model_dump(mode="json")}, deployment=prefect_api.ENQUIRY_DEPLOYMENT
     )
-    emit(as_json, {"reference": ref, "flow_run_id": run.id, "ui": link},
-         f"{text}\n  watch it: {link}")  # fmt: skip
+    report_submitted(run, wait, as_json, see=" (see `infoshare enquiries show {ref}`)",
+                     listing="infoshare enquiries list")  # fmt: skip
 
 
 @main.group()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
@@ -19,6 +18,7 @@ from infoshare.cli.common import (
     main,
     open_store,
     ref_for,
+    report_submitted,
 )
 from infoshare.cli.proof import code_option, prove
 from infoshare.identity import confirmations, eligibility
@@ -40,24 +40,7 @@ def submit(request_file: Path, wait: float, as_json: bool) -> None:
     """Submit a request (JSON, the same fields as the UI form) as a share-request run."""
     req = load_model(request_file, ShareRequest, "a valid request")
     run = prefect_api.submit({"request": req.model_dump(mode="json")})
-    store = open_store()
-    ui = store.settings.prefect_ui_url  # where people open it (the gate), not infoshare's API
-    ref = None
-    deadline = time.monotonic() + wait
-    while ref is None and time.monotonic() < deadline:
-        ref = store.requests.ref_for_run(run.id)
-        if ref is None:
-            time.sleep(0.5)
-    link = f"{ui}/runs/flow-run/{run.id}"
-    if ref:
-        text = f"submitted: {ref}"
-    else:
-        text = f"submitted as flow run {run.id}; not taken in yet (see `infoshare requests list`)"
-    emit(
-        as_json,
-        {"reference": ref, "flow_run_id": run.id, "flow_run_name": run.name, "ui": link},
-        f"{text}\n  watch it: {link}",
-    )
+    report_submitted(run, wait, as_json, see="", listing="infoshare requests list")
 
 
 @main.group()
