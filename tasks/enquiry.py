@@ -78,8 +78,8 @@ def start_child(ref: str, agency: str) -> str:
 
 @task(name="ask-agencies", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def ask_agencies(ref: str) -> int:
-    """One share-request run per agency asked, shown under the enquiry's run; returns how many
-    were started now (a repeat starts none twice)."""
+    """One share-request run per agency asked, tagged ``enquiry:ENQ-...`` and linked from the
+    enquiry's case view; returns how many were started now (a repeat starts none twice)."""
     store = default_store()
     if store.requests.meta(ref).status != OPEN:
         return 0
