@@ -83,9 +83,9 @@ def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> Served:
             enquiries._parameter_openapi_schema.model_dump(), default_store().partnership()
         )
     )
+    # the recorder first: a worker applies these in order (``work``), and no request should be
+    # submitted before the automations that record a run that ended badly exist
     served: Served = [
-        (requests, share_request),
-        (enquiries, enquiry),
         (
             cast(
                 RunnerDeployment,
@@ -98,6 +98,8 @@ def deployments(heartbeat: int, entrypoint_type: EntrypointType) -> Served:
             ),
             record_ended_run_flow,
         ),
+        (requests, share_request),
+        (enquiries, enquiry),
     ]
     one_at_a_time = ConcurrencyLimitConfig(
         limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW

@@ -130,6 +130,12 @@ def test_an_answer_after_expiry_is_not_used(stack: Stack, stack_store: Store) ->
 
 
 def _cancel(run_id: str) -> None:
+    """Cancel a run that waits for a person, as the UI does: once it is Paused and its process
+    has gone (the request's status is set a moment before; a run cancelled while its process
+    still runs is recorded by its own on_cancellation hook instead)."""
+    wait_until("the run to wait, with no process",
+               lambda: prefect_api.run(run_id).state_type == "PAUSED"
+               and _process_of(run_id) is None, timeout=60)  # fmt: skip
     with get_client(sync_client=True) as client:
         client.set_flow_run_state(run_id, Cancelled(message="cancelled in the UI"), force=True)  # type: ignore[arg-type]
 
