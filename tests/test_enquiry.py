@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import Mailbox, Stack, example, wait_until
+from run_support import process_of
 from test_share_request_flow import resume_when_ready
-from test_watchdog import _process_of as process_of
 
 from infoshare import enquiries, prefect_api
 from infoshare.cli import main
@@ -425,7 +425,7 @@ def test_withdraw_one_agency_and_add_another(
 # --- SIGKILL ------------------------------------------------------------------------------------
 
 
-def _process_of(run_id: str) -> int | None:
+def _process_when_seen(run_id: str) -> int | None:
     """The run's process, looked for as often as /proc allows: under the fork worker an
     enquiry's run lives for about a second (it imports nothing)."""
     deadline = time.monotonic() + 120
@@ -453,7 +453,7 @@ def test_killed_enquiry_run_and_killed_agency_run_each_end_with_one_record(
     from flows.watchdog import watchdog_at
 
     run_id = submit(two_agency_enquiry())
-    pid = _process_of(run_id)
+    pid = _process_when_seen(run_id)
     assert pid is not None, "the enquiry run's process was never seen"
     with mailbox.hold("approval_needed", "Northshire Homes") as held:
         os.kill(pid, signal.SIGKILL)

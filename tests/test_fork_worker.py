@@ -18,8 +18,8 @@ import httpx
 import pytest
 from conftest import ROOT, Mailbox, Stack, example, wait_until
 from prefect import Flow
+from run_support import process_of
 from test_share_request_flow import Scenario, drive, override_by, record_of, signoff
-from test_watchdog import _process_of
 
 from flows import catalogue
 from flows.forkserver import unsafe_reason
@@ -116,7 +116,7 @@ def test_a_run_process_is_a_fork_of_the_fork_server(stack: Stack, mailbox: Mailb
     run_id = prefect_api.submit({"request": example("scenario3-trawl.json")}).id
     with mailbox.hold("outcome", run_id) as held:
         assert held.arrived.wait(180), "the run never told the requester"
-        pid = wait_until("the run's process", lambda: _process_of(run_id), timeout=10)
+        pid = wait_until("the run's process", lambda: process_of(run_id), timeout=10)
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert b"flows.forkserver" in cmdline
         assert os.getsid(pid) == pid
@@ -137,7 +137,7 @@ def test_a_running_run_cancelled_is_stopped_and_recorded(
     run_id = prefect_api.submit({"request": example("scenario2-housing.json")}).id
     with mailbox.hold("override_needed", run_id) as held:
         assert held.arrived.wait(180), "the run never asked for the override"
-        pid = wait_until("the run's process", lambda: _process_of(run_id), timeout=10)
+        pid = wait_until("the run's process", lambda: process_of(run_id), timeout=10)
         with get_client(sync_client=True) as client:
             client.set_flow_run_state(run_id, Cancelling(), force=True)  # type: ignore[arg-type]
         wait_until(

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import Mailbox, Stack, example, made_before_migrations, upgraded_store, wait_until
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from run_support import wait_for_last_logs
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -501,6 +502,8 @@ def test_no_byte_of_a_disposed_request_is_left_in_either_database(
     # ended more than 2 years before the moved clock; once the record-ended-run trigger has
     # recorded it FAILED (it may, any time now), it goes as the run of a disposed request
     assert crashed in planned.old_runs + planned.runs_of_disposed
+    # their workers' last lines (the crash report comes after the state) arrive before deletion
+    wait_for_last_logs(planned.old_runs + planned.runs_of_disposed, processes_of=[run_id, crashed])
 
     report = retention.run(isolated_rules, later, env=env)
     assert report.ok, report.problems

@@ -10,7 +10,6 @@ import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +19,7 @@ from conftest import ROOT, Hold, Mailbox, Stack, example, submit_and_wait_for, w
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 from prefect_server import api
+from run_support import process_of
 
 from flows.watchdog import watchdog_at
 from infoshare import prefect_api, timeliness
@@ -135,7 +135,7 @@ def _cancel(run_id: str) -> None:
     still runs is recorded by its own on_cancellation hook instead)."""
     wait_until("the run to wait, with no process",
                lambda: prefect_api.run(run_id).state_type == "PAUSED"
-               and _process_of(run_id) is None, timeout=60)  # fmt: skip
+               and process_of(run_id) is None, timeout=60)  # fmt: skip
     with get_client(sync_client=True) as client:
         client.set_flow_run_state(run_id, Cancelled(message="cancelled in the UI"), force=True)  # type: ignore[arg-type]
 
@@ -180,39 +180,12 @@ def test_the_sweep_records_what_the_automation_missed(stack: Stack, stack_store:
     assert ref not in watchdog_at(now=now_utc())["reconciled"]  # recorded once
 
 
-def _process_of(run_id: str) -> int | None:
-    """The pid of the process executing this flow run: the one whose environment names it (a
-    process the runner or a process worker started), or else the live process the worker
-    reported for the run, if it was forked from the infoshare-fork worker's fork server (a
-    forked process's /proc environ is its parent's)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            env = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if f"PREFECT__FLOW_RUN_ID={run_id}".encode() in env.split(b"\0"):
-            return int(entry.name)
-    run = httpx.get(f"{prefect_api.api_url()}/flow_runs/{run_id}", timeout=10)
-    reported = run.json().get("infrastructure_pid") if run.status_code == 200 else None
-    if not reported:
-        return None
-    pid = int(reported.rpartition(":")[2])
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        parent = Path(f"/proc/{stat[1]}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return None
-    return pid if stat[0] != "Z" and b"flows.forkserver" in parent else None
-
-
 def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_store: Store) -> None:
     """SIGKILL of the run's process as soon as it exists (before it has taken the request in):
     the run ends Crashed, and within one sweep it has a FAILED record, and Prefect no longer
     holds the subject's personal data."""
     run_id = prefect_api.submit({"request": example("scenario3-trawl.json")}).id
-    pid = wait_until("the run's process to start", lambda: _process_of(run_id), timeout=120)
+    pid = wait_until("the run's process to start", lambda: process_of(run_id), timeout=120)
     os.kill(pid, signal.SIGKILL)
     wait_until(
         "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
@@ -242,7 +215,7 @@ def _kill_when_held(run_id: str, held: Hold) -> None:
     """SIGKILL the run's process while it is blocked sending the held notice, then wait for
     Prefect to mark the run Crashed (the runner sees the process die)."""
     assert held.arrived.wait(180), f"the run never sent its {held.kind} notice"
-    pid = wait_until("the run's process", lambda: _process_of(run_id), timeout=10)
+    pid = wait_until("the run's process", lambda: process_of(run_id), timeout=10)
     os.kill(pid, signal.SIGKILL)
     wait_until(
         "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"

@@ -1,0 +1,73 @@
+"""What tests share about flow runs' processes on this machine: which process executes a run,
+and when the worker and the run's processes have posted their last log lines."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+
+from infoshare import prefect_api
+
+# the run's process and the worker post their log lines in batches, every
+# PREFECT_LOGGING_TO_API_BATCH_INTERVAL (2 s by default): quiet for longer than two batches
+QUIET_S = 5.0
+
+
+def process_of(run_id: str) -> int | None:
+    """The pid of the process executing this flow run: the one whose environment names it (a
+    process the runner or a process worker started), or else the live process the worker
+    reported for the run, if it was forked from the infoshare-fork worker's fork server (a
+    forked process's /proc environ is its parent's)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            env = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"PREFECT__FLOW_RUN_ID={run_id}".encode() in env.split(b"\0"):
+            return int(entry.name)
+    run = httpx.get(f"{prefect_api.api_url()}/flow_runs/{run_id}", timeout=10)
+    reported = run.json().get("infrastructure_pid") if run.status_code == 200 else None
+    if not reported:
+        return None
+    pid = int(reported.rpartition(":")[2])
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        parent = Path(f"/proc/{stat[1]}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    return pid if stat[0] != "Z" and b"flows.forkserver" in parent else None
+
+
+def newest_log(run_ids: list[str]) -> tuple[str, str] | None:
+    """The newest log line about any of these runs: (its id, its timestamp)."""
+    resp = httpx.post(
+        f"{prefect_api.api_url()}/logs/filter",
+        json={"logs": {"flow_run_id": {"any_": run_ids}}, "sort": "TIMESTAMP_DESC", "limit": 1},
+        timeout=30,
+    )
+    resp.raise_for_status()
+    lines = resp.json()
+    return (lines[0]["id"], lines[0]["timestamp"]) if lines else None
+
+
+def wait_for_last_logs(
+    run_ids: list[str], processes_of: list[str] | None = None, timeout: float = 120
+) -> None:
+    """Until there is no new log line about these ended runs for ``QUIET_S`` and none of
+    ``processes_of`` (default: all of them) has a process: a run's state ends before its
+    process, its on_crashed hooks and its worker have posted their last lines (the worker's
+    crash report comes seconds later), and a line posted after Prefect has deleted the run is
+    kept, orphaned, for good."""
+    watched = run_ids if processes_of is None else processes_of
+    deadline = time.monotonic() + timeout
+    newest, since = newest_log(run_ids), time.monotonic()
+    while time.monotonic() - since < QUIET_S or any(process_of(r) for r in watched):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the runs' last log lines kept coming for {timeout:.0f} s")
+        time.sleep(0.5)
+        if (now := newest_log(run_ids)) != newest:
+            newest, since = now, time.monotonic()
