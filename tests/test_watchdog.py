@@ -161,11 +161,11 @@ def test_a_run_cancelled_while_waiting_is_recorded_within_seconds(
 
 
 def test_the_sweep_records_what_the_automation_missed(stack: Stack, stack_store: Store) -> None:
-    _set_recorder_automation(stack, enabled=False)  # as if the automation were down
+    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    # as if the automation were down when the run ends (switched off only now: each run switches
+    # the recorders back on when it starts, tasks.integrity.keep_watch)
+    _set_recorder_automation(stack, enabled=False)
     try:
-        run_id, ref = submit_and_wait_for(
-            stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE"
-        )
         _cancel(run_id)
         time.sleep(3)
         assert stack_store.chain.record(ref) is None  # nothing else recorded it
