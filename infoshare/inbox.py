@@ -42,12 +42,19 @@ class Waiting:
 
 
 def waiting_for(store: Store, person_id: str, now: datetime) -> list[Waiting]:
-    """The steps ``person_id`` may answer now, soonest deadline first."""
+    """The steps ``person_id`` may answer now, soonest deadline first. Only the disclosing
+    agency's people answer a request's steps, so only their agency's open requests are read
+    (each one read costs a few queries and unseals)."""
+    p = store.partnership()
+    person = p.member(person_id)
+    if person is None:
+        return []
+    mine = timeliness.waiting_for_person(*timeliness.WAITING_STATUSES)
     out = []
-    for r in timeliness.open_requests(store):
+    for r in timeliness.open_requests(store, mine, timeliness.disclosed_by(person.agency_id)):
         step = r.waiting_for
         if step is None or person_id not in {
-            m.id for m in eligibility.eligible(store, r.ref, step)
+            m.id for m in eligibility.eligible(store, r.ref, step, p)
         }:
             continue
         out.append(Waiting(r.ref, step, r.urgency, r.requesting_agency, r.disclosing_agency,

@@ -190,6 +190,10 @@ def waiting_for_person(*statuses: str) -> ColumnElement[bool]:
     return RequestRow.status.in_(statuses)
 
 
+def disclosed_by(agency_id: str) -> ColumnElement[bool]:
+    return RequestRow.disclosing_agency == agency_id
+
+
 def expire(store: Store, req: OpenRequest, now: datetime) -> bool:
     """Mark a waiting request EXPIRED in the store. False if its step was completed meanwhile
     (a person answered just in time) or it is already expired."""

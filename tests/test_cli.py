@@ -361,10 +361,18 @@ def test_inbox_lists_what_waits_for_that_person(home: Path) -> None:
     )
     run_triage(store, ref)
     store.requests.set_status(ref, "AWAITING_SIGNOFF")
+    raw = json.loads((EXAMPLES / "scenario2-housing.json").read_text())  # the housing provider's
+    housing = store.requests.register(
+        ShareRequest.model_validate(raw), "5b1e1b0e-0000-4000-8000-000000000002"
+    )
+    run_triage(store, housing)
+    store.requests.set_status(housing, "AWAITING_SIGNOFF")
     result = run("inbox", "--as", "school-head", "--json")
     assert result.exit_code == 0, result.output
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.output)  # not the housing provider's request
     assert row["reference"] == ref and row["step"] == "signoff" and row["rag"] == "GREEN"
+    (theirs,) = json.loads(run("inbox", "--as", "housing-head", "--json").output)
+    assert theirs["reference"] == housing
     assert row["pause"] == "signoff-1"  # what `approve --sign` would sign for now
     assert json.loads(run("inbox", "--as", "yjs-worker", "--json").output) == []  # the requester
     assert json.loads(run("inbox", "--as", "school-office", "--json").output) == []  # no rank

@@ -30,13 +30,16 @@ def _may_sign_off(p: partnership.Partnership, req: ShareRequest) -> list[Member]
     return [m for m in p.members_of(req.disclosing_agency) if m.role in roles]
 
 
-def eligible(store: Store, ref: str, step: str) -> list[Member]:
+def eligible(
+    store: Store, ref: str, step: str, p: partnership.Partnership | None = None
+) -> list[Member]:
     """Who may answer ``step``: for sign-off, the disclosing agency's people of the role or rank
     its policy requires for this request; for an override justification, its people. Never the
     requester, never the override's justifier for the sign-off of the same request, and never
-    someone who has already approved it (four eyes)."""
+    someone who has already approved it (four eyes). ``p``: the partnership, when the caller
+    has it loaded already (it is read from the store otherwise)."""
     meta = store.requests.meta(ref)
-    p = store.partnership()
+    p = p or store.partnership()
     if step == Step.SIGNOFF:
         people = _may_sign_off(p, store.requests.request(ref))
         override = store.requests.step(ref, Step.OVERRIDE)
