@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from conftest import Mailbox, Stack, example, wait_until
 from run_support import process_of
 from test_share_request_flow import resume_when_ready
 
-from infoshare import enquiries, prefect_api
+from infoshare import enquiries, prefect_api, reports
 from infoshare.cli import main
 from infoshare.envelope import open_bytes
 from infoshare.store import Store
@@ -214,6 +214,19 @@ def test_scenario2_as_one_enquiry(
                 "--json")  # fmt: skip
     assert found.exit_code == 0, found.output
     assert ref in [m["reference"] for m in json.loads(found.output)["matches"]]
+    # the timeliness report counts it: every answer in, all on time
+    assert counted_in_report(stack_store, ref, enquiry["last_answer_at"]) == (1, 1, 1)
+
+
+def counted_in_report(store: Store, ref: str, last_answer_at: str) -> tuple[int, int, int]:
+    """The enquiry as the timeliness report counts the enquiries received in the microsecond
+    it was: (received, every answer in, all of them on time); its hours to the last answer
+    are those from receipt to ``last_answer_at``."""
+    received = store.requests.meta(ref).received_at
+    figures = reports.timeliness(store, received, received + timedelta(microseconds=1)).enquiries
+    hours = (datetime.fromisoformat(last_answer_at) - received).total_seconds() / 3600
+    assert figures.hours_to_last_answer == [pytest.approx(hours)]
+    return figures.received, figures.answered, figures.all_on_time
 
 
 def test_nothing_about_the_subject_left_in_prefect(scenario2: dict[str, Any], stack: Stack) -> None:
@@ -369,6 +382,8 @@ def test_five_agencies_one_sent_back_one_refuses_one_expires_two_share(
     for a in public["agencies"]:
         child = stack_store.chain.record(a["request"])
         assert child is not None and child[0].record_sha256 == a["record_sha256"]
+    # the timeliness report counts it: every answer in, not all of them on time
+    assert counted_in_report(stack_store, ref, public["last_answer_at"]) == (1, 1, 0)
 
 
 # --- the requester withdraws an agency and adds another -------------------------------------------

@@ -146,6 +146,22 @@ def test_html_report_is_standalone_and_escaped(store: Store, tmp_path: Path) -> 
     assert "<script>" not in out and "&lt;script&gt;" in out
 
 
+def test_html_report_counts_enquiries() -> None:
+    report = reports.Report(
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 2, 1, tzinfo=UTC),
+        reports.Figures(),
+        {},
+        {},
+    )
+    assert "Multi-agency enquiries" not in reports.render_html(report, now_utc())  # none received
+    report.enquiries = reports.EnquiryFigures(3, 2, 1, [2.0, 5.0])
+    page = reports.render_html(report, now_utc())
+    row = page[page.index("Multi-agency enquiries") :].split("<tr>")[2]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert cells == ["all", "3", "2", "50%", "3.5"]
+
+
 def test_bad_dates_are_refused_clearly(store: Store) -> None:
     result = CliRunner().invoke(main, ["report", "timeliness", "--since", "last tuesday"])
     assert result.exit_code == 2 and "last tuesday" in result.output
