@@ -1,7 +1,8 @@
 """Benchmark (issue 14): a ten-agency enquiry against ten separate requests submitted together.
 
 One freshly started local Prefect server (SQLite, temp dir, tests/prefect_server.py) and one
-``python -m flows.serve`` (limit 16, no watchdog). The registry is the demo's plus synthetic
+``python -m flows.serve`` (limit 16, no watchdog), served by infoshare's fork worker as ``up``
+serves on Linux (``--worker serve``: Prefect's runner, a new process per execution). The registry is the demo's plus synthetic
 housing providers (``bench-housing-N``, four eyes off, parties to the ISA) so that ten agencies
 can be asked. The request is scenario 2's shared part with consent OBTAINED (no override): each
 agency's run waits once, for its sign-off, which is given as soon as it is seen (the item's
@@ -35,7 +36,7 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import flow_overhead as fo  # noqa: E402  (bench/ helpers: server, processes, outbox codes)
-from worker_throughput import cpu_seconds  # noqa: E402
+from support import cpu_seconds  # noqa: E402
 
 ROOT = fo.ROOT
 ITEM = {"description": "Tenancy disturbance records, last 12 months",
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1, help="measured rounds of each")
+    parser.add_argument("--worker", choices=("fork", "serve"), default="fork",
+                        help="what serves the flows: infoshare's fork worker (as `up` serves "
+                        "on Linux) or Prefect's runner")  # fmt: skip
     args = parser.parse_args(argv)
     helper = fo.load_server_helper()
     tmp = Path(tempfile.mkdtemp(prefix="infoshare-bench-enquiry-"))
@@ -178,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
             "INFOSHARE_HOME": str(home), "INFOSHARE_WATCHDOG_SECONDS": "0",
             "INFOSHARE_RETENTION_CRON": "off", "INFOSHARE_SERVE_LIMIT": "16",
-            "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PYTHONUNBUFFERED": "1",
+            "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_WORKER_QUERY_SECONDS": "1",
+            "INFOSHARE_WORKER": args.worker, "PYTHONUNBUFFERED": "1",
         })  # fmt: skip
         served = fo.start_served("serve", [sys.executable, "-m", "flows.serve"], env,
                                  tmp / "serve.log", ROOT)  # fmt: skip
@@ -193,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                 cpu0 = cpu_seconds(served.proc.pid)
                 wall = go()
                 time.sleep(1)  # the last processes reaped
-                row = {"how": name, "agencies": args.agencies, "wall_s": round(wall, 1),
+                row = {"how": name, "worker": args.worker, "agencies": args.agencies,
+                       "wall_s": round(wall, 1),
                        "cpu_s": round(cpu_seconds(served.proc.pid) - cpu0, 1),
                        "load1_at_start": load}  # fmt: skip
                 rows.append(row)

@@ -4,8 +4,11 @@ what they show changed."""
 from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact
-from prefect.client.orchestration import SyncPrefectClient
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import ArtifactCollectionFilter, ArtifactCollectionFilterKey
+
+from infoshare import enquiries
+from infoshare.store import default_store
 
 
 def publish_if_changed(
@@ -20,3 +23,17 @@ def publish_if_changed(
         return False
     create_markdown_artifact(key=key, markdown=markdown, description=description)
     return True
+
+
+def show_case(ref: str) -> str:
+    """Publish the case view (a new version only when it changed); returns its status."""
+    store = default_store()
+    view = enquiries.case_view(store, ref)
+    with get_client(sync_client=True) as client:
+        publish_if_changed(
+            client,
+            f"enquiry-{ref.lower()}",
+            enquiries.case_markdown(view),
+            f"Enquiry {ref}: each agency's step, due time, RAG and decision (no personal data)",
+        )
+    return str(view["status"])

@@ -1,5 +1,5 @@
-"""An enquiry's steps: take it in, ask each agency (one share-request run each, a child of the
-enquiry's run), show the case. The enquiry's run ends then: it holds no process while its
+"""An enquiry's steps: take it in, ask each agency (one share-request run each, tagged with the
+enquiry: not a child run, as Prefect refuses to suspend one), show the case. The enquiry's run ends then: it holds no process while its
 agencies' runs wait for people (``infoshare.enquiries``)."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
@@ -20,9 +19,11 @@ from infoshare.redaction import part_parameters
 from infoshare.store import default_store
 from infoshare.store.enquiries import ASKED, OPEN
 from infoshare.timeliness import claim_once
-from tasks.artifacts import publish_if_changed
+from tasks.artifacts import show_case
 from tasks.notify import teller
+from tasks.record import describe_failure
 from tasks.run_data import redact_enquiry_run
+from tasks.timeliness import runs_ended_badly
 
 SHARE_REQUEST = "share-request/share-request"
 
@@ -115,20 +116,6 @@ def publish_case(ref: str) -> str:
     return show_case(ref)
 
 
-def show_case(ref: str) -> str:
-    """Publish the case view (a new version only when it changed); returns its status."""
-    store = default_store()
-    view = enquiries.case_view(store, ref)
-    with get_client(sync_client=True) as client:
-        publish_if_changed(
-            client,
-            f"enquiry-{ref.lower()}",
-            enquiries.case_markdown(view),
-            f"Enquiry {ref}: each agency's step, due time, RAG and decision (no personal data)",
-        )
-    return str(view["status"])
-
-
 @task(name="follow-enquiries", cache_policy=NO_CACHE)
 def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     """The watchdog's sweep for enquiries: agencies never asked (the enquiry's run died
@@ -137,6 +124,7 @@ def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     record; the case views are refreshed."""
     store = default_store()
     log = get_run_logger()
+    taken_in = _take_in_ended_runs(now)
     asked = enquiries.ask_unasked(store)
     escalated = []
     for due in enquiries.overdue_parts(store, now):
@@ -148,10 +136,28 @@ def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     closed = [c.ref for c in enquiries.close_answered(store) if c.written]
     for ref in [*open_refs]:
         show_case(ref)
-    if asked or escalated or closed:
-        log.info("enquiries: %d agencies asked, %d escalated, %d closed", len(asked),
-                 len(escalated), len(closed))  # fmt: skip
-    return {"asked": asked, "escalated": escalated, "closed": closed}
+    if taken_in or asked or escalated or closed:
+        log.info("enquiries: %d taken in from runs that ended, %d agencies asked, %d escalated, "
+                 "%d closed", len(taken_in), len(asked), len(escalated), len(closed))  # fmt: skip
+    return {"taken_in": taken_in, "asked": asked, "escalated": escalated, "closed": closed}
+
+
+def _take_in_ended_runs(now: datetime) -> list[str]:
+    """Enquiry runs that failed or crashed before taking their enquiry in, and whose state
+    hooks did not run either (the machine died with the worker, or the hooks failed): taken in
+    from their parameters and their agencies asked, as the hooks would have. A cancelled run
+    is left alone: someone stopped it."""
+    store = default_store()
+    taken_in = []
+    for run in runs_ended_badly("enquiry", now, [StateType.FAILED, StateType.CRASHED]):
+        if store.requests.ref_for_run(str(run.id)) is not None:
+            continue
+        try:
+            taken_in.append(resume_enquiry(run))
+        except Exception as exc:  # noqa: BLE001 - one bad run must not stop the sweep
+            get_run_logger().error("enquiry run %s could not be taken in: %s", run.id,
+                                   describe_failure(exc))  # fmt: skip
+    return taken_in
 
 
 @task(name="enquiry-refused", cache_policy=NO_CACHE)

@@ -19,7 +19,7 @@ from infoshare.steps import is_done
 from infoshare.store import Store, default_store
 from infoshare.transfer import TransferError
 from infoshare.transport import TransientDeliveryError
-from tasks.enquiry import show_case
+from tasks.artifacts import show_case
 from tasks.notify import teller
 from tasks.run_data import redact_run
 

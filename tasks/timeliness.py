@@ -166,20 +166,21 @@ def checkpoint_chains(now: datetime) -> list[str]:
     return due_checkpoints(default_store(), now)
 
 
-@task(name="reconcile-ended-runs", cache_policy=NO_CACHE)
-def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7)) -> list[str]:
-    """Give every share-request run that ended Failed, Crashed or Cancelled without a decision
-    record a FAILED one (its state as the reason). Idempotent."""
-    store = default_store()
-    log = get_run_logger()
-    recorded = []
+def runs_ended_badly(
+    flow_name: str,
+    now: datetime,
+    states: list[StateType] = ENDED_BADLY,
+    lookback: timedelta = timedelta(days=7),
+) -> list[FlowRun]:
+    """Every run of ``flow_name`` that ended in one of ``states`` in the ``lookback`` before
+    ``now``, newest first: every page (a busy week can end more runs badly than one holds)."""
     runs: list[FlowRun] = []
     with get_client(sync_client=True) as client:
-        while True:  # every page: a busy week can end more runs badly than one page holds
+        while True:
             page = client.read_flow_runs(
-                flow_filter=FlowFilter(name=FlowFilterName(any_=["share-request"])),
+                flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
                 flow_run_filter=FlowRunFilter(
-                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=ENDED_BADLY)),
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=states)),
                     end_time=FlowRunFilterEndTime.model_validate({"after_": now - lookback}),
                 ),
                 sort=FlowRunSort.END_TIME_DESC,
@@ -188,7 +189,17 @@ def reconcile_ended_runs(now: datetime, lookback: timedelta = timedelta(days=7))
             )
             runs += page
             if len(page) < RUNS_PAGE:
-                break
+                return runs
+
+
+@task(name="reconcile-ended-runs", cache_policy=NO_CACHE)
+def reconcile_ended_runs(now: datetime) -> list[str]:
+    """Give every share-request run that ended Failed, Crashed or Cancelled without a decision
+    record a FAILED one (its state as the reason). Idempotent."""
+    store = default_store()
+    log = get_run_logger()
+    recorded = []
+    runs = runs_ended_badly("share-request", now)
     for run in runs:
         ref = store.requests.ref_for_run(str(run.id))
         if ref is not None and store.chain.record(ref) is not None:

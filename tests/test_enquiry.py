@@ -523,3 +523,32 @@ def test_the_case_view_in_the_workspace(
     finally:
         requester.close()
         stranger.close()
+
+
+def test_an_enquiry_run_that_ended_unseen_is_taken_in_by_the_sweep(stack_store: Store) -> None:
+    """An enquiry run that crashed before taking its enquiry in, with no state hook run for it
+    (its machine died with the worker; here it never started, and is marked Crashed through
+    the API): the watchdog's sweep takes the enquiry in from the run's parameters, redacts
+    them and asks its agencies, once."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed, Scheduled
+
+    from flows.watchdog import watchdog_at
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(prefect_api.ENQUIRY_DEPLOYMENT)
+        run = client.create_flow_run_from_deployment(
+            deployment.id,
+            parameters={"enquiry": two_agency_enquiry()},
+            state=Scheduled(scheduled_time=now_utc() + timedelta(days=1)),  # no worker takes it
+        )
+        client.set_flow_run_state(run.id, Crashed(message="its machine died"), force=True)
+        assert "Morwenna" in json.dumps(client.read_flow_run(run.id).parameters)
+        swept = watchdog_at(now=now_utc())
+        ref = stack_store.requests.ref_for_run(str(run.id))
+        assert ref is not None and ref in swept["enquiries"]["taken_in"]
+        asked = stack_store.enquiries.asked(ref)
+        assert sorted(a.agency for a in asked) == ["northshire-homes", "northshire-hospitals"]
+        assert all(a.child_run_id for a in asked)
+        assert "Morwenna" not in json.dumps(client.read_flow_run(run.id).parameters)
+    assert ref not in watchdog_at(now=now_utc())["enquiries"]["taken_in"]  # taken in once
