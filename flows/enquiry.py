@@ -1,7 +1,7 @@
 """A multi-agency enquiry: one case asks several agencies at once.
 
-    intake -> deployment check -> ask each agency (one share-request run each, shown under
-           this run) -> case view -> ends
+    intake -> deployment check -> ask each agency (one share-request run each, tagged with
+           this enquiry) -> case view -> ends
 
 Each agency's run keeps every rule of a share request and writes its own record. This run
 ends once it has asked them: it holds no process while they wait for people. The last

@@ -1,6 +1,7 @@
 """An enquiry's steps: take it in, ask each agency (one share-request run each, tagged with the
-enquiry: not a child run, as Prefect refuses to suspend one), show the case. The enquiry's run ends then: it holds no process while its
-agencies' runs wait for people (``infoshare.enquiries``)."""
+enquiry: not a child run, as Prefect refuses to suspend one), show the case. The enquiry's run
+ends then: it holds no process while its agencies' runs wait for people
+(``infoshare.enquiries``)."""
 
 from __future__ import annotations
 
@@ -118,8 +119,8 @@ def publish_case(ref: str) -> str:
 
 @task(name="follow-enquiries", cache_policy=NO_CACHE)
 def follow_enquiries(now: datetime) -> dict[str, list[str]]:
-    """The watchdog's sweep for enquiries: agencies never asked (the enquiry's run died
-    first) are asked; an agency past its step's due time is escalated to the requesting
+    """The watchdog's sweep for enquiries: an enquiry whose run died before taking it in is
+    taken in; agencies never asked (the enquiry's run died first) are asked; an agency past its step's due time is escalated to the requesting
     agency's managers, once per step; every enquiry whose agencies have all answered gets its
     record; the case views are refreshed."""
     store = default_store()
