@@ -120,9 +120,10 @@ def publish_case(ref: str) -> str:
 @task(name="follow-enquiries", cache_policy=NO_CACHE)
 def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     """The watchdog's sweep for enquiries: an enquiry whose run died before taking it in is
-    taken in; agencies never asked (the enquiry's run died first) are asked; an agency past its step's due time is escalated to the requesting
-    agency's managers, once per step; every enquiry whose agencies have all answered gets its
-    record; the case views are refreshed."""
+    taken in; agencies never asked (the enquiry's run died first) are asked; an agency past
+    its step's due time is escalated to the requesting agency's managers, once per step;
+    every enquiry whose agencies have all answered gets its record; the case views are
+    refreshed."""
     store = default_store()
     log = get_run_logger()
     taken_in = _take_in_ended_runs(now)
