@@ -24,6 +24,7 @@ from typing import Any, cast
 
 import httpx
 import pytest
+from run_support import stop_processes_of
 
 from infoshare import prefect_api
 from infoshare.config import load_settings
@@ -444,6 +445,7 @@ def running_stack(
             proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
+        stop_processes_of(home)  # runs forked in sessions of their own
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,9 @@ and when the worker and the run's processes have posted their last log lines."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -71,3 +74,24 @@ def wait_for_last_logs(
         time.sleep(0.5)
         if (now := newest_log(run_ids)) != newest:
             newest, since = now, time.monotonic()
+
+
+def stop_processes_of(home: Path) -> list[int]:
+    """SIGKILL every process still running with ``INFOSHARE_HOME=home`` in the environment it
+    started with (a forked process's is its fork server's, which names the home). A stack's
+    teardown stops its process group, but the runs its fork server forked have sessions of
+    their own: one still retrying against the stopped Prefect server outlived a CI run."""
+    needle = f"INFOSHARE_HOME={home}".encode()
+    stopped = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            env = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if needle in env.split(b"\0"):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                stopped.append(int(entry.name))
+    return stopped

@@ -27,6 +27,7 @@ import pytest
 from conftest import ROOT, example, wait_until
 from gate_support import signed_in
 from prefect_server import api, free_loopback_port
+from run_support import stop_processes_of
 
 from infoshare.config import load_settings
 from infoshare.gate.config import embedded_auth_string
@@ -93,6 +94,7 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        stop_processes_of(home)  # runs forked in sessions of their own
 
 
 def _as_infoshare(up: Up) -> dict[str, str]:
