@@ -68,25 +68,27 @@ def _embedded_auth_string() -> str | None:
 
 
 _RETRY_STATUS = {429, 502, 503, 504}  # a busy server (SQLite answers 503 under write load)
+PATIENCE_S = 60.0  # how long a busy server is waited for: a person's submission is not lost
 
 
-def _call(method: str, path: str, attempts: int = 6, **kwargs: Any) -> httpx.Response:
-    """One API call, retried with exponential backoff while the server says it is busy."""
+def _call(method: str, path: str, patience: float = PATIENCE_S, **kwargs: Any) -> httpx.Response:
+    """One API call, retried with exponential backoff (at most 4 s apart) while the server
+    says it is busy, for up to ``patience`` seconds."""
     delay = 0.25
+    end = time.monotonic() + patience
     try:
         with _client() as c:
-            for attempt in range(attempts):
+            while True:
                 resp = c.request(method, path, **kwargs)
-                if resp.status_code not in _RETRY_STATUS or attempt == attempts - 1:
+                if resp.status_code not in _RETRY_STATUS or time.monotonic() + delay > end:
                     return resp
                 time.sleep(delay + random.uniform(0, delay))  # noqa: S311 - jitter, not crypto
-                delay *= 2
+                delay = min(delay * 2, 4.0)
     except httpx.HTTPError as exc:
         raise PrefectApiError(
             f"cannot reach the Prefect API at {api_url()} ({type(exc).__name__}); "
             "is `infoshare up` running, or PREFECT_API_URL set?"
         ) from exc
-    raise AssertionError("unreachable")
 
 
 def _detail(resp: httpx.Response) -> str:
@@ -120,6 +122,11 @@ def submit(
     resp = _call("POST", f"/deployments/{dep_id}/create_flow_run", json=body)
     if resp.status_code in (409, 422):
         raise PrefectApiError(f"the request form was rejected: {_detail(resp)}")
+    if resp.status_code in _RETRY_STATUS:
+        raise PrefectApiError(
+            f"the Prefect server stayed busy for {PATIENCE_S:.0f} s ({resp.status_code}): "
+            "nothing was submitted; try again"
+        )
     if resp.is_error:
         raise PrefectApiError(f"Prefect refused the run ({resp.status_code}): {_detail(resp)}")
     return _run_info(resp.json())

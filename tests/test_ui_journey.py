@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from browser import (
     ui_url,
 )
 from conftest import ROOT, Mailbox, Stack, wait_until
+from playwright.sync_api import Error as PlaywrightError
 
 from infoshare.store import Store
 
@@ -41,6 +43,8 @@ HOSTILE = "[click me](javascript:alert(3)) <img src=x>"
 DOCS = ROOT / "docs" / "screenshots"
 WIDE = {"width": 1440, "height": 900}
 NARROW = {"width": 1366, "height": 768}
+# an error the Prefect UI shows: a toast in the new UI (sonner), in the old one (Prefect design)
+ERROR_TOAST = "[data-sonner-toast][data-type='error'], .p-toast:has(.p-toast__icon--error)"
 
 
 def docs_shot(page: Any, name: str) -> Path:
@@ -169,25 +173,55 @@ def _answer_override(page: Any, dialog: Any, code: str) -> None:
         "Two young children at risk; the tenancy records alone corroborate the incidents."
     )
     control(dialog, "Not Informed Reason").fill("Telling her would raise the risk.")
-    resume(dialog)
+    resume(page, dialog)
 
 
-def resume(dialog: Any) -> None:
+def press(page: Any, button: Any, done: Callable[[], Any], what: str, timeout: float = 120) -> Any:
+    """Click ``button`` until ``done()`` gives something, as a person would: again when Prefect
+    shows an error (its embedded SQLite answers "Service Unavailable" to a write that lost a
+    race for the lock; the UI shows that in a toast and keeps the form), and again when a click
+    seems to have done nothing for 15 s (it can land while a select's list is closing), but
+    never while the UI is still busy with the last one (the button is disabled then). Returns
+    what ``done()`` gave; fails with the errors shown, or with ``what`` if nothing happened."""
+    errors: list[str] = []
+    toast = page.locator(ERROR_TOAST)
+    end = time.monotonic() + timeout
+    clicked, seen = -1.0, 0
+    while time.monotonic() < end:
+        result = done()
+        if result:
+            return result
+        if toast.count() > seen:
+            errors.append(toast.last.inner_text())
+            clicked = -1.0  # shown an error: click again once the button is back
+        seen = toast.count()
+        if time.monotonic() - clicked > 15 and button.count() == 1:
+            try:
+                if button.is_enabled(timeout=1000):
+                    button.click(timeout=5000)
+                    clicked = time.monotonic()
+            except PlaywrightError:  # the form closed between the look and the click
+                continue
+        time.sleep(0.25)
+    pytest.fail(f"{what}: nothing after {timeout:.0f}s; errors shown: {errors or 'none'}")
+
+
+def resume(page: Any, dialog: Any) -> None:
     """Click Resume; the form closes, or the test says what the form complained of."""
-    for _ in range(2):  # a click can land while a select's list is closing: a person clicks again
-        dialog.get_by_role("button", name="Resume").click()
-        try:
-            dialog.wait_for(state="detached", timeout=10_000)
-            return
-        except Exception:  # noqa: BLE001, S112 - tried again, then reported below
-            continue
-    text = dialog.inner_text()
-    wrong = [
-        line
-        for line in text.splitlines()
-        if re.search(r"required|must|should|invalid|not valid|does not|match|rror", line)
-    ]
-    pytest.fail(f"the resume form did not close; it says: {wrong or text[-1500:]}")
+
+    def closed() -> bool:
+        return dialog.count() == 0 or not dialog.is_visible()
+
+    try:
+        press(page, dialog.get_by_role("button", name="Resume"), closed, "the resume form")
+    except pytest.fail.Exception as exc:
+        text = dialog.inner_text() if dialog.count() else ""
+        wrong = [
+            line
+            for line in text.splitlines()
+            if re.search(r"required|must|should|invalid|not valid|does not|match|rror", line)
+        ]
+        pytest.fail(f"{exc}; the form says: {wrong or text[-1500:]}")
 
 
 def test_a_request_from_the_run_form_to_the_dashboards(
@@ -236,9 +270,11 @@ def test_a_request_from_the_run_form_to_the_dashboards(
     choose(page, page, "Consent", "REFUSED")
     control(page, "Consent Reason").fill("Refused out of fear of reprisal.")
     choose(page, page, "Urgency tier", "AMBER")
-    page.get_by_role("button", name="Submit").click()
-    run_id = wait_until(
-        "the submitted run", lambda: next(iter(_share_request_runs(stack) - before), None), 60
+    run_id = press(
+        page,
+        page.get_by_role("button", name="Submit"),
+        lambda: next(iter(_share_request_runs(stack) - before), None),
+        "the submitted run",
     )
 
     # 2. The override's resume form ------------------------------------------------------------
@@ -284,7 +320,7 @@ def test_a_request_from_the_run_form_to_the_dashboards(
     choose(page, dialog, "Decision", "SHARE")
     choose(page, dialog, "Approved Items", "item-1")
     control(dialog, "Reasons").fill("Tenancy records only; the second item is not needed.")
-    resume(dialog)
+    resume(page, dialog)
     wait_until("the run to finish", lambda: _run(stack, run_id)["state"]["type"] == "COMPLETED")
     found = stack_store.chain.record(ref)
     assert found is not None and found[0].public["decision"] == "SHARE_PARTIAL"

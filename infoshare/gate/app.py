@@ -47,8 +47,9 @@ HOP_BY_HOP = {
 }  # fmt: skip
 CREATABLE_TTL = 30.0
 # a Prefect server on SQLite answers 503 while a write waits on its lock (nothing was done):
-# the gate tries again after these waits, as Prefect's own client does, before passing it on
-BUSY_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0)
+# the gate tries again after these waits (about half a minute in all: under load the lock can
+# be held that long), as Prefect's own client does, before passing it on
+BUSY_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0)
 # on everything the gate passes on: no framing (clickjacking a Resume), no sniffing
 PAGE_HEADERS = [
     (b"x-frame-options", b"DENY"),
