@@ -31,14 +31,16 @@ from prefect.events.schemas.automations import Posture
 from prefect.runtime import flow_run
 
 from flows.results import NO_VALUES
+from infoshare.integrity import ENQUIRY, SHARE_REQUEST
 from infoshare.worktime import LONDON
-from tasks.enquiry import follow_enquiries
+from tasks.enquiry import follow_enquiries, go_on_after_run_ended
 from tasks.integrity import keep_watch
 from tasks.timeliness import (
     checkpoint_chains,
     escalate_due_steps,
     expire_overdue,
     fall_back_unconfirmed,
+    flow_of_ended_run,
     publish_dashboards,
     reconcile_ended_runs,
     record_run_if_ended,
@@ -108,26 +110,36 @@ def sweep(clock: datetime) -> dict[str, Any]:
     log_prints=False,
 )
 def record_ended_run_flow(flow_run_id: str, silent_seconds: int = 0) -> str | None:
-    """Triggered when a share-request run ends Failed, Crashed, Cancelled or TimedOut: its
-    decision record within seconds, not only at the next sweep. Idempotent: the server can
-    emit two Failed states for one run, and the run's own hooks may have recorded it already.
-    This also covers a run cancelled while suspended, when no hook runs.
+    """Triggered when a share-request or enquiry run ends Failed, Crashed, Cancelled or
+    TimedOut: a request's decision record within seconds, not only at the next sweep; an
+    enquiry taken in and every agency asked. Idempotent: the server can emit two Failed states
+    for one run, and the run's own hooks may have done it already. This also covers a run
+    cancelled while suspended, when no hook runs.
 
-    Also triggered (with ``silent_seconds``) when a running share-request run stops sending
-    heartbeats: its machine died with the worker on it, so nobody else will mark it Crashed."""
-    return record_run_if_ended(flow_run_id, silent_seconds)
+    Also triggered (with ``silent_seconds``) when a running share-request or enquiry run stops
+    sending heartbeats: its machine died with the worker on it, so nobody else will mark it
+    Crashed (this does, first)."""
+    ended = flow_of_ended_run(flow_run_id, silent_seconds)
+    if ended == ENQUIRY:
+        return go_on_after_run_ended(flow_run_id)
+    if ended == SHARE_REQUEST:
+        return record_run_if_ended(flow_run_id)
+    return None
 
 
-_SHARE_REQUEST_RUNS: dict[str, Any] = {
+_WATCHED_RUNS: dict[str, Any] = {
     "match": {"prefect.resource.id": "prefect.flow-run.*"},
-    "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": "share-request"},
+    "match_related": {
+        "prefect.resource.role": "flow",
+        "prefect.resource.name": [SHARE_REQUEST, ENQUIRY],
+    },
 }
 _RUN_ID = "{{ event.resource.id.split('.')[-1] }}"
 
 # The automations that trigger it (prefect.yaml declares the same for `prefect deploy`).
 RECORD_ENDED_RUN_TRIGGER = DeploymentEventTrigger(
-    name="record share-request runs that ended badly",
-    **_SHARE_REQUEST_RUNS,
+    name="record share-request and enquiry runs that ended badly",
+    **_WATCHED_RUNS,
     expect={
         "prefect.flow-run.Failed",
         "prefect.flow-run.Crashed",
@@ -150,8 +162,8 @@ def silent_run_trigger(every: int) -> DeploymentEventTrigger:
     heartbeat nor changed state (Suspended, Completed, Failed, ...) has lost its process."""
     silent = every * MISSED_HEARTBEATS
     return DeploymentEventTrigger(
-        name="record share-request runs whose process went silent",
-        **_SHARE_REQUEST_RUNS,
+        name="record share-request and enquiry runs whose process went silent",
+        **_WATCHED_RUNS,
         posture=Posture.Proactive,
         after={"prefect.flow-run.heartbeat", "prefect.flow-run.Pending"},
         expect={

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.logging import get_run_logger
@@ -144,14 +146,18 @@ def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     return {"taken_in": taken_in, "asked": asked, "escalated": escalated, "closed": closed}
 
 
+# An enquiry run that ended so before asking every agency is gone on with (taken in, asked);
+# a cancelled one is left alone: someone stopped it.
+GONE_ON_AFTER = [StateType.FAILED, StateType.CRASHED]
+
+
 def _take_in_ended_runs(now: datetime) -> list[str]:
     """Enquiry runs that failed or crashed before taking their enquiry in, and whose state
     hooks did not run either (the machine died with the worker, or the hooks failed): taken in
-    from their parameters and their agencies asked, as the hooks would have. A cancelled run
-    is left alone: someone stopped it."""
+    from their parameters and their agencies asked, as the hooks would have."""
     store = default_store()
     taken_in = []
-    for run in runs_ended_badly("enquiry", now, [StateType.FAILED, StateType.CRASHED]):
+    for run in runs_ended_badly("enquiry", now, GONE_ON_AFTER):
         if store.requests.ref_for_run(str(run.id)) is not None:
             continue
         try:
@@ -160,6 +166,20 @@ def _take_in_ended_runs(now: datetime) -> list[str]:
             get_run_logger().error("enquiry run %s could not be taken in: %s", run.id,
                                    describe_failure(exc))  # fmt: skip
     return taken_in
+
+
+@task(name="enquiry-run-ended", cache_policy=NO_CACHE)
+def go_on_after_run_ended(flow_run_id: str) -> str | None:
+    """An enquiry run that failed or crashed, told by the automation within seconds (or, when
+    its machine died, once it went silent): gone on with as its state hooks would have, which
+    did not run where the machine died. Returns its reference; None for a cancelled run."""
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(flow_run_id))
+    if run.state is None or run.state.type not in GONE_ON_AFTER:
+        return None
+    ref = resume_enquiry(run)
+    get_run_logger().info("%s: its run ended %s; every agency is asked", ref, run.state.name)
+    return ref
 
 
 @task(name="enquiry-refused", cache_policy=NO_CACHE)

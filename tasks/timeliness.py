@@ -38,7 +38,7 @@ from tasks.record import describe_failure, record_ended_run
 
 ENDED_BADLY = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
 RUNS_PAGE = 200  # the most Prefect returns at once by default (PREFECT_SERVER_API_DEFAULT_LIMIT)
-# A run in these states with no heartbeat has lost its process (see record_run_if_ended).
+# A run in these states with no heartbeat has lost its process (see flow_of_ended_run).
 GONE_SILENT = (StateType.PENDING, StateType.RUNNING)
 
 
@@ -285,19 +285,31 @@ def publish_dashboards(now: datetime) -> int:
     return len(open_)
 
 
-@task(name="record-ended-run", cache_policy=NO_CACHE)
-def record_run_if_ended(flow_run_id: str, silent_seconds: int = 0) -> str | None:
-    """Record one share-request run that ended Failed, Crashed or Cancelled, if it has no
-    record yet; returns its reference.
+@task(name="run-that-ended", cache_policy=NO_CACHE)
+def flow_of_ended_run(flow_run_id: str, silent_seconds: int = 0) -> str | None:
+    """The flow's name (``share-request``, ``enquiry``) of a run that ended Failed, Crashed or
+    Cancelled; None if it has not ended so.
 
     ``silent_seconds`` > 0: the run sent no heartbeat for that long while Pending or Running,
     so nothing is left to report its end (its process and the worker that started it died with
-    their machine). It is marked Crashed first, then recorded."""
+    their machine). It is marked Crashed first."""
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(UUID(flow_run_id))
         state = run.state
         if silent_seconds > 0 and state is not None and state.type in GONE_SILENT:
             state = _mark_crashed(client, run.id, silent_seconds) or state
+        if state is None or state.type not in ENDED_BADLY:
+            return None
+        return client.read_flow(run.flow_id).name
+
+
+@task(name="record-ended-run", cache_policy=NO_CACHE)
+def record_run_if_ended(flow_run_id: str) -> str | None:
+    """Record one share-request run that ended Failed, Crashed or Cancelled, if it has no
+    record yet; returns its reference."""
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(flow_run_id))
+    state = run.state
     if state is None or state.type not in ENDED_BADLY:
         return None
     summary = record_ended_run(run, state.name or state.type.value)

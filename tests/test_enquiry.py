@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -16,9 +18,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import Mailbox, Stack, example, wait_until
+from conftest import ROOT, Mailbox, Stack, example, wait_until
 from run_support import process_of
 from test_share_request_flow import resume_when_ready
 
@@ -498,6 +501,82 @@ def test_killed_enquiry_run_and_killed_agency_run_each_end_with_one_record(
     assert len(stack_store.enquiries.children(ref)) == 2
     again = watchdog_at(now=now_utc())
     assert again["enquiries"]["closed"] == []
+
+
+def _enquiry_runs(api_url: str, *states: str) -> set[str]:
+    runs: dict[str, Any] = {"flows": {"name": {"any_": ["enquiry"]}}, "limit": 200}
+    if states:
+        runs["flow_runs"] = {"state": {"type": {"any_": list(states)}}}
+    resp = httpx.post(f"{api_url}/flow_runs/filter", json=runs, timeout=10)
+    resp.raise_for_status()
+    return {r["id"] for r in resp.json()}
+
+
+def _heartbeat_seen(api_url: str, run_id: str) -> bool:
+    resp = httpx.post(
+        f"{api_url}/events/filter",
+        json={"filter": {"event": {"name": ["prefect.flow-run.heartbeat"]},
+                         "resource": {"id": [f"prefect.flow-run.{run_id}"]}}},
+        timeout=10,
+    )  # fmt: skip
+    resp.raise_for_status()
+    return bool(resp.json()["events"])
+
+
+def test_an_enquiry_run_whose_machine_died_is_marked_crashed_and_gone_on_with(
+    stack: Stack, stack_store: Store
+) -> None:
+    """A machine that dies takes the worker with it, and the enquiry run's state hooks too:
+    nobody would tell Prefect the run ended. Here the run is a plain ``python`` process (no
+    runner watching it), SIGKILLed while its intake waits for the store (the test holds the
+    store's write lock, as a stalled disk would), after its first heartbeat. With no heartbeat
+    for three periods (3 x 30 s in the test stack) the automation declared with the deployments
+    marks it Crashed, takes the enquiry in and asks its agencies, with no sweep."""
+    enquiry = two_agency_enquiry()
+    script = (
+        "import json, sys\n"
+        "from flows.enquiry import enquiry\n"
+        "from infoshare.models import Enquiry\n"
+        "enquiry(Enquiry.model_validate(json.load(sys.stdin)))\n"
+    )
+    before = _enquiry_runs(stack.api_url)
+    database = stack_store.settings.database_url.removeprefix("sqlite:///")
+    held = sqlite3.connect(database, isolation_level=None, timeout=30)
+    try:
+        held.execute("BEGIN IMMEDIATE")  # no other writer until it ends: the intake waits
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script], cwd=ROOT, env=stack.env,
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(enquiry).encode())
+        proc.stdin.close()
+        try:
+            run_id = wait_until(
+                "the enquiry run to start",
+                lambda: next(iter(_enquiry_runs(stack.api_url, "RUNNING") - before), None),
+                120,
+            )
+            wait_until("its first heartbeat", lambda: _heartbeat_seen(stack.api_url, run_id), 20)
+        finally:
+            proc.kill()
+            proc.wait()
+    finally:
+        held.rollback()
+        held.close()
+    assert stack_store.requests.ref_for_run(run_id) is None  # it died before taking it in
+    assert prefect_api.run(run_id).state_type == "RUNNING"
+
+    ref = wait_until("the enquiry to be taken in by the automation",
+                     lambda: stack_store.requests.ref_for_run(run_id), 240)  # fmt: skip
+    run = prefect_api.run(run_id)
+    assert run.state_type == "CRASHED" and "No heartbeat for 90 s" in (run.state_message or "")
+    asked = wait_until("its agencies to be asked",
+                       lambda: (a := stack_store.enquiries.asked(ref))
+                       and all(x.child_run_id for x in a) and a, 60)  # fmt: skip
+    assert sorted(a.agency for a in asked) == ["northshire-homes", "northshire-hospitals"]
+    assert "Morwenna" not in json.dumps(httpx.get(f"{stack.api_url}/flow_runs/{run_id}",
+                                                  timeout=10).json()["parameters"])  # fmt: skip
 
 
 def test_the_case_view_in_the_workspace(

@@ -21,7 +21,7 @@ from prefect.states import Cancelled
 from prefect_server import api
 from run_support import process_of
 
-from flows.watchdog import watchdog_at
+from flows.watchdog import RECORD_ENDED_RUN_TRIGGER, watchdog_at
 from infoshare import prefect_api, timeliness
 from infoshare.cli import main
 from infoshare.models import Step, UrgencyTier
@@ -143,7 +143,7 @@ def _cancel(run_id: str) -> None:
 def _set_recorder_automation(stack: Stack, enabled: bool) -> None:
     """Switch the 'record ended runs' automation (created from the deployment's trigger)."""
     found = api("POST", f"{stack.api_url}/automations/filter", json={}).json()
-    (auto,) = [a for a in found if a["name"] == "record share-request runs that ended badly"]
+    (auto,) = [a for a in found if a["name"] == RECORD_ENDED_RUN_TRIGGER.name]
     resp = api("PATCH", f"{stack.api_url}/automations/{auto['id']}", json={"enabled": enabled})
     resp.raise_for_status()
 
