@@ -149,7 +149,7 @@ def test_an_answer_in_the_prefect_ui_through_the_gate_needs_no_code(
     control(dialog, "Approver ID").fill("school-head")
     choose(page, dialog, "Decision", "REFUSE")
     control(dialog, "Reasons").fill("Attendance data is not needed for the plan as described.")
-    resume(dialog)
+    resume(page, dialog)
     found = wait_until("the decision record", lambda: stack_store.chain.record(ref), 180)
     assert [(a["id"], a["identity"]) for a in found[0].public["approvers"]] == [
         ("school-head", "workspace sign-in: passkey")

@@ -13,6 +13,9 @@ flows. One journey covers many checks, so that the suite pays for one run of the
 4. the artifacts: the decision record and both dashboards, within 1366 pixels, each reference
    linked to its run.
 
+A second journey submits an enquiry from the enquiry deployment's run form (two agencies, each
+with its own items and gateway) and finds its agencies' runs and its case view.
+
 Screenshots for the README's "Using it" section are made on the way (docs/screenshots/, written
 when INFOSHARE_UPDATE_SCREENSHOTS=1; otherwise next to the failure screenshots).
 """
@@ -75,32 +78,42 @@ def control(scope: Any, name: str, nth: int = 0) -> Any:
     return scope.locator(f"[id='{label.get_attribute('for')}']")
 
 
-def choose(page: Any, scope: Any, name: str, *options: str) -> None:
+def choose(page: Any, scope: Any, name: str, *options: str, nth: int = 0) -> None:
     """Pick ``options`` in the select labelled ``name`` (several for a list of choices)."""
-    control(scope, name).click()
+    control(scope, name, nth).click()
     for option in options:
         page.get_by_role("option", name=option, exact=True).click()
     if len(options) > 1 or page.get_by_role("listbox").count():
         page.keyboard.press("Escape")
 
 
-def add_item(scope: Any, name: str) -> None:
-    label = _label(scope, name)
+def add_item(scope: Any, name: str, nth: int = 0) -> None:
+    label = _label(scope, name, nth)
     field = label.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' group ')][1]")
-    field.get_by_role("button", name="Add item").click()
+    field.get_by_role("button", name="Add item").last.click()  # its own: after its entries
 
 
 # --- the run -----------------------------------------------------------------------------------
 
 
-def _share_request_runs(stack: Stack) -> set[str]:
+def _runs_of(stack: Stack, flow: str) -> set[str]:
     resp = httpx.post(
         f"{stack.api_url}/flow_runs/filter",
-        json={"flows": {"name": {"any_": ["share-request"]}}, "limit": 200},
+        json={"flows": {"name": {"any_": [flow]}}, "limit": 200},
         timeout=10,
     )
     resp.raise_for_status()
     return {r["id"] for r in resp.json()}
+
+
+def _latest_artifact(stack: Stack, key: str) -> bool:
+    resp = httpx.post(
+        f"{stack.api_url}/artifacts/latest/filter",
+        json={"artifacts": {"key": {"any_": [key]}}},
+        timeout=10,
+    )
+    resp.raise_for_status()
+    return bool(resp.json())
 
 
 def _run(stack: Stack, run_id: str) -> dict[str, Any]:
@@ -232,7 +245,7 @@ def test_a_request_from_the_run_form_to_the_dashboards(
 
     base = prefect_server.base_url
     started = time.monotonic()
-    before = _share_request_runs(stack)
+    before = _runs_of(stack, "share-request")
 
     # 1. The run form, in the UI Prefect opens by default -------------------------------------
     dep = httpx.get(f"{stack.api_url}/deployments/name/share-request/share-request", timeout=10)
@@ -273,7 +286,7 @@ def test_a_request_from_the_run_form_to_the_dashboards(
     run_id = press(
         page,
         page.get_by_role("button", name="Submit"),
-        lambda: next(iter(_share_request_runs(stack) - before), None),
+        lambda: next(iter(_runs_of(stack, "share-request") - before), None),
         "the submitted run",
     )
 
@@ -348,3 +361,65 @@ def test_a_request_from_the_run_form_to_the_dashboards(
         assert box["left"] + box["width"] <= NARROW["width"], f"{header} is off-screen"
     docs_shot(page, "dashboard-summary")
     print(f"\nUI journey: {time.monotonic() - started:.0f} s")  # noqa: T201 - for the report
+
+
+def test_an_enquiry_from_its_run_form_to_its_case_view(
+    page: Any, stack: Stack, stack_store: Store, prefect_server: Any
+) -> None:
+    """The enquiry deployment's run form: the shared part once, then each agency asked with
+    its own items and gateway (a list in the form); submitted, the enquiry is taken in, each
+    agency gets its own share-request run tagged with the enquiry, and the case view (an
+    artifact) shows both agencies."""
+    from infoshare.store.enquiries import ASKED
+
+    base = prefect_server.base_url
+    dep = httpx.get(f"{stack.api_url}/deployments/name/enquiry/enquiry", timeout=10)
+    before = _runs_of(stack, "enquiry")
+    page.goto(ui_url(base, f"/deployments/deployment/{dep.json()['id']}/run", "v2"))
+    choose(page, page, "Requesting Agency", "northshire-mash")
+    choose(page, page, "Requester ID", "mash-social-worker")
+    add_item(page, "Subjects")
+    control(page, "Name").fill("Morwenna Fictitious-Mother")
+    control(page, "Date Of Birth").fill("2002-06-02")
+    choose(page, page, "Purpose", "SAFEGUARD_CHILD")
+    control(page, "Offence Or Risk").fill("Domestic incident last night; two young children.")
+    control(page, "Consequence If Not Shared").fill("Risk to the children underestimated.")
+    choose(page, page, "Regime", "UK_GDPR")
+    choose(page, page, "Lawful basis (UK GDPR Article 6)", "PUBLIC_TASK")
+    choose(page, page, "Consent", "OBTAINED")
+    control(page, "Consent Reason").fill("She agreed at the MASH contact.")
+    choose(page, page, "Urgency tier", "AMBER")
+    asked = {"northshire-hospitals": "A&E attendances, last 12 months",
+             "northshire-homes": "Tenancy disturbance records, last 12 months"}  # fmt: skip
+    for n, (agency, what) in enumerate(asked.items()):
+        add_item(page, "Agencies")
+        choose(page, page, "Disclosing Agency", agency, nth=n)
+        add_item(page, "Items", nth=n)
+        control(page, "Description", n).fill(what)
+        control(page, "Necessity", n).fill("It informs the MASH risk assessment.")
+        choose(page, page, "Legal gateway", "CDA1998_S115", nth=n)
+    page.get_by_role("listbox").wait_for(state="detached")
+    _label(page, "Agencies").scroll_into_view_if_needed()
+    docs_shot(page, "enquiry-run-form")
+    run_id = press(
+        page,
+        page.get_by_role("button", name="Submit"),
+        lambda: next(iter(_runs_of(stack, "enquiry") - before), None),
+        "the submitted enquiry",
+    )
+
+    ref = wait_until("the enquiry to be taken in",
+                     lambda: stack_store.requests.ref_for_run(run_id), 180)  # fmt: skip
+    parts = wait_until("each agency to be asked",
+                       lambda: (a := stack_store.enquiries.asked(ref))
+                       and all(x.child_run_id for x in a) and a, 180)  # fmt: skip
+    assert {a.agency: a.status for a in parts} == dict.fromkeys(asked, ASKED)
+    for a in parts:  # each agency's own run, tagged with the enquiry, holding no personal data
+        child = _run(stack, a.child_run_id or "")
+        assert f"enquiry:{ref}" in child["tags"]
+        assert "Morwenna" not in str(child["parameters"])
+    wait_until("the case view", lambda: _latest_artifact(stack, f"enquiry-{ref.lower()}"), 120)
+    open_artifact(page, base, stack, f"enquiry-{ref.lower()}", "v1")
+    assert_text_on_screen(page, f"Enquiry {ref}: OPEN")
+    for agency in asked:
+        assert_on_screen(page.get_by_role("cell", name=agency, exact=True), agency)
