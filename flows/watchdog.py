@@ -112,7 +112,8 @@ def sweep(clock: datetime) -> dict[str, Any]:
 def record_ended_run_flow(flow_run_id: str, silent_seconds: int = 0) -> str | None:
     """Triggered when a share-request or enquiry run ends Failed, Crashed, Cancelled or
     TimedOut: a request's decision record within seconds, not only at the next sweep; an
-    enquiry taken in and every agency asked. Idempotent: the server can emit two Failed states
+    enquiry taken in and every agency asked (cancelled before it was taken in: refused, with
+    its record). Idempotent: the server can emit two Failed states
     for one run, and the run's own hooks may have done it already. This also covers a run
     cancelled while suspended, when no hook runs.
 

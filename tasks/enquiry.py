@@ -146,39 +146,62 @@ def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     return {"taken_in": taken_in, "asked": asked, "escalated": escalated, "closed": closed}
 
 
-# An enquiry run that ended so before asking every agency is gone on with (taken in, asked);
-# a cancelled one is left alone: someone stopped it.
+# An enquiry run that ended so before asking every agency is gone on with (taken in, asked).
 GONE_ON_AFTER = [StateType.FAILED, StateType.CRASHED]
+CANCELLED_BEFORE_INTAKE = "its run was cancelled before it took the enquiry in: no agency was asked"
+
+
+def close_cancelled(flow_run: FlowRun) -> str:
+    """An enquiry run cancelled (someone stopped it) before it took its enquiry in: taken in
+    all the same, so that Prefect's copy of its parameters is redacted and the enquiry has its
+    record (refused: nobody asked). Returns its reference. A run cancelled after taking it in
+    goes on: its agencies are asked (withdraw one with ``infoshare enquiries withdraw``)."""
+    store = default_store()
+    run_id = str(flow_run.id)
+    ref = store.requests.ref_for_run(run_id)
+    if ref is None:
+        ref, reading = enquiries.take_in(store, flow_run.parameters.get("enquiry"), run_id)
+        redact_enquiry_run(run_id, reading.enquiry, ref)
+        enquiries.refuse(store, ref, CANCELLED_BEFORE_INTAKE)
+    return ref
 
 
 def _take_in_ended_runs(now: datetime) -> list[str]:
-    """Enquiry runs that failed or crashed before taking their enquiry in, and whose state
-    hooks did not run either (the machine died with the worker, or the hooks failed): taken in
-    from their parameters and their agencies asked, as the hooks would have."""
+    """Enquiry runs that failed, crashed or were cancelled before taking their enquiry in, and
+    whose state hooks did not run either (the machine died with the worker, the hooks failed,
+    or there are none: cancelled): taken in from their parameters, as the hooks would have,
+    and their agencies asked (a cancelled one: refused, nobody asked)."""
     store = default_store()
     taken_in = []
-    for run in runs_ended_badly("enquiry", now, GONE_ON_AFTER):
+    for run in runs_ended_badly("enquiry", now, [*GONE_ON_AFTER, StateType.CANCELLED]):
         if store.requests.ref_for_run(str(run.id)) is not None:
             continue
         try:
-            taken_in.append(resume_enquiry(run))
+            taken_in.append(_go_on(run))
         except Exception as exc:  # noqa: BLE001 - one bad run must not stop the sweep
             get_run_logger().error("enquiry run %s could not be taken in: %s", run.id,
                                    describe_failure(exc))  # fmt: skip
     return taken_in
 
 
+def _go_on(run: FlowRun) -> str:
+    if run.state is not None and run.state.type == StateType.CANCELLED:
+        return close_cancelled(run)
+    return resume_enquiry(run)
+
+
 @task(name="enquiry-run-ended", cache_policy=NO_CACHE)
 def go_on_after_run_ended(flow_run_id: str) -> str | None:
-    """An enquiry run that failed or crashed, told by the automation within seconds (or, when
-    its machine died, once it went silent): gone on with as its state hooks would have, which
-    did not run where the machine died. Returns its reference; None for a cancelled run."""
+    """An enquiry run that failed, crashed or was cancelled, told by the automation within
+    seconds (or, when its machine died, once it went silent): gone on with as its state hooks
+    would have (they did not run where the machine died; a cancelled run has none). Returns
+    its reference."""
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(UUID(flow_run_id))
-    if run.state is None or run.state.type not in GONE_ON_AFTER:
+    if run.state is None or run.state.type not in [*GONE_ON_AFTER, StateType.CANCELLED]:
         return None
-    ref = resume_enquiry(run)
-    get_run_logger().info("%s: its run ended %s; every agency is asked", ref, run.state.name)
+    ref = _go_on(run)
+    get_run_logger().info("%s: its run ended %s; taken in", ref, run.state.name)
     return ref
 
 

@@ -631,3 +631,33 @@ def test_an_enquiry_run_that_ended_unseen_is_taken_in_by_the_sweep(stack_store: 
         assert all(a.child_run_id for a in asked)
         assert "Morwenna" not in json.dumps(client.read_flow_run(run.id).parameters)
     assert ref not in watchdog_at(now=now_utc())["enquiries"]["taken_in"]  # taken in once
+
+
+def test_an_enquiry_run_cancelled_before_its_intake_is_recorded_and_asks_nobody(
+    stack_store: Store,
+) -> None:
+    """Someone cancels an enquiry run before it took its enquiry in (here it never started):
+    the automation on runs that ended takes it in all the same, so Prefect's copy of its
+    parameters loses the subject's name, and closes it with its record: refused, no agency
+    asked. With no sweep."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Cancelled, Scheduled
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(prefect_api.ENQUIRY_DEPLOYMENT)
+        run = client.create_flow_run_from_deployment(
+            deployment.id,
+            parameters={"enquiry": two_agency_enquiry()},
+            state=Scheduled(scheduled_time=now_utc() + timedelta(days=1)),  # no worker takes it
+        )
+        client.set_flow_run_state(run.id, Cancelled(message="cancelled in the UI"), force=True)
+    rec = wait_until("the enquiry's record",
+                     lambda: (ref := stack_store.requests.ref_for_run(str(run.id)))
+                     and stack_store.chain.record(ref), 120)  # fmt: skip
+    assert rec[0].decision == "REFUSE", rec[0].decision
+    assert any("cancelled before it took the enquiry in" in r for r in rec[0].public["reasons"])
+    ref = stack_store.requests.ref_for_run(str(run.id))
+    assert ref is not None
+    assert not any(a.child_run_id for a in stack_store.enquiries.asked(ref))
+    with get_client(sync_client=True) as client:
+        assert "Morwenna" not in json.dumps(client.read_flow_run(run.id).parameters)
