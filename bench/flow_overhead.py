@@ -277,11 +277,17 @@ def tasks_in_log(path: Path, offset: int, wait_s: float = 10.0) -> list[int]:
 CODE_LINE = re.compile(r"Your one-time code: ([A-Z2-7]{5}-[A-Z2-7]{5})")
 
 
+# Each mail of an outbox read once (a delivered maildir file never changes): parsing them all
+# again for each answer made the driver, not infoshare, the cost of an approval with 1,000
+# requests waiting (2-3 thousand mails, 3.1 s an approval in bench/load.py).
+_PARSED: dict[Path, tuple[str, str, str, str | None]] = {}
+
+
 def mailed_code(outbox: Path, ref: str, email: str, kind: str, timeout: float = 30.0) -> str:
     """The newest one-time code of ``kind`` mailed to ``email`` for ``ref``, read from the
     maildir outbox (no SMTP configured), as the person would read it from their mail."""
     deadline = time.monotonic() + timeout
-    parsed: dict[Path, tuple[str, str, str, str | None]] = {}
+    parsed = _PARSED
     while True:
         found: list[tuple[str, str]] = []
         for sub in ("new", "cur"):
