@@ -22,7 +22,7 @@ from prefect.logging import get_logger
 from prefect.states import State
 
 from flows.results import NO_VALUES
-from flows.waiting import wait_for_person
+from flows.waiting import wait_for_person, woken
 from infoshare.forms import REQUEST_GUIDE
 from infoshare.models import ShareRequest
 from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
@@ -68,7 +68,8 @@ def share_request(request: ShareRequest, enquiry_part: str = "") -> str:
     ref = intake(request, enquiry_part)
     try:
         check_deployment(ref)  # its deployment as infoshare declared it, or refused
-        keep_watch()  # the watchdog's schedule and the recorders on, even if no sweep runs
+        if not woken():  # once per request, not again after each wait
+            keep_watch()  # the watchdog's schedule and the recorders on, even if no sweep runs
         checked = triage(ref)
         if checked.accepted:
             if checked.emergency:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any, Literal, cast
 
 import prefect.flow_runs
+from prefect.context import FlowRunContext
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field, create_model
@@ -65,6 +66,14 @@ def _suspended_state_message(message: str) -> Iterator[None]:
         yield
     finally:
         prefect.flow_runs.Suspended = original
+
+
+def woken() -> bool:
+    """Whether this execution of the run follows a wait: the run was suspended and resumed,
+    and starts again from the top. Prefect keeps each pause's key on the run (its
+    ``empirical_policy.pause_keys``); it does not count resumes in ``run_count``."""
+    ctx = FlowRunContext.get()
+    return bool(ctx and ctx.flow_run and ctx.flow_run.empirical_policy.pause_keys)
 
 
 def wait_for_person(

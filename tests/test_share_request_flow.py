@@ -388,6 +388,23 @@ def test_no_personal_data_left_in_prefect(scenarios: dict[str, Scenario], stack:
     assert scan_database_for(stack.prefect_db, [scenarios["trawl"].ref])
 
 
+def test_a_woken_run_checks_its_deployment_again_but_keeps_watch_once(
+    scenarios: dict[str, Scenario], stack: Stack
+) -> None:
+    """In the run's task runs, as the Prefect UI lists them: the hospital's request ran again
+    after each answer (refused ones too), and each time checked its deployment; the
+    watchdog's repairs (``keep-watch``, several API calls) ran once, at submission."""
+    resp = httpx.post(
+        f"{stack.api_url}/task_runs/filter",
+        json={"flow_runs": {"id": {"any_": [scenarios["hospital"].run_id]}}, "limit": 200},
+        timeout=10,
+    )
+    resp.raise_for_status()
+    names = [t["name"].rsplit("-", 1)[0] for t in resp.json()]
+    assert names.count("deployment-check") >= 4, names  # submission, then each answer
+    assert names.count("keep-watch") == 1, names
+
+
 def test_bad_form_is_rejected_by_the_server_with_the_field_named(stack: Stack) -> None:
     bad = example("scenario1-school-attendance.json")
     bad["urgency"] = "PURPLE"
