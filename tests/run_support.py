@@ -1,17 +1,21 @@
 """What tests share about flow runs' processes on this machine: which process executes a run,
-and when the worker and the run's processes have posted their last log lines."""
+when the worker and the run's processes have posted their last log lines, and holding a run
+at a known point (before it takes its request in) to kill it there."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 from infoshare import prefect_api
+from infoshare.store import Store
 
 # the run's process and the worker post their log lines in batches, every
 # PREFECT_LOGGING_TO_API_BATCH_INTERVAL (2 s by default): quiet for longer than two batches
@@ -95,3 +99,20 @@ def stop_processes_of(home: Path) -> list[int]:
                 os.kill(int(entry.name), signal.SIGKILL)
                 stopped.append(int(entry.name))
     return stopped
+
+
+@contextlib.contextmanager
+def store_held(store: Store) -> Iterator[None]:
+    """The store's write lock held (SQLite's, as the test stack's store is), as a stalled disk
+    would hold it: a run's first write (its intake) waits until the block ends, up to the
+    store's busy timeout (30 s). A run killed inside it is killed before it took its request
+    in, however fast its process started."""
+    database = store.settings.database_url.removeprefix("sqlite:///")
+    assert database != store.settings.database_url, "store_held needs a SQLite store"
+    held = sqlite3.connect(database, isolation_level=None, timeout=30)
+    try:
+        held.execute("BEGIN IMMEDIATE")  # no other writer until it ends
+        yield
+    finally:
+        held.rollback()
+        held.close()

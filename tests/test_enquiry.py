@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, Mailbox, Stack, example, wait_until
-from run_support import process_of
+from run_support import process_of, store_held
 from test_share_request_flow import resume_when_ready
 
 from infoshare import enquiries, prefect_api, reports
@@ -540,10 +539,7 @@ def test_an_enquiry_run_whose_machine_died_is_marked_crashed_and_gone_on_with(
         "enquiry(Enquiry.model_validate(json.load(sys.stdin)))\n"
     )
     before = _enquiry_runs(stack.api_url)
-    database = stack_store.settings.database_url.removeprefix("sqlite:///")
-    held = sqlite3.connect(database, isolation_level=None, timeout=30)
-    try:
-        held.execute("BEGIN IMMEDIATE")  # no other writer until it ends: the intake waits
+    with store_held(stack_store):  # its intake waits
         proc = subprocess.Popen(
             [sys.executable, "-c", script], cwd=ROOT, env=stack.env,
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -561,9 +557,6 @@ def test_an_enquiry_run_whose_machine_died_is_marked_crashed_and_gone_on_with(
         finally:
             proc.kill()
             proc.wait()
-    finally:
-        held.rollback()
-        held.close()
     assert stack_store.requests.ref_for_run(run_id) is None  # it died before taking it in
     assert prefect_api.run(run_id).state_type == "RUNNING"
 

@@ -19,7 +19,7 @@ from conftest import ROOT, Hold, Mailbox, Stack, example, submit_and_wait_for, w
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 from prefect_server import api
-from run_support import process_of
+from run_support import process_of, store_held
 
 from flows.watchdog import RECORD_ENDED_RUN_TRIGGER, watchdog_at
 from infoshare import prefect_api, timeliness
@@ -181,12 +181,14 @@ def test_the_sweep_records_what_the_automation_missed(stack: Stack, stack_store:
 
 
 def test_a_run_killed_mid_flight_still_ends_with_a_record(stack: Stack, stack_store: Store) -> None:
-    """SIGKILL of the run's process as soon as it exists (before it has taken the request in):
-    the run ends Crashed, and within one sweep it has a FAILED record, and Prefect no longer
-    holds the subject's personal data."""
-    run_id = prefect_api.submit({"request": example("scenario3-trawl.json")}).id
-    pid = wait_until("the run's process to start", lambda: process_of(run_id), timeout=120)
-    os.kill(pid, signal.SIGKILL)
+    """SIGKILL of the run's process before it has taken the request in (the store held, so
+    that its intake waits: a forked run can otherwise be done in a second): the run ends
+    Crashed, and within one sweep it has a FAILED record, and Prefect no longer holds the
+    subject's personal data."""
+    with store_held(stack_store):
+        run_id = prefect_api.submit({"request": example("scenario3-trawl.json")}).id
+        pid = wait_until("the run's process to start", lambda: process_of(run_id), timeout=120)
+        os.kill(pid, signal.SIGKILL)
     wait_until(
         "the run to be marked Crashed", lambda: prefect_api.run(run_id).state_type == "CRASHED"
     )
