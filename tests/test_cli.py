@@ -377,6 +377,18 @@ def test_inbox_lists_what_waits_for_that_person(home: Path) -> None:
     assert json.loads(run("inbox", "--as", "yjs-worker", "--json").output) == []  # the requester
     assert json.loads(run("inbox", "--as", "school-office", "--json").output) == []  # no rank
     assert_clean_error(run("inbox", "--as", "mallory"), 2, "mallory")
+    # four eyes at the housing provider: once the manager has given the first approval, it
+    # waits for the head only, in the sign-off's second pause
+    assert [r["reference"] for r in json.loads(run("inbox", "--as", "housing-manager",
+                                                   "--json").output)] == [housing]  # fmt: skip
+    store.requests.stage_step(
+        housing, "signoff",
+        public={"approvals": [{"person_id": "housing-manager", "decision": "SHARE_FULL"}]},
+        private={},
+    )  # fmt: skip
+    assert json.loads(run("inbox", "--as", "housing-manager", "--json").output) == []
+    (second,) = json.loads(run("inbox", "--as", "housing-head", "--json").output)
+    assert second["reference"] == housing and second["pause"] == "signoff-2"
 
 
 def test_unlock_needs_an_approver_of_the_disclosing_agency_and_a_reason(home: Path) -> None:

@@ -13,15 +13,21 @@ from infoshare.policy.approval import signoff_requirement
 from infoshare.registry import partnership
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
+from infoshare.store.requests import DONE, RequestMeta, StepProgress
+
+OVERRIDE, SIGNOFF = Step.OVERRIDE.value, Step.SIGNOFF.value
+
+
+def approvals_in(signoff: StepProgress | None) -> list[dict[str, Any]]:
+    """Under four eyes, the approvals already given for a sign-off that still waits for the
+    next approver (empty otherwise)."""
+    if signoff is None or signoff.status == DONE:
+        return []
+    return list(signoff.public.get("approvals", []))
 
 
 def approvals_given(store: Store, ref: str) -> list[dict[str, Any]]:
-    """Under four eyes, the approvals already given for a sign-off that still waits for the
-    next approver (empty otherwise)."""
-    st = store.requests.step(ref, Step.SIGNOFF)
-    if st is None or st.status == "DONE":
-        return []
-    return list(st.public.get("approvals", []))
+    return approvals_in(store.requests.progress([ref], SIGNOFF).get((ref, SIGNOFF)))
 
 
 def _may_sign_off(p: partnership.Partnership, req: ShareRequest) -> list[Member]:
@@ -39,12 +45,31 @@ def eligible(
     someone who has already approved it (four eyes). ``p``: the partnership, when the caller
     has it loaded already (it is read from the store otherwise)."""
     meta = store.requests.meta(ref)
-    p = p or store.partnership()
+    req = store.requests.request(ref) if step == Step.SIGNOFF else None
+    found = store.requests.progress([ref], OVERRIDE, SIGNOFF)
+    return eligible_among(
+        p or store.partnership(), meta, req, step, found.get((ref, OVERRIDE)),
+        found.get((ref, SIGNOFF)),
+    )  # fmt: skip
+
+
+def eligible_among(
+    p: partnership.Partnership,
+    meta: RequestMeta,
+    req: ShareRequest | None,
+    step: str,
+    override: StepProgress | None,
+    signoff: StepProgress | None,
+) -> list[Member]:
+    """``eligible``, from what the caller has read already (``req``: for a sign-off only; the
+    override's and sign-off's progress, if any): an inbox reads them for every request
+    waiting at an agency in a few queries."""
     if step == Step.SIGNOFF:
-        people = _may_sign_off(p, store.requests.request(ref))
-        override = store.requests.step(ref, Step.OVERRIDE)
+        if req is None:
+            raise ValueError("who may sign off depends on the request")
+        people = _may_sign_off(p, req)
         excluded = {meta.requester_id, override.actor_id if override else None}
-        excluded |= {a["person_id"] for a in approvals_given(store, ref)}
+        excluded |= {a["person_id"] for a in approvals_in(signoff)}
     else:
         people = p.members_of(meta.disclosing_agency)
         excluded = {meta.requester_id}

@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from infoshare.db.tables import StepRow
-from infoshare.identity.eligibility import approvals_given
+from infoshare.identity.eligibility import approvals_in
 from infoshare.models import Step
 from infoshare.store import Store
-from infoshare.store.requests import WAITING
+from infoshare.store.requests import WAITING, StepProgress
 from infoshare.worktime import now_utc
 
 KEEP_ANSWERED = 20  # spent pauses kept per step, to name a replayed signature in the refusal
@@ -45,9 +45,14 @@ class Pause:
 def pause_key(store: Store, ref: str, step: str) -> str:
     """The key of the step's current pause: every answer checked (refused, or the first of two
     approvals) moves the run on to a new one."""
-    answers = store.requests.attempts(ref, step)
+    return pause_key_of(step, store.requests.progress([ref], step).get((ref, step)))
+
+
+def pause_key_of(step: str, progress: StepProgress | None) -> str:
+    """``pause_key`` from the step's progress, read already (None: not started)."""
+    answers = progress.attempts if progress else 0
     if step == Step.SIGNOFF.value:
-        answers += len(approvals_given(store, ref))
+        answers += len(approvals_in(progress))
     return f"{step}-{answers + 1}"
 
 

@@ -87,6 +87,19 @@ class StepState:
     private: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class StepProgress:
+    """A step's state without what it keeps sealed: enough to say who may answer it next."""
+
+    status: str
+    attempts: int
+    actor_id: str | None
+    public: dict[str, Any]
+
+
+BATCH = 500  # refs per query when reading many requests at once
+
+
 class Requests:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -153,6 +166,33 @@ class Requests:
             row = self.row(s, ref)
             raw = self._sealer.unseal(row, "request", row.sealed_request or b"")
         return ShareRequest.model_validate_json(raw)
+
+    def many(self, refs: list[str]) -> dict[str, tuple[RequestMeta, ShareRequest]]:
+        """Several requests at once, each with its metadata: a query per 500, not per request
+        (a person's inbox reads every request waiting at their agency)."""
+        out: dict[str, tuple[RequestMeta, ShareRequest]] = {}
+        with self._store.session() as s:
+            for start in range(0, len(refs), BATCH):
+                chunk = refs[start : start + BATCH]
+                for row in s.scalars(select(RequestRow).where(RequestRow.ref.in_(chunk))):
+                    raw = self._sealer.unseal(row, "request", row.sealed_request or b"")
+                    out[row.ref] = (RequestMeta.of(row), ShareRequest.model_validate_json(raw))
+        return out
+
+    def progress(self, refs: list[str], *steps: str) -> dict[tuple[str, str], StepProgress]:
+        """Those steps' progress for several requests at once, by (ref, step); nothing is
+        unsealed."""
+        out: dict[tuple[str, str], StepProgress] = {}
+        with self._store.session() as s:
+            for start in range(0, len(refs), BATCH):
+                chunk = refs[start : start + BATCH]
+                for row in s.scalars(
+                    select(StepRow).where(StepRow.ref.in_(chunk), StepRow.step.in_(steps))
+                ):
+                    out[(row.ref, row.step)] = StepProgress(
+                        row.status, row.attempts, row.actor_id, dict(row.public)
+                    )
+        return out
 
     def meta(self, ref: str) -> RequestMeta:
         with self._store.session() as s:
