@@ -250,11 +250,16 @@ def test_the_agencies_runs_are_tied_to_the_enquiry(scenario2: dict[str, Any], st
     for p in scenario2["parts"].values():
         run = httpx.get(f"{stack.api_url}/flow_runs/{p.run_id}", timeout=10).json()
         assert f"enquiry:{ref}" in run["tags"] and run["name"].startswith(p.ref)
-    resp = httpx.post(f"{stack.api_url}/artifacts/latest/filter",
-                      json={"artifacts": {"key": {"any_": [f"enquiry-{ref.lower()}"]}}},
-                      timeout=10)  # fmt: skip
-    (artifact,) = resp.json()
-    assert f"Enquiry {ref}: CLOSED" in artifact["data"]
+
+    def closed_case_view() -> dict[str, Any] | None:
+        resp = httpx.post(f"{stack.api_url}/artifacts/latest/filter",
+                          json={"artifacts": {"key": {"any_": [f"enquiry-{ref.lower()}"]}}},
+                          timeout=10)  # fmt: skip
+        (artifact,) = resp.json()
+        return artifact if f"Enquiry {ref}: CLOSED" in artifact["data"] else None
+
+    # the last agency's run publishes it just after writing the enquiry's record
+    artifact = wait_until("the case view to show the enquiry closed", closed_case_view, 60)
     for p in scenario2["parts"].values():
         assert f"/runs/flow-run/{p.run_id}" in artifact["data"]
     assert "Morwenna" not in artifact["data"]
