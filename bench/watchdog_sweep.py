@@ -2,9 +2,12 @@
 
 Measures the store work of one sweep, without Prefect: find overdue requests, steps to remind,
 escalate or fall back, build the timeliness-open-requests table and the timeliness-summary
-markdown (today, this week, this month). Requests are registered through the real store (personal fields encrypted), triaged for
-a deadline, and set waiting for sign-off; 1% are overdue, so each sweep also expires them
-(first sweep) and finds nothing left to do (later sweeps).
+markdown (today, this week, this month). Requests are registered through the real store
+(personal fields encrypted), given a deadline, and set waiting for sign-off with the sign-off's
+own window open, as a run opens it (without that window the escalation check skipped every
+request, so until 7 December 2026 this bench did not see its cost: a few queries per request);
+1% are overdue, so each sweep also expires them (first sweep) and finds nothing left to do
+(later sweeps).
 
     .venv/bin/python bench/watchdog_sweep.py [--requests 10000] [--database-url URL]
 """
@@ -26,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from infoshare import escalation, reports, timeliness  # noqa: E402
 from infoshare.config import load_settings  # noqa: E402
 from infoshare.db.tables import RequestRow  # noqa: E402
-from infoshare.models import ShareRequest  # noqa: E402
+from infoshare.models import ShareRequest, Step  # noqa: E402
 from infoshare.setup import initialise  # noqa: E402
 from infoshare.store import Store  # noqa: E402
 from infoshare.worktime import now_utc  # noqa: E402
@@ -57,6 +60,8 @@ def main() -> None:
                 row.status = "AWAITING_SIGNOFF"
                 overdue = i % 100 == 0
                 row.due_at = now + (timedelta(minutes=-5) if overdue else timedelta(hours=72))
+        for ref in refs:  # the sign-off's own window, as the run opens it when it waits
+            timeliness.open_window(store, ref, Step.SIGNOFF, now)
         setup_s = time.perf_counter() - t0
 
         times = []

@@ -5,17 +5,17 @@ the people first told are told), each once however many watchdog sweeps see it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from infoshare import emergency
 from infoshare.identity import codes, eligibility
 from infoshare.identity.codes import IssuedCode
-from infoshare.models import Step
+from infoshare.models import ShareRequest, Step
 from infoshare.policy.approval import signoff_requirement
-from infoshare.registry.partnership import Member
+from infoshare.registry.partnership import Member, Partnership
 from infoshare.store import Store
-from infoshare.store.requests import DONE
+from infoshare.store.requests import DONE, RequestMeta, StepProgress
 from infoshare.timeliness import (
     WAITING_STATUSES,
     WATCHDOG,
@@ -94,12 +94,39 @@ def first_told(store: Store, ref: str, step: Step) -> list[Member]:
     return [m for m in may if m.id not in cover] or may
 
 
+# the steps whose progress says who may answer a step (eligibility, and an emergency's on-call
+# confirmation)
+ANSWERING = (Step.EMERGENCY.value, Step.OVERRIDE.value, Step.SIGNOFF.value)
+ProgressOf = Callable[[str], StepProgress | None]
+
+
+def _of(found: dict[tuple[str, str], StepProgress], ref: str) -> ProgressOf:
+    """One request's steps' progress, from what was read for many."""
+    return lambda step: found.get((ref, step))
+
+
 def _may_answer(store: Store, ref: str, step: Step) -> list[Member]:
+    meta, req = store.requests.many([ref])[ref]
+    found = store.requests.progress([ref], *ANSWERING)
+    return _may_answer_among(store.partnership(), meta, req, step, _of(found, ref))
+
+
+def _may_answer_among(
+    p: Partnership, meta: RequestMeta, req: ShareRequest, step: Step, progress_of: ProgressOf
+) -> list[Member]:
     """Who may answer; for the retrospective sign-off of an emergency share, not whoever
-    confirmed it on call (a second pair of eyes)."""
-    may = eligibility.eligible(store, ref, step.value)
-    shared = emergency.answered(store, ref)
-    if step == Step.SIGNOFF and shared is not None and shared.public.get("confirmed"):
+    confirmed it on call (a second pair of eyes). From what was read already."""
+    may = eligibility.eligible_among(
+        p, meta, req, step.value, progress_of(Step.OVERRIDE.value),
+        progress_of(Step.SIGNOFF.value),
+    )  # fmt: skip
+    shared = progress_of(Step.EMERGENCY.value)
+    if (
+        step == Step.SIGNOFF
+        and shared is not None
+        and shared.status == DONE
+        and shared.public.get("confirmed")
+    ):
         return [m for m in may if m.id != shared.actor_id]
     return may
 
@@ -114,7 +141,12 @@ class EscalationDue:
 
     @property
     def marker(self) -> str:
-        return f"escalation-{self.step.value}"
+        return escalation_marker(self.step)
+
+
+def escalation_marker(step: Step) -> str:
+    """The step kept once a step is escalated: it is escalated once, however many sweeps."""
+    return f"escalation-{step.value}"
 
 
 @dataclass(frozen=True)
@@ -131,18 +163,33 @@ class Escalation:
 def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
     """Override and sign-off steps past their own due time, still unanswered and not yet
     escalated (an emergency's on-call confirmation falls back instead: ``lapses_due``); and, at
-    once, sign-offs that can no longer be given as they must (``deadlock``)."""
-    out = []
+    once, sign-offs that can no longer be given as they must (``deadlock``). The requests
+    waiting are read all at once (a few queries each made the sweep take 11.8 s with 1,000
+    waiting; bench/load.py)."""
     waiting = waiting_for_person(*(f"AWAITING_{s.name}" for s in (Step.OVERRIDE, Step.SIGNOFF)))
-    for r in open_requests(store, waiting):
-        step = r.waiting_for
-        if step is None or r.step_due_at is None or (r.due_at is not None and now >= r.due_at):
-            continue
-        if store.requests.step(r.ref, EscalationDue(r, step, r.step_due_at).marker) is not None:
+    rows = [
+        r for r in open_requests(store, waiting)
+        if r.waiting_for is not None and r.step_due_at is not None
+        and not (r.due_at is not None and now >= r.due_at)
+    ]  # fmt: skip
+    refs = [r.ref for r in rows]
+    markers = {escalation_marker(s) for s in (Step.OVERRIDE, Step.SIGNOFF)}
+    found = store.requests.progress(refs, *ANSWERING, *markers)
+    signoffs = [r.ref for r in rows if r.waiting_for == Step.SIGNOFF]
+    requests = store.requests.many(signoffs)
+    p = store.partnership()
+    out = []
+    for r in rows:
+        step, step_due_at = r.waiting_for, r.step_due_at
+        assert step is not None and step_due_at is not None  # as filtered above
+        due = EscalationDue(r, step, step_due_at)
+        if (r.ref, due.marker) in found:
             continue  # escalated once already
-        stuck = deadlock(store, r.ref) if step == Step.SIGNOFF else None
-        if r.step_due_at <= now or stuck is not None:
-            out.append(EscalationDue(r, step, r.step_due_at, stuck))
+        stuck = None
+        if step == Step.SIGNOFF and r.ref in requests:
+            stuck = _deadlock_among(p, *requests[r.ref], _of(found, r.ref))
+        if step_due_at <= now or stuck is not None:
+            out.append(EscalationDue(r, step, step_due_at, stuck))
     return out
 
 
@@ -150,13 +197,19 @@ def deadlock(store: Store, ref: str) -> str | None:
     """Why a waiting sign-off can never be given as it must, or None: fewer people left who may
     answer it than approvals still needed (four eyes, when the deputy justified the override
     and one approver remains, or approvers were deactivated by a registry load)."""
-    p = store.partnership()
-    meta = store.requests.meta(ref)
-    need = signoff_requirement(store.requests.request(ref), p)
+    meta, req = store.requests.many([ref])[ref]
+    found = store.requests.progress([ref], *ANSWERING)
+    return _deadlock_among(store.partnership(), meta, req, _of(found, ref))
+
+
+def _deadlock_among(
+    p: Partnership, meta: RequestMeta, req: ShareRequest, progress_of: ProgressOf
+) -> str | None:
+    need = signoff_requirement(req, p)
     if need is None:
         return None  # an unknown disclosing agency: refused at triage
-    still = need.approvals - len(eligibility.approvals_given(store, ref))
-    left = len(_may_answer(store, ref, Step.SIGNOFF))
+    still = need.approvals - len(eligibility.approvals_in(progress_of(Step.SIGNOFF.value)))
+    left = len(_may_answer_among(p, meta, req, Step.SIGNOFF, progress_of))
     if left >= still:
         return None
     return (
