@@ -5,12 +5,16 @@ at a known point (before it takes its request in) to kill it there."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -116,3 +120,38 @@ def store_held(store: Store) -> Iterator[None]:
     finally:
         held.rollback()
         held.close()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# a flow called with its one parameter: module, function, the parameter's model
+PLAIN_RUNS = {
+    "share-request": ("flows.share_request", "share_request", "ShareRequest"),
+    "enquiry": ("flows.enquiry", "enquiry", "Enquiry"),
+}
+
+
+@contextlib.contextmanager
+def plain_run(
+    flow: str, parameter: dict[str, Any], env: dict[str, str]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``flow`` called in a plain ``python`` process, no runner or worker watching it, and
+    SIGKILLed on leaving: as if its machine died, worker and all, so nobody tells Prefect."""
+    module, function, model = PLAIN_RUNS[flow]
+    script = (
+        "import json, sys\n"
+        f"from {module} import {function}\n"
+        f"from infoshare.models import {model}\n"
+        f"{function}({model}.model_validate(json.load(sys.stdin)))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, env=env,
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(parameter).encode())
+        proc.stdin.close()
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()

@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -20,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, Mailbox, Stack, example, wait_until
-from run_support import process_of, store_held
+from conftest import Mailbox, Stack, example, wait_until
+from run_support import plain_run, process_of, store_held
 from test_share_request_flow import resume_when_ready
 
 from infoshare import enquiries, prefect_api, reports
@@ -537,31 +536,14 @@ def test_an_enquiry_run_whose_machine_died_is_marked_crashed_and_gone_on_with(
     for three periods (3 x 30 s in the test stack) the automation declared with the deployments
     marks it Crashed, takes the enquiry in and asks its agencies, with no sweep."""
     enquiry = two_agency_enquiry()
-    script = (
-        "import json, sys\n"
-        "from flows.enquiry import enquiry\n"
-        "from infoshare.models import Enquiry\n"
-        "enquiry(Enquiry.model_validate(json.load(sys.stdin)))\n"
-    )
     before = _enquiry_runs(stack.api_url)
-    with store_held(stack_store):  # its intake waits
-        proc = subprocess.Popen(
-            [sys.executable, "-c", script], cwd=ROOT, env=stack.env,
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps(enquiry).encode())
-        proc.stdin.close()
-        try:
-            run_id = wait_until(
-                "the enquiry run to start",
-                lambda: next(iter(_enquiry_runs(stack.api_url, "RUNNING") - before), None),
-                120,
-            )
-            wait_until("its first heartbeat", lambda: _heartbeat_seen(stack.api_url, run_id), 20)
-        finally:
-            proc.kill()
-            proc.wait()
+    with store_held(stack_store), plain_run("enquiry", enquiry, stack.env):  # its intake waits
+        run_id = wait_until(
+            "the enquiry run to start",
+            lambda: next(iter(_enquiry_runs(stack.api_url, "RUNNING") - before), None),
+            120,
+        )
+        wait_until("its first heartbeat", lambda: _heartbeat_seen(stack.api_url, run_id), 20)
     assert stack_store.requests.ref_for_run(run_id) is None  # it died before taking it in
     assert prefect_api.run(run_id).state_type == "RUNNING"
 
@@ -602,23 +584,31 @@ def test_the_case_view_in_the_workspace(
         stranger.close()
 
 
+def unstarted_enquiry_run(client: Any) -> Any:
+    """A run of the enquiry deployment for two agencies that no worker takes (it is scheduled
+    for tomorrow): a run whose machine never ran it, for a test to end as it likes."""
+    from prefect.states import Scheduled
+
+    deployment = client.read_deployment_by_name(prefect_api.ENQUIRY_DEPLOYMENT)
+    return client.create_flow_run_from_deployment(
+        deployment.id,
+        parameters={"enquiry": two_agency_enquiry()},
+        state=Scheduled(scheduled_time=now_utc() + timedelta(days=1)),
+    )
+
+
 def test_an_enquiry_run_that_ended_unseen_is_taken_in_by_the_sweep(stack_store: Store) -> None:
     """An enquiry run that crashed before taking its enquiry in, with no state hook run for it
     (its machine died with the worker; here it never started, and is marked Crashed through
     the API): the watchdog's sweep takes the enquiry in from the run's parameters, redacts
     them and asks its agencies, once."""
     from prefect.client.orchestration import get_client
-    from prefect.states import Crashed, Scheduled
+    from prefect.states import Crashed
 
     from flows.watchdog import watchdog_at
 
     with get_client(sync_client=True) as client:
-        deployment = client.read_deployment_by_name(prefect_api.ENQUIRY_DEPLOYMENT)
-        run = client.create_flow_run_from_deployment(
-            deployment.id,
-            parameters={"enquiry": two_agency_enquiry()},
-            state=Scheduled(scheduled_time=now_utc() + timedelta(days=1)),  # no worker takes it
-        )
+        run = unstarted_enquiry_run(client)
         client.set_flow_run_state(run.id, Crashed(message="its machine died"), force=True)
         assert "Morwenna" in json.dumps(client.read_flow_run(run.id).parameters)
         swept = watchdog_at(now=now_utc())
@@ -639,15 +629,10 @@ def test_an_enquiry_run_cancelled_before_its_intake_is_recorded_and_asks_nobody(
     parameters loses the subject's name, and closes it with its record: refused, no agency
     asked. With no sweep."""
     from prefect.client.orchestration import get_client
-    from prefect.states import Cancelled, Scheduled
+    from prefect.states import Cancelled
 
     with get_client(sync_client=True) as client:
-        deployment = client.read_deployment_by_name(prefect_api.ENQUIRY_DEPLOYMENT)
-        run = client.create_flow_run_from_deployment(
-            deployment.id,
-            parameters={"enquiry": two_agency_enquiry()},
-            state=Scheduled(scheduled_time=now_utc() + timedelta(days=1)),  # no worker takes it
-        )
+        run = unstarted_enquiry_run(client)
         client.set_flow_run_state(run.id, Cancelled(message="cancelled in the UI"), force=True)
     rec = wait_until("the enquiry's record",
                      lambda: (ref := stack_store.requests.ref_for_run(str(run.id)))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -15,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, Hold, Mailbox, Stack, example, submit_and_wait_for, wait_until
+from conftest import Hold, Mailbox, Stack, example, submit_and_wait_for, wait_until
 from prefect.client.orchestration import get_client
 from prefect.states import Cancelled
 from prefect_server import api
-from run_support import process_of, store_held
+from run_support import plain_run, process_of, store_held
 
 from flows.watchdog import RECORD_ENDED_RUN_TRIGGER, watchdog_at
 from infoshare import prefect_api, timeliness
@@ -313,25 +311,11 @@ def test_a_run_whose_machine_died_is_marked_crashed_and_recorded(
     request = example("scenario2-housing.json")
     marker = f"Disturbance reports, unit-{uuid.uuid4().hex[:8]}"
     request["items"][0]["description"] = marker
-    script = (
-        "import json, sys\n"
-        "from flows.share_request import share_request\n"
-        "from infoshare.models import ShareRequest\n"
-        "share_request(ShareRequest.model_validate(json.load(sys.stdin)))\n"
-    )
-    with mailbox.hold("override_needed", marker) as held:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", script], cwd=ROOT, env=stack.env,
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps(request).encode())
-        proc.stdin.close()
-        try:
-            assert held.arrived.wait(180), "the run never asked for the override"
-        finally:
-            proc.kill()
-            proc.wait()
+    with (
+        mailbox.hold("override_needed", marker) as held,
+        plain_run("share-request", request, stack.env),
+    ):
+        assert held.arrived.wait(180), "the run never asked for the override"
     assert held.message is not None
     ref = held.message["X-Infoshare-Reference"]
     run_id = stack_store.requests.meta(ref).flow_run_id
