@@ -113,9 +113,9 @@ def record_ended_run_flow(flow_run_id: str, silent_seconds: int = 0) -> str | No
     """Triggered when a share-request or enquiry run ends Failed, Crashed, Cancelled or
     TimedOut: a request's decision record within seconds, not only at the next sweep; an
     enquiry taken in and every agency asked (cancelled before it was taken in: refused, with
-    its record). Idempotent: the server can emit two Failed states
-    for one run, and the run's own hooks may have done it already. This also covers a run
-    cancelled while suspended, when no hook runs.
+    its record). Idempotent: the server can emit two Failed states for one run, and the run's
+    own hooks may have done it already. This also covers a run cancelled while suspended,
+    when no hook runs.
 
     Also triggered (with ``silent_seconds``) when a running share-request or enquiry run stops
     sending heartbeats: its machine died with the worker on it, so nobody else will mark it

@@ -5,7 +5,6 @@ the people first told are told), each once however many watchdog sweeps see it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,8 +14,9 @@ from infoshare.models import ShareRequest, Step
 from infoshare.policy.approval import signoff_requirement
 from infoshare.registry.partnership import Member, Partnership
 from infoshare.store import Store
-from infoshare.store.requests import DONE, RequestMeta, StepProgress
+from infoshare.store.requests import DONE, ProgressOf, RequestMeta, progress_of
 from infoshare.timeliness import (
+    PERSON_STEPS,
     WAITING_STATUSES,
     WATCHDOG,
     OpenRequest,
@@ -96,31 +96,22 @@ def first_told(store: Store, ref: str, step: Step) -> list[Member]:
 
 # the steps whose progress says who may answer a step (eligibility, and an emergency's on-call
 # confirmation)
-ANSWERING = (Step.EMERGENCY.value, Step.OVERRIDE.value, Step.SIGNOFF.value)
-ProgressOf = Callable[[str], StepProgress | None]
-
-
-def _of(found: dict[tuple[str, str], StepProgress], ref: str) -> ProgressOf:
-    """One request's steps' progress, from what was read for many."""
-    return lambda step: found.get((ref, step))
+ANSWERING = tuple(s.value for s in PERSON_STEPS)
 
 
 def _may_answer(store: Store, ref: str, step: Step) -> list[Member]:
     meta, req = store.requests.many([ref])[ref]
     found = store.requests.progress([ref], *ANSWERING)
-    return _may_answer_among(store.partnership(), meta, req, step, _of(found, ref))
+    return _may_answer_among(store.partnership(), meta, req, step, progress_of(found, ref))
 
 
 def _may_answer_among(
-    p: Partnership, meta: RequestMeta, req: ShareRequest, step: Step, progress_of: ProgressOf
+    p: Partnership, meta: RequestMeta, req: ShareRequest, step: Step, progress: ProgressOf
 ) -> list[Member]:
     """Who may answer; for the retrospective sign-off of an emergency share, not whoever
     confirmed it on call (a second pair of eyes). From what was read already."""
-    may = eligibility.eligible_among(
-        p, meta, req, step.value, progress_of(Step.OVERRIDE.value),
-        progress_of(Step.SIGNOFF.value),
-    )  # fmt: skip
-    shared = progress_of(Step.EMERGENCY.value)
+    may = eligibility.eligible_among(p, meta, req, step.value, progress)
+    shared = progress(Step.EMERGENCY.value)
     if (
         step == Step.SIGNOFF
         and shared is not None
@@ -187,7 +178,7 @@ def escalations_due(store: Store, now: datetime) -> list[EscalationDue]:
             continue  # escalated once already
         stuck = None
         if step == Step.SIGNOFF and r.ref in requests:
-            stuck = _deadlock_among(p, *requests[r.ref], _of(found, r.ref))
+            stuck = _deadlock_among(p, *requests[r.ref], progress_of(found, r.ref))
         if step_due_at <= now or stuck is not None:
             out.append(EscalationDue(r, step, step_due_at, stuck))
     return out
@@ -199,17 +190,17 @@ def deadlock(store: Store, ref: str) -> str | None:
     and one approver remains, or approvers were deactivated by a registry load)."""
     meta, req = store.requests.many([ref])[ref]
     found = store.requests.progress([ref], *ANSWERING)
-    return _deadlock_among(store.partnership(), meta, req, _of(found, ref))
+    return _deadlock_among(store.partnership(), meta, req, progress_of(found, ref))
 
 
 def _deadlock_among(
-    p: Partnership, meta: RequestMeta, req: ShareRequest, progress_of: ProgressOf
+    p: Partnership, meta: RequestMeta, req: ShareRequest, progress: ProgressOf
 ) -> str | None:
     need = signoff_requirement(req, p)
     if need is None:
         return None  # an unknown disclosing agency: refused at triage
-    still = need.approvals - len(eligibility.approvals_in(progress_of(Step.SIGNOFF.value)))
-    left = len(_may_answer_among(p, meta, req, Step.SIGNOFF, progress_of))
+    still = need.approvals - len(eligibility.approvals_in(progress(Step.SIGNOFF.value)))
+    left = len(_may_answer_among(p, meta, req, Step.SIGNOFF, progress))
     if left >= still:
         return None
     return (

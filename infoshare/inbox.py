@@ -11,6 +11,7 @@ from infoshare import timeliness
 from infoshare.identity import eligibility, pauses
 from infoshare.models import Step
 from infoshare.store import Store
+from infoshare.store.requests import progress_of
 
 RAG_WORDS = {
     "RED": "Red: overdue, or less than a fifth of its time left",
@@ -54,21 +55,17 @@ def waiting_for(store: Store, person_id: str, now: datetime) -> list[Waiting]:
     rows = timeliness.open_requests(store, mine, timeliness.disclosed_by(person.agency_id))
     refs = [r.ref for r in rows]
     requests = store.requests.many(refs)
-    progress = store.requests.progress(refs, *(s.value for s in timeliness.PERSON_STEPS))
+    found = store.requests.progress(refs, *(s.value for s in timeliness.PERSON_STEPS))
     out = []
     for r in rows:
         step = r.waiting_for
         if step is None or r.ref not in requests:
             continue
-        meta, req = requests[r.ref]
-        may = eligibility.eligible_among(
-            p, meta, req, step, progress.get((r.ref, Step.OVERRIDE.value)),
-            progress.get((r.ref, Step.SIGNOFF.value)),
-        )  # fmt: skip
+        steps = progress_of(found, r.ref)
+        may = eligibility.eligible_among(p, *requests[r.ref], step, steps)
         if person_id not in {m.id for m in may}:
             continue
         out.append(Waiting(r.ref, step, r.urgency, r.requesting_agency, r.disclosing_agency,
                            r.due_at, r.time_left(now), r.rag(now), r.flow_run_id,
-                           pauses.pause_key_of(step.value,
-                                               progress.get((r.ref, step.value)))))  # fmt: skip
+                           pauses.pause_key_of(step.value, steps(step.value))))  # fmt: skip
     return out

@@ -33,9 +33,9 @@ def show_case(ref: str) -> str:
     is read again after publishing, and published again until it stands (twice at most)."""
     store = default_store()
     view = enquiries.case_view(store, ref)
+    markdown = enquiries.case_markdown(view)
     with get_client(sync_client=True) as client:
         for _ in range(3):
-            markdown = enquiries.case_markdown(view)
             publish_if_changed(
                 client,
                 f"enquiry-{ref.lower()}",
@@ -43,6 +43,8 @@ def show_case(ref: str) -> str:
                 f"Enquiry {ref}: each agency's step, due time, RAG and decision (no personal data)",
             )
             view = enquiries.case_view(store, ref)
-            if enquiries.case_markdown(view) == markdown:
+            fresh = enquiries.case_markdown(view)
+            if fresh == markdown:
                 break
+            markdown = fresh
     return str(view["status"])

@@ -100,16 +100,24 @@ def resume_enquiry(flow_run: FlowRun) -> str:
     """After an enquiry's run died or failed (its state hooks, in the runner): the enquiry
     taken in from its parameters if the run had not, Prefect's copy redacted, and every
     agency not yet asked asked now. Returns its reference."""
+    ref, _ = _taken_in(flow_run)
+    enquiries.ask_remaining(default_store(), ref)
+    return ref
+
+
+def _taken_in(flow_run: FlowRun) -> tuple[str, bool]:
+    """The enquiry of a run that ended, taken in from its parameters if the run had not (then
+    True), and Prefect's copy redacted (the run may have died between storing the enquiry and
+    redacting its parameters)."""
     store = default_store()
     run_id = str(flow_run.id)
     ref = store.requests.ref_for_run(run_id)
-    if ref is None:
-        ref, reading = enquiries.take_in(store, flow_run.parameters.get("enquiry"), run_id)
-        redact_enquiry_run(run_id, reading.enquiry, ref)
-    else:  # the run may have died between storing the enquiry and redacting its parameters
+    if ref is not None:
         redact_enquiry_run(run_id, store.enquiries.enquiry(ref), ref)
-    enquiries.ask_remaining(store, ref)
-    return ref
+        return ref, False
+    ref, reading = enquiries.take_in(store, flow_run.parameters.get("enquiry"), run_id)
+    redact_enquiry_run(run_id, reading.enquiry, ref)
+    return ref, True
 
 
 @task(name="enquiry-case-view", cache_policy=NO_CACHE)
@@ -146,8 +154,9 @@ def follow_enquiries(now: datetime) -> dict[str, list[str]]:
     return {"taken_in": taken_in, "asked": asked, "escalated": escalated, "closed": closed}
 
 
-# An enquiry run that ended so before asking every agency is gone on with (taken in, asked).
-GONE_ON_AFTER = [StateType.FAILED, StateType.CRASHED]
+# An enquiry run that ended so before asking every agency is gone on with (taken in, asked);
+# one cancelled before its intake is taken in and refused.
+TAKEN_IN_AFTER = [StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
 CANCELLED_BEFORE_INTAKE = "its run was cancelled before it took the enquiry in: no agency was asked"
 
 
@@ -156,13 +165,9 @@ def close_cancelled(flow_run: FlowRun) -> str:
     all the same, so that Prefect's copy of its parameters is redacted and the enquiry has its
     record (refused: nobody asked). Returns its reference. A run cancelled after taking it in
     goes on: its agencies are asked (withdraw one with ``infoshare enquiries withdraw``)."""
-    store = default_store()
-    run_id = str(flow_run.id)
-    ref = store.requests.ref_for_run(run_id)
-    if ref is None:
-        ref, reading = enquiries.take_in(store, flow_run.parameters.get("enquiry"), run_id)
-        redact_enquiry_run(run_id, reading.enquiry, ref)
-        enquiries.refuse(store, ref, CANCELLED_BEFORE_INTAKE)
+    ref, now = _taken_in(flow_run)
+    if now:
+        enquiries.refuse(default_store(), ref, CANCELLED_BEFORE_INTAKE)
     return ref
 
 
@@ -173,7 +178,7 @@ def _take_in_ended_runs(now: datetime) -> list[str]:
     and their agencies asked (a cancelled one: refused, nobody asked)."""
     store = default_store()
     taken_in = []
-    for run in runs_ended_badly("enquiry", now, [*GONE_ON_AFTER, StateType.CANCELLED]):
+    for run in runs_ended_badly("enquiry", now, TAKEN_IN_AFTER):
         if store.requests.ref_for_run(str(run.id)) is not None:
             continue
         try:
@@ -198,7 +203,7 @@ def go_on_after_run_ended(flow_run_id: str) -> str | None:
     its reference."""
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(UUID(flow_run_id))
-    if run.state is None or run.state.type not in [*GONE_ON_AFTER, StateType.CANCELLED]:
+    if run.state is None or run.state.type not in TAKEN_IN_AFTER:
         return None
     ref = _go_on(run)
     get_run_logger().info("%s: its run ended %s; taken in", ref, run.state.name)

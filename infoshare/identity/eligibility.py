@@ -13,7 +13,13 @@ from infoshare.policy.approval import signoff_requirement
 from infoshare.registry import partnership
 from infoshare.registry.partnership import Member
 from infoshare.store import Store
-from infoshare.store.requests import DONE, RequestMeta, StepProgress
+from infoshare.store.requests import (
+    DONE,
+    ProgressOf,
+    RequestMeta,
+    StepProgress,
+    progress_of,
+)
 
 OVERRIDE, SIGNOFF = Step.OVERRIDE.value, Step.SIGNOFF.value
 
@@ -47,10 +53,7 @@ def eligible(
     meta = store.requests.meta(ref)
     req = store.requests.request(ref) if step == Step.SIGNOFF else None
     found = store.requests.progress([ref], OVERRIDE, SIGNOFF)
-    return eligible_among(
-        p or store.partnership(), meta, req, step, found.get((ref, OVERRIDE)),
-        found.get((ref, SIGNOFF)),
-    )  # fmt: skip
+    return eligible_among(p or store.partnership(), meta, req, step, progress_of(found, ref))
 
 
 def eligible_among(
@@ -58,18 +61,18 @@ def eligible_among(
     meta: RequestMeta,
     req: ShareRequest | None,
     step: str,
-    override: StepProgress | None,
-    signoff: StepProgress | None,
+    progress: ProgressOf,
 ) -> list[Member]:
     """``eligible``, from what the caller has read already (``req``: for a sign-off only; the
-    override's and sign-off's progress, if any): an inbox reads them for every request
+    progress of the request's override and sign-off): an inbox reads them for every request
     waiting at an agency in a few queries."""
     if step == Step.SIGNOFF:
         if req is None:
             raise ValueError("who may sign off depends on the request")
         people = _may_sign_off(p, req)
+        override = progress(OVERRIDE)
         excluded = {meta.requester_id, override.actor_id if override else None}
-        excluded |= {a["person_id"] for a in approvals_in(signoff)}
+        excluded |= {a["person_id"] for a in approvals_in(progress(SIGNOFF))}
     else:
         people = p.members_of(meta.disclosing_agency)
         excluded = {meta.requester_id}

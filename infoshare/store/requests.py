@@ -9,6 +9,7 @@ again; what a step keeps that may name people is sealed (``private``), the rest 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,14 @@ class StepProgress:
     attempts: int
     actor_id: str | None
     public: dict[str, Any]
+
+
+# one request's steps' progress by step name, from what was read for many (``Requests.progress``)
+ProgressOf = Callable[[str], StepProgress | None]
+
+
+def progress_of(found: dict[tuple[str, str], StepProgress], ref: str) -> ProgressOf:
+    return lambda step: found.get((ref, step))
 
 
 BATCH = 500  # refs per query when reading many requests at once
