@@ -82,8 +82,9 @@ def wait_for_person(
     form_task: Callable[[str], WaitingForm | None],
     apply_task: Callable[[str, str, dict[str, Any]], Verdict],
 ) -> None:
-    """Suspend until an acceptable answer is given; refused answers are recorded and the run
-    waits again under a new pause key. No pause timeout: deadlines are infoshare's to enforce.
+    """Suspend until the step is done; refused answers are recorded and the run waits again
+    under a new pause key (so does a first approval where two are needed). No pause timeout:
+    deadlines are infoshare's to enforce.
 
     The answer (with its code) is deleted from Prefect's run input the moment it is read, before
     it is even checked: nobody can read a code there once the flow has it, and the code is
@@ -95,4 +96,5 @@ def wait_for_person(
             )
         data = answer.model_dump(mode="json")
         forget_run_input(form.pause_key)
-        apply_task(ref, form.pause_key, data)
+        if apply_task(ref, form.pause_key, data).finished:
+            return

@@ -36,7 +36,7 @@ from infoshare.policy.approval import (
 )
 from infoshare.policy.triage import Triage, triage
 from infoshare.store import Store
-from infoshare.store.requests import DONE, Refusal
+from infoshare.store.requests import DONE, Refusal, progress_of
 from infoshare.timeliness import is_expired
 from infoshare.worktime import now_utc
 
@@ -81,7 +81,10 @@ def run_triage(
         )
         done = store.requests.step(ref, Step.TRIAGE)
         assert done is not None
-    p = done.public
+    return _triage_result(done.public)
+
+
+def _triage_result(p: dict[str, Any]) -> TriageResult:
     return TriageResult(
         p["decision"] is None, p["decision"], p["reasons"], p["due_at"], p["needs_override"],
         bool(p.get("emergency")),
@@ -91,6 +94,42 @@ def run_triage(
 def is_done(store: Store, ref: str, step: Step) -> bool:
     st = store.requests.step(ref, step)
     return st is not None and st.status == DONE
+
+
+@dataclass(frozen=True)
+class SoFar:
+    """How far a request got in its run's earlier executions, read at once. A run woken after
+    a wait starts again from the top; it goes on from here rather than doing each done step
+    again (each would answer from the store, but as a task run of its own, with its events)."""
+
+    ref: str = ""  # "" before the intake
+    done: frozenset[Step] = frozenset()
+    triage: TriageResult | None = None  # None: not triaged yet
+    override: bool = False  # the consent check's answer, once CONSENT is done
+
+    def did(self, step: Step) -> bool:
+        return step in self.done
+
+
+NOTHING_YET = SoFar()  # a run's first execution
+
+
+def so_far(store: Store, flow_run_id: str) -> SoFar | None:
+    """What the run ``flow_run_id`` has done for its request; None before its intake."""
+    ref = store.requests.ref_for_run(flow_run_id)
+    if ref is None:
+        return None
+    found = progress_of(store.requests.progress([ref], *Step), ref)
+    done = frozenset(s for s in Step if (p := found(s)) is not None and p.status == DONE)
+    if Step.INTAKE not in done:
+        return None
+    triaged, consent = found(Step.TRIAGE), found(Step.CONSENT)
+    return SoFar(
+        ref,
+        done,
+        _triage_result(triaged.public) if triaged and Step.TRIAGE in done else None,
+        bool(consent and Step.CONSENT in done and consent.public["override"]),
+    )
 
 
 EXPIRED_VERDICT = Verdict(["The request expired at its deadline; this answer was not used."])

@@ -4,6 +4,7 @@ the people who may answer) and handling an answer given in the resume form."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from prefect.logging import get_run_logger
@@ -11,6 +12,7 @@ from prefect.logging import get_run_logger
 from infoshare.forms import WaitingForm, waiting_form
 from infoshare.models import Step
 from infoshare.policy.answers import Verdict
+from infoshare.steps import is_done
 from infoshare.store import default_store
 from tasks.notify import teller
 
@@ -41,6 +43,8 @@ def handle_answer(
     log = get_run_logger()
     if verdict.accepted:
         log.info("%s %s answer accepted (input %s)", ref, step.value, pause_key)
+        if is_done(store, ref, step):  # not when a second approver is still wanted
+            return replace(verdict, finished=True)
     else:
         log.warning("%s %s answer refused: %s", ref, step.value, verdict.reasons)
         if verdict.alert:

@@ -6,16 +6,15 @@ each back as declared when someone changed or switched it off through Prefect's 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import DeploymentUpdate
 from prefect.client.schemas.responses import DeploymentResponse
+from prefect.context import FlowRunContext
 from prefect.exceptions import ObjectNotFound
 from prefect.logging import get_run_logger
-from prefect.runtime import flow_run
 
 from infoshare import integrity
 from infoshare.store import default_store
@@ -45,11 +44,12 @@ def check_deployment(ref: str, deployment: str = integrity.SHARE_REQUEST) -> Non
     """Before anything is done with the request (and again each time a waiting run is woken):
     this run's deployment must be as infoshare declared it. A changed one is refused: an audit
     line, the data-protection lead told, and ``DeploymentChanged`` (recorded FAILED)."""
+    ctx = FlowRunContext.get()  # the run as the engine read it when this execution began
+    deployment_id = ctx.flow_run.deployment_id if ctx and ctx.flow_run else None
+    if deployment_id is None:
+        return  # called as a function (tests, a script): no deployment to have been changed
     with get_client(sync_client=True) as client:
-        run = client.read_flow_run(UUID(str(flow_run.id)))
-        if run.deployment_id is None:
-            return  # called as a function (tests, a script): no deployment to have been changed
-        d = client.read_deployment(run.deployment_id)
+        d = client.read_deployment(deployment_id)
     changed = integrity.differences(deployment, _deployed(d))
     if not changed:
         return

@@ -188,6 +188,7 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     locked: bool = False  # refused because, or newly, locked out (too many refused answers)
     alert: bool = False  # tell the data-protection lead (a claimant locked out, repeated junk)
+    finished: bool = False  # accepted, and the step is done: nobody else need answer it
 
     @property
     def accepted(self) -> bool:
