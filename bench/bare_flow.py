@@ -7,6 +7,10 @@ benchmark sets these from share-request's own counts (its serve log); the defaul
 4, 7 and 10 tasks, 21 in all) are share-request's path when this was written (intake, triage,
 consent-check, override-form; + override-justification, override-form, signoff-form;
 + senior-signoff, signoff-form, signoff-outcome, encrypted-transfer, record-decision).
+Since 7 December 2026 a woken share-request run reads where its request stands (one
+``resume-point`` task) instead of running its done steps again: 6, 5 and 7 task runs, 18 in
+all. The peer keeps Prefect's plain shape (every execution re-runs the tasks before it), and
+``bench/worker_throughput.py --bare-shape 0,0,0`` measures Prefect's floor with no tasks.
 
 Served exactly like ``flows.serve``: ``python bench/bare_flow.py`` (from the repository root),
 with ``INFOSHARE_SERVE_LIMIT`` as the process limit; with BARE_WORK_POOL=<pool>, on a process

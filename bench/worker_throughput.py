@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,8,32", help="concurrencies")
     parser.add_argument("--only", default="bare,process,fork", help="configurations")
+    parser.add_argument("--bare-shape", default="4,3,3", metavar="FIRST,SECOND,THIRD",
+                        help="the bare flow's tasks before each suspension and after the last "
+                        "(0,0,0: Prefect's own floor for three executions and two suspensions)")  # fmt: skip
     parser.add_argument("--prefect-db", choices=["sqlite", "postgres"], default="sqlite",
                         help="the Prefect server's database (postgres: a scratch database on "
                         "127.0.0.1:5432, dropped after)")  # fmt: skip
@@ -57,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                         "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE=20")  # fmt: skip
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
+    bare_shape = dict(
+        zip(("first", "second", "third"), map(int, args.bare_shape.split(",")), strict=True)
+    )
     server_env = dict(x.split("=", 1) for x in args.server_env)
     helper = fo.load_server_helper()
     tmp = Path(tempfile.mkdtemp(prefix="infoshare-bench-workers-"))
@@ -89,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         configs: list[tuple[str, str, list[str], dict[str, str], str, Any, Any]] = [
             ("bare", "bare Prefect flow, process worker", [sys.executable, "bench/bare_flow.py"],
-             {"BARE_WORK_POOL": "bare"}, fo.BARE_DEPLOYMENT, {},
+             {"BARE_WORK_POOL": "bare"}, fo.BARE_DEPLOYMENT, bare_shape,
              (lambda _r, _k: {"note": "ok"}, lambda _r: True)),
             ("process", "infoshare, process worker", [sys.executable, "-m", "flows.serve"],
              {"INFOSHARE_WORKER": "process", "INFOSHARE_WORK_POOL": "infoshare-process"},
@@ -141,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                     "load1_at_end": support.load1(),
                     "poll_s": poll,
                     "prefect_db": args.prefect_db,
+                    **({"bare_shape": args.bare_shape} if key == "bare" else {}),
                 }
                 rows.append(row)
                 print(json.dumps(row), flush=True)
