@@ -19,7 +19,9 @@ and as a run is once its intake has redacted it (tasks/run_data.py ``redact_run`
 by reference, tier and agencies. What such a run does not have: its earlier states (Scheduled,
 Pending, Running), task runs, logs and run input. Then, as bench/load.py measures them (median
 of 5): ``POST /flow_runs/filter`` (the 50 newest), ``POST /flow_runs/count`` (all, and those
-Suspended), and the RSS of the Prefect server's processes. Every 5xx is counted (a 5xx while
+Suspended); the watchdog's reads of the waiting runs (median of 3; its sweep's only
+Prefect-side work that grows with the runs waiting); and the RSS of the Prefect server's
+processes. Every 5xx is counted (a 5xx while
 creating is tried again, up to 5 times). The 1-minute load average is printed with every figure.
 
 The store's side at 10,000 (the watchdog's sweep, a person's inbox) is measured by
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -110,6 +113,7 @@ class Creator:
         self.api_url, self.deployment_id, self.threads = api_url, deployment_id, threads
         self.lock = threading.Lock()
         self.made = 0
+        self.ids: list[str] = []
         self.errors: list[str] = []
         self.set_state_fallback = False
         self.failed: list[BaseException] = []
@@ -126,6 +130,8 @@ class Creator:
         if resp.status_code >= 400:
             raise fo.BenchError(f"{resp.status_code} create: {resp.text[:300]}")
         run = resp.json()
+        with self.lock:
+            self.ids.append(run["id"])
         if (run.get("state") or {}).get("name") != "Suspended":  # not taken at creation
             self.set_state_fallback = True
             api.post(f"/flow_runs/{run['id']}/set_state",
@@ -166,6 +172,16 @@ class Creator:
         return round((self.made - start) / (time.perf_counter() - t0), 1)
 
 
+def watchdog_reads(ids: list[str]) -> None:
+    """What the watchdog's sweep asks of Prefect about the waiting runs: which have ended or
+    vanished without a record (``tasks.timeliness._ended_or_gone``, a page of ids per call)."""
+    from tasks.timeliness import _ended_or_gone
+
+    ended, gone = _ended_or_gone(ids)
+    if ended or gone:
+        raise fo.BenchError(f"{len(ended)} runs seen ended and {len(gone)} gone; none should")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="runs waiting, cumulative")
@@ -189,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
             tmp / "prefect", extra_env=settings,
             database_url=db.replace("postgresql://", "postgresql+asyncpg://", 1)))  # fmt: skip
         api = stack.enter_context(fo.api_client(server.api_url))
+        for k in [k for k in os.environ if k.upper().startswith("PREFECT_")]:
+            del os.environ[k]
+        os.environ.update(server.env)  # Prefect's client, as the watchdog uses it, at this server
         creator = Creator(server.api_url, register_deployment(api), args.threads)
         for n in sizes:
             row: dict[str, Any] = {"target": n, "load1_at_start": support.load1()}
@@ -202,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 "limit": 50, "sort": "EXPECTED_START_TIME_DESC"}).raise_for_status(), 5)  # fmt: skip
             row["api_count_s"] = load.timed(lambda: load.count(api), 5)
             row["api_count_suspended_s"] = load.timed(lambda: load.count(api, ["PAUSED"]), 5)
+            row["watchdog_reads_s"] = load.timed(lambda: watchdog_reads(creator.ids), 3)
             row["server_rss_mib"] = round(
                 sum(fo.rss_kib(p["pid"]) for p in support.tree(server.process.pid)) / 1024, 1)  # fmt: skip
             row["postgres"] = support.memory_of_matching("postgres")
@@ -227,13 +247,14 @@ def main(argv: list[str] | None = None) -> int:
 def markdown(result: dict[str, Any]) -> str:
     lines = [
         "| waiting (Suspended) | created/s | filter 50 newest s | count all s "
-        "| count Suspended s | server RSS MiB | load |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| count Suspended s | watchdog's reads s | server RSS MiB | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["rows"]:
         lines.append(
             f"| {r['suspended']} | {r.get('created_per_s', '-')} | {r['api_list_s']} | "
-            f"{r['api_count_s']} | {r['api_count_suspended_s']} | {r['server_rss_mib']} | "
+            f"{r['api_count_s']} | {r['api_count_suspended_s']} | {r['watchdog_reads_s']} | "
+            f"{r['server_rss_mib']} | "
             f"{r['load1_at_start']}-{r['load1_at_end']} |"
         )
     how = ("created, then set Suspended (forced)" if result["set_state_fallback"]

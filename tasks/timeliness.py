@@ -21,7 +21,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import FlowRun, State, StateType
+from prefect.client.schemas.objects import TERMINAL_STATES, FlowRun, State, StateType
 from prefect.client.schemas.responses import OrchestrationResult
 from prefect.client.schemas.sorting import FlowRunSort
 from prefect.exceptions import ObjectNotFound, PrefectException
@@ -227,16 +227,16 @@ def _reconcile_open(now: datetime) -> list[str]:
     log = get_run_logger()
     recorded = []
     todo = timeliness.to_reconcile(store, now - timedelta(minutes=10))
-    runs = _runs_by_id([r.flow_run_id for r in todo if r.flow_run_id])
+    ended, gone = _ended_or_gone([r.flow_run_id for r in todo if r.flow_run_id])
     for r in todo:
-        run = runs.get(str(r.flow_run_id))
-        if run is None:
+        if not r.flow_run_id or r.flow_run_id in gone:
             summary = timeliness.record_without_run(store, r.ref, timeliness.RUN_DELETED)
             teller(store).outcome(r.ref)
             log.warning("%s: its run was deleted: recorded %s", r.ref, summary.decision.value)
             recorded.append(summary.ref)
             continue
-        if run.state is None or not run.state.is_final():
+        run = ended.get(r.flow_run_id)
+        if run is None or run.state is None:
             continue  # still working or waiting (a stuck run shows here until marked)
         name = run.state.name or run.state.type.value
         summary = record_ended_run(run, name)
@@ -248,18 +248,34 @@ def _reconcile_open(now: datetime) -> list[str]:
     return recorded
 
 
-def _runs_by_id(run_ids: list[str]) -> dict[str, FlowRun]:
-    """The runs Prefect still has among ``run_ids``, a page of ids per call (one call per run
-    made a sweep with 1,000 requests waiting take 36 s, bench/load.py)."""
-    found: dict[str, FlowRun] = {}
+def _ended_or_gone(run_ids: list[str]) -> tuple[dict[str, FlowRun], set[str]]:
+    """Among ``run_ids``: the runs that have ended, by id, and the ids Prefect no longer has.
+    Per page of ids, the ended runs are read and the page's runs counted; the page is read
+    whole only when some are missing. Reading every run (one call per run, then a page per
+    call) was most of a sweep's time: 36 s, then 11 s at 1,000 waiting (bench/load.py), and
+    about 10 s at 10,000 (bench/runs_list_scale.py)."""
+    ended: dict[str, FlowRun] = {}
+    gone: set[str] = set()
     with get_client(sync_client=True) as client:
         for start in range(0, len(run_ids), RUNS_PAGE):
-            page = [UUID(i) for i in run_ids[start : start + RUNS_PAGE]]
+            page = run_ids[start : start + RUNS_PAGE]
+            ids = FlowRunFilterId(any_=[UUID(i) for i in page])
             for run in client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=page)), limit=RUNS_PAGE
+                flow_run_filter=FlowRunFilter(
+                    id=ids,
+                    state=FlowRunFilterState(
+                        type=FlowRunFilterStateType(any_=sorted(TERMINAL_STATES))
+                    ),
+                ),
+                limit=RUNS_PAGE,
             ):
-                found[str(run.id)] = run
-    return found
+                ended[str(run.id)] = run
+            if client.count_flow_runs(flow_run_filter=FlowRunFilter(id=ids)) < len(set(page)):
+                present = client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(id=ids), limit=RUNS_PAGE
+                )
+                gone |= set(page) - {str(run.id) for run in present}
+    return ended, gone
 
 
 @task(name="timeliness-dashboards", cache_policy=NO_CACHE)
