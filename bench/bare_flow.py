@@ -14,7 +14,8 @@ all. The peer keeps Prefect's plain shape (every execution re-runs the tasks bef
 
 Served exactly like ``flows.serve``: ``python bench/bare_flow.py`` (from the repository root),
 with ``INFOSHARE_SERVE_LIMIT`` as the process limit; with BARE_WORK_POOL=<pool>, on a process
-work pool with a process worker instead (bench/worker_throughput.py; bench/ on PYTHONPATH).
+work pool with a process worker instead (bench/worker_throughput.py; bench/ on PYTHONPATH), or
+with BARE_WORKER=fork as well, on infoshare's fork worker (Prefect's own cost under it).
 """
 
 from __future__ import annotations
@@ -61,12 +62,13 @@ def main() -> None:
         from bare_flow import bare_suspend as importable  # not __main__'s: a module path
         from prefect.deployments.runner import EntrypointType
 
-        from flows.serve import work
+        from flows.serve import WORKER_TYPES, work
 
         deployment = importable.to_deployment(
             name="bare-suspend", tags=["bench"], entrypoint_type=EntrypointType.MODULE_PATH
         )
-        asyncio.run(work(pool, "process", [deployment], limit))  # type: ignore[list-item]
+        kind = WORKER_TYPES[os.environ.get("BARE_WORKER", "process")]  # or "fork": Prefect's
+        asyncio.run(work(pool, kind, [deployment], limit))  # type: ignore[list-item]  # floor there
         return
     serve(
         bare_suspend.to_deployment(name="bare-suspend", tags=["bench"]),

@@ -8,7 +8,9 @@ turn, each on a work pool of its own with a worker polling every second (limit 3
 2. infoshare, process: share-request (scenario 2, hospital, consent refused: override, then
    sign-off; four eyes off so it has the baseline's two human steps) under the process worker
    (``INFOSHARE_WORKER=process python -m flows.serve``);
-3. infoshare, fork: the same under infoshare's own worker (``INFOSHARE_WORKER=fork``).
+3. infoshare, fork: the same under infoshare's own worker (``INFOSHARE_WORKER=fork``);
+4. bare-fork (only when asked for, ``--only bare-fork``): the bare flow under infoshare's own
+   worker, what Prefect itself costs there (with ``--bare-shape 0,0,0``, its floor).
 
 For each, one warm-up request, then at each concurrency c (1, 8, 32) c requests submitted at
 once, each answered as soon as its driver sees it wait (each looks every max(0.2, c/20) s:
@@ -97,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             ("bare", "bare Prefect flow, process worker", [sys.executable, "bench/bare_flow.py"],
              {"BARE_WORK_POOL": "bare"}, fo.BARE_DEPLOYMENT, bare_shape,
              (lambda _r, _k: {"note": "ok"}, lambda _r: True)),
+            ("bare-fork", "bare Prefect flow, infoshare-fork worker",
+             [sys.executable, "bench/bare_flow.py"],
+             {"BARE_WORK_POOL": "bare-fork", "BARE_WORKER": "fork"}, fo.BARE_DEPLOYMENT,
+             bare_shape, (lambda _r, _k: {"note": "ok"}, lambda _r: True)),
             ("process", "infoshare, process worker", [sys.executable, "-m", "flows.serve"],
              {"INFOSHARE_WORKER": "process", "INFOSHARE_WORK_POOL": "infoshare-process"},
              fo.INFOSHARE_DEPLOYMENT, {"request": hospital},
@@ -147,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     "load1_at_end": support.load1(),
                     "poll_s": poll,
                     "prefect_db": args.prefect_db,
-                    **({"bare_shape": args.bare_shape} if key == "bare" else {}),
+                    **({"bare_shape": args.bare_shape} if key.startswith("bare") else {}),
                 }
                 rows.append(row)
                 print(json.dumps(row), flush=True)
