@@ -67,8 +67,12 @@ def main() -> None:
         deployment = importable.to_deployment(
             name="bare-suspend", tags=["bench"], entrypoint_type=EntrypointType.MODULE_PATH
         )
-        kind = WORKER_TYPES[os.environ.get("BARE_WORKER", "process")]  # or "fork": Prefect's
-        asyncio.run(work(pool, kind, [deployment], limit))  # type: ignore[list-item]  # floor there
+        kind = os.environ.get("BARE_WORKER", "process")
+        if kind == "fork":  # that worker runs its catalogue's flows only: this one, in the bench
+            from flows import catalogue
+
+            catalogue.ENTRYPOINTS[bare_suspend.name] = "bare_flow.bare_suspend"
+        asyncio.run(work(pool, WORKER_TYPES[kind], [deployment], limit))  # type: ignore[list-item]
         return
     serve(
         bare_suspend.to_deployment(name="bare-suspend", tags=["bench"]),
