@@ -9,8 +9,9 @@ retrospectively, within the EMERGENCY budget. Declined or not confirmed in time:
 
 People answer through the run's resume form in the Prefect UI (or ``infoshare approve``). While
 the run waits it is *suspended*: no process is held, and when resumed it starts again from the
-top. It reads where its request stands (``resume-point``) and does not run the done steps again;
-each step also asks infoshare's store whether it is done already, so nothing is ever repeated.
+top. It reads where its request stands (``resume-point``) and does not run intake, triage, the
+consent check or an answered wait again; every step also asks infoshare's store whether it is
+done already, so nothing is ever repeated.
 """
 
 from __future__ import annotations
