@@ -63,6 +63,16 @@ _ENV = Environment(
 )
 _ENV.filters["reflow"] = reflow
 
+
+def compile_templates() -> int:
+    """Compile every template now (each is otherwise compiled at its first use in a process):
+    for a parent that forks a process per run (flows/forkserver.py). How many there are."""
+    names = _ENV.list_templates()
+    for name in names:
+        _ENV.get_template(name)
+    return len(names)
+
+
 # Values the templates may use besides the Notice fields; all derived from the Notice.
 DERIVED = ("due_text", "step_text", "outcome_text", "kind_title", "answer_command")
 
