@@ -600,18 +600,34 @@ def unstarted_enquiry_run(client: Any) -> Any:
 def test_an_enquiry_run_that_ended_unseen_is_taken_in_by_the_sweep(stack_store: Store) -> None:
     """An enquiry run that crashed before taking its enquiry in, with no state hook run for it
     (its machine died with the worker; here it never started, and is marked Crashed through
-    the API): the watchdog's sweep takes the enquiry in from the run's parameters, redacts
-    them and asks its agencies, once."""
+    the API) and unseen by the automation on ended runs too (someone had switched it off): the
+    watchdog's sweep switches it back on, takes the enquiry in from the run's parameters,
+    redacts them and asks its agencies, once."""
     from prefect.client.orchestration import get_client
     from prefect.states import Crashed
 
     from flows.watchdog import watchdog_at
+    from tasks.integrity import RECORDER
 
     with get_client(sync_client=True) as client:
-        run = unstarted_enquiry_run(client)
-        client.set_flow_run_state(run.id, Crashed(message="its machine died"), force=True)
-        assert "Morwenna" in json.dumps(client.read_flow_run(run.id).parameters)
-        swept = watchdog_at(now=now_utc())
+        # off, or the automation takes it in first, as often as not (a race, not the sweep)
+        recorder = client.read_deployment_by_name(RECORDER)
+        recorders = [a for a in client.read_automations()
+                     if any(getattr(x, "deployment_id", None) == recorder.id for x in a.actions)]  # fmt: skip
+        assert recorders
+        for auto in recorders:
+            client.pause_automation(auto.id)
+        try:
+            time.sleep(1)  # Prefect's server (SQLite) updates its automations after commit
+            run = unstarted_enquiry_run(client)
+            client.set_flow_run_state(run.id, Crashed(message="its machine died"), force=True)
+            assert "Morwenna" in json.dumps(client.read_flow_run(run.id).parameters)
+            swept = watchdog_at(now=now_utc())
+            back_on = [client.read_automation(a.id) for a in recorders]
+        finally:  # on again for the module's other tests, whatever happened here
+            for auto in recorders:
+                client.resume_automation(auto.id)
+        assert all(a is not None and a.enabled for a in back_on)  # the sweep switched them on
         ref = stack_store.requests.ref_for_run(str(run.id))
         assert ref is not None and ref in swept["enquiries"]["taken_in"]
         asked = stack_store.enquiries.asked(ref)
