@@ -69,13 +69,14 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
 def share_request(request: ShareRequest, enquiry_part: str = "") -> str:
     # woken after a wait, the run starts again from the top: it goes on from where its request
     # stands rather than doing each done step again
-    earlier = (resume_point() if woken() else None) or NOTHING_YET
+    first = not woken()
+    earlier = (None if first else resume_point()) or NOTHING_YET
     # the parameter as submitted (a dict), not yet validated; a run started by an enquiry is
     # given only a reference to its part (``enquiry_part``) and takes it from the store
     ref = earlier.ref or intake(request, enquiry_part)
     try:
         check_deployment(ref)  # its deployment as infoshare declared it, or refused
-        if not woken():  # once per request, not again after each wait
+        if first:  # once per request, not again after each wait
             keep_watch()  # the watchdog's schedule and the recorders on, even if no sweep runs
         checked = earlier.triage or triage(ref)
         if checked.accepted:

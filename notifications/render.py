@@ -64,13 +64,11 @@ _ENV = Environment(
 _ENV.filters["reflow"] = reflow
 
 
-def compile_templates() -> int:
+def compile_templates() -> None:
     """Compile every template now (each is otherwise compiled at its first use in a process):
-    for a parent that forks a process per run (flows/forkserver.py). How many there are."""
-    names = _ENV.list_templates()
-    for name in names:
+    for a parent that forks a process per run (flows/forkserver.py)."""
+    for name in _ENV.list_templates():
         _ENV.get_template(name)
-    return len(names)
 
 
 # Values the templates may use besides the Notice fields; all derived from the Notice.
