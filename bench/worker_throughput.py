@@ -13,9 +13,10 @@ turn, each on a work pool of its own with a worker polling every second (limit 3
    worker, what Prefect itself costs there (with ``--bare-shape 0,0,0``, its floor).
 
 For each, one warm-up request, then at each concurrency c (1, 8, 32) c requests submitted at
-once, each answered as soon as its driver sees it wait (each looks every max(0.2, c/20) s:
-the drivers' own reads of their runs were a limit of the server at 32) (one-time codes read from the maildir outbox), until
-all are done. Reported per configuration and c: CPU seconds per request (user + system of the
+once, each answered as soon as it is seen waiting (one-time codes read from the maildir outbox),
+until all are done. The drivers see their runs through one read of all of them every 0.25 s
+(``support.RunWatch``), not a read of each run by its own driver: those reads grew with the
+concurrency and with the runs' slowness, and were a sixth of the Prefect server's CPU. Reported per configuration and c: CPU seconds per request (user + system of the
 worker and all its descendants, flow-run processes included once reaped, i.e. everything but
 the Prefect server and this driver), mean wall time per request (submission to decision
 record), and requests per second (c / wall time of the batch). The 1-minute load average is
@@ -45,6 +46,7 @@ import flow_overhead as fo  # noqa: E402  (bench/ helpers: server, processes, ou
 import support  # noqa: E402  (bench/ helpers shared with load.py)
 
 ROOT = fo.ROOT
+WATCH_EVERY = 0.25  # seconds between the drivers' reads of their runs (one read for all)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                 pool = api.get(f"/deployments/name/{deployment}").json()["work_pool_name"]
 
             def request(deployment: str = deployment, params: Any = params, answer: Any = answer,
-                        finished: Any = finished, poll: float = 0.2) -> float:  # fmt: skip
-                return support.one_request(api, deployment, params, answer, finished, poll)
+                        finished: Any = finished, watch: Any = None) -> float:  # fmt: skip
+                return support.one_request(api, deployment, params, answer, finished, watch=watch)
 
             warm = request()
             print(f"{label}: warm-up request {warm:.1f} s", flush=True)
@@ -136,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                 load = support.load1()
                 cpu0 = support.cpu_seconds(served.proc.pid)
                 server0 = support.cpu_seconds(server.process.pid)
-                poll = support.poll_interval(c)
-                wall, each, failed = support.batch(c, functools.partial(request, poll=poll))
+                with support.RunWatch(api, WATCH_EVERY) as watch:
+                    wall, each, failed = support.batch(c, functools.partial(request, watch=watch))
                 time.sleep(1)  # the last processes reaped
                 cpu = support.cpu_seconds(served.proc.pid) - cpu0
                 server_cpu = support.cpu_seconds(server.process.pid) - server0
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     "failed": failed,
                     "load1_at_start": load,
                     "load1_at_end": support.load1(),
-                    "poll_s": poll,
+                    "watch_every_s": WATCH_EVERY,
                     "prefect_db": args.prefect_db,
                     **({"bare_shape": args.bare_shape} if key.startswith("bare") else {}),
                 }
