@@ -9,9 +9,10 @@ retrospectively, within the EMERGENCY budget. Declined or not confirmed in time:
 
 People answer through the run's resume form in the Prefect UI (or ``infoshare approve``). While
 the run waits it is *suspended*: no process is held, and when resumed it starts again from the
-top. It reads where its request stands (``resume-point``) and does not run intake, triage, the
-consent check or an answered wait again; every step also asks infoshare's store whether it is
-done already, so nothing is ever repeated.
+top. It reads where its request stands (``resume-point``, which also checks its deployment again)
+and does not run intake, triage, the consent check or an answered wait again, nor open the form
+of the wait it was woken from; every step also asks infoshare's store whether it is done
+already, so nothing is ever repeated.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from prefect.states import State
 from flows.results import NO_VALUES
 from flows.waiting import wait_for_person, woken
 from infoshare.forms import REQUEST_GUIDE
+from infoshare.integrity import DeploymentChanged
 from infoshare.models import ShareRequest, Step
 from infoshare.policy.answers import EmergencyInput, OverrideInput, SignOffInput
 from infoshare.steps import NOTHING_YET
 from tasks.consent import consent_check
 from tasks.emergency import apply_emergency_input, confirmed_by_on_call, emergency_form
 from tasks.intake import intake
-from tasks.integrity import check_deployment, keep_watch
+from tasks.integrity import check_deployment
 from tasks.override import apply_override_input, override_form
 from tasks.record import describe_failure, record, record_ended_run
 from tasks.resuming import resume_point
@@ -68,27 +70,31 @@ def record_unfinished_run(flow: Flow[..., Any], flow_run: FlowRun, state: State[
 )
 def share_request(request: ShareRequest, enquiry_part: str = "") -> str:
     # woken after a wait, the run starts again from the top: it goes on from where its request
-    # stands rather than doing each done step again
+    # stands rather than doing each done step again (its resume point checks its deployment)
     first = not woken()
     earlier = (None if first else resume_point()) or NOTHING_YET
     # the parameter as submitted (a dict), not yet validated; a run started by an enquiry is
     # given only a reference to its part (``enquiry_part``) and takes it from the store
     ref = earlier.ref or intake(request, enquiry_part)
     try:
-        check_deployment(ref)  # its deployment as infoshare declared it, or refused
-        if first:  # once per request, not again after each wait
-            keep_watch()  # the watchdog's schedule and the recorders on, even if no sweep runs
+        if first:  # its deployment as infoshare declared it, or refused; and keep watch
+            check_deployment(ref, watch=True)
+        elif earlier.refused:
+            raise DeploymentChanged(earlier.refused)
         checked = earlier.triage or triage(ref)
         if checked.accepted:
             if checked.emergency:
                 if not earlier.did(Step.EMERGENCY):
-                    wait_for_person(ref, EmergencyInput, emergency_form, apply_emergency_input)
+                    wait_for_person(ref, EmergencyInput, emergency_form, apply_emergency_input,
+                                    earlier.answered(Step.EMERGENCY))  # fmt: skip
                 if confirmed_by_on_call(ref):
                     transfer(ref)  # a life at risk: share now, sign off afterwards
             needs_override = earlier.override if earlier.did(Step.CONSENT) else consent_check(ref)
             if needs_override and not earlier.did(Step.OVERRIDE):
-                wait_for_person(ref, OverrideInput, override_form, apply_override_input)
-            wait_for_person(ref, SignOffInput, signoff_form, apply_signoff_input)
+                wait_for_person(ref, OverrideInput, override_form, apply_override_input,
+                                earlier.answered(Step.OVERRIDE))  # fmt: skip
+            wait_for_person(ref, SignOffInput, signoff_form, apply_signoff_input,
+                            earlier.answered(Step.SIGNOFF))  # fmt: skip
             decided = outcome(ref)
             if decided is not None and decided.shares:
                 transfer(ref)

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, create_model
 from infoshare.forms import WaitingForm
 from infoshare.markdown import plain
 from infoshare.policy.answers import Verdict
-from tasks.run_data import forget_run_input
+from tasks.run_data import forget_run_input, given_answer
 
 
 def input_form(form: WaitingForm, fields: type[BaseModel]) -> type[RunInput]:
@@ -68,12 +68,19 @@ def _suspended_state_message(message: str) -> Iterator[None]:
         prefect.flow_runs.Suspended = original
 
 
+def suspended_at() -> set[str]:
+    """The pause keys this run has been suspended under, in earlier executions. Prefect keeps
+    each pause's key on the run (its ``empirical_policy.pause_keys``); it does not count
+    resumes in ``run_count``."""
+    ctx = FlowRunContext.get()
+    keys = ctx.flow_run.empirical_policy.pause_keys if ctx and ctx.flow_run else None
+    return set(keys or ())
+
+
 def woken() -> bool:
     """Whether this execution of the run follows a wait: the run was suspended and resumed,
-    and starts again from the top. Prefect keeps each pause's key on the run (its
-    ``empirical_policy.pause_keys``); it does not count resumes in ``run_count``."""
-    ctx = FlowRunContext.get()
-    return bool(ctx and ctx.flow_run and ctx.flow_run.empirical_policy.pause_keys)
+    and starts again from the top."""
+    return bool(suspended_at())
 
 
 def wait_for_person(
@@ -81,20 +88,37 @@ def wait_for_person(
     fields: type[BaseModel],
     form_task: Callable[[str], WaitingForm | None],
     apply_task: Callable[[str, str, dict[str, Any]], Verdict],
+    answered: str | None = None,
 ) -> None:
     """Suspend until the step is done; refused answers are recorded and the run waits again
     under a new pause key (so does a first approval where two are needed). No pause timeout:
     deadlines are infoshare's to enforce.
 
+    ``answered``: the step's open pause as a woken run found it (``SoFar.answered``). If the run
+    was suspended under it, the answer given there is read straight away, as
+    ``suspend_flow_run`` would return it, without opening the step's form again (its form task
+    would find the same pause). Otherwise, or with no answer there, the step waits as usual.
+
     The answer (with its code) is deleted from Prefect's run input the moment it is read, before
     it is even checked: nobody can read a code there once the flow has it, and the code is
     spent by the check whatever its outcome."""
-    while (form := form_task(ref)) is not None:
-        with _suspended_state_message(form.state_message):
-            answer = suspend_flow_run(
-                wait_for_input=input_form(form, fields), key=form.pause_key, timeout=None
-            )
-        data = answer.model_dump(mode="json")
-        forget_run_input(form.pause_key)
-        if apply_task(ref, form.pause_key, data).finished:
+    if answered not in suspended_at():
+        answered = None  # a pause opened elsewhere (``infoshare approve --sign``) that the run
+        # never waited at: an answer planted there through Prefect's API is not read
+    while True:
+        if answered and (given := given_answer(answered)) is not None:
+            pause_key, data = answered, fields.model_validate(given).model_dump(mode="json")
+        else:
+            form = form_task(ref)
+            if form is None:
+                return
+            pause_key = form.pause_key
+            with _suspended_state_message(form.state_message):
+                answer = suspend_flow_run(
+                    wait_for_input=input_form(form, fields), key=pause_key, timeout=None
+                )
+            data = answer.model_dump(mode="json")
+        forget_run_input(pause_key)
+        if apply_task(ref, pause_key, data).finished:
             return
+        answered = None

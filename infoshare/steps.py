@@ -8,8 +8,8 @@ stored outcome: a resumed or retried run never repeats a completed step. The tra
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -106,9 +106,17 @@ class SoFar:
     done: frozenset[Step] = frozenset()
     triage: TriageResult | None = None  # None: not triaged yet
     override: bool = False  # the consent check's answer, once CONSENT is done
+    # each waiting step's open pause: a run woken from it reads the answer given there without
+    # opening the step's form again
+    pauses: Mapping[Step, str] = field(default_factory=dict)
+    refused: str = ""  # why the run's deployment refuses it, as its resume point found
 
     def did(self, step: Step) -> bool:
         return step in self.done
+
+    def answered(self, step: Step) -> str | None:
+        """The pause key the run was woken from, if it waited for ``step``."""
+        return self.pauses.get(step)
 
 
 NOTHING_YET = SoFar()  # a run's first execution
@@ -129,6 +137,7 @@ def so_far(store: Store, flow_run_id: str) -> SoFar | None:
         done,
         _triage_result(triaged.public) if triaged and Step.TRIAGE in done else None,
         bool(consent and Step.CONSENT in done and consent.public["override"]),
+        {s: key for s in Step if s not in done and (key := pauses.open_key(found(s)))},
     )
 
 

@@ -1,6 +1,7 @@
 """Runs trust only what infoshare deployed: a share-request (or enquiry) run checks its own
-deployment before it goes on (``check_deployment``), and the watchdog's sweep (``keep_watch``)
-checks the share-request and enquiry deployments, its own schedule and the ``record-ended-run`` automations, and puts
+deployment before it goes on (``check_deployment``; a woken run in its resume point), and the
+watchdog's sweep (``keep_watch``, and each request's first execution) checks the share-request
+and enquiry deployments, its own schedule and the ``record-ended-run`` automations, and puts
 each back as declared when someone changed or switched it off through Prefect's API."""
 
 from __future__ import annotations
@@ -39,33 +40,52 @@ def _deployed(d: DeploymentResponse) -> integrity.Deployed:
     )
 
 
-@task(name="deployment-check", cache_policy=NO_CACHE)
-def check_deployment(ref: str, deployment: str = integrity.SHARE_REQUEST) -> None:
-    """Before anything is done with the request (and again each time a waiting run is woken):
-    this run's deployment must be as infoshare declared it. A changed one is refused: an audit
-    line, the data-protection lead told, and ``DeploymentChanged`` (recorded FAILED)."""
-    ctx = FlowRunContext.get()  # the run as the engine read it when this execution began
+def deployment_refusal(ref: str, deployment: str = integrity.SHARE_REQUEST) -> str | None:
+    """Why this run must be refused: its deployment, as the engine read the run when this
+    execution began, is not as infoshare declared it. The refusal is audited, logged and told
+    to the data-protection lead. None: as declared (or not a deployment's run)."""
+    ctx = FlowRunContext.get()
     deployment_id = ctx.flow_run.deployment_id if ctx and ctx.flow_run else None
     if deployment_id is None:
-        return  # called as a function (tests, a script): no deployment to have been changed
+        return None  # called as a function (tests, a script): no deployment to have been changed
     with get_client(sync_client=True) as client:
         d = client.read_deployment(deployment_id)
     changed = integrity.differences(deployment, _deployed(d))
     if not changed:
-        return
+        return None
     store = default_store()
     why = integrity.refusal(changed, deployment)
     store.audit.write(ref, "deployment check", None, "run refused", why)
     get_run_logger().error("%s: %s", ref, why)
     teller(store).security_alert(ref, [why])
-    raise integrity.DeploymentChanged(why)
+    return why
+
+
+@task(name="deployment-check", cache_policy=NO_CACHE)
+def check_deployment(
+    ref: str, deployment: str = integrity.SHARE_REQUEST, watch: bool = False
+) -> None:
+    """Before anything is done with the request: this run's deployment must be as infoshare
+    declared it, or the run is refused (``DeploymentChanged``, recorded FAILED). A woken run's
+    resume point checks it again (``tasks.resuming``). With ``watch`` (a request's first
+    execution) it also keeps watch as the sweep does (``keep_watch``), even if no sweep runs."""
+    why = deployment_refusal(ref, deployment)
+    if why:
+        raise integrity.DeploymentChanged(why)
+    if watch:
+        put_back()
 
 
 @task(name="keep-watch", cache_policy=NO_CACHE)
 def keep_watch() -> list[str]:
-    """Each sweep: the share-request deployment as declared, the watchdog's schedule on, the
-    automations that record ended runs enabled; what had to be put back is logged, audited
-    and returned."""
+    """Each sweep: what ``put_back`` had to put back."""
+    return put_back()
+
+
+def put_back() -> list[str]:
+    """The share-request deployment as declared, the watchdog's schedule on, the automations
+    that record ended runs enabled; what had to be put back is logged, audited and
+    returned."""
     repaired: list[str] = []
     with get_client(sync_client=True) as client:
         repaired += _restore_share_request(client)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
+from prefect.input.actions import read_flow_run_input
 from prefect.input.run_input import keyset_from_base_key
 from prefect.runtime import flow_run
 
@@ -54,6 +56,12 @@ def redact_enquiry_run(flow_run_id: UUID | str, enq: Enquiry, ref: str) -> None:
             tags=["infoshare", f"enquiry:{ref}", f"tier:{enq.urgency.value}",
                   f"from:{enq.requesting_agency}"],
         )  # fmt: skip
+
+
+def given_answer(pause_key: str) -> Any | None:
+    """What a person answered at the pause ``pause_key`` of this run, still in Prefect's run
+    input (None: nothing given there, or already read and forgotten)."""
+    return read_flow_run_input(keyset_from_base_key(f"suspended-{pause_key}")["response"])
 
 
 def forget_run_input(pause_key: str) -> None:

@@ -212,6 +212,41 @@ def test_a_run_of_a_changed_deployment_is_refused_recorded_failed_and_alerted(
     assert stack_store.chain.record(ref2) is None
 
 
+def test_a_waiting_run_whose_deployment_is_changed_is_refused_when_it_is_woken(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """The deployment changed through the API while a request waits for its override: the
+    right person's answer wakes the run, which checks its deployment again before it uses the
+    answer (in its resume point), refuses to go on, and is recorded FAILED; the
+    data-protection lead is told."""
+    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    dep = share_request_deployment(stack)
+    api(stack, "PATCH", f"/deployments/{dep['id']}", json={"enforce_parameter_schema": False})
+    officer = stack_store.partnership().member("housing-officer")
+    assert officer is not None and officer.email
+    try:
+        prefect_api.resume(run_id, {
+            "person_id": "housing-officer", "code": mailbox.latest_code(ref, officer.email),
+            "grounds": ["SAFEGUARD_CHILDREN"], "subject_informed": False,
+            "proportionality": "Two young children; disturbance reports only.",
+            "not_informed_reason": "Telling the tenant now would raise the risk.",
+        })  # fmt: skip
+        found = wait_until(f"{ref}'s record", lambda: stack_store.chain.record(ref), timeout=120)
+        wait_until("the refused run to end", lambda: prefect_api.run(run_id).state_type == "FAILED")
+    finally:
+        swept = watchdog_at(now=now_utc())
+    reason = found[0].public["reasons"][0]
+    assert found[0].decision == "FAILED"
+    assert "DeploymentChanged" in reason and "enforce_parameter_schema" in reason
+    override = stack_store.requests.step(ref, "override")
+    assert override is None or override.status != "DONE"  # the answer was not used
+    assert audit_events(stack_store, ref, "run refused")
+    assert [m for m in mailbox.messages if m["X-Infoshare-Reference"] == ref
+            and m["X-Infoshare-Kind"] == "security_alert"]  # fmt: skip
+    assert any("share-request/share-request as declared" in r for r in swept["repaired"])
+    assert records_of(stack_store, ref) == 1
+
+
 def _recorder_automations(stack: Stack) -> list[dict[str, Any]]:
     recorder = api(stack, "GET", "/deployments/name/record-ended-run/record-ended-run").json()
     autos = api(stack, "POST", "/automations/filter", json={}).json()

@@ -388,13 +388,15 @@ def test_no_personal_data_left_in_prefect(scenarios: dict[str, Scenario], stack:
     assert scan_database_for(stack.prefect_db, [scenarios["trawl"].ref])
 
 
-def test_a_woken_run_checks_its_deployment_again_but_does_not_redo_its_done_steps(
+def test_a_woken_run_reads_where_it_stands_once_and_does_not_redo_its_done_steps(
     scenarios: dict[str, Scenario], stack: Stack
 ) -> None:
     """In the run's task runs, as the Prefect UI lists them: the hospital's request ran again
-    after each answer (refused ones too), and each time checked its deployment and read where
-    its request stood; the steps done before a wait (intake, triage, the consent check, the
-    watchdog's repairs) ran once each, at submission."""
+    after each of its five answers (refused ones too), and each time read where its request
+    stood (its resume point, which checks its deployment again). The steps done before a wait
+    (intake, the deployment check with the watchdog's repairs, triage, the consent check) ran
+    once each, at submission; each form was opened once for each pause the run waited at (two
+    overrides, three sign-offs), not again when the run was woken from it."""
     resp = httpx.post(
         f"{stack.api_url}/task_runs/filter",
         json={"flow_runs": {"id": {"any_": [scenarios["hospital"].run_id]}}, "limit": 200},
@@ -402,10 +404,12 @@ def test_a_woken_run_checks_its_deployment_again_but_does_not_redo_its_done_step
     )
     resp.raise_for_status()
     names = [t["name"].rsplit("-", 1)[0] for t in resp.json()]
-    assert names.count("deployment-check") >= 4, names  # submission, then each answer
-    assert names.count("resume-point") == names.count("deployment-check") - 1, names
-    for once in ("intake", "keep-watch", "triage", "consent-check"):
+    assert names.count("resume-point") == 5, names
+    for once in ("intake", "deployment-check", "triage", "consent-check"):
         assert names.count(once) == 1, (once, names)
+    assert "keep-watch" not in names, names  # done by the first deployment check
+    assert names.count("override-form") == names.count("override-justification") == 2, names
+    assert names.count("signoff-form") == names.count("senior-signoff") == 3, names
 
 
 def test_bad_form_is_rejected_by_the_server_with_the_field_named(stack: Stack) -> None:

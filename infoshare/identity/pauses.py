@@ -56,6 +56,12 @@ def pause_key_of(step: str, progress: StepProgress | None) -> str:
     return f"{step}-{answers + 1}"
 
 
+def open_key(progress: StepProgress | None) -> str | None:
+    """The key of the step's open pause, from its progress read already (None: none open)."""
+    held = _of(progress.public.get("pause")) if progress else None
+    return held.key if held else None
+
+
 def _of(data: Any) -> Pause | None:
     ok = isinstance(data, dict) and all(isinstance(data.get(k), str) for k in ("key", "nonce"))
     return Pause(data["key"], data["nonce"]) if ok else None
