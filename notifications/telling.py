@@ -78,9 +78,11 @@ class Teller:
         # deputy after an escalation), if they still may answer: a fresh one
         held = codes.holders(self.store, ref, step.value, run_id) - {m.id for m in told}
         told += [m for m in eligibility.eligible(self.store, ref, step.value) if m.id in held]
+        issued_to = codes.issue_each(
+            self.store, ref, step.value, [m.id for m in told], run_id, expires
+        )
         for member in told:
-            issued = codes.issue(self.store, ref, step.value, member.id, run_id, expires)
-            if issued is None:
+            if (issued := issued_to.get(member.id)) is None:
                 continue
             sent += self._send(
                 ref, step.value,

@@ -48,6 +48,30 @@ def prepared(store: Store, ref: str) -> None:
     store.requests.provide_item(ref, "item-1", b"dates", "nurse-lee")
 
 
+def test_codes_issued_at_once_each_prove_their_holder_and_skip_those_holding_one(
+    store: Store,
+) -> None:
+    """A step opening tells several people at once: one code each, each audited, none for
+    someone who still holds a live one; each proves only its own holder."""
+    ref, run = take_in(store, "scenario2-hospital.json")
+    held = code_for(store, ref, Step.SIGNOFF, "caldicott-rao", run)
+    expires = now_utc() + timedelta(hours=4)
+    issued = codes.issue_each(
+        store, ref, Step.SIGNOFF.value, ["caldicott-rao", "caldicott-deputy", "nurse-lee"],
+        run, expires,
+    )  # fmt: skip
+    assert sorted(issued) == ["caldicott-deputy", "nurse-lee"]
+    assert len({i.code for i in issued.values()} | {held}) == 3
+    lines = [(e.actor_id, e.event) for e in store.audit.trail(ref)]
+    for person in ("caldicott-rao", "caldicott-deputy", "nurse-lee"):
+        assert lines.count((person, "one-time code issued")) == 1, lines
+    assert codes.issue_each(store, ref, Step.SIGNOFF.value, ["nurse-lee"], run, expires) == {}
+    deputy = issued["caldicott-deputy"].code
+    step = Step.SIGNOFF.value
+    assert codes.redeem(store, ref, step, "nurse-lee", run, deputy) is not None
+    assert codes.redeem(store, ref, step, "caldicott-deputy", run, deputy) is None
+
+
 def test_a_valid_code_proves_the_approver_once(store: Store) -> None:
     ref, run = take_in(store, "scenario1-school-attendance.json")
     store.requests.provide_item(ref, "item-1", b"81%", "school-office")

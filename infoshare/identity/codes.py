@@ -83,31 +83,45 @@ def issue(
 ) -> IssuedCode | None:
     """A new code for this person and step, unless one they hold is still valid (then None:
     they already have it; codes are not re-sent on every wake-up of the run)."""
+    return issue_each(store, ref, step, [person_id], run_id, expires_at).get(person_id)
+
+
+def issue_each(
+    store: Store, ref: str, step: str, person_ids: list[str], run_id: str, expires_at: datetime
+) -> dict[str, IssuedCode]:
+    """``issue`` for several people at once, by person: one transaction, with each code's audit
+    line, and the request read once for them all."""
     now = now_utc()
+    out: dict[str, IssuedCode] = {}
     with store.session() as s:
-        live = s.scalar(
-            select(OneTimeCodeRow.id).where(
-                OneTimeCodeRow.ref == ref,
-                OneTimeCodeRow.step == step,
-                OneTimeCodeRow.person_id == person_id,
-                OneTimeCodeRow.flow_run_id == run_id,
-                OneTimeCodeRow.used_at.is_(None),
-                OneTimeCodeRow.expires_at > now,
+        live = set(
+            s.scalars(
+                select(OneTimeCodeRow.person_id).where(
+                    OneTimeCodeRow.ref == ref,
+                    OneTimeCodeRow.step == step,
+                    OneTimeCodeRow.person_id.in_(person_ids),
+                    OneTimeCodeRow.flow_run_id == run_id,
+                    OneTimeCodeRow.used_at.is_(None),
+                    OneTimeCodeRow.expires_at > now,
+                )
             )
         )
-        if live is not None:
-            return None
-    nonce = os.urandom(16)
-    code = _compute(_key(store), run_id, step, person_id, request_hash(store, ref), nonce)
-    with store.session() as s:
-        s.add(
-            OneTimeCodeRow(
-                ref=ref, step=step, person_id=person_id, flow_run_id=run_id, nonce=nonce,
-                issued_at=now, expires_at=expires_at, used_at=None,
-            )
-        )  # fmt: skip
-    store.audit.write(ref, step, person_id, "one-time code issued")
-    return IssuedCode(person_id, code, expires_at)
+        wanted = [p for p in dict.fromkeys(person_ids) if p not in live]
+        if not wanted:
+            return out
+        key, req_hash = _key(store), request_hash(store, ref)
+        for person_id in wanted:
+            nonce = os.urandom(16)
+            s.add(
+                OneTimeCodeRow(
+                    ref=ref, step=step, person_id=person_id, flow_run_id=run_id, nonce=nonce,
+                    issued_at=now, expires_at=expires_at, used_at=None,
+                )
+            )  # fmt: skip
+            store.audit.add(s, ref, step, person_id, "one-time code issued")
+            code = _compute(key, run_id, step, person_id, req_hash, nonce)
+            out[person_id] = IssuedCode(person_id, code, expires_at)
+    return out
 
 
 def redeem(
@@ -170,12 +184,9 @@ def issue_for_step(
     store: Store, ref: str, step: str, run_id: str, expires_at: datetime
 ) -> list[tuple[Member, IssuedCode]]:
     """Codes for everyone who may answer and does not yet hold a live one."""
-    out = []
-    for member in eligible(store, ref, step):
-        issued = issue(store, ref, step, member.id, run_id, expires_at)
-        if issued is not None:
-            out.append((member, issued))
-    return out
+    members = eligible(store, ref, step)
+    issued = issue_each(store, ref, step, [m.id for m in members], run_id, expires_at)
+    return [(m, issued[m.id]) for m in members if m.id in issued]
 
 
 def withdraw_codes(store: Store, ref: str, step: str, why: str) -> int:
