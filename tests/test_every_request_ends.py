@@ -247,6 +247,46 @@ def test_a_waiting_run_whose_deployment_is_changed_is_refused_when_it_is_woken(
     assert records_of(stack_store, ref) == 1
 
 
+def test_an_answer_planted_at_a_pause_the_run_never_waited_at_is_not_read(
+    stack: Stack, stack_store: Store, mailbox: Mailbox
+) -> None:
+    """While a request waits for its override, an outsider plants a sign-off answer through
+    Prefect's API under the key of the sign-off pause (opened early, as ``infoshare approve
+    --sign`` opens it). Woken by the override, the run must not take that answer: it opens the
+    sign-off form and waits there, its first sign-off pause unspent and no answer refused."""
+    from infoshare.identity import pauses
+
+    run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
+    opened = pauses.current(stack_store, ref, "signoff")
+    planted = {"approver_id": "housing-manager", "code": "AAAAA-AAAAA", "decision": "SHARE",
+               "approved_items": ["item-1"], "reasons": "planted"}  # fmt: skip
+    api(stack, "POST", f"/flow_runs/{run_id}/input",
+        json={"key": f"suspended-{opened.key}-response", "value": json.dumps(planted)})  # fmt: skip
+    officer = stack_store.partnership().member("housing-officer")
+    assert officer is not None and officer.email
+    prefect_api.resume(run_id, {
+        "person_id": "housing-officer", "code": mailbox.latest_code(ref, officer.email),
+        "grounds": ["SAFEGUARD_CHILDREN"], "subject_informed": False,
+        "proportionality": "Two young children; disturbance reports only.",
+        "not_informed_reason": "Telling the tenant now would raise the risk.",
+    })  # fmt: skip
+    wait_until(
+        f"{ref} to wait for its sign-off",
+        lambda: (
+            stack_store.requests.meta(ref).status == "AWAITING_SIGNOFF"
+            and prefect_api.run(run_id).state_type == "PAUSED"
+        ),
+        timeout=120,
+    )
+    run = api(stack, "GET", f"/flow_runs/{run_id}").json()
+    assert run["state"]["state_details"]["pause_key"] == opened.key  # waits at it, unspent
+    assert pauses.current(stack_store, ref, "signoff") == opened
+    signoff = stack_store.requests.step(ref, "signoff")
+    assert signoff is not None and signoff.attempts == 0  # nothing was refused
+    assert not audit_events(stack_store, ref, "input refused")
+    assert stack_store.chain.record(ref) is None
+
+
 def _recorder_automations(stack: Stack) -> list[dict[str, Any]]:
     recorder = api(stack, "GET", "/deployments/name/record-ended-run/record-ended-run").json()
     autos = api(stack, "POST", "/automations/filter", json={}).json()
