@@ -41,6 +41,13 @@ def cpu_seconds(root: int) -> float:
     return total / TICK
 
 
+def postgres_pid() -> int | None:
+    """PostgreSQL's postmaster on this machine (its CPU, with ``cpu_seconds``, includes every
+    backend's: they are its children), or None if none runs here."""
+    found = subprocess.run(["pgrep", "-o", "-x", "postgres"], capture_output=True, text=True)
+    return int(found.stdout.split()[0]) if found.returncode == 0 and found.stdout.split() else None
+
+
 def uss_kib(pid: int) -> int:
     """Unique set size: the pages only this process maps (private clean + private dirty)."""
     try:

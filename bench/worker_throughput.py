@@ -16,10 +16,13 @@ For each, one warm-up request, then at each concurrency c (1, 8, 32) c requests 
 once, each answered as soon as it is seen waiting (one-time codes read from the maildir outbox),
 until all are done. The drivers see their runs through one read of all of them every 0.25 s
 (``support.RunWatch``), not a read of each run by its own driver: those reads grew with the
-concurrency and with the runs' slowness, and were a sixth of the Prefect server's CPU. Reported per configuration and c: CPU seconds per request (user + system of the
-worker and all its descendants, flow-run processes included once reaped, i.e. everything but
-the Prefect server and this driver), mean wall time per request (submission to decision
-record), and requests per second (c / wall time of the batch). The 1-minute load average is
+concurrency and with the runs' slowness, and were a third of the Prefect server's CPU per
+request at 16 at once. Reported per configuration and c: CPU seconds per request (user +
+system of the worker and all its descendants, flow-run processes included once reaped), and
+separately the Prefect server's, PostgreSQL's (``--prefect-db postgres``) and this driver's
+(the people it plays: reading codes, providing items, answering; and its watch of the runs);
+mean wall time per request (submission to decision record), and requests per second (c / wall
+time of the batch). The 1-minute load average is
 printed with each line: other work on the machine inflates everything.
 
 Run from the repository root:  .venv/bin/python bench/worker_throughput.py [--levels 1,8,32]
@@ -138,16 +141,31 @@ def main(argv: list[str] | None = None) -> int:
                 load = support.load1()
                 cpu0 = support.cpu_seconds(served.proc.pid)
                 server0 = support.cpu_seconds(server.process.pid)
+                driver0 = time.process_time()
+                pg = support.postgres_pid() if args.prefect_db == "postgres" else None
+                pg0 = support.cpu_seconds(pg) if pg else 0.0
                 with support.RunWatch(api, WATCH_EVERY) as watch:
                     wall, each, failed = support.batch(c, functools.partial(request, watch=watch))
                 time.sleep(1)  # the last processes reaped
                 cpu = support.cpu_seconds(served.proc.pid) - cpu0
                 server_cpu = support.cpu_seconds(server.process.pid) - server0
+                driver_cpu = time.process_time() - driver0
+                pg_cpu = support.cpu_seconds(pg) - pg0 if pg else None
                 row = {
                     "config": label,
                     "concurrency": c,
                     "cpu_s_per_request": round(cpu / max(len(each), 1), 3),
                     "server_cpu_s_per_request": round(server_cpu / max(len(each), 1), 3),
+                    # this process: the people (reading codes from the outbox, providing items,
+                    # answering) and the watch of the runs
+                    "driver_cpu_s_per_request": round(driver_cpu / max(len(each), 1), 3),
+                    # PostgreSQL, Prefect's database (the store is SQLite, in the driver's and
+                    # the worker's processes)
+                    **(
+                        {"postgres_cpu_s_per_request": round(pg_cpu / max(len(each), 1), 3)}
+                        if pg_cpu is not None
+                        else {}
+                    ),  # fmt: skip
                     "wall_s_per_request": round(statistics.mean(each), 2) if each else None,
                     "requests_per_s": round(len(each) / wall, 3),
                     "failed": failed,
@@ -165,11 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     lines = [
         "| configuration | concurrency | CPU s / request | Prefect server CPU s / request | "
-        "wall s / request | requests / s | load |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "PostgreSQL CPU s / request | driver CPU s / request | wall s / request | "
+        "requests / s | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {r['config']} | {r['concurrency']} | {r['cpu_s_per_request']:.2f} | "
-            f"{r['server_cpu_s_per_request']:.2f} | {r['wall_s_per_request']} | "
+            f"{r['server_cpu_s_per_request']:.2f} | {r.get('postgres_cpu_s_per_request', '')} | "
+            f"{r['driver_cpu_s_per_request']:.2f} | {r['wall_s_per_request']} | "
             f"{r['requests_per_s']:.3f} | {r['load1_at_start']}-{r['load1_at_end']} |"
             for r in rows
         ),

@@ -93,10 +93,10 @@ def share_request(request: ShareRequest, enquiry_part: str = "") -> str:
             if needs_override and not earlier.did(Step.OVERRIDE):
                 wait_for_person(ref, OverrideInput, override_form, apply_override_input,
                                 earlier.answered(Step.OVERRIDE))  # fmt: skip
-            wait_for_person(ref, SignOffInput, signoff_form, apply_signoff_input,
-                            earlier.answered(Step.SIGNOFF))  # fmt: skip
-            decided = outcome(ref)
-            if decided is not None and decided.shares:
+            signed = wait_for_person(ref, SignOffInput, signoff_form, apply_signoff_input,
+                                     earlier.answered(Step.SIGNOFF))  # fmt: skip
+            # the answer that finished the sign-off says whether to share; else, read it
+            if signed.shares if signed else outcome(ref):
                 transfer(ref)
     except Exception as exc:
         record(ref, failure=describe_failure(exc))

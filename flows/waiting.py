@@ -89,10 +89,11 @@ def wait_for_person(
     form_task: Callable[[str], WaitingForm | None],
     apply_task: Callable[[str, str, dict[str, Any]], Verdict],
     answered: str | None = None,
-) -> None:
+) -> Verdict | None:
     """Suspend until the step is done; refused answers are recorded and the run waits again
     under a new pause key (so does a first approval where two are needed). No pause timeout:
-    deadlines are infoshare's to enforce.
+    deadlines are infoshare's to enforce. Returns the verdict on the answer that finished the
+    step, or None if it needed none in this execution (done before, or expired).
 
     ``answered``: the step's open pause as a woken run found it (``SoFar.answered``). If the run
     was suspended under it, the answer given there is read straight away, as
@@ -111,7 +112,7 @@ def wait_for_person(
         else:
             form = form_task(ref)
             if form is None:
-                return
+                return None
             pause_key = form.pause_key
             with _suspended_state_message(form.state_message):
                 answer = suspend_flow_run(
@@ -119,6 +120,6 @@ def wait_for_person(
                 )
             data = answer.model_dump(mode="json")
         forget_run_input(pause_key)
-        if apply_task(ref, pause_key, data).finished:
-            return
+        if (verdict := apply_task(ref, pause_key, data)).finished:
+            return verdict
         answered = None

@@ -410,6 +410,8 @@ def test_a_woken_run_reads_where_it_stands_once_and_does_not_redo_its_done_steps
     assert "keep-watch" not in names, names  # done by the first deployment check
     assert names.count("override-form") == names.count("override-justification") == 2, names
     assert names.count("signoff-form") == names.count("senior-signoff") == 3, names
+    # the answer that finished the sign-off said whether to share: no separate read of it
+    assert "signoff-outcome" not in names and names.count("encrypted-transfer") == 1, names
 
 
 def test_bad_form_is_rejected_by_the_server_with_the_field_named(stack: Stack) -> None:

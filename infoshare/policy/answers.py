@@ -189,6 +189,7 @@ class Verdict:
     locked: bool = False  # refused because, or newly, locked out (too many refused answers)
     alert: bool = False  # tell the data-protection lead (a claimant locked out, repeated junk)
     finished: bool = False  # accepted, and the step is done: nobody else need answer it
+    shares: bool = False  # a finished sign-off whose decision is to share (not expired)
 
     @property
     def accepted(self) -> bool:
