@@ -232,8 +232,8 @@ def full_request(example_file: str) -> str:
     }
     verdict = apply_signoff_input(ref, form.pause_key, answer)
     assert verdict.accepted, verdict.reasons
-    decided = outcome(ref)
-    assert decided is not None and decided.shares
+    assert verdict.finished and verdict.shares  # the finishing answer says to share
+    assert outcome(ref)  # and so does the store, read again
     transfer(ref)
     return str(record(ref).decision.value) + " " + ref
 
