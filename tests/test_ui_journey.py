@@ -39,6 +39,7 @@ from browser import (
 )
 from conftest import ROOT, Mailbox, Stack, wait_until
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from infoshare.store import Store
 
@@ -82,7 +83,15 @@ def choose(page: Any, scope: Any, name: str, *options: str, nth: int = 0) -> Non
     """Pick ``options`` in the select labelled ``name`` (several for a list of choices)."""
     control(scope, name, nth).click()
     for option in options:
-        page.get_by_role("option", name=option, exact=True).click()
+        item = page.get_by_role("option", name=option, exact=True)
+        try:
+            item.click(timeout=10_000)
+        except PlaywrightTimeoutError as exc:
+            # under CI's load the open list can keep moving ("element is not stable") for
+            # 20 s and more (once in CI, 7 December 2026): a person clicks it all the same
+            if "not stable" not in str(exc):
+                raise
+            item.click(force=True)
     if len(options) > 1 or page.get_by_role("listbox").count():
         page.keyboard.press("Escape")
 
