@@ -195,24 +195,14 @@ def one_request(
     parameters: dict[str, Any],
     answer: Callable[[str, str | None], dict[str, Any]],
     finished: Callable[[str], bool],
-    poll: float = 0.2,
-    watch: RunWatch | None = None,
+    watch: RunWatch,
 ) -> float:
-    """Submit, answer each wait as soon as it is seen; seconds until the run's end is seen."""
+    """Submit, answer each wait as soon as ``watch`` sees it; seconds until the run's end is
+    seen."""
     t0 = time.perf_counter()
     run_id = submit(deployment, parameters)
-    if watch is None:
-        return drive(api, run_id, answer, finished, t0, poll=poll)
     with watch.watching(run_id):
-        return drive(api, run_id, answer, finished, t0, watch=watch)
-
-
-def poll_interval(c: int, per_second: float = 20.0) -> float:
-    """How often each of ``c`` drivers looks at its run: every 0.2 s, but at most
-    ``per_second`` reads of a run for all of them together. Measured (py-spy, Prefect on
-    PostgreSQL, 8 bare requests at once polled every 0.2 s): reading runs was 16% of the
-    server's samples; at 32 at once the driver's own reads would take a core of this machine."""
-    return max(0.2, c / per_second)
+        return drive(run_id, answer, finished, t0, watch)
 
 
 # what a driver acts on: a run waiting for its answer, or ended
@@ -282,23 +272,18 @@ class RunWatch:
 
 
 def drive(
-    api: Any,
     run_id: str,
     answer: Callable[[str, str | None], dict[str, Any]],
     finished: Callable[[str], bool],
     t0: float,
+    watch: RunWatch,
     timeout: float = 900,
-    poll: float = 0.2,
-    watch: RunWatch | None = None,
 ) -> float:
-    """Answer each wait of ``run_id`` as soon as it is seen (by ``watch``, or reading the run
-    every ``poll`` seconds); seconds from ``t0`` to its end."""
+    """Answer each wait of ``run_id`` as soon as ``watch`` sees it; seconds from ``t0`` to its
+    end."""
     handled: set[str] = set()
     while time.perf_counter() - t0 < timeout:
-        if watch is not None:
-            state = watch.state(run_id)
-        else:
-            state = api.get(f"/flow_runs/{run_id}").json().get("state") or {}
+        state = watch.state(run_id)
         kind = state.get("type")
         if kind == "PAUSED" and state.get("id") not in handled:
             handled.add(state["id"])
@@ -308,8 +293,6 @@ def drive(
             return time.perf_counter() - t0
         elif kind in ("FAILED", "CRASHED", "CANCELLED"):
             raise fo.BenchError(f"run {run_id} ended {state.get('name')}: {state.get('message')}")
-        if watch is None:
-            time.sleep(poll)
     raise fo.BenchError(f"run {run_id} not done after {timeout:.0f} s")
 
 

@@ -131,11 +131,13 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.5)
                 pool = api.get(f"/deployments/name/{deployment}").json()["work_pool_name"]
 
-            def request(deployment: str = deployment, params: Any = params, answer: Any = answer,
-                        finished: Any = finished, watch: Any = None) -> float:  # fmt: skip
-                return support.one_request(api, deployment, params, answer, finished, watch=watch)
+            def request(watch: support.RunWatch, deployment: str = deployment,
+                        params: Any = params, answer: Any = answer,
+                        finished: Any = finished) -> float:  # fmt: skip
+                return support.one_request(api, deployment, params, answer, finished, watch)
 
-            warm = request()
+            with support.RunWatch(api, WATCH_EVERY) as watch:
+                warm = request(watch)
             print(f"{label}: warm-up request {warm:.1f} s", flush=True)
             for c in levels:
                 load = support.load1()

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from prefect.client.orchestration import get_client
 from prefect.input.actions import read_flow_run_input
-from prefect.input.run_input import keyset_from_base_key
+from prefect.input.run_input import Keyset, keyset_from_base_key
 from prefect.runtime import flow_run
 
 from infoshare.markdown import label
@@ -61,7 +61,7 @@ def redact_enquiry_run(flow_run_id: UUID | str, enq: Enquiry, ref: str) -> None:
 def given_answer(pause_key: str) -> Any | None:
     """What a person answered at the pause ``pause_key`` of this run, still in Prefect's run
     input (None: nothing given there, or already read and forgotten)."""
-    return read_flow_run_input(keyset_from_base_key(f"suspended-{pause_key}")["response"])
+    return read_flow_run_input(_pause_inputs(pause_key)["response"])
 
 
 def forget_run_input(pause_key: str) -> None:
@@ -70,7 +70,7 @@ def forget_run_input(pause_key: str) -> None:
     if run_id is None:
         raise RuntimeError("forget_run_input must be called inside a flow run")
     flow_run_id = UUID(run_id)
-    keyset = keyset_from_base_key(f"suspended-{pause_key}")
+    keyset = _pause_inputs(pause_key)
     with get_client(sync_client=True) as client:
         for key in (keyset["response"], keyset["description"], keyset["schema"]):
             try:
@@ -78,3 +78,9 @@ def forget_run_input(pause_key: str) -> None:
             except Exception as exc:  # noqa: BLE001 - absent keys are fine; report nothing personal
                 if getattr(getattr(exc, "response", None), "status_code", None) != 404:
                     raise
+
+
+def _pause_inputs(pause_key: str) -> Keyset:
+    """The keys of a pause's run inputs (response, description, schema), as Prefect's
+    ``suspend_flow_run`` names them."""
+    return keyset_from_base_key(f"suspended-{pause_key}")

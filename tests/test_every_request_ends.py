@@ -212,6 +212,19 @@ def test_a_run_of_a_changed_deployment_is_refused_recorded_failed_and_alerted(
     assert stack_store.chain.record(ref2) is None
 
 
+def justify_housing_override(store: Store, mailbox: Mailbox, run_id: str, ref: str) -> None:
+    """The housing officer justifies the override of housing request ``ref`` in its resume
+    form, with the code mailed to her."""
+    officer = store.partnership().member("housing-officer")
+    assert officer is not None and officer.email
+    prefect_api.resume(run_id, {
+        "person_id": "housing-officer", "code": mailbox.latest_code(ref, officer.email),
+        "grounds": ["SAFEGUARD_CHILDREN"], "subject_informed": False,
+        "proportionality": "Two young children; disturbance reports only.",
+        "not_informed_reason": "Telling the tenant now would raise the risk.",
+    })  # fmt: skip
+
+
 def test_a_waiting_run_whose_deployment_is_changed_is_refused_when_it_is_woken(
     stack: Stack, stack_store: Store, mailbox: Mailbox
 ) -> None:
@@ -222,15 +235,8 @@ def test_a_waiting_run_whose_deployment_is_changed_is_refused_when_it_is_woken(
     run_id, ref = submit_and_wait_for(stack_store, "scenario2-housing.json", "AWAITING_OVERRIDE")
     dep = share_request_deployment(stack)
     api(stack, "PATCH", f"/deployments/{dep['id']}", json={"enforce_parameter_schema": False})
-    officer = stack_store.partnership().member("housing-officer")
-    assert officer is not None and officer.email
     try:
-        prefect_api.resume(run_id, {
-            "person_id": "housing-officer", "code": mailbox.latest_code(ref, officer.email),
-            "grounds": ["SAFEGUARD_CHILDREN"], "subject_informed": False,
-            "proportionality": "Two young children; disturbance reports only.",
-            "not_informed_reason": "Telling the tenant now would raise the risk.",
-        })  # fmt: skip
+        justify_housing_override(stack_store, mailbox, run_id, ref)
         found = wait_until(f"{ref}'s record", lambda: stack_store.chain.record(ref), timeout=120)
         wait_until("the refused run to end", lambda: prefect_api.run(run_id).state_type == "FAILED")
     finally:
@@ -262,14 +268,7 @@ def test_an_answer_planted_at_a_pause_the_run_never_waited_at_is_not_read(
                "approved_items": ["item-1"], "reasons": "planted"}  # fmt: skip
     api(stack, "POST", f"/flow_runs/{run_id}/input",
         json={"key": f"suspended-{opened.key}-response", "value": json.dumps(planted)})  # fmt: skip
-    officer = stack_store.partnership().member("housing-officer")
-    assert officer is not None and officer.email
-    prefect_api.resume(run_id, {
-        "person_id": "housing-officer", "code": mailbox.latest_code(ref, officer.email),
-        "grounds": ["SAFEGUARD_CHILDREN"], "subject_informed": False,
-        "proportionality": "Two young children; disturbance reports only.",
-        "not_informed_reason": "Telling the tenant now would raise the risk.",
-    })  # fmt: skip
+    justify_housing_override(stack_store, mailbox, run_id, ref)
     wait_until(
         f"{ref} to wait for its sign-off",
         lambda: (
