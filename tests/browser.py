@@ -8,7 +8,8 @@ Fixtures (``pytest_plugins = ["prefect_server", "browser"]`` in ``tests/conftest
 * ``new_page``: makes a page in a new browser context (no cookies, no storage: like a private
   window) at 1366x768, the screen the UI must work on, one per person of a journey; ``page`` is
   one such page. When the test fails, a full-page screenshot of every page the test opened is
-  kept in :data:`SCREENSHOTS` (``.ci/run`` prints the folder).
+  kept in :data:`SCREENSHOTS` (``.ci/run`` prints the folder), and the failure's report says
+  each page's address and the text it showed (CI keeps only its log).
 
 Helpers that check what a person *sees*, not only what is in the DOM:
 
@@ -89,10 +90,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if report.failed:
         item.stash.setdefault(_FAILED, True)
+        if report.when == "call":
+            # CI keeps only its log: say there what each page showed when the test failed
+            pages = [p for c in item.stash.get(_CONTEXTS, []) for p in c.pages]
+            for n, shown in enumerate(what_pages_show(pages)):
+                report.sections.append((f"what browser page {n} showed", shown))
     return report
 
 
 _FAILED = pytest.StashKey[bool]()
+_CONTEXTS = pytest.StashKey[list[Any]]()  # the browser contexts a test opened
+
+
+def what_pages_show(pages: list[Any], limit: int = 3000) -> list[str]:
+    """Each page's address and the text it shows (the end of it, past ``limit`` characters)."""
+    shown = []
+    for p in pages:
+        try:
+            text = p.locator("body").inner_text(timeout=5_000)
+        except Exception as exc:  # noqa: BLE001 - a closed or crashed page: say so
+            text = f"(no text: {type(exc).__name__})"
+        cut = f"...{text[-limit:]}" if len(text) > limit else text
+        shown.append(f"{p.url}\n{cut}")
+    return shown
 
 
 @pytest.fixture
@@ -101,7 +121,7 @@ def new_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Callable
     1366x768, as often as the test needs (several people in one journey); ``options`` go to
     Playwright's ``new_context`` (e.g. ``accept_downloads=True``). When the test fails, every
     page it opened is kept as a screenshot."""
-    contexts: list[Any] = []
+    contexts: list[Any] = request.node.stash.setdefault(_CONTEXTS, [])
 
     def make(**options: Any) -> Any:
         context = chromium.new_context(

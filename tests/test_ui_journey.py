@@ -72,10 +72,10 @@ def _label(scope: Any, name: str, nth: int = 0) -> Any:
     )
 
 
-def control(scope: Any, name: str, nth: int = 0) -> Any:
+def control(scope: Any, name: str, nth: int = 0, timeout: float | None = None) -> Any:
     """The input a label names (the new UI links each label to its control)."""
     label = _label(scope, name, nth)
-    label.wait_for()
+    label.wait_for(timeout=timeout)
     return scope.locator(f"[id='{label.get_attribute('for')}']")
 
 
@@ -259,7 +259,9 @@ def test_a_request_from_the_run_form_to_the_dashboards(
     # 1. The run form, in the UI Prefect opens by default -------------------------------------
     dep = httpx.get(f"{stack.api_url}/deployments/name/share-request/share-request", timeout=10)
     page.goto(ui_url(base, f"/deployments/deployment/{dep.json()['id']}/run", "v2"))
-    control(page, "Requesting Agency").click()  # a select of the registry's agencies
+    # a select of the registry's agencies; a fresh browser loads the new UI's scripts first,
+    # and under CI's load the form once took more than 20 s to appear (7 December 2026)
+    control(page, "Requesting Agency", timeout=60_000).click()
     offered = {o.inner_text() for o in page.get_by_role("option").all()}
     assert offered == set(stack_store.partnership().agencies)
     page.get_by_role("option", name="northshire-mash", exact=True).click()
