@@ -2,12 +2,16 @@
 
 Private keys live under ``$INFOSHARE_HOME/keys/agencies/<agency>/<kind>-<key id>.key``, one JSON
 file each, mode 0600 in a 0700 directory. The raw private key is encrypted with AES-256-GCM under
-a key derived with scrypt from a secret:
+a key derived from a secret:
 
 * ``INFOSHARE_KEY_PASSPHRASE`` (or a passphrase typed at ``infoshare keys --ask-passphrase``)
-  when it is set, or
+  when it is set, stretched with scrypt (a passphrase can be guessed: each guess must cost), or
 * the store's master key (``INFOSHARE_MASTER_KEY`` or its 0600 key file) otherwise, so the
-  embedded default needs no set-up.
+  embedded default needs no set-up, with HKDF-SHA256: a random 32-byte key cannot be guessed,
+  so stretching it bought nothing and cost every process that signs 0.1 s of CPU. Files written
+  under the master key before 7 December 2026 say scrypt, and still open; `infoshare keys
+  rotate` or `rotate-master` writes them again with HKDF (versions before then call such files
+  malformed).
 
 Each file says which of the two protects it, so a missing or wrong passphrase gets a clear
 error; a file under the master key also names that key's id (``master_key_id``, absent in files
@@ -33,10 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from infoshare.crypto import MasterKey, write_secret_file
@@ -46,8 +51,11 @@ SIGNING = "ed25519"
 KINDS = (ENCRYPTION, SIGNING)
 PASSPHRASE_ENV = "INFOSHARE_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
 FILE_FORMAT = "infoshare-agency-private-key/1"
-# 32 MiB and about 0.1 s per derivation; derived keys are cached per process and salt.
+# for a passphrase: 32 MiB and about 0.1 s per derivation; derived keys are cached per process
+# and salt
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# for the master key (its "agency-private-keys" sub-key), with the file's random salt
+HKDF_INFO = b"infoshare agency private key file"
 # A retired decryption key is kept this long after it stopped being current: longer than any
 # rotation overlap (at most MAX_OVERLAP) plus the longest envelope lifetime (30 days).
 DECRYPTION_KEY_RETENTION = timedelta(days=365)
@@ -135,7 +143,7 @@ class AgencyKeyStore:
                 "agency-private-keys"
             )
         self.passphrase = passphrase or None
-        self._derived: dict[tuple[str, bytes, int, int, int], bytes] = {}
+        self._derived: dict[tuple[Any, ...], bytes] = {}
         self._salt: bytes | None = None  # one salt for the keys this process writes
 
     # --- secrets --------------------------------------------------------------------------
@@ -161,20 +169,40 @@ class AgencyKeyStore:
             )
         return self.passphrase.encode()
 
+    def _kdf(self, protected_by: str) -> dict[str, Any]:
+        """How a file this process writes derives its key (its salt: ``self._salt``)."""
+        if self._salt is None:
+            self._salt = os.urandom(16)
+        if protected_by == "master-key":
+            return {"name": "hkdf-sha256", "salt": _b64(self._salt)}
+        return {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
+                "salt": _b64(self._salt)}  # fmt: skip
+
     def _kek(
-        self,
-        protected_by: str,
-        path: Path,
-        salt: bytes,
-        n: int,
-        r: int,
-        p: int,
-        master_key_id: str | None = None,
+        self, protected_by: str, path: Path, kdf: dict[str, Any], master_key_id: str | None = None
     ) -> bytes:
+        """The key that encrypts a file's private key, as its ``kdf`` says (cached)."""
+        try:
+            name, salt = kdf["name"], base64.b64decode(kdf["salt"], validate=True)
+            params: tuple[int, ...] = (
+                (int(kdf["n"]), int(kdf["r"]), int(kdf["p"])) if name == "scrypt" else ()
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KeyStoreError(f"private key file {path} is malformed") from exc
+        if name == "hkdf-sha256" and protected_by != "master-key":
+            # a passphrase must be stretched: a file that says otherwise was altered
+            raise KeyStoreError(f"private key file {path} derives a passphrase's key with HKDF")
+        if name not in ("scrypt", "hkdf-sha256"):
+            raise KeyStoreError(f"private key file {path} uses an unknown key derivation {name!r}")
         secret = self._secret(protected_by, path, master_key_id)
-        cache = (protected_by, hashlib.sha256(secret + salt).digest(), n, r, p)
+        cache = (protected_by, name, hashlib.sha256(secret + salt).digest(), *params)
         if cache not in self._derived:
-            self._derived[cache] = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+            if name == "scrypt":
+                n, r, p = params
+                self._derived[cache] = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+            else:
+                hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=HKDF_INFO)
+                self._derived[cache] = hkdf.derive(secret)
         return self._derived[cache]
 
     # --- files ----------------------------------------------------------------------------
@@ -195,26 +223,23 @@ class AgencyKeyStore:
         """Write a key file (``replace``: over the one there, atomically)."""
         kid = key_id(pub)
         path = self._dir(agency_id) / f"{kind}-{kid}.key"
-        if self._salt is None:
-            self._salt = os.urandom(16)
         if protected_by is None:
             protected_by = "master-key" if self.passphrase is None else "passphrase"
-        meta = {
+        kdf = self._kdf(protected_by)
+        meta: dict[str, Any] = {
             "format": FILE_FORMAT,
             "agency": agency_id,
             "kind": kind,
             "key_id": kid,
             "created": _time(at),
             "protected_by": protected_by,
-            "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
-                    "salt": _b64(self._salt)},
+            "kdf": kdf,
             "cipher": "AES-256-GCM",
-        }  # fmt: skip
+        }
         master_key_id = self._master_id if protected_by == "master-key" else None
         if master_key_id is not None:  # which one (master key rotation)
             meta["master_key_id"] = master_key_id
-        kek = self._kek(protected_by, path, self._salt, SCRYPT_N, SCRYPT_R, SCRYPT_P,
-                        master_key_id)  # fmt: skip
+        kek = self._kek(protected_by, path, kdf, master_key_id)
         nonce = os.urandom(12)
         body = {**meta, "nonce": _b64(nonce),
                 "ciphertext": _b64(AESGCM(kek).encrypt(nonce, raw_private, _aad(meta)))}  # fmt: skip
@@ -242,7 +267,6 @@ class AgencyKeyStore:
         check_private_mode(key.path)
         body = self._read_meta(key.path)
         meta = {k: v for k, v in body.items() if k not in ("nonce", "ciphertext")}
-        kdf = meta["kdf"]
         # a file from before master key ids: whichever master key given opens it (a rotation
         # holds the old and the new)
         ids: list[str | None] = [meta.get("master_key_id")]
@@ -250,12 +274,11 @@ class AgencyKeyStore:
             ids = list(self._master_secrets)
         for i, master_key_id in enumerate(ids):
             try:
-                salt, nonce = base64.b64decode(kdf["salt"]), base64.b64decode(body["nonce"])
-                ct = base64.b64decode(body["ciphertext"])
-                kek = self._kek(meta["protected_by"], key.path, salt, kdf["n"], kdf["r"],
-                                kdf["p"], master_key_id)  # fmt: skip
+                nonce, ct = base64.b64decode(body["nonce"]), base64.b64decode(body["ciphertext"])
+                kdf = meta["kdf"]
             except (KeyError, TypeError, ValueError) as exc:
                 raise KeyStoreError(f"private key file {key.path} is malformed") from exc
+            kek = self._kek(meta.get("protected_by", ""), key.path, kdf, master_key_id)
             try:
                 return AESGCM(kek).decrypt(nonce, ct, _aad(meta))
             except InvalidTag as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import stat
 from datetime import timedelta
 from pathlib import Path
@@ -16,9 +17,18 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 import infoshare.store as store_module
 from infoshare.cli import main
+from infoshare.crypto import MasterKey
 from infoshare.envelope import Header, SealedItem, open_bytes, seal_items
 from infoshare.envelope.format import MAGIC
-from infoshare.keys import ENCRYPTION, SIGNING, key_id, raw_public
+from infoshare.keys import (
+    ENCRYPTION,
+    SIGNING,
+    AgencyKeyStore,
+    KeyStoreError,
+    WrongPassphrase,
+    key_id,
+    raw_public,
+)
 from infoshare.registry import partnership, public_keys, spec
 from infoshare.store import Store, default_store
 from infoshare.worktime import now_utc
@@ -308,3 +318,50 @@ def test_raw_private_bytes_are_not_in_the_file(cli_home: Path) -> None:
     (f,) = keys_dir(cli_home, RECIPIENT).glob("x25519-*.key")
     data = f.read_bytes()
     assert raw not in data and base64.b64encode(raw) not in data and raw.hex().encode() not in data
+
+
+def test_a_key_file_says_how_its_key_is_derived_and_an_altered_derivation_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Under the master key (a random key: nothing to guess) HKDF derives the file's key; a file
+    written under it with scrypt (before 7 December 2026) still opens; a file whose derivation
+    was altered does not."""
+    from legacy_stores.capture import MASTER_KEY
+
+    keys = tmp_path / "keys"
+    shutil.copytree(Path(__file__).parent / "legacy_stores" / "stop8" / "keys-sqlite", keys)
+    for path in keys.rglob("*.key"):
+        path.chmod(0o600)  # as written (git keeps 0644)
+
+    def key_store() -> AgencyKeyStore:  # a new process: nothing derived yet
+        return AgencyKeyStore(keys, MasterKey.load(keys, MASTER_KEY))
+
+    (old,) = keys_dir(tmp_path, SENDER).glob("ed25519-*.key")
+    assert json.loads(old.read_bytes())["kdf"]["name"] == "scrypt"
+    rotation = key_store().rotate(SENDER)  # opens the old files to check them, writes new ones
+    (new_public,) = [k.public_raw for k in rotation.new if k.kind == SIGNING]
+    (new,) = [k.path for k in key_store().local_keys(SENDER, SIGNING) if k.path != old]
+    body = json.loads(new.read_bytes())
+    assert body["protected_by"] == "master-key"
+    assert body["kdf"] == {"name": "hkdf-sha256", "salt": body["kdf"]["salt"]}
+    assert len(base64.b64decode(body["kdf"]["salt"])) == 16
+    assert raw_public(key_store().signing_key(SENDER).public_key()) == new_public
+    assert key_store().decryption_keys(SENDER)  # the old scrypt file among them, still opening
+
+    def altered(**changes: Any) -> None:
+        new.write_text(json.dumps({**body, **changes}))
+
+    altered(kdf={"name": "scrypt", "n": 2**14, "r": 8, "p": 1, "salt": body["kdf"]["salt"]})
+    with pytest.raises(WrongPassphrase, match="does not open"):
+        key_store().signing_key(SENDER)
+    altered(protected_by="passphrase")  # a passphrase must be stretched
+    with pytest.raises(KeyStoreError, match="derives a passphrase's key with HKDF"):
+        key_store().signing_key(SENDER)
+    altered(kdf={"name": "argon2id", "salt": body["kdf"]["salt"]})
+    with pytest.raises(KeyStoreError, match="unknown key derivation 'argon2id'"):
+        key_store().signing_key(SENDER)
+    altered(kdf={"name": "hkdf-sha256", "salt": "not base64!"})
+    with pytest.raises(KeyStoreError, match="is malformed"):
+        key_store().signing_key(SENDER)
+    altered()
+    assert raw_public(key_store().signing_key(SENDER).public_key()) == new_public
