@@ -25,6 +25,12 @@ mean wall time per request (submission to decision record), and requests per sec
 time of the batch). The 1-minute load average is
 printed with each line: other work on the machine inflates everything.
 
+The configurations run in the order ``--only`` names them (default bare, process, fork), on
+one server, so a later one meets a Prefect database the earlier ones filled. Swapping the order
+(``--only fork,bare-fork`` and ``--only bare-fork,fork``, 7 December 2026) moved the rows less
+than the machine drifted in the same hour (the Prefect server's CPU per infoshare request was
+1.3-2.0 s whichever came first), so compare rows of one run, and repeat runs.
+
 Run from the repository root:  .venv/bin/python bench/worker_throughput.py [--levels 1,8,32]
 Results: a markdown table on stdout and JSON in bench/results/ (gitignored).
 """
@@ -50,12 +56,15 @@ import support  # noqa: E402  (bench/ helpers shared with load.py)
 
 ROOT = fo.ROOT
 WATCH_EVERY = 0.25  # seconds between the drivers' reads of their runs (one read for all)
+CONFIGURATIONS = ("bare", "bare-fork", "process", "fork")  # what --only may name
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,8,32", help="concurrencies")
-    parser.add_argument("--only", default="bare,process,fork", help="configurations")
+    parser.add_argument("--only", default="bare,process,fork",
+                        help="configurations, measured in this order (each later one meets a "
+                        "Prefect database the earlier ones filled)")  # fmt: skip
     parser.add_argument("--bare-shape", default="4,3,3", metavar="FIRST,SECOND,THIRD",
                         help="the bare flow's tasks before each suspension and after the last "
                         "(0,0,0: Prefect's own floor for three executions and two suspensions)")  # fmt: skip
@@ -66,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Prefect server's settings, e.g. "
                         "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE=20")  # fmt: skip
     args = parser.parse_args(argv)
+    order = args.only.split(",")
+    unknown = sorted(set(order) - set(CONFIGURATIONS))
+    if unknown:
+        parser.error(f"unknown configuration(s) {', '.join(unknown)}: "
+                     f"choose from {', '.join(CONFIGURATIONS)}")  # fmt: skip
     levels = [int(x) for x in args.levels.split(",")]
     bare_shape = dict(
         zip(("first", "second", "third"), map(int, args.bare_shape.split(",")), strict=True)
@@ -118,9 +132,10 @@ def main(argv: list[str] | None = None) -> int:
              (infoshare_answer, infoshare_finished)),
         ]  # fmt: skip
         api = fo.api_client(server.api_url)
-        for key, label, cmd, extra, deployment, params, (answer, finished) in configs:
-            if key not in args.only.split(","):
-                continue
+        assert [c[0] for c in configs] == list(CONFIGURATIONS)  # noqa: S101 - kept in step
+        for key, label, cmd, extra, deployment, params, (answer, finished) in sorted(
+            (c for c in configs if c[0] in order), key=lambda c: order.index(c[0])
+        ):
             env = server.subprocess_env({**base, **extra})
             served = fo.start_served(key, cmd, env, tmp / f"{key}.log", ROOT)
             procs.append(served)
