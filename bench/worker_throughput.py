@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown configuration(s) {', '.join(unknown)}: "
                      f"choose from {', '.join(CONFIGURATIONS)}")  # fmt: skip
+    if len(set(order)) < len(order):
+        parser.error("--only names a configuration twice: each runs once a run (to repeat one, "
+                     "run the bench again)")  # fmt: skip
     levels = [int(x) for x in args.levels.split(",")]
     bare_shape = dict(
         zip(("first", "second", "third"), map(int, args.bare_shape.split(",")), strict=True)

@@ -9,9 +9,10 @@ a key derived from a secret:
 * the store's master key (``INFOSHARE_MASTER_KEY`` or its 0600 key file) otherwise, so the
   embedded default needs no set-up, with HKDF-SHA256: a random 32-byte key cannot be guessed,
   so stretching it bought nothing and cost every process that signs 0.1 s of CPU. Files written
-  under the master key before 7 December 2026 say scrypt, and still open; `infoshare keys
-  rotate` or `rotate-master` writes them again with HKDF (versions before then call such files
-  malformed).
+  under the master key before 7 December 2026 say scrypt, and still open: ``infoshare keys
+  rotate`` writes an agency's new current keys with HKDF (its retired decryption key stays as
+  written until it expires), ``keys rotate-master`` writes every file again. Versions before
+  then call the HKDF files malformed: no going back to them once such a file is written.
 
 Each file says which of the two protects it, so a missing or wrong passphrase gets a clear
 error; a file under the master key also names that key's id (``master_key_id``, absent in files
@@ -54,7 +55,8 @@ FILE_FORMAT = "infoshare-agency-private-key/1"
 # for a passphrase: 32 MiB and about 0.1 s per derivation; derived keys are cached per process
 # and salt
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-# for the master key (its "agency-private-keys" sub-key), with the file's random salt
+# for the master key (its "agency-private-keys" sub-key), with the writing process's random
+# salt (one for all the files it writes; each file has its own random nonce)
 HKDF_INFO = b"infoshare agency private key file"
 # A retired decryption key is kept this long after it stopped being current: longer than any
 # rotation overlap (at most MAX_OVERLAP) plus the longest envelope lifetime (30 days).
@@ -160,9 +162,7 @@ class AgencyKeyStore:
                     "(README: Rotating the master key)"
                 )
             return self._master_secrets[master_key_id]
-        if protected_by != "passphrase":
-            raise KeyStoreError(f"private key file {path} is protected by unknown {protected_by!r}")
-        if self.passphrase is None:
+        if self.passphrase is None:  # "passphrase" (``_kek`` refuses any other)
             raise WrongPassphrase(
                 f"private key file {path} is protected by a passphrase: set {PASSPHRASE_ENV} "
                 "(`infoshare keys` commands also take --ask-passphrase)"
@@ -181,25 +181,36 @@ class AgencyKeyStore:
     def _kek(
         self, protected_by: str, path: Path, kdf: dict[str, Any], master_key_id: str | None = None
     ) -> bytes:
-        """The key that encrypts a file's private key, as its ``kdf`` says (cached)."""
+        """The key that encrypts a file's private key, as its ``kdf`` says (cached). A file is
+        checked before any work is done for it: its derivation, its parameters and its master
+        key id are authenticated only once the key they give opens it."""
+        malformed = KeyStoreError(f"private key file {path} is malformed")
+        if protected_by not in ("master-key", "passphrase"):
+            raise KeyStoreError(f"private key file {path} is protected by unknown {protected_by!r}")
+        if master_key_id is not None and not isinstance(master_key_id, str):
+            raise malformed
         try:
             name, salt = kdf["name"], base64.b64decode(kdf["salt"], validate=True)
-            params: tuple[int, ...] = (
-                (int(kdf["n"]), int(kdf["r"]), int(kdf["p"])) if name == "scrypt" else ()
-            )
+            params = (kdf["n"], kdf["r"], kdf["p"]) if name == "scrypt" else ()
         except (KeyError, TypeError, ValueError) as exc:
-            raise KeyStoreError(f"private key file {path} is malformed") from exc
+            raise malformed from exc
         if name == "hkdf-sha256" and protected_by != "master-key":
             # a passphrase must be stretched: a file that says otherwise was altered
             raise KeyStoreError(f"private key file {path} derives a passphrase's key with HKDF")
         if name not in ("scrypt", "hkdf-sha256"):
             raise KeyStoreError(f"private key file {path} uses an unknown key derivation {name!r}")
+        if name == "scrypt" and params != (SCRYPT_N, SCRYPT_R, SCRYPT_P):
+            # the only ones these files were ever written with: others (huge ones would take
+            # memory and CPU before the file is found altered) are refused
+            raise KeyStoreError(
+                f"private key file {path} names scrypt parameters this version never writes"
+            )
         secret = self._secret(protected_by, path, master_key_id)
         cache = (protected_by, name, hashlib.sha256(secret + salt).digest(), *params)
         if cache not in self._derived:
             if name == "scrypt":
-                n, r, p = params
-                self._derived[cache] = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+                scrypt = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+                self._derived[cache] = scrypt.derive(secret)
             else:
                 hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=HKDF_INFO)
                 self._derived[cache] = hkdf.derive(secret)
@@ -281,6 +292,8 @@ class AgencyKeyStore:
             kek = self._kek(meta.get("protected_by", ""), key.path, kdf, master_key_id)
             try:
                 return AESGCM(kek).decrypt(nonce, ct, _aad(meta))
+            except ValueError as exc:  # e.g. a nonce of the wrong length
+                raise KeyStoreError(f"private key file {key.path} is malformed") from exc
             except InvalidTag as exc:
                 if i + 1 < len(ids):
                     continue

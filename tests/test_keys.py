@@ -351,17 +351,59 @@ def test_a_key_file_says_how_its_key_is_derived_and_an_altered_derivation_is_ref
     def altered(**changes: Any) -> None:
         new.write_text(json.dumps({**body, **changes}))
 
-    altered(kdf={"name": "scrypt", "n": 2**14, "r": 8, "p": 1, "salt": body["kdf"]["salt"]})
-    with pytest.raises(WrongPassphrase, match="does not open"):
-        key_store().signing_key(SENDER)
+    def refused_as(error: type[Exception], why: str) -> None:
+        with pytest.raises(error, match=why):
+            key_store().signing_key(SENDER)
+
+    salt = body["kdf"]["salt"]
+    # the derivation's whole description is bound to the file: a field HKDF does not read
+    altered(kdf={"name": "hkdf-sha256", "salt": salt, "n": 1})
+    refused_as(WrongPassphrase, "does not open")
+    altered(kdf={"name": "scrypt", "n": 2**15, "r": 8, "p": 1, "salt": salt})
+    refused_as(WrongPassphrase, "does not open")
     altered(protected_by="passphrase")  # a passphrase must be stretched
-    with pytest.raises(KeyStoreError, match="derives a passphrase's key with HKDF"):
-        key_store().signing_key(SENDER)
-    altered(kdf={"name": "argon2id", "salt": body["kdf"]["salt"]})
-    with pytest.raises(KeyStoreError, match="unknown key derivation 'argon2id'"):
-        key_store().signing_key(SENDER)
-    altered(kdf={"name": "hkdf-sha256", "salt": "not base64!"})
-    with pytest.raises(KeyStoreError, match="is malformed"):
-        key_store().signing_key(SENDER)
+    refused_as(KeyStoreError, "derives a passphrase's key with HKDF")
+    altered(kdf={"name": "argon2id", "salt": salt})
+    refused_as(KeyStoreError, "unknown key derivation 'argon2id'")
+    altered(kdf={"name": "hkdf-sha256", "salt": "@@" + salt})  # not quietly read as the salt
+    refused_as(KeyStoreError, "is malformed")
+    for n in (3, 2**40):  # invalid, or a demand for terabytes: refused before any work
+        altered(kdf={"name": "scrypt", "n": n, "r": 8, "p": 1, "salt": salt})
+        refused_as(KeyStoreError, "scrypt parameters this version never writes")
+    altered(master_key_id=["not", "an", "id"])
+    refused_as(KeyStoreError, "is malformed")
+    altered(nonce=base64.b64encode(b"short").decode())
+    refused_as(KeyStoreError, "is malformed")
     altered()
     assert raw_public(key_store().signing_key(SENDER).public_key()) == new_public
+
+
+def test_a_key_file_an_older_version_wrote_under_a_named_master_key_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What versions from master key rotation until 7 December 2026 wrote: scrypt, under the
+    master key, naming that key's id; it opens, and `keys rotate-master` writes it again with
+    HKDF under the new key."""
+    keys = tmp_path / "keys"
+    master = MasterKey.load(keys, base64.b64encode(b"k" * 32).decode())
+    older = AgencyKeyStore(keys, master)
+    scrypt = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
+    monkeypatch.setattr(
+        older, "_kdf", lambda _by: {**scrypt, "salt": base64.b64encode(b"s" * 16).decode()}
+    )
+    (public,) = [k.public_raw for k in older.generate(SENDER) if k.kind == SIGNING]
+    (path,) = keys_dir(tmp_path, SENDER).glob("ed25519-*.key")
+    written = json.loads(path.read_bytes())
+    assert written["kdf"]["name"] == "scrypt" and written["master_key_id"] == master.key_id
+
+    assert raw_public(AgencyKeyStore(keys, master).signing_key(SENDER).public_key()) == public
+    rotated = MasterKey(b"n" * 32, previous=master)
+    moved = AgencyKeyStore(keys, rotated)
+    for key in moved.under_other_master_key():
+        moved.rewrap(key)
+    body = json.loads(path.read_bytes())
+    assert body["kdf"]["name"] == "hkdf-sha256" and body["master_key_id"] == rotated.key_id
+    assert (
+        raw_public(AgencyKeyStore(keys, MasterKey(b"n" * 32)).signing_key(SENDER).public_key())
+        == public
+    )
