@@ -11,7 +11,8 @@ a key derived from a secret:
   so stretching it bought nothing and cost every process that signs 0.1 s of CPU. Files written
   under the master key before 7 December 2026 say scrypt, and still open: ``infoshare keys
   rotate`` writes an agency's new current keys with HKDF (its retired decryption key stays as
-  written until it expires), ``keys rotate-master`` writes every file again. Versions before
+  written until it expires), ``keys rotate-master`` writes every file again, and ``keys
+  rewrap`` writes again those still under scrypt, keys unchanged. Versions before
   then call the HKDF files malformed: no going back to them once such a file is written.
 
 Each file says which of the two protects it, so a missing or wrong passphrase gets a clear
@@ -448,6 +449,23 @@ class AgencyKeyStore:
                 if (
                     meta.get("protected_by") == "master-key"
                     and meta.get("master_key_id") != self._master_id
+                ):
+                    out.append(key)
+        return out
+
+    def stretched_master_key_files(self) -> list[LocalKey]:
+        """Key files under the master key given that still derive their key with scrypt
+        (written before 7 December 2026): what ``infoshare keys rewrap`` writes again."""
+        out = []
+        for agency in sorted(p.name for p in self.root.glob("*") if p.is_dir()):
+            for key in self.local_keys(agency):
+                meta = self._read_meta(key.path)
+                kdf = meta.get("kdf")
+                if (
+                    meta.get("protected_by") == "master-key"
+                    and meta.get("master_key_id") in (None, self._master_id)
+                    and isinstance(kdf, dict)
+                    and kdf.get("name") == "scrypt"
                 ):
                     out.append(key)
         return out

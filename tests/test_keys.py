@@ -407,3 +407,35 @@ def test_a_key_file_an_older_version_wrote_under_a_named_master_key_still_opens(
         raw_public(AgencyKeyStore(keys, MasterKey(b"n" * 32)).signing_key(SENDER).public_key())
         == public
     )
+
+
+def test_rewrap_writes_an_older_versions_key_files_again_with_hkdf_keeping_the_keys(
+    cli_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`infoshare keys rewrap`: the files a version before 7 December 2026 wrote under the
+    master key (scrypt) are written again with HKDF; the keys are the same (what was sealed to
+    the agency before still opens), and a second run has nothing to do."""
+    scrypt = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
+    with monkeypatch.context() as older:  # what init wrote then
+        older.setattr(
+            AgencyKeyStore,
+            "_kdf",
+            lambda _self, _by: {**scrypt, "salt": base64.b64encode(b"s" * 16).decode()},
+        )
+        ok("init")
+    store = fresh_store(monkeypatch)
+    files = sorted((cli_home / "keys" / "agencies").glob("*/*.key"))
+    assert len(files) == 2 * len(store.partnership().agencies) and all(
+        json.loads(f.read_bytes())["kdf"]["name"] == "scrypt" for f in files
+    )
+    envelope = seal_to_registered(store)
+    signing = raw_public(store.keys.signing_key(SENDER).public_key())
+
+    done = ok("keys", "rewrap")
+    assert sorted(done["rewrapped"]) == [str(f) for f in files]
+    assert all(json.loads(f.read_bytes())["kdf"]["name"] == "hkdf-sha256" for f in files)
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    store = fresh_store(monkeypatch)
+    assert raw_public(store.keys.signing_key(SENDER).public_key()) == signing
+    assert (open_with_cli(envelope, tmp_path, "opened") / ITEM.name).read_bytes() == ITEM.content
+    assert ok("keys", "rewrap")["rewrapped"] == []

@@ -1,4 +1,5 @@
-"""Agency keys: ``infoshare keys generate|rotate|export|list``. Never prints private material."""
+"""Agency keys: ``infoshare keys generate|rotate|export|list|rewrap|rotate-master``. Never prints
+private material."""
 
 from __future__ import annotations
 
@@ -190,6 +191,33 @@ def keys_export(agency: str, out: Path | None) -> None:
         raise click.UsageError(f"{out} already exists; choose another file")
     out.write_text(text, encoding="utf-8")
     click.echo(f"wrote {len(rows)} public key(s) of {agency} to {out}", err=True)
+
+
+@keys_group.command("rewrap")
+@json_option
+def keys_rewrap(as_json: bool) -> None:
+    """Write again, with HKDF, this machine's agency key files that the master key protects
+    through scrypt (written before 7 December 2026): the same keys, opened without 0.1 s of
+    scrypt in each process that uses them. Each file is replaced atomically; run it again at
+    any time (files done already are left alone). Not for files under a passphrase."""
+    from infoshare.keys import KeyStoreError
+
+    store = open_store()
+    try:
+        files = store.keys.stretched_master_key_files()
+        for i, key in enumerate(files, 1):
+            store.keys.rewrap(key)
+            click.echo(f"agency key files: {i}/{len(files)} written again", err=True)
+    except KeyStoreError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
+    emit(
+        as_json,
+        {"rewrapped": [str(k.path) for k in files]},
+        f"{len(files)} agency key file(s) written again with HKDF"
+        if files
+        else "no agency key file here derives its key with scrypt under the master key",
+    )
 
 
 @keys_group.command("rotate-master")
