@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -439,36 +440,36 @@ class AgencyKeyStore:
             pem.unlink()
         return written
 
+    def _files_where(self, wanted: Callable[[dict[str, Any]], bool]) -> list[LocalKey]:
+        """This machine's key files, every agency's, whose metadata is ``wanted``."""
+        return [
+            key
+            for agency in sorted(p.name for p in self.root.glob("*") if p.is_dir())
+            for key in self.local_keys(agency)
+            if wanted(self._read_meta(key.path))
+        ]
+
     def under_other_master_key(self) -> list[LocalKey]:
         """Key files protected by a master key other than the one given (or by the key of
         before key ids were kept): what a master key rotation must still move."""
-        out = []
-        for agency in sorted(p.name for p in self.root.glob("*") if p.is_dir()):
-            for key in self.local_keys(agency):
-                meta = self._read_meta(key.path)
-                if (
-                    meta.get("protected_by") == "master-key"
-                    and meta.get("master_key_id") != self._master_id
-                ):
-                    out.append(key)
-        return out
+        return self._files_where(
+            lambda meta: (
+                meta.get("protected_by") == "master-key"
+                and meta.get("master_key_id") != self._master_id
+            )
+        )
 
     def stretched_master_key_files(self) -> list[LocalKey]:
         """Key files under the master key given that still derive their key with scrypt
         (written before 7 December 2026): what ``infoshare keys rewrap`` writes again."""
-        out = []
-        for agency in sorted(p.name for p in self.root.glob("*") if p.is_dir()):
-            for key in self.local_keys(agency):
-                meta = self._read_meta(key.path)
-                kdf = meta.get("kdf")
-                if (
-                    meta.get("protected_by") == "master-key"
-                    and meta.get("master_key_id") in (None, self._master_id)
-                    and isinstance(kdf, dict)
-                    and kdf.get("name") == "scrypt"
-                ):
-                    out.append(key)
-        return out
+        return self._files_where(
+            lambda meta: (
+                meta.get("protected_by") == "master-key"
+                and meta.get("master_key_id") in (None, self._master_id)
+                and isinstance(meta.get("kdf"), dict)
+                and meta["kdf"].get("name") == "scrypt"
+            )
+        )
 
     def rewrap(self, key: LocalKey) -> None:
         """Write a key file again under the master key given (its previous one opens it), in
