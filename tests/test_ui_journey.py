@@ -80,18 +80,23 @@ def control(scope: Any, name: str, nth: int = 0, timeout: float | None = None) -
 
 
 def choose(page: Any, scope: Any, name: str, *options: str, nth: int = 0) -> None:
-    """Pick ``options`` in the select labelled ``name`` (several for a list of choices)."""
-    control(scope, name, nth).click()
+    """Pick ``options`` in the select labelled ``name`` (several for a list of choices), as a
+    person does when the page is slow: under CI's load Prefect's UI re-renders its open list,
+    which can keep moving ("not stable") or shut again before the option is clicked (7 December
+    2026, twice in CI), so the list is opened again when it is shut, and the third try clicks
+    the option wherever it is."""
+    select = control(scope, name, nth)
     for option in options:
         item = page.get_by_role("option", name=option, exact=True)
-        try:
-            item.click(timeout=10_000)
-        except PlaywrightTimeoutError as exc:
-            # under CI's load the open list can keep moving ("element is not stable") for
-            # 20 s and more (once in CI, 7 December 2026): a person clicks it all the same
-            if "not stable" not in str(exc):
-                raise
-            item.click(force=True)
+        for attempt in range(3):
+            if not item.is_visible():
+                select.click()  # the list is shut (it never opened, or closed again): open it
+            try:
+                item.click(timeout=7_000, force=attempt == 2)
+                break
+            except PlaywrightTimeoutError:
+                if attempt == 2:
+                    raise
     if len(options) > 1 or page.get_by_role("listbox").count():
         page.keyboard.press("Escape")
 
