@@ -71,9 +71,8 @@ def test_init_json(home: Path) -> None:
     for kind in ("x25519", "ed25519"):
         (key,) = (home / "keys" / "agencies" / "northshire-police").glob(f"{kind}-*.key")
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
-        assert (
-            json.loads(key.read_bytes())["kdf"]["name"] == "hkdf-sha256"
-        )  # the master key: random
+        kdf = json.loads(key.read_bytes())["kdf"]
+        assert kdf["name"] == "hkdf-sha256"  # under the master key, a random key: not stretched
     assert stat.S_IMODE((home / "keys" / "master.key").stat().st_mode) == 0o600
 
 

@@ -378,6 +378,13 @@ def test_a_key_file_says_how_its_key_is_derived_and_an_altered_derivation_is_ref
     assert raw_public(key_store().signing_key(SENDER).public_key()) == new_public
 
 
+def older_kdf(_store: AgencyKeyStore, _protected_by: str) -> dict[str, Any]:
+    """What versions before 7 December 2026 wrote into every key file: scrypt (here with a fixed
+    salt), whatever protected it. Patched over ``AgencyKeyStore._kdf`` to write such files."""
+    return {"name": "scrypt", "n": 2**15, "r": 8, "p": 1,
+            "salt": base64.b64encode(b"s" * 16).decode()}  # fmt: skip
+
+
 def test_a_key_file_an_older_version_wrote_under_a_named_master_key_still_opens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -386,12 +393,10 @@ def test_a_key_file_an_older_version_wrote_under_a_named_master_key_still_opens(
     HKDF under the new key."""
     keys = tmp_path / "keys"
     master = MasterKey.load(keys, base64.b64encode(b"k" * 32).decode())
-    older = AgencyKeyStore(keys, master)
-    scrypt = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
-    monkeypatch.setattr(
-        older, "_kdf", lambda _by: {**scrypt, "salt": base64.b64encode(b"s" * 16).decode()}
-    )
-    (public,) = [k.public_raw for k in older.generate(SENDER) if k.kind == SIGNING]
+    with monkeypatch.context() as older:
+        older.setattr(AgencyKeyStore, "_kdf", older_kdf)
+        made = AgencyKeyStore(keys, master).generate(SENDER)
+    (public,) = [k.public_raw for k in made if k.kind == SIGNING]
     (path,) = keys_dir(tmp_path, SENDER).glob("ed25519-*.key")
     written = json.loads(path.read_bytes())
     assert written["kdf"]["name"] == "scrypt" and written["master_key_id"] == master.key_id
@@ -415,13 +420,8 @@ def test_rewrap_writes_an_older_versions_key_files_again_with_hkdf_keeping_the_k
     """`infoshare keys rewrap`: the files a version before 7 December 2026 wrote under the
     master key (scrypt) are written again with HKDF; the keys are the same (what was sealed to
     the agency before still opens), and a second run has nothing to do."""
-    scrypt = {"name": "scrypt", "n": 2**15, "r": 8, "p": 1}
     with monkeypatch.context() as older:  # what init wrote then
-        older.setattr(
-            AgencyKeyStore,
-            "_kdf",
-            lambda _self, _by: {**scrypt, "salt": base64.b64encode(b"s" * 16).decode()},
-        )
+        older.setattr(AgencyKeyStore, "_kdf", older_kdf)
         ok("init")
     store = fresh_store(monkeypatch)
     files = sorted((cli_home / "keys" / "agencies").glob("*/*.key"))
